@@ -1,0 +1,168 @@
+//! Genesis presets: `development` (one validator) and `local_testnet` (four validators).
+//!
+//! The node's chain specs are built from these, so what a chain starts with is defined once,
+//! in the runtime, and can be inspected with `depin-node build-spec`.
+
+use alloc::{vec, vec::Vec};
+use frame_support::build_struct_json_patch;
+use serde_json::Value;
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_consensus_grandpa::AuthorityId as GrandpaId;
+use sp_genesis_builder::{self, PresetId};
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+use crate::{
+	configs::treasury_account,
+	currency::{DPN, EXISTENTIAL_DEPOSIT},
+	AccountId, AuraConfig, Balance, BalancesConfig, GrandpaConfig, RuntimeGenesisConfig,
+	SudoConfig,
+};
+
+/// What each well-known development account starts with.
+pub const DEV_ENDOWMENT: Balance = 1_000_000 * DPN;
+
+fn genesis(
+	authorities: Vec<(AuraId, GrandpaId)>,
+	endowed_accounts: Vec<AccountId>,
+	root: AccountId,
+) -> Value {
+	// The fee-collecting treasury account exists from genesis, so the first fee paid can be
+	// credited to it even if that fee is below the existential deposit.
+	let balances = endowed_accounts
+		.into_iter()
+		.map(|account| (account, DEV_ENDOWMENT))
+		.chain(core::iter::once((treasury_account(), EXISTENTIAL_DEPOSIT)))
+		.collect::<Vec<_>>();
+
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig { balances },
+		aura: AuraConfig {
+			authorities: authorities.iter().map(|(aura, _)| aura.clone()).collect::<Vec<_>>(),
+		},
+		grandpa: GrandpaConfig {
+			authorities: authorities
+				.iter()
+				.map(|(_, grandpa)| (grandpa.clone(), 1))
+				.collect::<Vec<_>>(),
+		},
+		sudo: SudoConfig { key: Some(root) },
+	})
+}
+
+fn authority(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (AuraId, GrandpaId) {
+	(sr.public().into(), ed.public().into())
+}
+
+fn well_known_accounts() -> Vec<AccountId> {
+	Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect()
+}
+
+/// Alice alone authors and finalizes; Alice is sudo.
+pub fn development_config_genesis() -> Value {
+	genesis(
+		vec![authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		well_known_accounts(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+/// Four validators, so GRANDPA (which needs more than 2/3 of the votes) keeps finalizing with
+/// any one of them down.
+pub fn local_config_genesis() -> Value {
+	genesis(
+		vec![
+			authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+			authority(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+			authority(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+		],
+		well_known_accounts(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		_ => return None,
+	};
+	Some(
+		serde_json::to_string(&patch)
+			.expect("serialization to json is expected to work. qed.")
+			.into_bytes(),
+	)
+}
+
+pub fn preset_names() -> Vec<PresetId> {
+	vec![
+		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
+		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+	]
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::{Runtime, System};
+	use frame_support::traits::fungible::Inspect;
+	use sp_runtime::BuildStorage;
+
+	/// Applies a JSON merge patch the way the node does when it builds genesis from a preset.
+	fn merge(base: &mut Value, patch: Value) {
+		match (base, patch) {
+			(Value::Object(base), Value::Object(patch)) =>
+				for (key, value) in patch {
+					merge(base.entry(key).or_insert(Value::Null), value);
+				},
+			(base, patch) => *base = patch,
+		}
+	}
+
+	fn build(preset: &str) -> sp_io::TestExternalities {
+		let patch = get_preset(&PresetId::from(preset)).expect("preset exists");
+		let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+		merge(&mut config, serde_json::from_slice(&patch).unwrap());
+		let config: RuntimeGenesisConfig = serde_json::from_value(config).unwrap();
+		config.build_storage().unwrap().into()
+	}
+
+	#[test]
+	fn presets_are_listed_and_unknown_ones_are_not_served() {
+		assert_eq!(preset_names().len(), 2);
+		assert!(get_preset(&PresetId::from("no-such-preset")).is_none());
+	}
+
+	#[test]
+	fn development_has_one_validator_and_funded_accounts() {
+		build(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+			assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
+			assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 1);
+			assert_eq!(
+				pallet_sudo::Key::<Runtime>::get(),
+				Some(Sr25519Keyring::Alice.to_account_id())
+			);
+			for account in well_known_accounts() {
+				assert_eq!(pallet_balances::Pallet::<Runtime>::balance(&account), DEV_ENDOWMENT);
+			}
+			assert_eq!(
+				pallet_balances::Pallet::<Runtime>::total_issuance(),
+				DEV_ENDOWMENT * 12 + EXISTENTIAL_DEPOSIT
+			);
+			assert_eq!(System::block_number(), 0);
+		});
+	}
+
+	#[test]
+	fn local_testnet_has_four_distinct_validators() {
+		build(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+			let aura = pallet_aura::Authorities::<Runtime>::get();
+			assert_eq!(aura.len(), 4);
+			let mut unique = aura.to_vec();
+			unique.sort();
+			unique.dedup();
+			assert_eq!(unique.len(), 4);
+			assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 4);
+		});
+	}
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Builds depin-node (debug profile, runtime wasm included) into $CARGO_TARGET_DIR.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$REPO_ROOT"
+log "building depin-node into $CARGO_TARGET_DIR"
+cargo build --locked -p depin-node "$@"

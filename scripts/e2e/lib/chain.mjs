@@ -1,0 +1,120 @@
+// polkadot.js helpers: connecting, dev accounts, sending transactions and waiting for finality.
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+
+/**
+ * Transaction extensions of the depin runtime that polkadot.js does not know by name. They
+ * carry no data in the extrinsic or the signed payload, so declaring them empty is exact.
+ */
+export const DEPIN_SIGNED_EXTENSIONS = {
+  AuthorizeCall: { extrinsic: {}, payload: {} },
+};
+
+export async function connect(wsUrl) {
+  const provider = new WsProvider(wsUrl, 1_000);
+  const api = await ApiPromise.create({
+    provider,
+    signedExtensions: DEPIN_SIGNED_EXTENSIONS,
+    throwOnConnect: true,
+    noInitWarn: true,
+  });
+  await api.isReady;
+  return api;
+}
+
+/** //Alice, //Bob, ... and fresh random accounts, sr25519 like polkadot.js apps. */
+export async function devKeyring() {
+  await cryptoWaitReady();
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  const dev = (name) => keyring.addFromUri(`//${name}`);
+  return {
+    keyring,
+    alice: dev('Alice'), bob: dev('Bob'), charlie: dev('Charlie'), dave: dev('Dave'),
+    fresh: (label = 'fresh') => keyring.addFromUri(`//${label}/${Date.now()}/${Math.random()}`),
+  };
+}
+
+/** Turns a DispatchError into "Pallet.Error: docs" (or the plain error text). */
+export function describeDispatchError(api, dispatchError) {
+  if (dispatchError.isModule) {
+    const meta = api.registry.findMetaError(dispatchError.asModule);
+    return `${meta.section}.${meta.name}: ${meta.docs.join(' ')}`;
+  }
+  return dispatchError.toString();
+}
+
+export class DispatchFailed extends Error {
+  constructor(description, result) {
+    super(`dispatch failed: ${description}`);
+    this.description = description;
+    this.result = result;
+  }
+}
+
+/**
+ * Signs and sends `tx`, waits until the block including it is finalized and returns
+ * { blockHash, events, fee } where `fee` is what TransactionFeePaid charged (fee + tip).
+ * Rejects with DispatchFailed (decoded error) if the call failed, or on pool rejection.
+ */
+export function sendAndFinalize(api, tx, signer, { timeoutMs = 120_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    let unsub;
+    let done = false;
+    const finish = (fn, value) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      unsub?.();
+      fn(value);
+    };
+    const timer = setTimeout(
+      () => finish(reject, new Error(`transaction not finalized within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+
+    tx.signAndSend(signer, { nonce: -1 }, (result) => {
+      const { status, events, dispatchError } = result;
+      if (status.isDropped || status.isInvalid || status.isUsurped) {
+        finish(reject, new Error(`transaction ${status.type}`));
+      } else if (status.isFinalized) {
+        if (dispatchError) {
+          finish(reject, new DispatchFailed(describeDispatchError(api, dispatchError), result));
+          return;
+        }
+        const feeEvent = events.find(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event));
+        const fee = feeEvent
+          ? feeEvent.event.data.actualFee.toBigInt() + feeEvent.event.data.tip.toBigInt()
+          : 0n;
+        finish(resolve, { blockHash: status.asFinalized, events, fee });
+      }
+    }).then((u) => { unsub = u; if (done) u(); }, (e) => finish(reject, e));
+  });
+}
+
+/** Free balance of `address` at `blockHash` (or at the best block). */
+export async function freeBalance(api, address, blockHash) {
+  const at = blockHash ? await api.at(blockHash) : api;
+  return (await at.query.system.account(address)).data.free.toBigInt();
+}
+
+export async function waitForFinalizedHeight(api, height, timeoutMs = 120_000) {
+  return new Promise((resolve, reject) => {
+    let unsub;
+    let done = false;
+    const finish = (fn, value) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      unsub?.();
+      fn(value);
+    };
+    const timer = setTimeout(
+      () => finish(reject, new Error(`finalized height ${height} not reached in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    api.rpc.chain.subscribeFinalizedHeads((header) => {
+      if (header.number.toNumber() >= height) finish(resolve, header);
+    }).then((u) => { unsub = u; if (done) u(); }, (e) => finish(reject, e));
+  });
+}

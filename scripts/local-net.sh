@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# A four-validator network (Alice, Bob, Charlie, Dave) on loopback, built from the `local` chain
+# spec. GRANDPA needs more than 2/3 of the votes, so it keeps finalizing with one validator down.
+#
+#   scripts/local-net.sh start            start all four (waits until their RPC answers)
+#   scripts/local-net.sh stop             stop all four (SIGTERM, then SIGKILL after 30 s)
+#   scripts/local-net.sh status           pid, best and finalized block of each node
+#   scripts/local-net.sh start-node NAME  start one node (alice|bob|charlie|dave)
+#   scripts/local-net.sh stop-node NAME   stop one node gracefully
+#   scripts/local-net.sh kill-node NAME   SIGKILL one node, as a crash would
+#   scripts/local-net.sh purge            stop and delete all data
+#
+# Everything lives under $DEPIN_NET_DIR (default .local/localnet): per node a base path with its
+# RocksDB database and keystore, a log and a pid file, and the fixed libp2p node keys.
+# Node i (0..3) listens on p2p $DEPIN_P2P_PORT+i, RPC $DEPIN_RPC_PORT+i and Prometheus
+# $DEPIN_PROMETHEUS_PORT+i (defaults 30333, 9944, 9615).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+NET_DIR="${DEPIN_NET_DIR:-$REPO_ROOT/.local/localnet}"
+P2P_BASE="${DEPIN_P2P_PORT:-30333}"
+RPC_BASE="${DEPIN_RPC_PORT:-9944}"
+PROM_BASE="${DEPIN_PROMETHEUS_PORT:-9615}"
+CHAIN="${DEPIN_CHAIN:-local}"
+NODES=(alice bob charlie dave)
+
+index_of() {
+	local i
+	for i in "${!NODES[@]}"; do [ "${NODES[$i]}" = "$1" ] && { echo "$i"; return; }; done
+	die "unknown node '$1' (expected one of: ${NODES[*]})"
+}
+
+rpc() { # rpc PORT METHOD [PARAMS_JSON]
+	curl -s --max-time 2 -H 'Content-Type: application/json' \
+		-d "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"$2\",\"params\":${3:-[]}}" \
+		"http://127.0.0.1:$1"
+}
+
+# Fixed ed25519 node keys, so peer ids (and thus bootnode addresses) are the same every run.
+node_key_file() {
+	local i; i="$(index_of "$1")"
+	mkdir -p "$NET_DIR/node-keys"
+	local file="$NET_DIR/node-keys/$1.key"
+	[ -f "$file" ] || printf '%064x' "$((i + 1))" >"$file"
+	echo "$file"
+}
+
+peer_id() { "$DEPIN_NODE_BIN" key inspect-node-key --file "$(node_key_file "$1")" 2>/dev/null; }
+
+bootnodes() { # every other node, so any one of them can be restarted alone
+	local self="$1" name i
+	for i in "${!NODES[@]}"; do
+		name="${NODES[$i]}"
+		[ "$name" = "$self" ] && continue
+		printf -- '--bootnodes /ip4/127.0.0.1/tcp/%s/p2p/%s ' "$((P2P_BASE + i))" "$(peer_id "$name")"
+	done
+}
+
+pid_of() { cat "$NET_DIR/$1.pid" 2>/dev/null || true; }
+is_running() { local pid; pid="$(pid_of "$1")"; [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
+
+wait_rpc() {
+	local name="$1" port="$2" deadline=$((SECONDS + ${DEPIN_START_TIMEOUT:-180}))
+	until rpc "$port" system_health | grep -q '"result"'; do
+		is_running "$name" || die "$name exited; see $NET_DIR/$name.log"
+		[ "$SECONDS" -lt "$deadline" ] || die "$name: RPC on port $port not up in time"
+		sleep 1
+	done
+}
+
+start_node() {
+	local name="$1" i; i="$(index_of "$name")"
+	[ -x "$DEPIN_NODE_BIN" ] || die "$DEPIN_NODE_BIN not found; run scripts/build.sh"
+	if is_running "$name"; then log "$name already running (pid $(pid_of "$name"))"; return; fi
+	mkdir -p "$NET_DIR"
+	# shellcheck disable=SC2046
+	nohup "$DEPIN_NODE_BIN" \
+		--chain "$CHAIN" \
+		--"$name" \
+		--base-path "$NET_DIR/$name" \
+		--node-key-file "$(node_key_file "$name")" \
+		--listen-addr "/ip4/127.0.0.1/tcp/$((P2P_BASE + i))" \
+		--rpc-port "$((RPC_BASE + i))" \
+		--prometheus-port "$((PROM_BASE + i))" \
+		--no-mdns \
+		--no-telemetry \
+		$(bootnodes "$name") \
+		>>"$NET_DIR/$name.log" 2>&1 </dev/null &
+	echo $! >"$NET_DIR/$name.pid"
+	log "$name: pid $!, p2p $((P2P_BASE + i)), rpc ws://127.0.0.1:$((RPC_BASE + i)), prometheus $((PROM_BASE + i))"
+}
+
+stop_node() {
+	local name="$1" signal="${2:-TERM}" pid
+	pid="$(pid_of "$name")"
+	if ! is_running "$name"; then rm -f "$NET_DIR/$name.pid"; return; fi
+	kill -s "$signal" "$pid"
+	local deadline=$((SECONDS + 30))
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ "$SECONDS" -ge "$deadline" ]; then kill -s KILL "$pid" 2>/dev/null || true; fi
+		sleep 0.2
+	done
+	rm -f "$NET_DIR/$name.pid"
+	log "$name stopped ($signal)"
+}
+
+status() {
+	local i name port best fin
+	for i in "${!NODES[@]}"; do
+		name="${NODES[$i]}"; port=$((RPC_BASE + i))
+		if is_running "$name"; then
+			best="$(rpc "$port" chain_getHeader | sed -n 's/.*"number":"\(0x[0-9a-f]*\)".*/\1/p')"
+			fin="$(rpc "$port" chain_getFinalizedHead | sed -n 's/.*"result":"\(0x[0-9a-f]*\)".*/\1/p')"
+			fin="$(rpc "$port" chain_getHeader "[\"$fin\"]" | sed -n 's/.*"number":"\(0x[0-9a-f]*\)".*/\1/p')"
+			printf '%-8s pid %-7s best %-6s finalized %s\n' "$name" "$(pid_of "$name")" \
+				"$((${best:-0}))" "$((${fin:-0}))"
+		else
+			printf '%-8s stopped\n' "$name"
+		fi
+	done
+}
+
+cmd="${1:-}"
+case "$cmd" in
+	start)
+		for name in "${NODES[@]}"; do start_node "$name"; done
+		for i in "${!NODES[@]}"; do wait_rpc "${NODES[$i]}" "$((RPC_BASE + i))"; done
+		log "network up; data in $NET_DIR"
+		;;
+	stop) for name in "${NODES[@]}"; do stop_node "$name"; done ;;
+	status) status ;;
+	start-node)
+		start_node "${2:?node name}"
+		wait_rpc "$2" "$((RPC_BASE + $(index_of "$2")))"
+		;;
+	stop-node) stop_node "${2:?node name}" ;;
+	kill-node) stop_node "${2:?node name}" KILL ;;
+	purge)
+		for name in "${NODES[@]}"; do stop_node "$name"; done
+		rm -rf "$NET_DIR"
+		log "removed $NET_DIR"
+		;;
+	*) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what building and testing need, skipping whatever is already there:
+# C toolchain deps (apt), the pinned Rust toolchain and wasm target, and the e2e npm packages.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+need_apt=()
+command -v clang >/dev/null || need_apt+=(clang)
+[ -e /usr/lib/llvm-14/lib/libclang.so ] || ls /usr/lib/llvm-*/lib/libclang.so >/dev/null 2>&1 || need_apt+=(libclang-dev)
+command -v protoc >/dev/null || need_apt+=(protobuf-compiler)
+command -v node >/dev/null || need_apt+=(nodejs npm)
+if [ ${#need_apt[@]} -gt 0 ]; then
+	log "installing apt packages: ${need_apt[*]}"
+	SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+command -v rustup >/dev/null || die "rustup is required (https://rustup.rs)"
+# rust-toolchain.toml names the channel, components and wasm target; this installs them once.
+(cd "$REPO_ROOT" && rustup show active-toolchain >/dev/null 2>&1 || rustup toolchain install)
+toolchain="$(sed -n 's/^channel = "\(.*\)"/\1/p' "$REPO_ROOT/rust-toolchain.toml")"
+rustup target list --installed --toolchain "$toolchain" | grep -qx wasm32v1-none \
+	|| rustup target add wasm32v1-none --toolchain "$toolchain"
+
+e2e="$REPO_ROOT/scripts/e2e"
+stamp="$e2e/node_modules/.depin-lock-sha256"
+want="$(sha256sum "$e2e/package-lock.json" | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+	log "installing e2e npm packages (npm ci, from package-lock.json)"
+	(cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error)
+	echo "$want" >"$stamp"
+fi
