@@ -139,8 +139,8 @@ mod tests {
 		// Aura authorities are stored under twox128("Aura") ++ twox128("Authorities").
 		let key = format!(
 			"0x{}{}",
-			sp_core::hexdisplay::HexDisplay::from(&sp_core::twox_128(b"Aura")),
-			sp_core::hexdisplay::HexDisplay::from(&sp_core::twox_128(b"Authorities"))
+			sp_core::hexdisplay::HexDisplay::from(&sp_io::hashing::twox_128(b"Aura")),
+			sp_core::hexdisplay::HexDisplay::from(&sp_io::hashing::twox_128(b"Authorities"))
 		);
 		let raw = generated(&local_chain_spec().unwrap(), true);
 		let value = raw["genesis"]["raw"]["top"][&key].as_str().expect("aura authorities set");

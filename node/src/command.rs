@@ -137,10 +137,22 @@ fn benchmark(cli: &Cli, cmd: &frame_benchmarking_cli::BenchmarkCmd) -> sc_cli::R
 			let shared_trie_cache = backend.expose_shared_trie_cache();
 			cmd.run(config, client, db, storage, shared_trie_cache)
 		},
-		BenchmarkCmd::Extrinsic(_) | BenchmarkCmd::Machine(_) => Err(
-			"`benchmark extrinsic` and `benchmark machine` are not wired into depin-node yet; \
-			 use `benchmark pallet`, `overhead`, `block` or `storage`"
-				.into(),
-		),
+		BenchmarkCmd::Extrinsic(cmd) => {
+			use crate::benchmarking::{
+				inherent_benchmark_data, RemarkBuilder, TransferKeepAliveBuilder,
+			};
+			let PartialComponents { client, .. } = service::new_partial(&config)?;
+			let factory = frame_benchmarking_cli::ExtrinsicFactory(vec![
+				Box::new(RemarkBuilder::new(client.clone())),
+				Box::new(TransferKeepAliveBuilder::new(
+					client.clone(),
+					sp_keyring::Sr25519Keyring::Alice.to_account_id(),
+					depin_runtime::currency::EXISTENTIAL_DEPOSIT,
+				)),
+			]);
+			cmd.run(client, inherent_benchmark_data()?, Vec::new(), &factory)
+		},
+		BenchmarkCmd::Machine(cmd) =>
+			cmd.run(&config, frame_benchmarking_cli::SUBSTRATE_REFERENCE_HARDWARE.clone()),
 	})
 }

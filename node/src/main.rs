@@ -1,5 +1,7 @@
 //! `depin-node`: validator and RPC node of the DePIN settlement chain.
 
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 mod chain_spec;
 mod cli;
 mod command;

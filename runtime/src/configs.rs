@@ -1,7 +1,9 @@
 //! Configuration of every pallet in the runtime.
 
 use frame_support::{
-	derive_impl, parameter_types,
+	derive_impl,
+	dispatch::DispatchClass,
+	parameter_types,
 	traits::{
 		tokens::imbalance::ResolveTo, ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf,
 	},
@@ -23,8 +25,9 @@ use sp_version::RuntimeVersion;
 use super::{
 	currency::{EXISTENTIAL_DEPOSIT, MICRO_DPN, SS58_PREFIX},
 	time::SLOT_DURATION,
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, OriginCaller, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, System, VERSION,
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, OriginCaller, PalletInfo,
+	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
+	RuntimeTask, System, VERSION,
 };
 
 /// A quarter of a block's weight is left for `Operational` calls (e.g. sudo recovery) even when
@@ -52,8 +55,12 @@ pub fn treasury_account() -> AccountId {
 parameter_types! {
 	pub const Version: RuntimeVersion = VERSION;
 	pub const BlockHashCount: BlockNumber = BLOCK_HASH_COUNT;
-	pub RuntimeBlockLength: BlockLength =
-		BlockLength::max_with_normal_ratio(MAXIMUM_BLOCK_LENGTH, NORMAL_DISPATCH_RATIO);
+	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
+		.max_length(MAXIMUM_BLOCK_LENGTH)
+		.modify_max_length_for_class(DispatchClass::Normal, |max| {
+			*max = NORMAL_DISPATCH_RATIO * *max
+		})
+		.build();
 	pub RuntimeBlockWeights: BlockWeights =
 		BlockWeights::with_sensible_defaults(MAXIMUM_BLOCK_WEIGHT, NORMAL_DISPATCH_RATIO);
 	pub const SS58Prefix: u16 = SS58_PREFIX;
@@ -95,7 +102,8 @@ impl pallet_aura::Config for Runtime {
 
 impl pallet_grandpa::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	type WeightInfo = pallet_grandpa::weights::SubstrateWeight<Runtime>;
+	// The pallet's own default weights; its only signed call (equivocation reports) is disabled.
+	type WeightInfo = ();
 	type MaxAuthorities = ConstU32<32>;
 	// No staking: equivocation reports cannot be tied to a session, so none are accepted.
 	type MaxNominators = ConstU32<0>;
