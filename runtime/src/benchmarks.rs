@@ -15,6 +15,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_timestamp, Timestamp]
 	[pallet_sudo, Sudo]
 	[pallet_utility, Utility]
+	[pallet_providers, Providers]
 );
 
 use frame_benchmarking::baseline::Pallet as BaselineBench;

@@ -23,8 +23,8 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	currency::{EXISTENTIAL_DEPOSIT, MICRO_DPN, SS58_PREFIX},
-	time::SLOT_DURATION,
+	currency::{DPN, EXISTENTIAL_DEPOSIT, MICRO_DPN, SS58_PREFIX},
+	time::{DAYS, SLOT_DURATION},
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, OriginCaller, PalletInfo,
 	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
 	RuntimeTask, System, VERSION,
@@ -168,4 +168,28 @@ impl pallet_utility::Config for Runtime {
 	type RuntimeCall = RuntimeCall;
 	type PalletsOrigin = OriginCaller;
 	type WeightInfo = pallet_utility::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// What a provider must put at stake to take leases.
+	pub const MinProviderBond: Balance = 100 * DPN;
+	/// A week: long enough for a missed report or a dispute about the last leases to be
+	/// acted on before the bond leaves.
+	pub const ProviderUnbondingPeriod: BlockNumber = 7 * DAYS;
+}
+
+impl pallet_providers::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	// Governance is sudo until a council exists.
+	type AuditorOrigin = frame_system::EnsureRoot<AccountId>;
+	// Until the leases pallet lands nothing is ever leased.
+	type Leases = ();
+	type MinProviderBond = MinProviderBond;
+	type UnbondingPeriod = ProviderUnbondingPeriod;
+	type MaxMetadataLen = ConstU32<256>;
+	type MaxGpusPerProvider = ConstU32<64>;
+	type MaxAuditors = ConstU32<32>;
+	type MaxAttributes = ConstU32<16>;
+	type WeightInfo = pallet_providers::weights::SubstrateWeight<Runtime>;
 }

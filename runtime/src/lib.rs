@@ -190,4 +190,8 @@ mod runtime {
 
 	#[runtime::pallet_index(7)]
 	pub type Utility = pallet_utility;
+
+	// The market: providers, leases, attestation, economics from index 20 on.
+	#[runtime::pallet_index(20)]
+	pub type Providers = pallet_providers;
 }

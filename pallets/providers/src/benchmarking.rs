@@ -1,0 +1,248 @@
+//! FRAME v2 benchmarks: every call at its worst case (lists at their bounds).
+
+use alloc::vec::Vec;
+use frame_benchmarking::v2::*;
+use frame_support::{
+	traits::{fungible::Mutate, EnsureOrigin, Get},
+	BoundedVec,
+};
+use frame_system::RawOrigin;
+use sp_core::{sr25519, H256};
+use sp_runtime::traits::{Bounded, Saturating};
+
+use crate::{pallet::*, types::*, Config};
+
+fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, 0);
+	let amount = T::MinProviderBond::get().saturating_mul(1_000u32.into());
+	T::Currency::set_balance(&who, amount);
+	who
+}
+
+fn full_metadata<T: Config>() -> BoundedVec<u8, T::MaxMetadataLen> {
+	BoundedVec::try_from(alloc::vec![b'm'; T::MaxMetadataLen::get() as usize]).expect("at the bound")
+}
+
+fn full_region() -> Region {
+	BoundedVec::try_from(alloc::vec![b'r'; MAX_REGION_LEN as usize]).expect("at the bound")
+}
+
+fn model(index: u32) -> GpuModel {
+	let mut name = alloc::vec![b'g'; MAX_MODEL_LEN as usize];
+	name[..4].copy_from_slice(&index.to_le_bytes());
+	BoundedVec::try_from(name).expect("at the bound")
+}
+
+fn gpus(seed: u32, count: u32) -> Vec<GpuSpec> {
+	(0..count)
+		.map(|i| GpuSpec {
+			uuid_hash: H256::from_low_u64_be(((seed as u64) << 32) | i as u64),
+			model: model(0),
+			vram_mib: 81_559,
+		})
+		.collect()
+}
+
+fn registered<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who = funded::<T>(name, index);
+	Pallet::<T>::do_register(who.clone(), T::MinProviderBond::get(), full_region(), full_metadata::<T>())
+		.expect("registers");
+	who
+}
+
+fn with_gpus<T: Config>(who: &T::AccountId, seed: u32, count: u32) {
+	if count > 0 {
+		let list = BoundedVec::try_from(gpus(seed, count)).expect("within bound");
+		Pallet::<T>::do_add_gpus(who.clone(), list).expect("adds gpus");
+	}
+}
+
+fn auditor<T: Config>(index: u32) -> T::AccountId {
+	let who = funded::<T>("auditor", index);
+	Pallet::<T>::do_add_auditor(who.clone()).expect("adds auditor");
+	who
+}
+
+/// `count` attributes with distinct keys, keys and values at their longest.
+fn full_attributes<T: Config>(count: u32) -> BoundedVec<(AttributeKey, AttributeValue), T::MaxAttributes> {
+	let long = |index: u32| {
+		let mut bytes = alloc::vec![b'a'; MAX_ATTRIBUTE_LEN as usize];
+		bytes[..4].copy_from_slice(&index.to_le_bytes());
+		BoundedVec::try_from(bytes).expect("at the bound")
+	};
+	BoundedVec::try_from((0..count).map(|i| (long(i), long(i))).collect::<Vec<_>>()).expect("bound")
+}
+
+fn full_prices<T: Config>() -> PriceList<BalanceOf<T>, T::MaxGpusPerProvider> {
+	let gpu = (0..T::MaxGpusPerProvider::get())
+		.map(|i| (model(i), BalanceOf::<T>::max_value()))
+		.collect::<Vec<_>>();
+	PriceList {
+		gpu: BoundedVec::try_from(gpu).expect("within bound"),
+		storage_gib: BalanceOf::<T>::max_value(),
+		cpu_core: BalanceOf::<T>::max_value(),
+	}
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register() {
+		let who = funded::<T>("provider", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), T::MinProviderBond::get(), full_region(), full_metadata::<T>());
+		assert!(Providers::<T>::contains_key(&who));
+	}
+
+	#[benchmark]
+	fn set_metadata() {
+		let who = registered::<T>("provider", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), full_region(), full_metadata::<T>());
+	}
+
+	#[benchmark]
+	fn bond_extra() {
+		let who = registered::<T>("provider", 0);
+		Pallet::<T>::do_unbond(who.clone(), 1u32.into()).expect("unbonds");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), T::MinProviderBond::get());
+	}
+
+	#[benchmark]
+	fn unbond(g: Linear<0, { T::MaxGpusPerProvider::get() }>) {
+		// Worst case: dropping below the minimum delists `g` GPUs; an earlier chunk is merged.
+		let who = registered::<T>("provider", 0);
+		with_gpus::<T>(&who, 0, g);
+		Pallet::<T>::do_bond_extra(who.clone(), T::MinProviderBond::get()).expect("bonds");
+		Pallet::<T>::do_unbond(who.clone(), 1u32.into()).expect("unbonds");
+		let rest = Providers::<T>::get(&who).expect("registered").bond;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), rest);
+		assert!(Gpus::<T>::get(&who).is_empty());
+	}
+
+	#[benchmark]
+	fn withdraw_unbonded() {
+		// Worst case: the last withdrawal of a deregistered provider removes its record.
+		let who = registered::<T>("provider", 0);
+		Pallet::<T>::do_deregister(who.clone()).expect("deregisters");
+		frame_system::Pallet::<T>::set_block_number(Pallet::<T>::unlock_block());
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+		assert!(!Providers::<T>::contains_key(&who));
+	}
+
+	#[benchmark]
+	fn deregister(
+		g: Linear<0, { T::MaxGpusPerProvider::get() }>,
+		a: Linear<0, { T::MaxAuditors::get() }>,
+	) {
+		let who = registered::<T>("provider", 0);
+		with_gpus::<T>(&who, 0, g);
+		for i in 0..a {
+			let auditor = auditor::<T>(i);
+			Pallet::<T>::do_set_attributes(auditor, who.clone(), full_attributes::<T>(T::MaxAttributes::get()))
+				.expect("attests");
+		}
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+		assert!(Gpus::<T>::get(&who).is_empty());
+	}
+
+	#[benchmark]
+	fn add_gpus(n: Linear<1, { T::MaxGpusPerProvider::get() }>) {
+		// Worst case: the list fills up to its bound.
+		let who = registered::<T>("provider", 0);
+		let max = T::MaxGpusPerProvider::get();
+		with_gpus::<T>(&who, 0, max - n);
+		let list = BoundedVec::try_from(gpus(1, n)).expect("within bound");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), list);
+		assert_eq!(Gpus::<T>::get(&who).len() as u32, max);
+	}
+
+	#[benchmark]
+	fn remove_gpus(n: Linear<1, { T::MaxGpusPerProvider::get() }>) {
+		let who = registered::<T>("provider", 0);
+		let max = T::MaxGpusPerProvider::get();
+		with_gpus::<T>(&who, 1, max);
+		let hashes = gpus(1, n).into_iter().map(|g| g.uuid_hash).collect::<Vec<_>>();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), BoundedVec::try_from(hashes).expect("within bound"));
+		assert_eq!(Gpus::<T>::get(&who).len() as u32, max - n);
+	}
+
+	#[benchmark]
+	fn set_capacity() {
+		let who = registered::<T>("provider", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), u64::MAX, u32::MAX);
+	}
+
+	#[benchmark]
+	fn set_prices() {
+		// Worst case: a full price list replaces a full one.
+		let who = registered::<T>("provider", 0);
+		Pallet::<T>::do_set_prices(who.clone(), full_prices::<T>()).expect("sets prices");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), full_prices::<T>());
+	}
+
+	#[benchmark]
+	fn set_reporting_key() {
+		let who = registered::<T>("provider", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), sr25519::Public::from_raw([1; 32]));
+	}
+
+	#[benchmark]
+	fn add_auditor() -> Result<(), BenchmarkError> {
+		let origin =
+			T::AuditorOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		for i in 0..T::MaxAuditors::get().saturating_sub(1) {
+			auditor::<T>(i);
+		}
+		let new: T::AccountId = account("new-auditor", 0, 0);
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, new.clone());
+		assert!(Auditors::<T>::contains_key(&new));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn remove_auditor() -> Result<(), BenchmarkError> {
+		let origin =
+			T::AuditorOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let who = auditor::<T>(0);
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, who.clone());
+		assert!(!Auditors::<T>::contains_key(&who));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_attributes(n: Linear<1, { T::MaxAttributes::get() }>) {
+		// Worst case: replaces a full attestation.
+		let provider = registered::<T>("provider", 0);
+		let who = auditor::<T>(0);
+		Pallet::<T>::do_set_attributes(who.clone(), provider.clone(), full_attributes::<T>(T::MaxAttributes::get()))
+			.expect("attests");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), provider, full_attributes::<T>(n));
+	}
+
+	#[benchmark]
+	fn clear_attributes() {
+		let provider = registered::<T>("provider", 0);
+		let who = auditor::<T>(0);
+		Pallet::<T>::do_set_attributes(who.clone(), provider.clone(), full_attributes::<T>(T::MaxAttributes::get()))
+			.expect("attests");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), provider);
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

@@ -1,0 +1,110 @@
+//! Hardware inventory and prices.
+
+use alloc::collections::btree_set::BTreeSet;
+use frame_support::{ensure, traits::Get, BoundedVec};
+use sp_core::H256;
+use sp_runtime::DispatchResult;
+
+use crate::{pallet::*, types::*, Config, LeaseCommitments};
+
+impl<T: Config> Pallet<T> {
+	pub(crate) fn do_add_gpus(
+		who: T::AccountId,
+		new: BoundedVec<GpuSpec, T::MaxGpusPerProvider>,
+	) -> DispatchResult {
+		Self::present(&who)?;
+		ensure!(!new.is_empty(), Error::<T>::NoGpus);
+		let mut gpus = Gpus::<T>::get(&who);
+		ensure!(
+			gpus.len().saturating_add(new.len()) <= T::MaxGpusPerProvider::get() as usize,
+			Error::<T>::TooManyGpus
+		);
+		let mut seen = BTreeSet::new();
+		for gpu in &new {
+			ensure!(!gpu.model.is_empty() && gpu.vram_mib > 0, Error::<T>::InvalidGpu);
+			ensure!(seen.insert(gpu.uuid_hash), Error::<T>::DuplicateGpu);
+			ensure!(!GpuOwner::<T>::contains_key(gpu.uuid_hash), Error::<T>::GpuAlreadyRegistered);
+		}
+		let count = new.len() as u32;
+		// In memory first, so storage is written only once nothing can fail.
+		for gpu in &new {
+			gpus.try_push(gpu.clone()).map_err(|_| Error::<T>::TooManyGpus)?;
+		}
+		for gpu in &new {
+			GpuOwner::<T>::insert(gpu.uuid_hash, &who);
+		}
+		Gpus::<T>::insert(&who, gpus);
+		Self::deposit_event(Event::GpusAdded { provider: who, count });
+		Ok(())
+	}
+
+	pub(crate) fn do_remove_gpus(
+		who: T::AccountId,
+		uuid_hashes: BoundedVec<H256, T::MaxGpusPerProvider>,
+	) -> DispatchResult {
+		Self::present(&who)?;
+		ensure!(!uuid_hashes.is_empty(), Error::<T>::NoGpus);
+		let mut seen = BTreeSet::new();
+		for uuid_hash in &uuid_hashes {
+			ensure!(seen.insert(*uuid_hash), Error::<T>::DuplicateGpu);
+			ensure!(GpuOwner::<T>::get(uuid_hash).as_ref() == Some(&who), Error::<T>::GpuNotFound);
+			ensure!(!T::Leases::is_gpu_leased(uuid_hash), Error::<T>::GpuLeased);
+		}
+		let mut gpus = Gpus::<T>::get(&who);
+		gpus.retain(|gpu| !seen.contains(&gpu.uuid_hash));
+		if gpus.is_empty() {
+			Gpus::<T>::remove(&who);
+		} else {
+			Gpus::<T>::insert(&who, gpus);
+		}
+		for uuid_hash in &uuid_hashes {
+			GpuOwner::<T>::remove(uuid_hash);
+		}
+		Self::deposit_event(Event::GpusRemoved { provider: who, count: uuid_hashes.len() as u32 });
+		Ok(())
+	}
+
+	/// Delists every GPU of `who`; returns how many there were.
+	pub(crate) fn delist_all_gpus(who: &T::AccountId) -> u32 {
+		let gpus = Gpus::<T>::take(who);
+		for gpu in &gpus {
+			GpuOwner::<T>::remove(gpu.uuid_hash);
+		}
+		gpus.len() as u32
+	}
+
+	pub(crate) fn do_set_capacity(who: T::AccountId, capacity: Capacity) -> DispatchResult {
+		let leased = T::Leases::leased(&who);
+		Self::mutate_present(&who, |record| {
+			ensure!(
+				capacity.storage_bytes >= leased.storage_bytes &&
+					capacity.cpu_cores >= leased.cpu_cores,
+				Error::<T>::CapacityInUse
+			);
+			record.capacity = capacity;
+			Ok(())
+		})?;
+		Self::deposit_event(Event::CapacitySet {
+			provider: who,
+			storage_bytes: capacity.storage_bytes,
+			cpu_cores: capacity.cpu_cores,
+		});
+		Ok(())
+	}
+
+	pub(crate) fn do_set_prices(
+		who: T::AccountId,
+		prices: PriceList<BalanceOf<T>, T::MaxGpusPerProvider>,
+	) -> DispatchResult {
+		let mut models = BTreeSet::new();
+		for (model, _) in &prices.gpu {
+			ensure!(models.insert(model.clone()), Error::<T>::DuplicatePrice);
+		}
+		Self::mutate_present(&who, |record| {
+			record.prices = prices;
+			Ok(())
+		})?;
+		Self::deposit_event(Event::PricesSet { provider: who });
+		Ok(())
+	}
+}

@@ -1,0 +1,378 @@
+//! # Providers
+//!
+//! The registry of compute and storage providers.
+//!
+//! - A provider `register`s with a bond, held as [`HoldReason::ProviderBond`] (at least
+//!   `MinProviderBond`), a region and free-form metadata.
+//! - It lists its hardware: GPUs by the hash of their NVML UUID (a GPU belongs to one provider
+//!   only, the field's answer to double-listed and fake GPUs), storage bytes and CPU cores, and
+//!   hourly prices per unit.
+//! - It names the sr25519 key its node signs usage reports with (`set_reporting_key`).
+//! - Bond management: `bond_extra`, `unbond` (never below the minimum while leases are open),
+//!   `withdraw_unbonded` after `UnbondingPeriod`, `deregister` (only with no open lease).
+//! - Auditors, a set managed by `AuditorOrigin`, attach attributes to providers (`tier`,
+//!   `datacenter`, ...); orders can require a given auditor.
+//!
+//! Other pallets use [`ProviderRegistry`] to query, suspend and slash providers; the leases
+//! pallet answers [`LeaseCommitments`] so hardware and bond never leave while leased.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub use traits::{LeaseCommitments, ProviderRegistry};
+pub use types::*;
+pub use weights::WeightInfo;
+
+mod auditors;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+mod bonds;
+mod hardware;
+mod invariants;
+mod registry;
+pub mod traits;
+pub mod types;
+pub mod weights;
+
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::fungible::{Inspect, InspectHold, Mutate, MutateHold},
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_core::{sr25519, H256};
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The native token; bonds are fungible holds on it.
+		type Currency: Inspect<Self::AccountId>
+			+ Mutate<Self::AccountId>
+			+ InspectHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// Manages the auditor set (governance).
+		type AuditorOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// What the leases pallet has committed of each provider.
+		type Leases: LeaseCommitments<Self::AccountId>;
+
+		#[pallet::constant]
+		type MinProviderBond: Get<BalanceOf<Self>>;
+
+		/// Blocks between `unbond`/`deregister` and `withdraw_unbonded`: long enough for
+		/// misbehaviour during the last leases to be reported and slashed.
+		#[pallet::constant]
+		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
+
+		#[pallet::constant]
+		type MaxMetadataLen: Get<u32>;
+
+		/// Also bounds the GPU models in a price list.
+		#[pallet::constant]
+		type MaxGpusPerProvider: Get<u32>;
+
+		#[pallet::constant]
+		type MaxAuditors: Get<u32>;
+
+		#[pallet::constant]
+		type MaxAttributes: Get<u32>;
+
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Why funds are held by this pallet.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A provider's bond, slashable for missed service.
+		ProviderBond,
+	}
+
+	#[pallet::storage]
+	pub type Providers<T: Config> = CountedStorageMap<_, Blake2_128Concat, T::AccountId, ProviderRecord<T>>;
+
+	/// GPUs of each provider.
+	#[pallet::storage]
+	pub type Gpus<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, BoundedVec<GpuSpec, T::MaxGpusPerProvider>, ValueQuery>;
+
+	/// Which provider a GPU (by UUID hash) belongs to: at most one. The key is chosen by
+	/// callers, so it is hashed.
+	#[pallet::storage]
+	pub type GpuOwner<T: Config> = StorageMap<_, Blake2_128Concat, H256, T::AccountId>;
+
+	/// Current auditors, each with the membership number it was added under.
+	#[pallet::storage]
+	pub type Auditors<T: Config> = CountedStorageMap<_, Blake2_128Concat, T::AccountId, u32>;
+
+	/// Membership number the next auditor gets.
+	#[pallet::storage]
+	pub type NextAuditorMembership<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	/// Attributes an auditor attested for a provider (provider, auditor).
+	#[pallet::storage]
+	pub type Attributes<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Blake2_128Concat,
+		T::AccountId,
+		Attestation<T>,
+	>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		Registered { provider: T::AccountId, bond: BalanceOf<T> },
+		MetadataSet { provider: T::AccountId },
+		Bonded { provider: T::AccountId, amount: BalanceOf<T>, bond: BalanceOf<T> },
+		Unbonding { provider: T::AccountId, amount: BalanceOf<T>, unlock_at: BlockNumberFor<T> },
+		Withdrawn { provider: T::AccountId, amount: BalanceOf<T> },
+		Deregistered { provider: T::AccountId, unlock_at: BlockNumberFor<T> },
+		/// The deregistered provider withdrew its whole bond; its record is gone.
+		Removed { provider: T::AccountId },
+		GpusAdded { provider: T::AccountId, count: u32 },
+		GpusRemoved { provider: T::AccountId, count: u32 },
+		CapacitySet { provider: T::AccountId, storage_bytes: u64, cpu_cores: u32 },
+		PricesSet { provider: T::AccountId },
+		ReportingKeySet { provider: T::AccountId, key: sr25519::Public },
+		Suspended { provider: T::AccountId },
+		Resumed { provider: T::AccountId },
+		Slashed { provider: T::AccountId, amount: BalanceOf<T>, beneficiary: T::AccountId },
+		AuditorAdded { auditor: T::AccountId },
+		AuditorRemoved { auditor: T::AccountId },
+		AttributesSet { provider: T::AccountId, auditor: T::AccountId, count: u32 },
+		AttributesCleared { provider: T::AccountId, auditor: T::AccountId },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		AlreadyRegistered,
+		NotRegistered,
+		/// The bond would be below `MinProviderBond`.
+		BondBelowMinimum,
+		/// Not enough free balance for the bond.
+		InsufficientBalance,
+		ZeroAmount,
+		/// Unbonding below the minimum, or deregistering, while leases are open.
+		HasOpenLeases,
+		/// More than the active bond.
+		UnbondTooLarge,
+		NothingToWithdraw,
+		/// The unbonding period has not passed yet.
+		StillLocked,
+		/// The call needs a provider that is not leaving or gone.
+		ProviderLeaving,
+		/// Only an active provider can be suspended.
+		NotActive,
+		/// Only a suspended provider can be resumed.
+		NotSuspended,
+		/// The GPU is registered to a provider already (maybe this one).
+		GpuAlreadyRegistered,
+		/// The same GPU appears twice in the call.
+		DuplicateGpu,
+		TooManyGpus,
+		/// An empty GPU list.
+		NoGpus,
+		GpuNotFound,
+		/// The GPU is rented out.
+		GpuLeased,
+		/// A GPU with no model name or no memory.
+		InvalidGpu,
+		/// A slash cannot pay the slashed provider itself.
+		InvalidBeneficiary,
+		/// Attributes with an empty or repeated key.
+		InvalidAttributes,
+		/// Capacity below what is leased.
+		CapacityInUse,
+		/// The same GPU model is priced twice.
+		DuplicatePrice,
+		AlreadyAuditor,
+		NotAuditor,
+		TooManyAuditors,
+		NoAttributes,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(!T::MinProviderBond::get().is_zero(), "a provider bond must be non-zero");
+			assert!(
+				T::MinProviderBond::get() >= T::Currency::minimum_balance(),
+				"the minimum bond must be at least the existential deposit"
+			);
+			assert!(!T::UnbondingPeriod::get().is_zero(), "unbonding must take time");
+			assert!(T::MaxGpusPerProvider::get() > 0);
+			assert!(T::MaxAuditors::get() > 0);
+			assert!(T::MaxAttributes::get() > 0);
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Registers the caller as a provider, holding `bond` (≥ `MinProviderBond`).
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register())]
+		pub fn register(
+			origin: OriginFor<T>,
+			bond: BalanceOf<T>,
+			region: Region,
+			metadata: BoundedVec<u8, T::MaxMetadataLen>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_register(who, bond, region, metadata)
+		}
+
+		/// Replaces the provider's region and metadata.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::set_metadata())]
+		pub fn set_metadata(
+			origin: OriginFor<T>,
+			region: Region,
+			metadata: BoundedVec<u8, T::MaxMetadataLen>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_set_metadata(who, region, metadata)
+		}
+
+		/// Adds `amount` to the bond.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::bond_extra())]
+		pub fn bond_extra(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_bond_extra(who, amount)
+		}
+
+		/// Starts unbonding `amount`; it stays held until `UnbondingPeriod` has passed. Going
+		/// below `MinProviderBond` is allowed only with no open lease; it marks the provider
+		/// `Unbonding` (no new leases) and delists its GPUs, so no hardware stays reserved
+		/// without a bond behind it.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::unbond(T::MaxGpusPerProvider::get()))]
+		pub fn unbond(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			Self::do_unbond(who, amount)
+		}
+
+		/// Releases unbonded funds whose period has passed. A deregistered provider's record is
+		/// removed once everything is withdrawn.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
+		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_withdraw_unbonded(who)
+		}
+
+		/// Leaves the market: only with no open lease. Releases the GPUs and starts unbonding
+		/// the whole bond.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::deregister(T::MaxGpusPerProvider::get(), T::MaxAuditors::get()))]
+		pub fn deregister(origin: OriginFor<T>) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			Self::do_deregister(who)
+		}
+
+		/// Lists GPUs. Each UUID hash may belong to one provider only.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::add_gpus(gpus.len() as u32))]
+		pub fn add_gpus(
+			origin: OriginFor<T>,
+			gpus: BoundedVec<GpuSpec, T::MaxGpusPerProvider>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_add_gpus(who, gpus)
+		}
+
+		/// Delists GPUs that are not leased.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::remove_gpus(uuid_hashes.len() as u32))]
+		pub fn remove_gpus(
+			origin: OriginFor<T>,
+			uuid_hashes: BoundedVec<H256, T::MaxGpusPerProvider>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_remove_gpus(who, uuid_hashes)
+		}
+
+		/// Sets storage (bytes) and CPU cores on offer; never below what is leased.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::set_capacity())]
+		pub fn set_capacity(origin: OriginFor<T>, storage_bytes: u64, cpu_cores: u32) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_set_capacity(who, Capacity { storage_bytes, cpu_cores })
+		}
+
+		/// Sets hourly prices: per GPU of a model, per GiB of storage, per CPU core. Open
+		/// leases keep the price they were opened at.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::set_prices())]
+		pub fn set_prices(
+			origin: OriginFor<T>,
+			prices: PriceList<BalanceOf<T>, T::MaxGpusPerProvider>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_set_prices(who, prices)
+		}
+
+		/// Names the sr25519 key the provider's node signs usage reports with.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::set_reporting_key())]
+		pub fn set_reporting_key(origin: OriginFor<T>, key: sr25519::Public) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_set_reporting_key(who, key)
+		}
+
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::add_auditor())]
+		pub fn add_auditor(origin: OriginFor<T>, auditor: T::AccountId) -> DispatchResult {
+			T::AuditorOrigin::ensure_origin(origin)?;
+			Self::do_add_auditor(auditor)
+		}
+
+		/// Removes an auditor; attributes it attested stop counting at once.
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::remove_auditor())]
+		pub fn remove_auditor(origin: OriginFor<T>, auditor: T::AccountId) -> DispatchResult {
+			T::AuditorOrigin::ensure_origin(origin)?;
+			Self::do_remove_auditor(auditor)
+		}
+
+		/// An auditor attests attributes of a provider, replacing its earlier ones.
+		#[pallet::call_index(13)]
+		#[pallet::weight(T::WeightInfo::set_attributes(attributes.len() as u32))]
+		pub fn set_attributes(
+			origin: OriginFor<T>,
+			provider: T::AccountId,
+			attributes: BoundedVec<(AttributeKey, AttributeValue), T::MaxAttributes>,
+		) -> DispatchResult {
+			let auditor = ensure_signed(origin)?;
+			Self::do_set_attributes(auditor, provider, attributes)
+		}
+
+		/// An auditor (current or former) withdraws its attestation of a provider.
+		#[pallet::call_index(14)]
+		#[pallet::weight(T::WeightInfo::clear_attributes())]
+		pub fn clear_attributes(origin: OriginFor<T>, provider: T::AccountId) -> DispatchResult {
+			let auditor = ensure_signed(origin)?;
+			Self::do_clear_attributes(auditor, provider)
+		}
+	}
+}

@@ -1,0 +1,119 @@
+//! Test runtime: System, Balances and Providers, with a scripted leases pallet.
+
+use alloc::{collections::btree_map::BTreeMap, vec::Vec};
+use core::cell::RefCell;
+use frame_support::{derive_impl, parameter_types, traits::ConstU32};
+use sp_core::H256;
+use sp_runtime::BuildStorage;
+
+use crate::{self as pallet_providers, types::LeasedResources, LeaseCommitments};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+pub type AccountId = u64;
+pub type Balance = u128;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		// Named `Registry` here so tests can tell the pallet from its `Providers` storage.
+		Registry: pallet_providers,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type ExistentialDeposit = frame_support::traits::ConstU128<ED>;
+}
+
+pub const ED: Balance = 10;
+pub const MIN_BOND: Balance = 1_000;
+pub const UNBONDING_PERIOD: u64 = 100;
+
+parameter_types! {
+	pub const MinProviderBond: Balance = MIN_BOND;
+	pub const UnbondingPeriod: u64 = UNBONDING_PERIOD;
+}
+
+thread_local! {
+	static LEASED: RefCell<BTreeMap<AccountId, LeasedResources>> = const { RefCell::new(BTreeMap::new()) };
+	static LEASED_GPUS: RefCell<Vec<H256>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Stands in for the leases pallet: tests set what is "leased" of which provider.
+pub struct MockLeases;
+impl MockLeases {
+	pub fn set(provider: AccountId, leased: LeasedResources) {
+		LEASED.with(|l| l.borrow_mut().insert(provider, leased));
+	}
+	pub fn lease_gpu(uuid_hash: H256) {
+		LEASED_GPUS.with(|l| l.borrow_mut().push(uuid_hash));
+	}
+}
+impl LeaseCommitments<AccountId> for MockLeases {
+	fn leased(provider: &AccountId) -> LeasedResources {
+		LEASED.with(|l| l.borrow().get(provider).copied().unwrap_or_default())
+	}
+	fn is_gpu_leased(uuid_hash: &H256) -> bool {
+		LEASED_GPUS.with(|l| l.borrow().contains(uuid_hash))
+	}
+}
+
+impl pallet_providers::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type AuditorOrigin = frame_system::EnsureRoot<AccountId>;
+	type Leases = MockLeases;
+	type MinProviderBond = MinProviderBond;
+	type UnbondingPeriod = UnbondingPeriod;
+	type MaxMetadataLen = ConstU32<64>;
+	type MaxGpusPerProvider = ConstU32<8>;
+	type MaxAuditors = ConstU32<3>;
+	type MaxAttributes = ConstU32<4>;
+	type WeightInfo = ();
+}
+
+pub const ALICE: AccountId = 1;
+pub const BOB: AccountId = 2;
+pub const CHARLIE: AccountId = 3;
+pub const POOR: AccountId = 4;
+pub const AUDITOR: AccountId = 10;
+pub const STARTING_BALANCE: Balance = 100_000;
+
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: vec![
+			(ALICE, STARTING_BALANCE),
+			(BOB, STARTING_BALANCE),
+			(CHARLIE, STARTING_BALANCE),
+			(POOR, MIN_BOND / 2),
+			(AUDITOR, STARTING_BALANCE),
+		],
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	LEASED.with(|l| l.borrow_mut().clear());
+	LEASED_GPUS.with(|l| l.borrow_mut().clear());
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+/// Runs `test` and then checks the pallet's invariants.
+pub fn run_test(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		Registry::do_try_state().expect("invariants hold after the test");
+	});
+}

@@ -1,0 +1,248 @@
+//! Registration, deregistration, status and the [`ProviderRegistry`] other pallets use.
+
+use alloc::vec::Vec;
+use frame_support::{
+	ensure,
+	pallet_prelude::*,
+	traits::{
+		fungible::MutateHold,
+		tokens::{Fortitude, Precision, Restriction},
+	},
+	BoundedVec,
+};
+use sp_core::{sr25519, H256};
+use sp_runtime::{traits::Zero, DispatchError, DispatchResult, Saturating};
+
+use crate::{pallet::*, types::*, Config, LeaseCommitments, ProviderRegistry, WeightInfo};
+
+impl<T: Config> Pallet<T> {
+	pub(crate) fn do_register(
+		who: T::AccountId,
+		bond: BalanceOf<T>,
+		region: Region,
+		metadata: BoundedVec<u8, T::MaxMetadataLen>,
+	) -> DispatchResult {
+		ensure!(!Providers::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
+		ensure!(bond >= T::MinProviderBond::get(), Error::<T>::BondBelowMinimum);
+		Self::hold_bond(&who, bond)?;
+
+		Providers::<T>::insert(
+			&who,
+			ProviderRecord::<T> {
+				status: ProviderStatus::Active,
+				metadata,
+				region,
+				registered_at: frame_system::Pallet::<T>::block_number(),
+				bond,
+				unbonding: None,
+				capacity: Capacity::default(),
+				prices: PriceList::default(),
+				reporting_key: None,
+			},
+		);
+		Self::deposit_event(Event::Registered { provider: who, bond });
+		Ok(())
+	}
+
+	pub(crate) fn do_set_metadata(
+		who: T::AccountId,
+		region: Region,
+		metadata: BoundedVec<u8, T::MaxMetadataLen>,
+	) -> DispatchResult {
+		Self::mutate_present(&who, |record| {
+			record.region = region;
+			record.metadata = metadata;
+			Ok(())
+		})?;
+		Self::deposit_event(Event::MetadataSet { provider: who });
+		Ok(())
+	}
+
+	pub(crate) fn do_set_reporting_key(who: T::AccountId, key: sr25519::Public) -> DispatchResult {
+		Self::mutate_present(&who, |record| {
+			record.reporting_key = Some(key);
+			Ok(())
+		})?;
+		Self::deposit_event(Event::ReportingKeySet { provider: who, key });
+		Ok(())
+	}
+
+	pub(crate) fn do_deregister(who: T::AccountId) -> DispatchResultWithPostInfo {
+		let mut record = Providers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+		ensure!(record.status != ProviderStatus::Deregistered, Error::<T>::ProviderLeaving);
+		ensure!(T::Leases::leased(&who).open_leases == 0, Error::<T>::HasOpenLeases);
+
+		let gpus = Self::delist_all_gpus(&who);
+		// Attestations of this registration; any left over (from auditors since replaced) are
+		// stale and never count again (see `Attestation`).
+		let attributes = Attributes::<T>::clear_prefix(&who, T::MaxAuditors::get(), None);
+
+		let unlock_at = Self::unlock_block();
+		let amount = record.total_held();
+		record.bond = Zero::zero();
+		record.unbonding = Some(Unbonding { amount, unlock_at });
+		record.status = ProviderStatus::Deregistered;
+		record.capacity = Capacity::default();
+		Providers::<T>::insert(&who, record);
+
+		Self::deposit_event(Event::Deregistered { provider: who, unlock_at });
+		Ok(Some(T::WeightInfo::deregister(gpus, attributes.unique)).into())
+	}
+
+	/// Returns the record of a provider that is registered and not deregistered.
+	pub(crate) fn present(who: &T::AccountId) -> Result<ProviderRecord<T>, DispatchError> {
+		let record = Providers::<T>::get(who).ok_or(Error::<T>::NotRegistered)?;
+		ensure!(record.status != ProviderStatus::Deregistered, Error::<T>::ProviderLeaving);
+		Ok(record)
+	}
+
+	/// Block from which funds unbonded now can be withdrawn.
+	pub(crate) fn unlock_block() -> BlockNumberOf<T> {
+		frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get())
+	}
+
+	/// Applies `f` to the record of a provider that is registered and not deregistered.
+	pub(crate) fn mutate_present(
+		who: &T::AccountId,
+		f: impl FnOnce(&mut ProviderRecord<T>) -> DispatchResult,
+	) -> DispatchResult {
+		Providers::<T>::try_mutate(who, |maybe| {
+			let record = maybe.as_mut().ok_or(Error::<T>::NotRegistered)?;
+			ensure!(record.status != ProviderStatus::Deregistered, Error::<T>::ProviderLeaving);
+			f(record)
+		})
+	}
+
+	pub(crate) fn do_suspend(who: &T::AccountId) -> DispatchResult {
+		Providers::<T>::try_mutate(who, |maybe| {
+			let record = maybe.as_mut().ok_or(Error::<T>::NotRegistered)?;
+			ensure!(record.status == ProviderStatus::Active, Error::<T>::NotActive);
+			record.status = ProviderStatus::Suspended;
+			Ok::<_, DispatchError>(())
+		})?;
+		Self::deposit_event(Event::Suspended { provider: who.clone() });
+		Ok(())
+	}
+
+	pub(crate) fn do_resume(who: &T::AccountId) -> DispatchResult {
+		Providers::<T>::try_mutate(who, |maybe| {
+			let record = maybe.as_mut().ok_or(Error::<T>::NotRegistered)?;
+			ensure!(record.status == ProviderStatus::Suspended, Error::<T>::NotSuspended);
+			// An under-bonded provider comes back as `Unbonding` and must top up first.
+			record.status = if record.bond >= T::MinProviderBond::get() {
+				ProviderStatus::Active
+			} else {
+				ProviderStatus::Unbonding
+			};
+			Ok::<_, DispatchError>(())
+		})?;
+		Self::deposit_event(Event::Resumed { provider: who.clone() });
+		Ok(())
+	}
+
+	/// Moves up to `amount` of bond to `beneficiary`: first from the active bond, then from
+	/// funds unbonding (a provider cannot escape a slash by unbonding first).
+	pub(crate) fn do_slash(
+		who: &T::AccountId,
+		amount: BalanceOf<T>,
+		beneficiary: &T::AccountId,
+	) -> Result<BalanceOf<T>, DispatchError> {
+		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+		// Paying the provider itself would release its bond without the unbonding period.
+		ensure!(beneficiary != who, Error::<T>::InvalidBeneficiary);
+		let mut record = Providers::<T>::get(who).ok_or(Error::<T>::NotRegistered)?;
+		let amount = amount.min(record.total_held());
+		let moved = T::Currency::transfer_on_hold(
+			&HoldReason::ProviderBond.into(),
+			who,
+			beneficiary,
+			amount,
+			Precision::Exact,
+			Restriction::Free,
+			Fortitude::Force,
+		)?;
+		let from_bond = moved.min(record.bond);
+		record.bond = record.bond.saturating_sub(from_bond);
+		let rest = moved.saturating_sub(from_bond);
+		if let Some(unbonding) = record.unbonding.as_mut() {
+			unbonding.amount = unbonding.amount.saturating_sub(rest);
+		}
+		if record.unbonding.is_some_and(|u| u.amount.is_zero()) {
+			record.unbonding = None;
+		}
+		if record.status == ProviderStatus::Active && record.bond < T::MinProviderBond::get() {
+			record.status = ProviderStatus::Unbonding;
+		}
+		Self::deposit_event(Event::Slashed {
+			provider: who.clone(),
+			amount: moved,
+			beneficiary: beneficiary.clone(),
+		});
+		if record.status == ProviderStatus::Deregistered && record.unbonding.is_none() {
+			// Nothing left to withdraw: the departed provider's record goes now.
+			Providers::<T>::remove(who);
+			Self::deposit_event(Event::Removed { provider: who.clone() });
+		} else {
+			Providers::<T>::insert(who, record);
+		}
+		Ok(moved)
+	}
+}
+
+impl<T: Config> ProviderRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
+	fn status(provider: &T::AccountId) -> Option<ProviderStatus> {
+		Providers::<T>::get(provider).map(|r| r.status)
+	}
+
+	fn region(provider: &T::AccountId) -> Option<Region> {
+		Providers::<T>::get(provider).map(|r| r.region)
+	}
+
+	fn gpus(provider: &T::AccountId) -> Vec<GpuSpec> {
+		Gpus::<T>::get(provider).into_inner()
+	}
+
+	fn gpu_owner(uuid_hash: &H256) -> Option<T::AccountId> {
+		GpuOwner::<T>::get(uuid_hash)
+	}
+
+	fn capacity(provider: &T::AccountId) -> Option<Capacity> {
+		Providers::<T>::get(provider).map(|r| r.capacity)
+	}
+
+	fn gpu_price(provider: &T::AccountId, model: &GpuModel) -> Option<BalanceOf<T>> {
+		Providers::<T>::get(provider).and_then(|r| r.prices.gpu_price(model))
+	}
+
+	fn storage_gib_price(provider: &T::AccountId) -> Option<BalanceOf<T>> {
+		Providers::<T>::get(provider).map(|r| r.prices.storage_gib)
+	}
+
+	fn cpu_core_price(provider: &T::AccountId) -> Option<BalanceOf<T>> {
+		Providers::<T>::get(provider).map(|r| r.prices.cpu_core)
+	}
+
+	fn is_audited_by(provider: &T::AccountId, auditor: &T::AccountId) -> bool {
+		Self::valid_attestation(provider, auditor).is_some()
+	}
+
+	fn reporting_key(provider: &T::AccountId) -> Option<sr25519::Public> {
+		Providers::<T>::get(provider).and_then(|r| r.reporting_key)
+	}
+
+	fn suspend(provider: &T::AccountId) -> DispatchResult {
+		Self::do_suspend(provider)
+	}
+
+	fn resume(provider: &T::AccountId) -> DispatchResult {
+		Self::do_resume(provider)
+	}
+
+	fn slash(
+		provider: &T::AccountId,
+		amount: BalanceOf<T>,
+		beneficiary: &T::AccountId,
+	) -> Result<BalanceOf<T>, DispatchError> {
+		Self::do_slash(provider, amount, beneficiary)
+	}
+}

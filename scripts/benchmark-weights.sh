@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Regenerates the weights.rs of our pallets from their FRAME v2 benchmarks:
+# builds depin-node with `runtime-benchmarks` (a separate, longer build) and runs
+# `depin-node benchmark pallet` for each pallet, writing pallets/<name>/src/weights.rs.
+# Usage: scripts/benchmark-weights.sh [pallet-dir ...]   (default: every pallet)
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$REPO_ROOT"
+
+cargo build --locked -p depin-node --features runtime-benchmarks
+bench_bin="$CARGO_TARGET_DIR/debug/depin-node"
+
+pallets=("$@")
+if [ ${#pallets[@]} -eq 0 ]; then
+	for dir in pallets/*/; do [ -f "$dir/src/benchmarking.rs" ] && pallets+=("$(basename "$dir")"); done
+fi
+for name in "${pallets[@]}"; do
+	pallet="pallet_${name//-/_}"
+	log "benchmarking $pallet"
+	"$bench_bin" benchmark pallet \
+		--runtime "$CARGO_TARGET_DIR/debug/wbuild/depin-runtime/depin_runtime.wasm" \
+		--genesis-builder=runtime \
+		--genesis-builder-preset=development \
+		--pallet "$pallet" \
+		--extrinsic '*' \
+		--steps "${BENCH_STEPS:-50}" \
+		--repeat "${BENCH_REPEAT:-20}" \
+		--template scripts/frame-weight-template.hbs \
+		--output "pallets/$name/src/weights.rs"
+done
+# The runtime-benchmarks build replaced the default binary; rebuild it for the tests.
+cargo build --locked -p depin-node
