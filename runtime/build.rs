@@ -1,5 +1,16 @@
+/// The build lives outside the checkout (`CARGO_TARGET_DIR`), so the wasm builder cannot find
+/// the workspace's `Cargo.lock` by walking up from its output folder, and the runtime wasm would
+/// resolve dependency versions of its own. Point it at this workspace, for this build script
+/// only (a global setting would misdirect the wasm builds of registry crates).
+#[cfg(feature = "std")]
+fn point_wasm_builder_at_workspace() {
+	let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+	std::env::set_var("WASM_BUILD_WORKSPACE_HINT", workspace);
+}
+
 #[cfg(all(feature = "std", feature = "metadata-hash"))]
 fn main() {
+	point_wasm_builder_at_workspace();
 	substrate_wasm_builder::WasmBuilder::init_with_defaults()
 		.enable_metadata_hash("DPN", 12)
 		.build();
@@ -7,6 +18,7 @@ fn main() {
 
 #[cfg(all(feature = "std", not(feature = "metadata-hash")))]
 fn main() {
+	point_wasm_builder_at_workspace();
 	substrate_wasm_builder::WasmBuilder::build_using_defaults();
 }
 

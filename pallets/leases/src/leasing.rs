@@ -1,0 +1,291 @@
+//! Opening, funding and closing leases; allocating providers' resources.
+
+use alloc::vec::Vec;
+use frame_support::{ensure, traits::Get, BoundedVec};
+use pallet_providers::{GpuSpec, ProviderRegistry, ProviderStatus};
+use sp_core::H256;
+use sp_runtime::{
+	traits::{Saturating, UniqueSaturatedInto, Zero},
+	DispatchError, DispatchResult,
+};
+
+use crate::{money, pallet::*, types::*, Config};
+
+/// Resources picked for a lease.
+pub(crate) struct Allocation<T: Config> {
+	pub gpus: Vec<GpuSpec>,
+	pub storage_gib: u32,
+	pub cpu_cores: u32,
+	_marker: core::marker::PhantomData<T>,
+}
+
+impl<T: Config> Pallet<T> {
+	pub(crate) fn now() -> BlockNumberOf<T> {
+		frame_system::Pallet::<T>::block_number()
+	}
+
+	pub(crate) fn epoch_length() -> u32 {
+		T::EpochLength::get().unique_saturated_into()
+	}
+
+	pub(crate) fn epoch_of(block: BlockNumberOf<T>) -> EpochIndex {
+		let block: u32 = block.unique_saturated_into();
+		block / Self::epoch_length().max(1)
+	}
+
+	pub(crate) fn epoch_start(epoch: EpochIndex) -> BlockNumberOf<T> {
+		epoch.saturating_mul(Self::epoch_length()).into()
+	}
+
+	/// What one full epoch of a lease at `price_per_hour` costs.
+	pub(crate) fn epoch_cost(price_per_hour: BalanceOf<T>) -> Result<BalanceOf<T>, DispatchError> {
+		money::charge_for_blocks(price_per_hour, Self::epoch_length(), T::BlocksPerHour::get())
+			.ok_or_else(|| Error::<T>::Overflow.into())
+	}
+
+	/// The deposit a lease at `price_per_hour` needs; errors if such a lease would cost nothing.
+	pub(crate) fn required_deposit(price_per_hour: BalanceOf<T>) -> Result<BalanceOf<T>, DispatchError> {
+		let epoch_cost = Self::epoch_cost(price_per_hour)?;
+		ensure!(!epoch_cost.is_zero(), Error::<T>::ZeroPrice);
+		money::min_deposit(epoch_cost, T::MinLeaseEpochs::get()).ok_or_else(|| Error::<T>::Overflow.into())
+	}
+
+	/// Picks free resources of `provider` that satisfy `request`, or says what is missing.
+	pub(crate) fn allocate(
+		provider: &T::AccountId,
+		request: &ResourceRequest,
+	) -> Result<Allocation<T>, DispatchError> {
+		ensure!(!request.is_empty(), Error::<T>::EmptyRequest);
+		ensure!(request.gpus <= T::MaxGpusPerLease::get(), Error::<T>::TooManyGpus);
+		ensure!(T::Providers::is_active(provider), Error::<T>::ProviderNotActive);
+
+		let gpus: Vec<GpuSpec> = T::Providers::gpus(provider)
+			.into_iter()
+			.filter(|gpu| {
+				!LeasedGpu::<T>::contains_key(gpu.uuid_hash) &&
+					gpu.vram_mib >= request.min_vram_mib &&
+					request.gpu_model.as_ref().is_none_or(|model| *model == gpu.model)
+			})
+			.take(request.gpus as usize)
+			.collect();
+		ensure!(gpus.len() == request.gpus as usize, Error::<T>::NotEnoughGpus);
+
+		let capacity = T::Providers::capacity(provider).unwrap_or_default();
+		let committed = Committed::<T>::get(provider);
+		let free_gib = (capacity.storage_bytes / GIB).saturating_sub(committed.storage_gib);
+		ensure!(u64::from(request.storage_gib) <= free_gib, Error::<T>::NotEnoughStorage);
+		let free_cores = capacity.cpu_cores.saturating_sub(committed.cpu_cores);
+		ensure!(request.cpu_cores <= free_cores, Error::<T>::NotEnoughCpu);
+
+		Ok(Allocation {
+			gpus,
+			storage_gib: request.storage_gib,
+			cpu_cores: request.cpu_cores,
+			_marker: Default::default(),
+		})
+	}
+
+	/// The provider's listed hourly price of an allocation.
+	pub(crate) fn listed_price(
+		provider: &T::AccountId,
+		allocation: &Allocation<T>,
+	) -> Result<BalanceOf<T>, DispatchError> {
+		let gpu_prices = allocation
+			.gpus
+			.iter()
+			.map(|gpu| T::Providers::gpu_price(provider, &gpu.model).ok_or(Error::<T>::PriceNotListed))
+			.collect::<Result<Vec<_>, _>>()?;
+		let storage_price = T::Providers::storage_gib_price(provider).unwrap_or_default();
+		let cpu_price = T::Providers::cpu_core_price(provider).unwrap_or_default();
+		money::bundle_price(gpu_prices, allocation.storage_gib, storage_price, allocation.cpu_cores, cpu_price)
+			.ok_or_else(|| Error::<T>::Overflow.into())
+	}
+
+	/// Opens a lease over `allocation`. The deposit is held here unless `deposit_held` (an
+	/// accepted order's deposit, held since the order was made).
+	pub(crate) fn open_lease(
+		consumer: T::AccountId,
+		provider: T::AccountId,
+		allocation: Allocation<T>,
+		price_per_hour: BalanceOf<T>,
+		deposit: BalanceOf<T>,
+		deposit_held: bool,
+	) -> Result<LeaseId, DispatchError> {
+		ensure!(!price_per_hour.is_zero(), Error::<T>::ZeroPrice);
+		ensure!(deposit >= Self::required_deposit(price_per_hour)?, Error::<T>::DepositTooLow);
+
+		let id = NextLeaseId::<T>::get();
+		let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
+		let gpus: BoundedVec<H256, T::MaxGpusPerLease> =
+			BoundedVec::try_from(allocation.gpus.iter().map(|gpu| gpu.uuid_hash).collect::<Vec<_>>())
+				.map_err(|_| Error::<T>::TooManyGpus)?;
+
+		let mut provider_leases = ProviderLeases::<T>::get(&provider);
+		provider_leases.try_push(id).map_err(|_| Error::<T>::TooManyProviderLeases)?;
+		let mut consumer_leases = ConsumerLeases::<T>::get(&consumer);
+		consumer_leases.try_push(id).map_err(|_| Error::<T>::TooManyConsumerLeases)?;
+		if !deposit_held {
+			Self::hold_escrow(&consumer, deposit)?;
+		}
+
+		NextLeaseId::<T>::put(next);
+		ProviderLeases::<T>::insert(&provider, provider_leases);
+		ConsumerLeases::<T>::insert(&consumer, consumer_leases);
+		for gpu in &gpus {
+			LeasedGpu::<T>::insert(gpu, id);
+		}
+		Committed::<T>::mutate(&provider, |c| {
+			c.open_leases = c.open_leases.saturating_add(1);
+			c.storage_gib = c.storage_gib.saturating_add(allocation.storage_gib.into());
+			c.cpu_cores = c.cpu_cores.saturating_add(allocation.cpu_cores);
+		});
+		Leases::<T>::insert(
+			id,
+			Lease::<T> {
+				consumer: consumer.clone(),
+				provider: provider.clone(),
+				gpus,
+				storage_gib: allocation.storage_gib,
+				cpu_cores: allocation.cpu_cores,
+				price_per_hour,
+				opened_at: Self::now(),
+				status: LeaseStatus::Open,
+				settled_epoch: None,
+				deposited: deposit,
+				escrow: deposit,
+				paid: Zero::zero(),
+				take: Zero::zero(),
+				refunded: Zero::zero(),
+			},
+		);
+		Self::deposit_event(Event::LeaseOpened { lease: id, consumer, provider, price_per_hour, deposit });
+		Ok(id)
+	}
+
+	pub(crate) fn do_rent(
+		consumer: T::AccountId,
+		provider: T::AccountId,
+		request: ResourceRequest,
+		deposit: BalanceOf<T>,
+	) -> DispatchResult {
+		let allocation = Self::allocate(&provider, &request)?;
+		let price = Self::listed_price(&provider, &allocation)?;
+		Self::open_lease(consumer, provider, allocation, price, deposit, false).map(|_| ())
+	}
+
+	pub(crate) fn do_top_up(who: T::AccountId, id: LeaseId, amount: BalanceOf<T>) -> DispatchResult {
+		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+		let mut lease = Leases::<T>::get(id).ok_or(Error::<T>::UnknownLease)?;
+		ensure!(lease.is_open(), Error::<T>::LeaseNotOpen);
+		ensure!(lease.consumer == who, Error::<T>::NotParty);
+		Self::hold_escrow(&who, amount)?;
+		lease.escrow = lease.escrow.saturating_add(amount);
+		lease.deposited = lease.deposited.saturating_add(amount);
+		let escrow = lease.escrow;
+		Leases::<T>::insert(id, lease);
+		Self::deposit_event(Event::ToppedUp { lease: id, amount, escrow });
+		Ok(())
+	}
+
+	pub(crate) fn do_close_by_party(who: T::AccountId, id: LeaseId) -> DispatchResult {
+		let lease = Leases::<T>::get(id).ok_or(Error::<T>::UnknownLease)?;
+		ensure!(lease.is_open(), Error::<T>::LeaseNotOpen);
+		let reason = if who == lease.consumer {
+			CloseReason::ConsumerClosed
+		} else if who == lease.provider {
+			CloseReason::ProviderClosed
+		} else {
+			return Err(Error::<T>::NotParty.into());
+		};
+		Self::close(id, lease, reason)
+	}
+
+	pub(crate) fn do_close_stale(id: LeaseId) -> DispatchResult {
+		let lease = Leases::<T>::get(id).ok_or(Error::<T>::UnknownLease)?;
+		ensure!(lease.is_open(), Error::<T>::LeaseNotOpen);
+		let reason = match T::Providers::status(&lease.provider) {
+			None | Some(ProviderStatus::Deregistered) => CloseReason::ProviderGone,
+			Some(ProviderStatus::Suspended) => CloseReason::ProviderSuspended,
+			Some(ProviderStatus::Active) | Some(ProviderStatus::Unbonding) => {
+				ensure!(
+					lease.escrow < Self::epoch_cost(lease.price_per_hour)?,
+					Error::<T>::LeaseHealthy
+				);
+				CloseReason::InsufficientFunds
+			},
+		};
+		Self::close(id, lease, reason)
+	}
+
+	/// The epoch before the current one ran under `lease`, is not settled, and may still be
+	/// reported: its cost must stay in escrow.
+	pub(crate) fn last_epoch_pending(lease: &Lease<T>, now: BlockNumberOf<T>) -> bool {
+		let current = Self::epoch_of(now);
+		let Some(previous) = current.checked_sub(1) else { return false };
+		let current_start = Self::epoch_start(current);
+		now < current_start.saturating_add(T::ReportGrace::get()) &&
+			lease.opened_at < current_start &&
+			lease.settled_epoch.is_none_or(|settled| settled < previous)
+	}
+
+	/// Closes an open lease: frees its resources and refunds the escrow, keeping one epoch's
+	/// cost if the last epoch may still be reported.
+	pub(crate) fn close(id: LeaseId, mut lease: Lease<T>, reason: CloseReason) -> DispatchResult {
+		let now = Self::now();
+		for gpu in &lease.gpus {
+			LeasedGpu::<T>::remove(gpu);
+		}
+		Committed::<T>::mutate(&lease.provider, |c| {
+			c.open_leases = c.open_leases.saturating_sub(1);
+			c.storage_gib = c.storage_gib.saturating_sub(lease.storage_gib.into());
+			c.cpu_cores = c.cpu_cores.saturating_sub(lease.cpu_cores);
+		});
+
+		let retained = if Self::last_epoch_pending(&lease, now) {
+			lease.escrow.min(Self::epoch_cost(lease.price_per_hour)?)
+		} else {
+			Zero::zero()
+		};
+		let refunded = lease.escrow.saturating_sub(retained);
+		Self::release_escrow(&lease.consumer, refunded)?;
+		lease.refunded = lease.refunded.saturating_add(refunded);
+		lease.escrow = retained;
+		lease.status = LeaseStatus::Closed { reason, at: now };
+		if retained.is_zero() {
+			Self::forget_claims(id, &lease);
+		}
+		Leases::<T>::insert(id, lease);
+		Self::deposit_event(Event::LeaseClosed { lease: id, reason, refunded, retained });
+		Ok(())
+	}
+
+	/// Drops a lease that holds no more escrow from its parties' lists.
+	pub(crate) fn forget_claims(id: LeaseId, lease: &Lease<T>) {
+		ProviderLeases::<T>::mutate(&lease.provider, |ids| ids.retain(|l| *l != id));
+		ConsumerLeases::<T>::mutate(&lease.consumer, |ids| ids.retain(|l| *l != id));
+	}
+
+	pub(crate) fn do_release_retained(id: LeaseId) -> DispatchResult {
+		let mut lease = Leases::<T>::get(id).ok_or(Error::<T>::UnknownLease)?;
+		let LeaseStatus::Closed { at, .. } = lease.status else {
+			return Err(Error::<T>::NothingRetained.into());
+		};
+		ensure!(!lease.escrow.is_zero(), Error::<T>::NothingRetained);
+		let deadline = Self::epoch_start(Self::epoch_of(at)).saturating_add(T::ReportGrace::get());
+		ensure!(Self::now() >= deadline, Error::<T>::GraceNotOver);
+		Self::refund_retained(id, &mut lease)?;
+		Leases::<T>::insert(id, lease);
+		Ok(())
+	}
+
+	/// Refunds what a closed lease still holds and forgets it.
+	pub(crate) fn refund_retained(id: LeaseId, lease: &mut Lease<T>) -> DispatchResult {
+		let refunded = lease.escrow;
+		Self::release_escrow(&lease.consumer, refunded)?;
+		lease.refunded = lease.refunded.saturating_add(refunded);
+		lease.escrow = Zero::zero();
+		Self::forget_claims(id, lease);
+		Self::deposit_event(Event::RetainedReleased { lease: id, refunded });
+		Ok(())
+	}
+}

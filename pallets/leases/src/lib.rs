@@ -1,0 +1,378 @@
+//! # Leases
+//!
+//! Consumers rent providers' GPUs, storage and CPU against escrow.
+//!
+//! Two ways in:
+//! - **Orders**: `create_order` (resources, minimum VRAM, region, required auditor, maximum
+//!   hourly price, deposit) → providers `bid` → the consumer `accept_bid`. Unaccepted orders can be
+//!   cancelled, and expire after `OrderTtl` (then anyone may `expire_order`).
+//! - **Rent**: `rent(provider, resources, deposit)` at the provider's listed prices.
+//!
+//! The deposit is held on the consumer (`LeaseEscrow`) and must cover `MinLeaseEpochs` epochs;
+//! `top_up` adds to it. A provider never leases more GPUs, storage or cores than it has.
+//!
+//! **Payment only for attested usage.** A lease's price accrues per block, but money leaves the
+//! escrow only when the attestation pallet settles an epoch the provider attested
+//! ([`LeaseSettlement::settle`]); unattested epochs cost nothing. `TakeRate` of each payment is
+//! the protocol's, sent to `TakeBeneficiary` or burned (and recorded in `TotalBurned`).
+//!
+//! **Closing**, with a [`CloseReason`]: by the consumer or the provider (`close_lease`), and by
+//! anyone (`close_stale`) when the escrow cannot cover the next epoch or the provider was
+//! suspended or left. Unspent escrow returns to the consumer to the planck. If the epoch before
+//! the close may still be reported (within `ReportGrace`), one epoch's cost stays retained for it
+//! until it is settled or the grace has passed (`release_retained`), so a consumer cannot dodge
+//! paying for service delivered just before closing.
+//!
+//! **Per-block cost does not depend on the number of leases**: there are no hooks. Settlement
+//! happens in the calls that touch a lease; time-driven cases (order expiry, exhausted escrow,
+//! retained escrow) are permissionless calls.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+mod commitments;
+mod escrow;
+mod invariants;
+mod leasing;
+pub mod money;
+mod orders;
+mod settlement;
+pub mod types;
+pub mod weights;
+
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+/// Settles attested usage; implemented by this pallet, called by the attestation pallet.
+pub trait LeaseSettlement<AccountId, Balance> {
+	/// Charges `lease` for `attested_blocks` blocks of service in the finished `epoch`.
+	fn settle(
+		lease: LeaseId,
+		epoch: EpochIndex,
+		attested_blocks: u32,
+	) -> Result<Settlement<Balance>, sp_runtime::DispatchError>;
+
+	/// Leases of `provider` that may be charged for `epoch`: what a usage report can cover.
+	fn chargeable_leases(provider: &AccountId, epoch: EpochIndex) -> alloc::vec::Vec<LeaseUsage<AccountId>>;
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::fungible::{Inspect, InspectHold, Mutate, MutateHold},
+	};
+	use frame_system::pallet_prelude::*;
+	use pallet_providers::{ProviderRegistry, Region};
+	use sp_core::H256;
+	use sp_runtime::Perbill;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		type Currency: Inspect<Self::AccountId>
+			+ Mutate<Self::AccountId>
+			+ InspectHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// The provider registry.
+		type Providers: ProviderRegistry<Self::AccountId, BalanceOf<Self>>;
+
+		/// Blocks per settlement epoch; the same value the attestation pallet uses.
+		#[pallet::constant]
+		type EpochLength: Get<BlockNumberFor<Self>>;
+
+		/// Blocks per hour, to turn hourly prices into per-block accrual.
+		#[pallet::constant]
+		type BlocksPerHour: Get<u32>;
+
+		/// A deposit must cover at least this many epochs.
+		#[pallet::constant]
+		type MinLeaseEpochs: Get<u32>;
+
+		/// Protocol share of every payment.
+		#[pallet::constant]
+		type TakeRate: Get<Perbill>;
+
+		/// Receives the take; `None` burns it (recorded in `TotalBurned`).
+		type TakeBeneficiary: Get<Option<Self::AccountId>>;
+
+		/// Blocks an order stays open for bids.
+		#[pallet::constant]
+		type OrderTtl: Get<BlockNumberFor<Self>>;
+
+		/// Blocks after an epoch ends during which its usage may still be settled.
+		#[pallet::constant]
+		type ReportGrace: Get<BlockNumberFor<Self>>;
+
+		#[pallet::constant]
+		type MaxGpusPerLease: Get<u32>;
+
+		#[pallet::constant]
+		type MaxLeasesPerProvider: Get<u32>;
+
+		/// Bounds the leases (open or with retained escrow) and orders of one consumer.
+		#[pallet::constant]
+		type MaxLeasesPerConsumer: Get<u32>;
+
+		#[pallet::constant]
+		type MaxBidsPerOrder: Get<u32>;
+
+		type WeightInfo: WeightInfo;
+	}
+
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// Escrow of a consumer's orders and leases.
+		LeaseEscrow,
+	}
+
+	#[pallet::storage]
+	pub type NextLeaseId<T: Config> = StorageValue<_, LeaseId, ValueQuery>;
+
+	#[pallet::storage]
+	pub type NextOrderId<T: Config> = StorageValue<_, OrderId, ValueQuery>;
+
+	/// Every lease, open or closed (closed ones are the settlement record).
+	#[pallet::storage]
+	pub type Leases<T: Config> = StorageMap<_, Twox64Concat, LeaseId, Lease<T>>;
+
+	/// Leases of each provider that can still be charged: open, or closed with escrow retained
+	/// for a last epoch.
+	#[pallet::storage]
+	pub type ProviderLeases<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, BoundedVec<LeaseId, T::MaxLeasesPerProvider>, ValueQuery>;
+
+	/// Leases of each consumer that hold escrow (open, or closed with escrow retained).
+	#[pallet::storage]
+	pub type ConsumerLeases<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, BoundedVec<LeaseId, T::MaxLeasesPerConsumer>, ValueQuery>;
+
+	/// Which open lease a GPU is rented to.
+	#[pallet::storage]
+	pub type LeasedGpu<T: Config> = StorageMap<_, Blake2_128Concat, H256, LeaseId>;
+
+	/// What each provider has committed to open leases.
+	#[pallet::storage]
+	pub type Committed<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, Commitment, ValueQuery>;
+
+	#[pallet::storage]
+	pub type Orders<T: Config> = StorageMap<_, Twox64Concat, OrderId, Order<T>>;
+
+	/// Open orders of each consumer.
+	#[pallet::storage]
+	pub type ConsumerOrders<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, BoundedVec<OrderId, T::MaxLeasesPerConsumer>, ValueQuery>;
+
+	/// Bids on an order: hourly price by provider.
+	#[pallet::storage]
+	pub type Bids<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, OrderId, Blake2_128Concat, T::AccountId, BalanceOf<T>>;
+
+	/// Protocol take burned so far (when there is no `TakeBeneficiary`).
+	#[pallet::storage]
+	pub type TotalBurned<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		OrderCreated { order: OrderId, consumer: T::AccountId, max_price_per_hour: BalanceOf<T>, deposit: BalanceOf<T> },
+		OrderCancelled { order: OrderId },
+		OrderExpired { order: OrderId },
+		BidPlaced { order: OrderId, provider: T::AccountId, price_per_hour: BalanceOf<T> },
+		BidWithdrawn { order: OrderId, provider: T::AccountId },
+		LeaseOpened {
+			lease: LeaseId,
+			consumer: T::AccountId,
+			provider: T::AccountId,
+			price_per_hour: BalanceOf<T>,
+			deposit: BalanceOf<T>,
+		},
+		ToppedUp { lease: LeaseId, amount: BalanceOf<T>, escrow: BalanceOf<T> },
+		LeaseSettled {
+			lease: LeaseId,
+			epoch: EpochIndex,
+			charged: BalanceOf<T>,
+			provider_share: BalanceOf<T>,
+			take: BalanceOf<T>,
+		},
+		TakeBurned { amount: BalanceOf<T> },
+		LeaseClosed { lease: LeaseId, reason: CloseReason, refunded: BalanceOf<T>, retained: BalanceOf<T> },
+		RetainedReleased { lease: LeaseId, refunded: BalanceOf<T> },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// Nothing requested.
+		EmptyRequest,
+		TooManyGpus,
+		/// The provider is not registered or not taking leases.
+		ProviderNotActive,
+		/// Not enough free GPUs of the requested kind.
+		NotEnoughGpus,
+		NotEnoughStorage,
+		NotEnoughCpu,
+		/// The provider lists no price for an allocated resource.
+		PriceNotListed,
+		/// A lease must cost something, or escrow means nothing.
+		ZeroPrice,
+		/// The deposit does not cover `MinLeaseEpochs` epochs.
+		DepositTooLow,
+		InsufficientBalance,
+		Overflow,
+		ZeroAmount,
+		TooManyProviderLeases,
+		TooManyConsumerLeases,
+		UnknownLease,
+		LeaseNotOpen,
+		/// Only the lease's consumer (or provider, for closing) may do this.
+		NotParty,
+		/// Nothing makes the lease closable by anyone.
+		LeaseHealthy,
+		NothingRetained,
+		/// The grace for the last epoch's report has not passed.
+		GraceNotOver,
+		UnknownOrder,
+		NotOrderOwner,
+		OrderExpired,
+		OrderNotExpired,
+		PriceAboveMaximum,
+		RegionMismatch,
+		NotAudited,
+		TooManyBids,
+		UnknownBid,
+		/// The epoch has not finished, was settled already, or the lease did not run in it.
+		EpochNotSettleable,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(!T::EpochLength::get().is_zero(), "epochs must have blocks");
+			assert!(T::BlocksPerHour::get() > 0);
+			assert!(T::MinLeaseEpochs::get() > 0, "a lease must be funded for at least an epoch");
+			assert!(T::ReportGrace::get() < T::EpochLength::get(), "at most one epoch awaits settlement");
+			assert!(T::MaxGpusPerLease::get() > 0);
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Asks providers for bids, holding `deposit` (≥ `MinLeaseEpochs` epochs at
+		/// `max_price_per_hour`) until the order is accepted, cancelled or expires.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::create_order())]
+		pub fn create_order(
+			origin: OriginFor<T>,
+			request: ResourceRequest,
+			region: Option<Region>,
+			required_auditor: Option<T::AccountId>,
+			max_price_per_hour: BalanceOf<T>,
+			deposit: BalanceOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_create_order(who, request, region, required_auditor, max_price_per_hour, deposit)
+		}
+
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::cancel_order(T::MaxBidsPerOrder::get()))]
+		pub fn cancel_order(origin: OriginFor<T>, order: OrderId) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			Self::do_cancel_order(Some(who), order)
+		}
+
+		/// Anyone may end an order past its expiry; the deposit returns to the consumer.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::cancel_order(T::MaxBidsPerOrder::get()))]
+		pub fn expire_order(origin: OriginFor<T>, order: OrderId) -> DispatchResultWithPostInfo {
+			ensure_signed(origin)?;
+			Self::do_cancel_order(None, order)
+		}
+
+		/// A provider offers the order's resources at `price_per_hour` (≤ the maximum).
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::bid())]
+		pub fn bid(origin: OriginFor<T>, order: OrderId, price_per_hour: BalanceOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_bid(who, order, price_per_hour)
+		}
+
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::withdraw_bid())]
+		pub fn withdraw_bid(origin: OriginFor<T>, order: OrderId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_withdraw_bid(who, order)
+		}
+
+		/// The consumer takes a bid: the lease opens at the bid's price with the order's deposit.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::accept_bid(T::MaxGpusPerLease::get(), T::MaxBidsPerOrder::get()))]
+		pub fn accept_bid(origin: OriginFor<T>, order: OrderId, provider: T::AccountId) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			Self::do_accept_bid(who, order, provider)
+		}
+
+		/// Rents from `provider` at its listed prices, holding `deposit` as escrow.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::rent(T::MaxGpusPerLease::get()))]
+		pub fn rent(
+			origin: OriginFor<T>,
+			provider: T::AccountId,
+			request: ResourceRequest,
+			deposit: BalanceOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_rent(who, provider, request, deposit)
+		}
+
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::top_up())]
+		pub fn top_up(origin: OriginFor<T>, lease: LeaseId, amount: BalanceOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_top_up(who, lease, amount)
+		}
+
+		/// The consumer or the provider ends the lease.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::close_lease(T::MaxGpusPerLease::get()))]
+		pub fn close_lease(origin: OriginFor<T>, lease: LeaseId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_close_by_party(who, lease)
+		}
+
+		/// Anyone may close a lease whose escrow cannot cover the next epoch or whose provider
+		/// was suspended or left.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::close_lease(T::MaxGpusPerLease::get()))]
+		pub fn close_stale(origin: OriginFor<T>, lease: LeaseId) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_close_stale(lease)
+		}
+
+		/// Anyone may refund escrow retained for a last epoch that was not reported in time.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::release_retained())]
+		pub fn release_retained(origin: OriginFor<T>, lease: LeaseId) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_release_retained(lease)
+		}
+	}
+}

@@ -1,0 +1,138 @@
+//! Orders and bids: the auction path into a lease.
+
+use frame_support::{
+	dispatch::DispatchResultWithPostInfo,
+	ensure,
+	traits::Get,
+};
+use pallet_providers::{ProviderRegistry, Region};
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	DispatchResult,
+};
+
+use crate::{pallet::*, types::*, Config, WeightInfo};
+
+impl<T: Config> Pallet<T> {
+	pub(crate) fn do_create_order(
+		consumer: T::AccountId,
+		request: ResourceRequest,
+		region: Option<Region>,
+		required_auditor: Option<T::AccountId>,
+		max_price_per_hour: BalanceOf<T>,
+		deposit: BalanceOf<T>,
+	) -> DispatchResult {
+		ensure!(!request.is_empty(), Error::<T>::EmptyRequest);
+		ensure!(request.gpus <= T::MaxGpusPerLease::get(), Error::<T>::TooManyGpus);
+		ensure!(!max_price_per_hour.is_zero(), Error::<T>::ZeroPrice);
+		// Enough for the dearest acceptable bid, hence for any bid.
+		ensure!(deposit >= Self::required_deposit(max_price_per_hour)?, Error::<T>::DepositTooLow);
+
+		let id = NextOrderId::<T>::get();
+		let next = id.checked_add(1).ok_or(Error::<T>::Overflow)?;
+		let mut orders = ConsumerOrders::<T>::get(&consumer);
+		orders.try_push(id).map_err(|_| Error::<T>::TooManyConsumerLeases)?;
+		Self::hold_escrow(&consumer, deposit)?;
+
+		NextOrderId::<T>::put(next);
+		ConsumerOrders::<T>::insert(&consumer, orders);
+		Orders::<T>::insert(
+			id,
+			Order::<T> {
+				consumer: consumer.clone(),
+				request,
+				region,
+				required_auditor,
+				max_price_per_hour,
+				deposit,
+				expires_at: Self::now().saturating_add(T::OrderTtl::get()),
+				bids: 0,
+			},
+		);
+		Self::deposit_event(Event::OrderCreated { order: id, consumer, max_price_per_hour, deposit });
+		Ok(())
+	}
+
+	/// Ends an order and refunds its deposit: by its consumer (`Some`), or by anyone once it
+	/// expired (`None`).
+	pub(crate) fn do_cancel_order(caller: Option<T::AccountId>, id: OrderId) -> DispatchResultWithPostInfo {
+		let order = Orders::<T>::get(id).ok_or(Error::<T>::UnknownOrder)?;
+		match caller {
+			Some(ref who) => ensure!(*who == order.consumer, Error::<T>::NotOrderOwner),
+			None => ensure!(Self::now() >= order.expires_at, Error::<T>::OrderNotExpired),
+		}
+		Self::release_escrow(&order.consumer, order.deposit)?;
+		let bids = Self::remove_order(id, &order);
+		Self::deposit_event(match caller {
+			Some(_) => Event::OrderCancelled { order: id },
+			None => Event::OrderExpired { order: id },
+		});
+		Ok(Some(T::WeightInfo::cancel_order(bids)).into())
+	}
+
+	/// Removes an order and its bids; returns how many bids there were.
+	fn remove_order(id: OrderId, order: &Order<T>) -> u32 {
+		let bids = Bids::<T>::clear_prefix(id, T::MaxBidsPerOrder::get(), None).unique;
+		ConsumerOrders::<T>::mutate(&order.consumer, |ids| ids.retain(|o| *o != id));
+		Orders::<T>::remove(id);
+		bids
+	}
+
+	/// A provider may serve `order` at `price_per_hour`, right now.
+	fn ensure_can_serve(provider: &T::AccountId, order: &Order<T>, price_per_hour: BalanceOf<T>) -> DispatchResult {
+		ensure!(Self::now() < order.expires_at, Error::<T>::OrderExpired);
+		ensure!(T::Providers::is_active(provider), Error::<T>::ProviderNotActive);
+		ensure!(price_per_hour <= order.max_price_per_hour, Error::<T>::PriceAboveMaximum);
+		ensure!(!price_per_hour.is_zero(), Error::<T>::ZeroPrice);
+		if let Some(region) = &order.region {
+			ensure!(T::Providers::region(provider).as_ref() == Some(region), Error::<T>::RegionMismatch);
+		}
+		if let Some(auditor) = &order.required_auditor {
+			ensure!(T::Providers::is_audited_by(provider, auditor), Error::<T>::NotAudited);
+		}
+		Self::allocate(provider, &order.request)?;
+		Ok(())
+	}
+
+	pub(crate) fn do_bid(provider: T::AccountId, id: OrderId, price_per_hour: BalanceOf<T>) -> DispatchResult {
+		let mut order = Orders::<T>::get(id).ok_or(Error::<T>::UnknownOrder)?;
+		Self::ensure_can_serve(&provider, &order, price_per_hour)?;
+		Self::required_deposit(price_per_hour)?;
+		if !Bids::<T>::contains_key(id, &provider) {
+			ensure!(order.bids < T::MaxBidsPerOrder::get(), Error::<T>::TooManyBids);
+			order.bids = order.bids.saturating_add(1);
+			Orders::<T>::insert(id, order);
+		}
+		Bids::<T>::insert(id, &provider, price_per_hour);
+		Self::deposit_event(Event::BidPlaced { order: id, provider, price_per_hour });
+		Ok(())
+	}
+
+	pub(crate) fn do_withdraw_bid(provider: T::AccountId, id: OrderId) -> DispatchResult {
+		let mut order = Orders::<T>::get(id).ok_or(Error::<T>::UnknownOrder)?;
+		ensure!(Bids::<T>::contains_key(id, &provider), Error::<T>::UnknownBid);
+		Bids::<T>::remove(id, &provider);
+		order.bids = order.bids.saturating_sub(1);
+		Orders::<T>::insert(id, order);
+		Self::deposit_event(Event::BidWithdrawn { order: id, provider });
+		Ok(())
+	}
+
+	pub(crate) fn do_accept_bid(
+		consumer: T::AccountId,
+		id: OrderId,
+		provider: T::AccountId,
+	) -> DispatchResultWithPostInfo {
+		let order = Orders::<T>::get(id).ok_or(Error::<T>::UnknownOrder)?;
+		ensure!(order.consumer == consumer, Error::<T>::NotOrderOwner);
+		let price = Bids::<T>::get(id, &provider).ok_or(Error::<T>::UnknownBid)?;
+		// The provider's situation may have changed since it bid.
+		Self::ensure_can_serve(&provider, &order, price)?;
+		let allocation = Self::allocate(&provider, &order.request)?;
+		let gpus = allocation.gpus.len() as u32;
+		// The order's deposit, held since the order was made, becomes the lease's escrow.
+		Self::open_lease(consumer, provider, allocation, price, order.deposit, true)?;
+		let bids = Self::remove_order(id, &order);
+		Ok(Some(T::WeightInfo::accept_bid(gpus, bids)).into())
+	}
+}

@@ -1,0 +1,563 @@
+//! Behaviour of leases. `run_test` ends every test with both pallets' invariants and the
+//! check that no funds appeared or vanished (burns aside); error paths use `assert_noop`.
+
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::fungible::{Inspect, InspectHold},
+};
+use pallet_providers::{LeaseCommitments, ProviderRegistry};
+use sp_runtime::DispatchError;
+
+use crate::{mock::*, pallet::*, types::*, LeaseSettlement};
+
+fn escrow_held(who: AccountId) -> Balance {
+	Balances::balance_on_hold(&RuntimeHoldReason::Market(HoldReason::LeaseEscrow), &who)
+}
+
+fn one_h100() -> ResourceRequest {
+	ResourceRequest { gpus: 1, gpu_model: Some(bounded(b"H100")), ..Default::default() }
+}
+
+/// One epoch (10 blocks of a 600-block hour) of a lease priced `per_hour`.
+fn epoch_cost(per_hour: Balance) -> Balance {
+	per_hour * EPOCH as Balance / BLOCKS_PER_HOUR as Balance
+}
+
+fn rent_h100(deposit: Balance) -> LeaseId {
+	let id = NextLeaseId::<Test>::get();
+	assert_ok!(Market::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, one_h100(), deposit));
+	id
+}
+
+fn last_event() -> RuntimeEvent {
+	System::events().pop().expect("an event").event
+}
+
+fn has_event(event: Event<Test>) -> bool {
+	let event: RuntimeEvent = event.into();
+	System::events().iter().any(|r| r.event == event)
+}
+
+fn go_to(block: u64) {
+	System::set_block_number(block);
+}
+
+mod rent {
+	use super::*;
+
+	#[test]
+	fn rent_opens_a_lease_at_listed_prices_and_holds_the_deposit() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let request = ResourceRequest {
+				gpus: 2,
+				gpu_model: Some(bounded(b"H100")),
+				min_vram_mib: 80_000,
+				storage_gib: 100,
+				cpu_cores: 8,
+			};
+			let price = 2 * H100_PRICE + 100 * GIB_PRICE + 8 * CORE_PRICE;
+			let deposit = MIN_EPOCHS as Balance * epoch_cost(price);
+			assert_ok!(Market::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, request, deposit));
+
+			let lease = Leases::<Test>::get(0).unwrap();
+			assert_eq!(lease.price_per_hour, price);
+			assert_eq!(lease.gpus.to_vec(), vec![gpu_id(PROVIDER, 1), gpu_id(PROVIDER, 2)]);
+			assert_eq!((lease.storage_gib, lease.cpu_cores), (100, 8));
+			assert_eq!((lease.deposited, lease.escrow), (deposit, deposit));
+			assert_eq!(escrow_held(CONSUMER), deposit);
+			assert_eq!(Balances::balance(&CONSUMER), STARTING_BALANCE - deposit);
+			assert_eq!(
+				last_event(),
+				Event::LeaseOpened { lease: 0, consumer: CONSUMER, provider: PROVIDER, price_per_hour: price, deposit }
+					.into()
+			);
+			// The registry sees the commitment.
+			let leased = <Market as LeaseCommitments<_>>::leased(&PROVIDER);
+			assert_eq!((leased.open_leases, leased.storage_bytes, leased.cpu_cores), (1, 100 * GIB, 8));
+			assert!(<Market as LeaseCommitments<_>>::is_gpu_leased(&gpu_id(PROVIDER, 1)));
+		});
+	}
+
+	#[test]
+	fn a_provider_never_leases_more_than_it_has() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let deposit = 1_000_000 / 2;
+			let two_h100 = ResourceRequest { gpus: 2, gpu_model: Some(bounded(b"H100")), ..Default::default() };
+			assert_ok!(Market::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, two_h100.clone(), deposit / 4));
+			// Both H100s are taken; the A100 is not an H100.
+			assert_noop!(
+				Market::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER, one_h100(), deposit / 4),
+				Error::<Test>::NotEnoughGpus
+			);
+			// Any GPU with enough memory: the A100 (40 GiB) does not have 80.
+			let big = ResourceRequest { gpus: 1, min_vram_mib: 80_000, ..Default::default() };
+			assert_noop!(
+				Market::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER, big, deposit / 4),
+				Error::<Test>::NotEnoughGpus
+			);
+			let storage = ResourceRequest { storage_gib: 1_025, ..Default::default() };
+			assert_noop!(
+				Market::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER, storage, deposit / 4),
+				Error::<Test>::NotEnoughStorage
+			);
+			let cpu = ResourceRequest { cpu_cores: 33, ..Default::default() };
+			assert_noop!(
+				Market::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER, cpu, deposit / 4),
+				Error::<Test>::NotEnoughCpu
+			);
+			// Closing frees the GPUs for the next consumer.
+			assert_ok!(Market::close_lease(RuntimeOrigin::signed(CONSUMER), 0));
+			assert_ok!(Market::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER, two_h100, deposit / 4));
+		});
+	}
+
+	#[test]
+	fn bad_rent_requests_fail_without_change() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let origin = || RuntimeOrigin::signed(CONSUMER);
+			let enough = 10 * epoch_cost(H100_PRICE);
+			assert_noop!(
+				Market::rent(origin(), PROVIDER, ResourceRequest::default(), enough),
+				Error::<Test>::EmptyRequest
+			);
+			assert_noop!(
+				Market::rent(origin(), PROVIDER, ResourceRequest { gpus: 5, ..Default::default() }, enough),
+				Error::<Test>::TooManyGpus
+			);
+			assert_noop!(Market::rent(origin(), STRANGER, one_h100(), enough), Error::<Test>::ProviderNotActive);
+			assert_noop!(
+				Market::rent(origin(), PROVIDER, one_h100(), MIN_EPOCHS as Balance * epoch_cost(H100_PRICE) - 1),
+				Error::<Test>::DepositTooLow
+			);
+			assert_noop!(
+				Market::rent(origin(), PROVIDER, one_h100(), STARTING_BALANCE),
+				Error::<Test>::InsufficientBalance
+			);
+			// A GPU model without a listed price cannot be rented at listed prices.
+			assert_ok!(Registry::set_prices(
+				RuntimeOrigin::signed(PROVIDER),
+				pallet_providers::PriceList { gpu: bounded(&[]), storage_gib: 0, cpu_core: 0 }
+			));
+			assert_noop!(Market::rent(origin(), PROVIDER, one_h100(), enough), Error::<Test>::PriceNotListed);
+			// Free storage alone costs nothing, which escrow cannot meter.
+			assert_noop!(
+				Market::rent(origin(), PROVIDER, ResourceRequest { storage_gib: 1, ..Default::default() }, enough),
+				Error::<Test>::ZeroPrice
+			);
+		});
+	}
+
+	#[test]
+	fn leased_hardware_and_bond_cannot_leave() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			rent_h100(10 * epoch_cost(H100_PRICE));
+			assert_noop!(
+				Registry::remove_gpus(RuntimeOrigin::signed(PROVIDER), bounded(&[gpu_id(PROVIDER, 1)])),
+				pallet_providers::Error::<Test>::GpuLeased
+			);
+			assert_noop!(
+				Registry::deregister(RuntimeOrigin::signed(PROVIDER)),
+				pallet_providers::Error::<Test>::HasOpenLeases
+			);
+			assert_noop!(
+				Registry::unbond(RuntimeOrigin::signed(PROVIDER), 1),
+				pallet_providers::Error::<Test>::HasOpenLeases
+			);
+		});
+	}
+
+	#[test]
+	fn top_up_adds_escrow_for_the_consumer_only() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let deposit = MIN_EPOCHS as Balance * epoch_cost(H100_PRICE);
+			let id = rent_h100(deposit);
+			assert_ok!(Market::top_up(RuntimeOrigin::signed(CONSUMER), id, 500));
+			let lease = Leases::<Test>::get(id).unwrap();
+			assert_eq!((lease.deposited, lease.escrow), (deposit + 500, deposit + 500));
+			assert_eq!(escrow_held(CONSUMER), deposit + 500);
+			assert_eq!(last_event(), Event::ToppedUp { lease: id, amount: 500, escrow: deposit + 500 }.into());
+
+			assert_noop!(Market::top_up(RuntimeOrigin::signed(STRANGER), id, 1), Error::<Test>::NotParty);
+			assert_noop!(Market::top_up(RuntimeOrigin::signed(CONSUMER), id, 0), Error::<Test>::ZeroAmount);
+			assert_noop!(Market::top_up(RuntimeOrigin::signed(CONSUMER), 7, 1), Error::<Test>::UnknownLease);
+			assert_noop!(
+				Market::top_up(RuntimeOrigin::signed(CONSUMER), id, STARTING_BALANCE),
+				Error::<Test>::InsufficientBalance
+			);
+			assert_ok!(Market::close_lease(RuntimeOrigin::signed(CONSUMER), id));
+			assert_noop!(Market::top_up(RuntimeOrigin::signed(CONSUMER), id, 1), Error::<Test>::LeaseNotOpen);
+		});
+	}
+}
+
+mod settlement {
+	use super::*;
+
+	#[test]
+	fn attested_usage_is_paid_to_the_provider_minus_the_take() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let id = rent_h100(10 * epoch_cost(H100_PRICE));
+			let provider_before = Balances::balance(&PROVIDER);
+			let treasury_before = Balances::balance(&TREASURY);
+
+			// Epoch 0 is running: it cannot be settled yet.
+			assert_noop!(<Market as LeaseSettlement<_, _>>::settle(id, 0, 9), Error::<Test>::EpochNotSettleable);
+			go_to(EPOCH);
+			// Opened at block 1, so at most 9 blocks of epoch 0 are chargeable: 6000/h × 9/600.
+			let settled = <Market as LeaseSettlement<_, _>>::settle(id, 0, 10).unwrap();
+			assert_eq!(settled.charged, 90);
+			assert_eq!((settled.provider_share, settled.take), (86, 4));
+			assert!(!settled.closed);
+			assert_eq!(Balances::balance(&PROVIDER), provider_before + 86);
+			assert_eq!(Balances::balance(&TREASURY), treasury_before + 4);
+			assert!(has_event(Event::LeaseSettled { lease: id, epoch: 0, charged: 90, provider_share: 86, take: 4 }));
+
+			let lease = Leases::<Test>::get(id).unwrap();
+			assert_eq!((lease.paid, lease.take, lease.escrow), (86, 4, lease.deposited - 90));
+			assert_eq!(escrow_held(CONSUMER), lease.deposited - 90);
+			// Each epoch once.
+			assert_noop!(<Market as LeaseSettlement<_, _>>::settle(id, 0, 10), Error::<Test>::EpochNotSettleable);
+		});
+	}
+
+	#[test]
+	fn unattested_epochs_cost_nothing() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let id = rent_h100(10 * epoch_cost(H100_PRICE));
+			go_to(3 * EPOCH);
+			// Epoch 1 had no report; epoch 2 had 4 attested blocks.
+			let settled = <Market as LeaseSettlement<_, _>>::settle(id, 2, 4).unwrap();
+			assert_eq!(settled.charged, H100_PRICE * 4 / 600);
+			// Epoch 1 can no longer be charged once a later one is settled.
+			assert_noop!(<Market as LeaseSettlement<_, _>>::settle(id, 1, 10), Error::<Test>::EpochNotSettleable);
+			let lease = Leases::<Test>::get(id).unwrap();
+			assert_eq!(lease.deposited - lease.escrow, H100_PRICE * 4 / 600);
+		});
+	}
+
+	#[test]
+	fn the_take_is_burned_and_recorded_without_a_beneficiary() {
+		run_test(|| {
+			TakeTo::set(None);
+			provider(PROVIDER, "eu");
+			let id = rent_h100(10 * epoch_cost(H100_PRICE));
+			go_to(2 * EPOCH);
+			let issuance = Balances::total_issuance();
+			let settled = <Market as LeaseSettlement<_, _>>::settle(id, 1, 10).unwrap();
+			assert_eq!((settled.charged, settled.take), (100, 5));
+			assert_eq!(TotalBurned::<Test>::get(), 5);
+			assert_eq!(Balances::total_issuance(), issuance - 5);
+			assert!(has_event(Event::TakeBurned { amount: 5 }));
+		});
+	}
+
+	#[test]
+	fn a_lease_closes_when_escrow_cannot_cover_the_next_epoch() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let cost = epoch_cost(H100_PRICE);
+			let id = rent_h100(MIN_EPOCHS as Balance * cost + 30);
+			let free_before = Balances::balance(&CONSUMER);
+			for epoch in 1..MIN_EPOCHS {
+				go_to((epoch as u64 + 1) * EPOCH);
+				assert!(!<Market as LeaseSettlement<_, _>>::settle(id, epoch, 10).unwrap().closed);
+			}
+			// One epoch + 30 left: still fine. After the next, 30 < one epoch: closed, 30 refunded.
+			go_to((MIN_EPOCHS as u64 + 1) * EPOCH);
+			let settled = <Market as LeaseSettlement<_, _>>::settle(id, MIN_EPOCHS, 10).unwrap();
+			assert!(settled.closed);
+			let lease = Leases::<Test>::get(id).unwrap();
+			assert_eq!(lease.status, LeaseStatus::Closed { reason: CloseReason::InsufficientFunds, at: 40 });
+			assert_eq!((lease.escrow, lease.refunded), (0, 30));
+			assert_eq!(lease.paid + lease.take + lease.refunded, lease.deposited);
+			assert_eq!(Balances::balance(&CONSUMER), free_before + 30);
+			assert_eq!(escrow_held(CONSUMER), 0);
+			assert!(!<Market as LeaseCommitments<_>>::is_gpu_leased(&gpu_id(PROVIDER, 1)));
+		});
+	}
+
+	#[test]
+	fn chargeable_leases_are_what_a_report_may_cover() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let id = rent_h100(10 * epoch_cost(H100_PRICE));
+			go_to(EPOCH);
+			let leases = <Market as LeaseSettlement<_, _>>::chargeable_leases(&PROVIDER, 0);
+			assert_eq!(leases.len(), 1);
+			assert_eq!((leases[0].id, leases[0].consumer), (id, CONSUMER));
+			assert_eq!(leases[0].gpus, vec![gpu_id(PROVIDER, 1)]);
+			assert!(<Market as LeaseSettlement<_, _>>::chargeable_leases(&PROVIDER_2, 0).is_empty());
+			assert_ok!(<Market as LeaseSettlement<_, _>>::settle(id, 0, 9).map(|_| ()));
+			assert!(<Market as LeaseSettlement<_, _>>::chargeable_leases(&PROVIDER, 0).is_empty());
+		});
+	}
+}
+
+mod closing {
+	use super::*;
+
+	#[test]
+	fn closing_refunds_unspent_escrow_to_the_planck() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let deposit = 10 * epoch_cost(H100_PRICE) + 7;
+			let id = rent_h100(deposit);
+			go_to(EPOCH + GRACE + 1);
+			assert_ok!(<Market as LeaseSettlement<_, _>>::settle(id, 0, 9).map(|_| ()));
+			let before = Balances::balance(&CONSUMER);
+			assert_ok!(Market::close_lease(RuntimeOrigin::signed(CONSUMER), id));
+			let lease = Leases::<Test>::get(id).unwrap();
+			assert_eq!(lease.refunded, deposit - 90);
+			assert_eq!(Balances::balance(&CONSUMER), before + deposit - 90);
+			assert_eq!(
+				last_event(),
+				Event::LeaseClosed { lease: id, reason: CloseReason::ConsumerClosed, refunded: deposit - 90, retained: 0 }
+					.into()
+			);
+			assert!(ConsumerLeases::<Test>::get(CONSUMER).is_empty());
+			assert!(ProviderLeases::<Test>::get(PROVIDER).is_empty());
+			assert_noop!(Market::close_lease(RuntimeOrigin::signed(CONSUMER), id), Error::<Test>::LeaseNotOpen);
+		});
+	}
+
+	#[test]
+	fn the_provider_may_close_but_strangers_may_not() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let id = rent_h100(10 * epoch_cost(H100_PRICE));
+			assert_noop!(Market::close_lease(RuntimeOrigin::signed(STRANGER), id), Error::<Test>::NotParty);
+			assert_noop!(Market::close_lease(RuntimeOrigin::signed(STRANGER), 9), Error::<Test>::UnknownLease);
+			assert_ok!(Market::close_lease(RuntimeOrigin::signed(PROVIDER), id));
+			assert!(matches!(
+				Leases::<Test>::get(id).unwrap().status,
+				LeaseStatus::Closed { reason: CloseReason::ProviderClosed, .. }
+			));
+		});
+	}
+
+	#[test]
+	fn closing_right_after_an_epoch_keeps_its_cost_for_the_pending_report() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let cost = epoch_cost(H100_PRICE);
+			let deposit = 10 * cost;
+			let id = rent_h100(deposit);
+			// Epoch 0 ended at block 10; its report may land until block 15.
+			go_to(EPOCH + 2);
+			assert_ok!(Market::close_lease(RuntimeOrigin::signed(CONSUMER), id));
+			assert!(has_event(Event::LeaseClosed {
+				lease: id,
+				reason: CloseReason::ConsumerClosed,
+				refunded: deposit - cost,
+				retained: cost
+			}));
+			assert_eq!(escrow_held(CONSUMER), cost);
+			// The GPU is free at once.
+			assert!(!<Market as LeaseCommitments<_>>::is_gpu_leased(&gpu_id(PROVIDER, 1)));
+			// Nothing but the epoch before the close can be charged.
+			assert_noop!(<Market as LeaseSettlement<_, _>>::settle(id, 1, 1), Error::<Test>::EpochNotSettleable);
+
+			let settled = <Market as LeaseSettlement<_, _>>::settle(id, 0, 9).unwrap();
+			assert_eq!(settled.charged, 90);
+			let lease = Leases::<Test>::get(id).unwrap();
+			assert_eq!(lease.escrow, 0);
+			assert_eq!(lease.paid + lease.take + lease.refunded, deposit);
+			assert_eq!(escrow_held(CONSUMER), 0);
+		});
+	}
+
+	#[test]
+	fn retained_escrow_returns_when_no_report_comes_in_time() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let cost = epoch_cost(H100_PRICE);
+			let id = rent_h100(10 * cost);
+			go_to(EPOCH + 1);
+			assert_ok!(Market::close_lease(RuntimeOrigin::signed(CONSUMER), id));
+			assert_noop!(Market::release_retained(RuntimeOrigin::signed(STRANGER), id), Error::<Test>::GraceNotOver);
+			go_to(EPOCH + GRACE);
+			let before = Balances::balance(&CONSUMER);
+			assert_ok!(Market::release_retained(RuntimeOrigin::signed(STRANGER), id));
+			assert_eq!(Balances::balance(&CONSUMER), before + cost);
+			assert_eq!(last_event(), Event::RetainedReleased { lease: id, refunded: cost }.into());
+			assert_noop!(Market::release_retained(RuntimeOrigin::signed(STRANGER), id), Error::<Test>::NothingRetained);
+			let open = rent_h100(10 * cost);
+			assert_noop!(Market::release_retained(RuntimeOrigin::signed(STRANGER), open), Error::<Test>::NothingRetained);
+		});
+	}
+
+	#[test]
+	fn anyone_may_close_a_lease_of_a_suspended_provider_but_not_a_healthy_one() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let id = rent_h100(10 * epoch_cost(H100_PRICE));
+			assert_noop!(Market::close_stale(RuntimeOrigin::signed(STRANGER), id), Error::<Test>::LeaseHealthy);
+			assert_ok!(<Registry as ProviderRegistry<_, _>>::suspend(&PROVIDER));
+			assert_ok!(Market::close_stale(RuntimeOrigin::signed(STRANGER), id));
+			assert!(matches!(
+				Leases::<Test>::get(id).unwrap().status,
+				LeaseStatus::Closed { reason: CloseReason::ProviderSuspended, .. }
+			));
+			assert_noop!(Market::close_stale(RuntimeOrigin::signed(STRANGER), id), Error::<Test>::LeaseNotOpen);
+		});
+	}
+}
+
+mod orders {
+	use super::*;
+
+	fn order(max_price: Balance, deposit: Balance) -> OrderId {
+		let id = NextOrderId::<Test>::get();
+		assert_ok!(Market::create_order(RuntimeOrigin::signed(CONSUMER), one_h100(), None, None, max_price, deposit));
+		id
+	}
+
+	#[test]
+	fn order_bid_accept_opens_a_lease_at_the_bid_price() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			provider(PROVIDER_2, "us");
+			let deposit = MIN_EPOCHS as Balance * epoch_cost(H100_PRICE);
+			let id = order(H100_PRICE, deposit);
+			assert_eq!(escrow_held(CONSUMER), deposit);
+			assert_ok!(Market::bid(RuntimeOrigin::signed(PROVIDER), id, 5_400));
+			assert_ok!(Market::bid(RuntimeOrigin::signed(PROVIDER_2), id, 4_800));
+			assert_eq!(Orders::<Test>::get(id).unwrap().bids, 2);
+
+			assert_ok!(Market::accept_bid(RuntimeOrigin::signed(CONSUMER), id, PROVIDER_2));
+			let lease = Leases::<Test>::get(0).unwrap();
+			assert_eq!((lease.provider, lease.price_per_hour, lease.escrow), (PROVIDER_2, 4_800, deposit));
+			assert!(Orders::<Test>::get(id).is_none());
+			assert!(Bids::<Test>::get(id, PROVIDER).is_none());
+			assert!(ConsumerOrders::<Test>::get(CONSUMER).is_empty());
+			// The order's deposit became the lease's escrow: nothing extra was held.
+			assert_eq!(escrow_held(CONSUMER), deposit);
+		});
+	}
+
+	#[test]
+	fn bids_must_fit_the_order() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			provider(PROVIDER_2, "us");
+			let deposit = 10 * epoch_cost(H100_PRICE);
+			assert_ok!(Market::create_order(
+				RuntimeOrigin::signed(CONSUMER),
+				one_h100(),
+				Some(bounded(b"eu")),
+				Some(AUDITOR),
+				H100_PRICE,
+				deposit
+			));
+			assert_noop!(Market::bid(RuntimeOrigin::signed(PROVIDER), 0, H100_PRICE + 1), Error::<Test>::PriceAboveMaximum);
+			assert_noop!(Market::bid(RuntimeOrigin::signed(PROVIDER_2), 0, H100_PRICE), Error::<Test>::RegionMismatch);
+			assert_noop!(Market::bid(RuntimeOrigin::signed(PROVIDER), 0, H100_PRICE), Error::<Test>::NotAudited);
+			assert_ok!(Registry::add_auditor(RuntimeOrigin::root(), AUDITOR));
+			assert_ok!(Registry::set_attributes(
+				RuntimeOrigin::signed(AUDITOR),
+				PROVIDER,
+				bounded(&[(bounded(b"tier"), bounded(b"3"))])
+			));
+			assert_noop!(Market::bid(RuntimeOrigin::signed(STRANGER), 0, H100_PRICE), Error::<Test>::ProviderNotActive);
+			assert_noop!(Market::bid(RuntimeOrigin::signed(PROVIDER), 0, 0), Error::<Test>::ZeroPrice);
+			assert_noop!(Market::bid(RuntimeOrigin::signed(PROVIDER), 5, H100_PRICE), Error::<Test>::UnknownOrder);
+			assert_ok!(Market::bid(RuntimeOrigin::signed(PROVIDER), 0, H100_PRICE));
+			assert_eq!(last_event(), Event::BidPlaced { order: 0, provider: PROVIDER, price_per_hour: H100_PRICE }.into());
+			go_to(1 + ORDER_TTL);
+			assert_noop!(Market::bid(RuntimeOrigin::signed(PROVIDER), 0, H100_PRICE), Error::<Test>::OrderExpired);
+			assert_noop!(
+				Market::accept_bid(RuntimeOrigin::signed(CONSUMER), 0, PROVIDER),
+				Error::<Test>::OrderExpired
+			);
+		});
+	}
+
+	#[test]
+	fn a_provider_without_capacity_cannot_bid_and_bids_are_bounded() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let three_h100 = ResourceRequest { gpus: 3, gpu_model: Some(bounded(b"H100")), ..Default::default() };
+			assert_ok!(Market::create_order(RuntimeOrigin::signed(CONSUMER), three_h100, None, None, 3 * H100_PRICE, 10 * epoch_cost(3 * H100_PRICE)));
+			assert_noop!(Market::bid(RuntimeOrigin::signed(PROVIDER), 0, H100_PRICE), Error::<Test>::NotEnoughGpus);
+
+			let id = order(H100_PRICE, 10 * epoch_cost(H100_PRICE));
+			for who in [PROVIDER_2, PROVIDER_3, PROVIDER_4] {
+				provider(who, "eu");
+			}
+			for who in [PROVIDER, PROVIDER_2, PROVIDER_3] {
+				assert_ok!(Market::bid(RuntimeOrigin::signed(who), id, H100_PRICE));
+			}
+			assert_noop!(Market::bid(RuntimeOrigin::signed(PROVIDER_4), id, H100_PRICE), Error::<Test>::TooManyBids);
+			// Re-bidding replaces the price without taking a slot; withdrawing frees one.
+			assert_ok!(Market::bid(RuntimeOrigin::signed(PROVIDER), id, H100_PRICE - 60));
+			assert_ok!(Market::withdraw_bid(RuntimeOrigin::signed(PROVIDER), id));
+			assert_noop!(Market::withdraw_bid(RuntimeOrigin::signed(PROVIDER), id), Error::<Test>::UnknownBid);
+			assert_ok!(Market::bid(RuntimeOrigin::signed(PROVIDER_4), id, H100_PRICE));
+			assert_eq!(Orders::<Test>::get(id).unwrap().bids, 3);
+		});
+	}
+
+	#[test]
+	fn orders_can_be_cancelled_by_their_consumer_and_expired_by_anyone() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let deposit = 10 * epoch_cost(H100_PRICE);
+			let first = order(H100_PRICE, deposit);
+			let second = order(H100_PRICE, deposit);
+			assert_ok!(Market::bid(RuntimeOrigin::signed(PROVIDER), first, H100_PRICE));
+			assert_noop!(Market::cancel_order(RuntimeOrigin::signed(STRANGER), first), Error::<Test>::NotOrderOwner);
+			assert_noop!(
+				Market::accept_bid(RuntimeOrigin::signed(STRANGER), first, PROVIDER),
+				Error::<Test>::NotOrderOwner
+			);
+			assert_noop!(
+				Market::accept_bid(RuntimeOrigin::signed(CONSUMER), first, PROVIDER_2),
+				Error::<Test>::UnknownBid
+			);
+			let before = Balances::balance(&CONSUMER);
+			assert_ok!(Market::cancel_order(RuntimeOrigin::signed(CONSUMER), first));
+			assert_eq!(Balances::balance(&CONSUMER), before + deposit);
+			assert!(Bids::<Test>::get(first, PROVIDER).is_none());
+			assert_eq!(last_event(), Event::OrderCancelled { order: first }.into());
+
+			assert_noop!(Market::expire_order(RuntimeOrigin::signed(STRANGER), second), Error::<Test>::OrderNotExpired);
+			go_to(1 + ORDER_TTL);
+			assert_ok!(Market::expire_order(RuntimeOrigin::signed(STRANGER), second));
+			assert_eq!(last_event(), Event::OrderExpired { order: second }.into());
+			assert_eq!(escrow_held(CONSUMER), 0);
+			assert_noop!(Market::cancel_order(RuntimeOrigin::signed(CONSUMER), second), Error::<Test>::UnknownOrder);
+		});
+	}
+
+	#[test]
+	fn bad_orders_fail_without_change() {
+		run_test(|| {
+			let origin = || RuntimeOrigin::signed(CONSUMER);
+			let enough = 10 * epoch_cost(H100_PRICE);
+			assert_noop!(
+				Market::create_order(origin(), ResourceRequest::default(), None, None, H100_PRICE, enough),
+				Error::<Test>::EmptyRequest
+			);
+			assert_noop!(Market::create_order(origin(), one_h100(), None, None, 0, enough), Error::<Test>::ZeroPrice);
+			assert_noop!(
+				Market::create_order(origin(), one_h100(), None, None, H100_PRICE, MIN_EPOCHS as Balance * epoch_cost(H100_PRICE) - 1),
+				Error::<Test>::DepositTooLow
+			);
+			assert_noop!(
+				Market::create_order(origin(), one_h100(), None, None, H100_PRICE, STARTING_BALANCE),
+				Error::<Test>::InsufficientBalance
+			);
+			assert_noop!(
+				Market::create_order(RuntimeOrigin::none(), one_h100(), None, None, H100_PRICE, enough),
+				DispatchError::BadOrigin
+			);
+		});
+	}
+}
