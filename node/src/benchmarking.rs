@@ -8,7 +8,7 @@ use codec::Encode;
 use depin_runtime::{self as runtime, AccountId, Balance, BalancesCall, SystemCall};
 use frame_benchmarking_cli::ExtrinsicBuilder;
 use sc_cli::Result;
-use sp_api::ProvideRuntimeApi;
+use sp_api::{Core, ProvideRuntimeApi};
 use sp_blockchain::HeaderBackend;
 use sp_core::{sr25519, Pair};
 use sp_inherents::{InherentData, InherentDataProvider};

@@ -33,6 +33,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Pays `share` of `consumer`'s escrow to `provider` and sends `take` to the protocol.
+	///
+	/// `Fortitude::Force`: escrow was committed when it was held, so freezes the consumer adds
+	/// later (vesting, votes) must not block paying for attested service.
 	pub(crate) fn pay_from_escrow(
 		consumer: &T::AccountId,
 		provider: &T::AccountId,
@@ -48,29 +51,30 @@ impl<T: Config> Pallet<T> {
 				share,
 				Precision::Exact,
 				Restriction::Free,
-				Fortitude::Polite,
+				Fortitude::Force,
 			)?;
 		}
 		if take.is_zero() {
 			return Ok(());
 		}
-		match T::TakeBeneficiary::get() {
-			Some(beneficiary) => {
-				T::Currency::transfer_on_hold(
-					&reason,
-					consumer,
-					&beneficiary,
-					take,
-					Precision::Exact,
-					Restriction::Free,
-					Fortitude::Polite,
-				)?;
-			},
-			None => {
-				T::Currency::burn_held(&reason, consumer, take, Precision::Exact, Fortitude::Polite)?;
-				TotalBurned::<T>::mutate(|burned| *burned = burned.saturating_add(take));
-				Self::deposit_event(Event::TakeBurned { amount: take });
-			},
+		let sent = T::TakeBeneficiary::get().is_some_and(|beneficiary| {
+			T::Currency::transfer_on_hold(
+				&reason,
+				consumer,
+				&beneficiary,
+				take,
+				Precision::Exact,
+				Restriction::Free,
+				Fortitude::Force,
+			)
+			.is_ok()
+		});
+		// No beneficiary, or one that cannot receive it (e.g. a missing account and a take below
+		// the existential deposit): burn it, on the record, rather than fail the settlement.
+		if !sent {
+			T::Currency::burn_held(&reason, consumer, take, Precision::Exact, Fortitude::Force)?;
+			TotalBurned::<T>::mutate(|burned| *burned = burned.saturating_add(take));
+			Self::deposit_event(Event::TakeBurned { amount: take });
 		}
 		Ok(())
 	}

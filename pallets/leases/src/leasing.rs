@@ -90,13 +90,21 @@ impl<T: Config> Pallet<T> {
 		provider: &T::AccountId,
 		allocation: &Allocation<T>,
 	) -> Result<BalanceOf<T>, DispatchError> {
+		// A zero price is an unlisted one: this market has no free resources to meter.
+		let listed = |price: Option<BalanceOf<T>>| price.filter(|p| !p.is_zero()).ok_or(Error::<T>::PriceNotListed);
 		let gpu_prices = allocation
 			.gpus
 			.iter()
-			.map(|gpu| T::Providers::gpu_price(provider, &gpu.model).ok_or(Error::<T>::PriceNotListed))
+			.map(|gpu| listed(T::Providers::gpu_price(provider, &gpu.model)))
 			.collect::<Result<Vec<_>, _>>()?;
-		let storage_price = T::Providers::storage_gib_price(provider).unwrap_or_default();
-		let cpu_price = T::Providers::cpu_core_price(provider).unwrap_or_default();
+		let storage_price = match allocation.storage_gib {
+			0 => Zero::zero(),
+			_ => listed(T::Providers::storage_gib_price(provider))?,
+		};
+		let cpu_price = match allocation.cpu_cores {
+			0 => Zero::zero(),
+			_ => listed(T::Providers::cpu_core_price(provider))?,
+		};
 		money::bundle_price(gpu_prices, allocation.storage_gib, storage_price, allocation.cpu_cores, cpu_price)
 			.ok_or_else(|| Error::<T>::Overflow.into())
 	}
@@ -207,29 +215,62 @@ impl<T: Config> Pallet<T> {
 			None | Some(ProviderStatus::Deregistered) => CloseReason::ProviderGone,
 			Some(ProviderStatus::Suspended) => CloseReason::ProviderSuspended,
 			Some(ProviderStatus::Active) | Some(ProviderStatus::Unbonding) => {
-				ensure!(
-					lease.escrow < Self::epoch_cost(lease.price_per_hour)?,
-					Error::<T>::LeaseHealthy
-				);
+				ensure!(Self::is_underfunded(&lease, Self::now())?, Error::<T>::LeaseHealthy);
 				CloseReason::InsufficientFunds
 			},
 		};
 		Self::close(id, lease, reason)
 	}
 
-	/// The epoch before the current one ran under `lease`, is not settled, and may still be
-	/// reported: its cost must stay in escrow.
-	pub(crate) fn last_epoch_pending(lease: &Lease<T>, now: BlockNumberOf<T>) -> bool {
-		let current = Self::epoch_of(now);
-		let Some(previous) = current.checked_sub(1) else { return false };
-		let current_start = Self::epoch_start(current);
-		now < current_start.saturating_add(T::ReportGrace::get()) &&
-			lease.opened_at < current_start &&
-			lease.settled_epoch.is_none_or(|settled| settled < previous)
+	/// Blocks of `epoch` during which `lease` ran, counting up to block `until`.
+	pub(crate) fn blocks_run_in(lease: &Lease<T>, epoch: EpochIndex, until: BlockNumberOf<T>) -> u32 {
+		let start: u32 = Self::epoch_start(epoch).unique_saturated_into();
+		let end = start.saturating_add(Self::epoch_length());
+		let opened: u32 = lease.opened_at.unique_saturated_into();
+		let until: u32 = until.unique_saturated_into();
+		end.min(until).saturating_sub(start.max(opened))
 	}
 
-	/// Closes an open lease: frees its resources and refunds the escrow, keeping one epoch's
-	/// cost if the last epoch may still be reported.
+	/// The block service ended (or now, for an open lease).
+	pub(crate) fn service_end(lease: &Lease<T>, now: BlockNumberOf<T>) -> BlockNumberOf<T> {
+		match lease.status {
+			LeaseStatus::Open => now,
+			LeaseStatus::Closed { at, .. } => at,
+		}
+	}
+
+	/// The report window of `epoch` (until `ReportGrace` after its end) is open at `now`.
+	pub(crate) fn window_open(epoch: EpochIndex, now: BlockNumberOf<T>) -> bool {
+		now < Self::epoch_start(epoch.saturating_add(1)).saturating_add(T::ReportGrace::get())
+	}
+
+	/// Most that can still be charged for service already delivered: every unsettled epoch
+	/// whose report window is open (the one service ended in and, within the grace, the one
+	/// before), at full price for the blocks served.
+	pub(crate) fn pending_cost(lease: &Lease<T>, now: BlockNumberOf<T>) -> Result<BalanceOf<T>, DispatchError> {
+		let end = Self::service_end(lease, now);
+		let last = Self::epoch_of(end);
+		let mut pending = BalanceOf::<T>::zero();
+		for epoch in [last.checked_sub(1), Some(last)].into_iter().flatten() {
+			if lease.settled_epoch.is_some_and(|settled| epoch <= settled) || !Self::window_open(epoch, now) {
+				continue;
+			}
+			let blocks = Self::blocks_run_in(lease, epoch, end);
+			let cost = money::charge_for_blocks(lease.price_per_hour, blocks, T::BlocksPerHour::get())
+				.ok_or(Error::<T>::Overflow)?;
+			pending = pending.saturating_add(cost);
+		}
+		Ok(pending)
+	}
+
+	/// The escrow cannot cover what is accrued and still chargeable plus one more epoch.
+	pub(crate) fn is_underfunded(lease: &Lease<T>, now: BlockNumberOf<T>) -> Result<bool, DispatchError> {
+		let needed = Self::pending_cost(lease, now)?.saturating_add(Self::epoch_cost(lease.price_per_hour)?);
+		Ok(lease.escrow < needed)
+	}
+
+	/// Closes an open lease: frees its resources at once and refunds the escrow, keeping what the
+	/// still-reportable service may cost.
 	pub(crate) fn close(id: LeaseId, mut lease: Lease<T>, reason: CloseReason) -> DispatchResult {
 		let now = Self::now();
 		for gpu in &lease.gpus {
@@ -241,11 +282,7 @@ impl<T: Config> Pallet<T> {
 			c.cpu_cores = c.cpu_cores.saturating_sub(lease.cpu_cores);
 		});
 
-		let retained = if Self::last_epoch_pending(&lease, now) {
-			lease.escrow.min(Self::epoch_cost(lease.price_per_hour)?)
-		} else {
-			Zero::zero()
-		};
+		let retained = lease.escrow.min(Self::pending_cost(&lease, now)?);
 		let refunded = lease.escrow.saturating_sub(retained);
 		Self::release_escrow(&lease.consumer, refunded)?;
 		lease.refunded = lease.refunded.saturating_add(refunded);
@@ -267,14 +304,27 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_release_retained(id: LeaseId) -> DispatchResult {
 		let mut lease = Leases::<T>::get(id).ok_or(Error::<T>::UnknownLease)?;
-		let LeaseStatus::Closed { at, .. } = lease.status else {
-			return Err(Error::<T>::NothingRetained.into());
-		};
-		ensure!(!lease.escrow.is_zero(), Error::<T>::NothingRetained);
-		let deadline = Self::epoch_start(Self::epoch_of(at)).saturating_add(T::ReportGrace::get());
-		ensure!(Self::now() >= deadline, Error::<T>::GraceNotOver);
+		ensure!(!lease.is_open() && !lease.escrow.is_zero(), Error::<T>::NothingRetained);
+		ensure!(Self::pending_cost(&lease, Self::now())?.is_zero(), Error::<T>::GraceNotOver);
 		Self::refund_retained(id, &mut lease)?;
 		Leases::<T>::insert(id, lease);
+		Ok(())
+	}
+
+	/// After a settlement of a closed lease: refunds what no remaining report can claim, and
+	/// forgets the lease once nothing can be charged any more.
+	pub(crate) fn trim_retained(id: LeaseId, lease: &mut Lease<T>) -> DispatchResult {
+		let needed = Self::pending_cost(lease, Self::now())?;
+		if needed.is_zero() {
+			return Self::refund_retained(id, lease);
+		}
+		let excess = lease.escrow.saturating_sub(needed);
+		if !excess.is_zero() {
+			Self::release_escrow(&lease.consumer, excess)?;
+			lease.refunded = lease.refunded.saturating_add(excess);
+			lease.escrow = lease.escrow.saturating_sub(excess);
+			Self::deposit_event(Event::RetainedReleased { lease: id, refunded: excess });
+		}
 		Ok(())
 	}
 

@@ -17,11 +17,12 @@
 //! the protocol's, sent to `TakeBeneficiary` or burned (and recorded in `TotalBurned`).
 //!
 //! **Closing**, with a [`CloseReason`]: by the consumer or the provider (`close_lease`), and by
-//! anyone (`close_stale`) when the escrow cannot cover the next epoch or the provider was
-//! suspended or left. Unspent escrow returns to the consumer to the planck. If the epoch before
-//! the close may still be reported (within `ReportGrace`), one epoch's cost stays retained for it
-//! until it is settled or the grace has passed (`release_retained`), so a consumer cannot dodge
-//! paying for service delivered just before closing.
+//! anyone (`close_stale`) when the escrow cannot cover what is accrued plus the next epoch, or the
+//! provider was suspended or left. Unspent escrow returns to the consumer to the planck, except
+//! the cost of the service still reportable: the unfinished epoch the lease closed in and, within
+//! `ReportGrace`, the epoch before it. That part is retained until those epochs are settled or
+//! their report windows close (`release_retained`), so closing never dodges paying for service
+//! the provider goes on to attest.
 //!
 //! **Per-block cost does not depend on the number of leases**: there are no hooks. Settlement
 //! happens in the calls that touch a lease; time-driven cases (order expiry, exhausted escrow,
@@ -52,8 +53,10 @@ mod tests;
 
 /// Settles attested usage; implemented by this pallet, called by the attestation pallet.
 pub trait LeaseSettlement<AccountId, Balance> {
-	/// Charges `lease` for `attested_blocks` blocks of service in the finished `epoch`.
+	/// Charges `lease` of `provider` for `attested_blocks` blocks of service in the finished
+	/// `epoch`, within `ReportGrace` of its end. Atomic: on error nothing changed.
 	fn settle(
+		provider: &AccountId,
 		lease: LeaseId,
 		epoch: EpochIndex,
 		attested_blocks: u32,
@@ -256,6 +259,10 @@ pub mod pallet {
 		UnknownBid,
 		/// The epoch has not finished, was settled already, or the lease did not run in it.
 		EpochNotSettleable,
+		/// The epoch's report window (`ReportGrace` after its end) has closed.
+		SettlementWindowClosed,
+		/// The lease belongs to another provider.
+		WrongProvider,
 	}
 
 	#[pallet::hooks]
@@ -367,7 +374,7 @@ pub mod pallet {
 			Self::do_close_stale(lease)
 		}
 
-		/// Anyone may refund escrow retained for a last epoch that was not reported in time.
+		/// Anyone may refund escrow retained for epochs whose report windows closed unreported.
 		#[pallet::call_index(10)]
 		#[pallet::weight(T::WeightInfo::release_retained())]
 		pub fn release_retained(origin: OriginFor<T>, lease: LeaseId) -> DispatchResult {

@@ -1,47 +1,52 @@
 //! Settlement of attested usage: the only way money reaches a provider.
 
 use alloc::vec::Vec;
-use frame_support::{ensure, traits::Get};
+use frame_support::{ensure, storage::with_storage_layer, traits::Get};
 use sp_runtime::{
-	traits::{Saturating, UniqueSaturatedInto, Zero},
+	traits::{Saturating, Zero},
 	DispatchError,
 };
-
 
 use crate::{money, pallet::*, types::*, Config, LeaseSettlement};
 
 impl<T: Config> Pallet<T> {
-	/// Blocks of `epoch` during which `lease` was open.
-	fn blocks_open_in(lease: &Lease<T>, epoch: EpochIndex) -> u32 {
-		let start: u32 = Self::epoch_start(epoch).unique_saturated_into();
-		let end = start.saturating_add(Self::epoch_length());
-		let opened: u32 = lease.opened_at.unique_saturated_into();
-		let until = match lease.status {
-			LeaseStatus::Open => end,
-			LeaseStatus::Closed { at, .. } => end.min(at.unique_saturated_into()),
-		};
-		until.saturating_sub(start.max(opened))
+	/// An epoch `lease` may be charged for now: finished, unsettled, inside its report window,
+	/// and one in which the lease ran. Returns the blocks it ran.
+	fn settleable_blocks(lease: &Lease<T>, epoch: EpochIndex, now: BlockNumberOf<T>) -> Result<u32, DispatchError> {
+		ensure!(epoch < Self::epoch_of(now), Error::<T>::EpochNotSettleable);
+		ensure!(lease.settled_epoch.is_none_or(|settled| epoch > settled), Error::<T>::EpochNotSettleable);
+		ensure!(Self::window_open(epoch, now), Error::<T>::SettlementWindowClosed);
+		if !lease.is_open() {
+			// A closed lease can be charged only from what it retained for this purpose.
+			ensure!(!lease.escrow.is_zero(), Error::<T>::EpochNotSettleable);
+		}
+		let blocks = Self::blocks_run_in(lease, epoch, Self::service_end(lease, now));
+		ensure!(blocks > 0, Error::<T>::EpochNotSettleable);
+		Ok(blocks)
 	}
 
 	pub(crate) fn do_settle(
+		provider: &T::AccountId,
+		id: LeaseId,
+		epoch: EpochIndex,
+		attested_blocks: u32,
+	) -> Result<Settlement<BalanceOf<T>>, DispatchError> {
+		// All or nothing, even for callers that keep going after an error.
+		with_storage_layer(|| Self::settle_inner(provider, id, epoch, attested_blocks))
+	}
+
+	fn settle_inner(
+		provider: &T::AccountId,
 		id: LeaseId,
 		epoch: EpochIndex,
 		attested_blocks: u32,
 	) -> Result<Settlement<BalanceOf<T>>, DispatchError> {
 		let mut lease = Leases::<T>::get(id).ok_or(Error::<T>::UnknownLease)?;
-		ensure!(epoch < Self::epoch_of(Self::now()), Error::<T>::EpochNotSettleable);
-		ensure!(lease.settled_epoch.is_none_or(|s| epoch > s), Error::<T>::EpochNotSettleable);
-		if let LeaseStatus::Closed { at, .. } = lease.status {
-			// Only the epoch just before the close, and only while escrow is retained for it.
-			ensure!(
-				epoch.saturating_add(1) == Self::epoch_of(at) && !lease.escrow.is_zero(),
-				Error::<T>::EpochNotSettleable
-			);
-		}
-		let open_blocks = Self::blocks_open_in(&lease, epoch);
-		ensure!(open_blocks > 0, Error::<T>::EpochNotSettleable);
+		ensure!(lease.provider == *provider, Error::<T>::WrongProvider);
+		let now = Self::now();
+		let ran = Self::settleable_blocks(&lease, epoch, now)?;
 
-		let blocks = attested_blocks.min(open_blocks);
+		let blocks = attested_blocks.min(ran);
 		let due = money::charge_for_blocks(lease.price_per_hour, blocks, T::BlocksPerHour::get())
 			.ok_or(Error::<T>::Overflow)?;
 		let charged = due.min(lease.escrow);
@@ -56,15 +61,14 @@ impl<T: Config> Pallet<T> {
 
 		let mut closed = false;
 		if lease.is_open() {
-			if lease.escrow < Self::epoch_cost(lease.price_per_hour)? {
+			if Self::is_underfunded(&lease, now)? {
 				Self::close(id, lease, CloseReason::InsufficientFunds)?;
 				closed = true;
 			} else {
 				Leases::<T>::insert(id, lease);
 			}
 		} else {
-			// The retained epoch is settled: nothing more can be charged, the rest goes back.
-			Self::refund_retained(id, &mut lease)?;
+			Self::trim_retained(id, &mut lease)?;
 			Leases::<T>::insert(id, lease);
 		}
 		Ok(Settlement { charged, provider_share, take, closed })
@@ -73,20 +77,20 @@ impl<T: Config> Pallet<T> {
 
 impl<T: Config> LeaseSettlement<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	fn settle(
+		provider: &T::AccountId,
 		lease: LeaseId,
 		epoch: EpochIndex,
 		attested_blocks: u32,
 	) -> Result<Settlement<BalanceOf<T>>, DispatchError> {
-		Self::do_settle(lease, epoch, attested_blocks)
+		Self::do_settle(provider, lease, epoch, attested_blocks)
 	}
 
 	fn chargeable_leases(provider: &T::AccountId, epoch: EpochIndex) -> Vec<LeaseUsage<T::AccountId>> {
+		let now = Self::now();
 		ProviderLeases::<T>::get(provider)
 			.into_iter()
 			.filter_map(|id| Leases::<T>::get(id).map(|lease| (id, lease)))
-			.filter(|(_, lease)| {
-				lease.settled_epoch.is_none_or(|s| epoch > s) && Self::blocks_open_in(lease, epoch) > 0
-			})
+			.filter(|(_, lease)| Self::settleable_blocks(lease, epoch, now).is_ok())
 			.map(|(id, lease)| LeaseUsage {
 				id,
 				consumer: lease.consumer,

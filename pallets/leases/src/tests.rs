@@ -142,11 +142,15 @@ mod rent {
 				pallet_providers::PriceList { gpu: bounded(&[]), storage_gib: 0, cpu_core: 0 }
 			));
 			assert_noop!(Market::rent(origin(), PROVIDER, one_h100(), enough), Error::<Test>::PriceNotListed);
-			// Free storage alone costs nothing, which escrow cannot meter.
-			assert_noop!(
-				Market::rent(origin(), PROVIDER, ResourceRequest { storage_gib: 1, ..Default::default() }, enough),
-				Error::<Test>::ZeroPrice
-			);
+			// Unpriced storage is not free storage.
+			let one_gib = ResourceRequest { storage_gib: 1, ..Default::default() };
+			assert_noop!(Market::rent(origin(), PROVIDER, one_gib.clone(), enough), Error::<Test>::PriceNotListed);
+			// A price so low that an epoch rounds to nothing cannot be metered by escrow.
+			assert_ok!(Registry::set_prices(
+				RuntimeOrigin::signed(PROVIDER),
+				pallet_providers::PriceList { gpu: bounded(&[]), storage_gib: 1, cpu_core: 0 }
+			));
+			assert_noop!(Market::rent(origin(), PROVIDER, one_gib, enough), Error::<Test>::ZeroPrice);
 		});
 	}
 
@@ -166,6 +170,28 @@ mod rent {
 			assert_noop!(
 				Registry::unbond(RuntimeOrigin::signed(PROVIDER), 1),
 				pallet_providers::Error::<Test>::HasOpenLeases
+			);
+		});
+	}
+
+	#[test]
+	fn a_provider_has_a_bounded_number_of_leases() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let deposit = 10 * epoch_cost(CORE_PRICE);
+			let core = ResourceRequest { cpu_cores: 1, ..Default::default() };
+			for _ in 0..4 {
+				assert_ok!(Market::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER, core.clone(), deposit));
+			}
+			assert_noop!(
+				Market::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, core.clone(), deposit),
+				Error::<Test>::TooManyProviderLeases
+			);
+			// And a consumer a bounded number of leases and orders.
+			provider(PROVIDER_2, "us");
+			assert_noop!(
+				Market::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER_2, core, deposit),
+				Error::<Test>::TooManyConsumerLeases
 			);
 		});
 	}
@@ -207,10 +233,10 @@ mod settlement {
 			let treasury_before = Balances::balance(&TREASURY);
 
 			// Epoch 0 is running: it cannot be settled yet.
-			assert_noop!(<Market as LeaseSettlement<_, _>>::settle(id, 0, 9), Error::<Test>::EpochNotSettleable);
+			assert_noop!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9), Error::<Test>::EpochNotSettleable);
 			go_to(EPOCH);
 			// Opened at block 1, so at most 9 blocks of epoch 0 are chargeable: 6000/h × 9/600.
-			let settled = <Market as LeaseSettlement<_, _>>::settle(id, 0, 10).unwrap();
+			let settled = <Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10).unwrap();
 			assert_eq!(settled.charged, 90);
 			assert_eq!((settled.provider_share, settled.take), (86, 4));
 			assert!(!settled.closed);
@@ -222,7 +248,7 @@ mod settlement {
 			assert_eq!((lease.paid, lease.take, lease.escrow), (86, 4, lease.deposited - 90));
 			assert_eq!(escrow_held(CONSUMER), lease.deposited - 90);
 			// Each epoch once.
-			assert_noop!(<Market as LeaseSettlement<_, _>>::settle(id, 0, 10), Error::<Test>::EpochNotSettleable);
+			assert_noop!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10), Error::<Test>::EpochNotSettleable);
 		});
 	}
 
@@ -233,10 +259,10 @@ mod settlement {
 			let id = rent_h100(10 * epoch_cost(H100_PRICE));
 			go_to(3 * EPOCH);
 			// Epoch 1 had no report; epoch 2 had 4 attested blocks.
-			let settled = <Market as LeaseSettlement<_, _>>::settle(id, 2, 4).unwrap();
+			let settled = <Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 2, 4).unwrap();
 			assert_eq!(settled.charged, H100_PRICE * 4 / 600);
 			// Epoch 1 can no longer be charged once a later one is settled.
-			assert_noop!(<Market as LeaseSettlement<_, _>>::settle(id, 1, 10), Error::<Test>::EpochNotSettleable);
+			assert_noop!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 10), Error::<Test>::EpochNotSettleable);
 			let lease = Leases::<Test>::get(id).unwrap();
 			assert_eq!(lease.deposited - lease.escrow, H100_PRICE * 4 / 600);
 		});
@@ -250,7 +276,7 @@ mod settlement {
 			let id = rent_h100(10 * epoch_cost(H100_PRICE));
 			go_to(2 * EPOCH);
 			let issuance = Balances::total_issuance();
-			let settled = <Market as LeaseSettlement<_, _>>::settle(id, 1, 10).unwrap();
+			let settled = <Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 10).unwrap();
 			assert_eq!((settled.charged, settled.take), (100, 5));
 			assert_eq!(TotalBurned::<Test>::get(), 5);
 			assert_eq!(Balances::total_issuance(), issuance - 5);
@@ -263,15 +289,16 @@ mod settlement {
 		run_test(|| {
 			provider(PROVIDER, "eu");
 			let cost = epoch_cost(H100_PRICE);
+			// Settled at each epoch's first block, so nothing of the running epoch is accrued yet.
 			let id = rent_h100(MIN_EPOCHS as Balance * cost + 30);
 			let free_before = Balances::balance(&CONSUMER);
 			for epoch in 1..MIN_EPOCHS {
 				go_to((epoch as u64 + 1) * EPOCH);
-				assert!(!<Market as LeaseSettlement<_, _>>::settle(id, epoch, 10).unwrap().closed);
+				assert!(!<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, epoch, 10).unwrap().closed);
 			}
 			// One epoch + 30 left: still fine. After the next, 30 < one epoch: closed, 30 refunded.
 			go_to((MIN_EPOCHS as u64 + 1) * EPOCH);
-			let settled = <Market as LeaseSettlement<_, _>>::settle(id, MIN_EPOCHS, 10).unwrap();
+			let settled = <Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, MIN_EPOCHS, 10).unwrap();
 			assert!(settled.closed);
 			let lease = Leases::<Test>::get(id).unwrap();
 			assert_eq!(lease.status, LeaseStatus::Closed { reason: CloseReason::InsufficientFunds, at: 40 });
@@ -280,6 +307,38 @@ mod settlement {
 			assert_eq!(Balances::balance(&CONSUMER), free_before + 30);
 			assert_eq!(escrow_held(CONSUMER), 0);
 			assert!(!<Market as LeaseCommitments<_>>::is_gpu_leased(&gpu_id(PROVIDER, 1)));
+		});
+	}
+
+	#[test]
+	fn usage_reported_after_the_window_is_not_charged() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let id = rent_h100(10 * epoch_cost(H100_PRICE));
+			go_to(EPOCH + GRACE);
+			assert_noop!(
+				<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9),
+				Error::<Test>::SettlementWindowClosed
+			);
+			assert!(<Market as LeaseSettlement<_, _>>::chargeable_leases(&PROVIDER, 0).is_empty());
+			assert_noop!(
+				<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, 42, 0, 9),
+				Error::<Test>::UnknownLease
+			);
+		});
+	}
+
+	#[test]
+	fn a_beneficiary_that_cannot_receive_the_take_gets_it_burned_on_the_record() {
+		run_test(|| {
+			TakeTo::set(Some(777)); // no such account, and a 5-planck take is below the ED
+			provider(PROVIDER, "eu");
+			let id = rent_h100(10 * epoch_cost(H100_PRICE));
+			go_to(2 * EPOCH);
+			let settled = <Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 10).unwrap();
+			assert_eq!(settled.take, 5);
+			assert_eq!(TotalBurned::<Test>::get(), 5);
+			assert_eq!(Balances::total_balance(&777), 0);
 		});
 	}
 
@@ -294,7 +353,7 @@ mod settlement {
 			assert_eq!((leases[0].id, leases[0].consumer), (id, CONSUMER));
 			assert_eq!(leases[0].gpus, vec![gpu_id(PROVIDER, 1)]);
 			assert!(<Market as LeaseSettlement<_, _>>::chargeable_leases(&PROVIDER_2, 0).is_empty());
-			assert_ok!(<Market as LeaseSettlement<_, _>>::settle(id, 0, 9).map(|_| ()));
+			assert_ok!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9).map(|_| ()));
 			assert!(<Market as LeaseSettlement<_, _>>::chargeable_leases(&PROVIDER, 0).is_empty());
 		});
 	}
@@ -309,21 +368,53 @@ mod closing {
 			provider(PROVIDER, "eu");
 			let deposit = 10 * epoch_cost(H100_PRICE) + 7;
 			let id = rent_h100(deposit);
-			go_to(EPOCH + GRACE + 1);
-			assert_ok!(<Market as LeaseSettlement<_, _>>::settle(id, 0, 9).map(|_| ()));
+			go_to(EPOCH + GRACE - 1);
+			assert_ok!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9).map(|_| ()));
+			// Blocks 10..14 of epoch 1 were served and may still be reported: 4 blocks retained.
 			let before = Balances::balance(&CONSUMER);
 			assert_ok!(Market::close_lease(RuntimeOrigin::signed(CONSUMER), id));
-			let lease = Leases::<Test>::get(id).unwrap();
-			assert_eq!(lease.refunded, deposit - 90);
-			assert_eq!(Balances::balance(&CONSUMER), before + deposit - 90);
+			let retained = H100_PRICE * 4 / 600;
+			assert_eq!(Balances::balance(&CONSUMER), before + deposit - 90 - retained);
 			assert_eq!(
 				last_event(),
-				Event::LeaseClosed { lease: id, reason: CloseReason::ConsumerClosed, refunded: deposit - 90, retained: 0 }
-					.into()
+				Event::LeaseClosed {
+					lease: id,
+					reason: CloseReason::ConsumerClosed,
+					refunded: deposit - 90 - retained,
+					retained
+				}
+				.into()
 			);
+			assert_noop!(Market::close_lease(RuntimeOrigin::signed(CONSUMER), id), Error::<Test>::LeaseNotOpen);
+
+			// The provider attests 3 of those 4 blocks: charged 30, the other 10 come back.
+			go_to(2 * EPOCH);
+			let settled = <Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 3).unwrap();
+			assert_eq!(settled.charged, 30);
+			let lease = Leases::<Test>::get(id).unwrap();
+			assert_eq!((lease.escrow, lease.refunded), (0, deposit - 90 - 30));
+			assert_eq!(lease.paid + lease.take + lease.refunded, lease.deposited);
 			assert!(ConsumerLeases::<Test>::get(CONSUMER).is_empty());
 			assert!(ProviderLeases::<Test>::get(PROVIDER).is_empty());
-			assert_noop!(Market::close_lease(RuntimeOrigin::signed(CONSUMER), id), Error::<Test>::LeaseNotOpen);
+		});
+	}
+
+	#[test]
+	fn closing_mid_epoch_does_not_dodge_paying_for_that_epoch() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let deposit = 10 * epoch_cost(H100_PRICE);
+			let id = rent_h100(deposit);
+			// Closing on the last block of the epoch the lease opened in.
+			go_to(EPOCH - 1);
+			assert_ok!(Market::close_lease(RuntimeOrigin::signed(CONSUMER), id));
+			// Blocks 1..9 were served: 80 retained, and settled when the report lands.
+			assert_eq!(escrow_held(CONSUMER), 80);
+			go_to(EPOCH);
+			let leases = <Market as LeaseSettlement<_, _>>::chargeable_leases(&PROVIDER, 0);
+			assert_eq!(leases.iter().map(|l| l.id).collect::<Vec<_>>(), vec![id]);
+			assert_eq!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10).unwrap().charged, 80);
+			assert_eq!(escrow_held(CONSUMER), 0);
 		});
 	}
 
@@ -346,26 +437,36 @@ mod closing {
 	fn closing_right_after_an_epoch_keeps_its_cost_for_the_pending_report() {
 		run_test(|| {
 			provider(PROVIDER, "eu");
-			let cost = epoch_cost(H100_PRICE);
-			let deposit = 10 * cost;
+			let deposit = 10 * epoch_cost(H100_PRICE);
 			let id = rent_h100(deposit);
-			// Epoch 0 ended at block 10; its report may land until block 15.
+			// Epoch 0 ended at block 10; its report may land until block 15. Two blocks of epoch 1
+			// were served too.
 			go_to(EPOCH + 2);
 			assert_ok!(Market::close_lease(RuntimeOrigin::signed(CONSUMER), id));
 			assert!(has_event(Event::LeaseClosed {
 				lease: id,
 				reason: CloseReason::ConsumerClosed,
-				refunded: deposit - cost,
-				retained: cost
+				refunded: deposit - 90 - 20,
+				retained: 110
 			}));
-			assert_eq!(escrow_held(CONSUMER), cost);
+			assert_eq!(escrow_held(CONSUMER), 110);
 			// The GPU is free at once.
 			assert!(!<Market as LeaseCommitments<_>>::is_gpu_leased(&gpu_id(PROVIDER, 1)));
-			// Nothing but the epoch before the close can be charged.
-			assert_noop!(<Market as LeaseSettlement<_, _>>::settle(id, 1, 1), Error::<Test>::EpochNotSettleable);
+			// Epoch 1 is not over yet.
+			assert_noop!(
+				<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 1),
+				Error::<Test>::EpochNotSettleable
+			);
+			// Only the lease's own provider can settle it.
+			assert_noop!(
+				<Market as LeaseSettlement<_, _>>::settle(&PROVIDER_2, id, 0, 9),
+				Error::<Test>::WrongProvider
+			);
 
-			let settled = <Market as LeaseSettlement<_, _>>::settle(id, 0, 9).unwrap();
-			assert_eq!(settled.charged, 90);
+			assert_eq!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9).unwrap().charged, 90);
+			assert_eq!(escrow_held(CONSUMER), 20);
+			go_to(2 * EPOCH);
+			assert_eq!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 10).unwrap().charged, 20);
 			let lease = Leases::<Test>::get(id).unwrap();
 			assert_eq!(lease.escrow, 0);
 			assert_eq!(lease.paid + lease.take + lease.refunded, deposit);
@@ -381,12 +482,20 @@ mod closing {
 			let id = rent_h100(10 * cost);
 			go_to(EPOCH + 1);
 			assert_ok!(Market::close_lease(RuntimeOrigin::signed(CONSUMER), id));
-			assert_noop!(Market::release_retained(RuntimeOrigin::signed(STRANGER), id), Error::<Test>::GraceNotOver);
+			// Epoch 0 (9 blocks) and one block of epoch 1.
+			assert_eq!(escrow_held(CONSUMER), 100);
 			go_to(EPOCH + GRACE);
+			// Epoch 0's window closed, epoch 1's is open until block 25.
+			assert_noop!(Market::release_retained(RuntimeOrigin::signed(STRANGER), id), Error::<Test>::GraceNotOver);
+			assert_noop!(
+				<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9),
+				Error::<Test>::SettlementWindowClosed
+			);
+			go_to(2 * EPOCH + GRACE);
 			let before = Balances::balance(&CONSUMER);
 			assert_ok!(Market::release_retained(RuntimeOrigin::signed(STRANGER), id));
-			assert_eq!(Balances::balance(&CONSUMER), before + cost);
-			assert_eq!(last_event(), Event::RetainedReleased { lease: id, refunded: cost }.into());
+			assert_eq!(Balances::balance(&CONSUMER), before + 100);
+			assert_eq!(last_event(), Event::RetainedReleased { lease: id, refunded: 100 }.into());
 			assert_noop!(Market::release_retained(RuntimeOrigin::signed(STRANGER), id), Error::<Test>::NothingRetained);
 			let open = rent_h100(10 * cost);
 			assert_noop!(Market::release_retained(RuntimeOrigin::signed(STRANGER), open), Error::<Test>::NothingRetained);

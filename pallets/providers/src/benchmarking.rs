@@ -35,10 +35,11 @@ fn model(index: u32) -> GpuModel {
 
 fn gpus(seed: u32, count: u32) -> Vec<GpuSpec> {
 	(0..count)
-		.map(|i| GpuSpec {
-			uuid_hash: H256::from_low_u64_be(((seed as u64) << 32) | i as u64),
-			model: model(0),
-			vram_mib: 81_559,
+		.map(|i| {
+			let mut hash = [0u8; 32];
+			hash[..4].copy_from_slice(&seed.to_le_bytes());
+			hash[4..8].copy_from_slice(&i.to_le_bytes());
+			GpuSpec { uuid_hash: H256(hash), model: model(0), vram_mib: 81_559 }
 		})
 		.collect()
 }
