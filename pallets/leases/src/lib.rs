@@ -36,6 +36,8 @@ pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 mod commitments;
 mod escrow;
 mod invariants;
@@ -50,6 +52,33 @@ pub mod weights;
 mod mock;
 #[cfg(test)]
 mod tests;
+
+/// Sets up providers for this pallet's benchmarks (the registry is another pallet).
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId, Balance> {
+	/// Makes `who` an active provider with `gpus` GPUs of model `b"bench-gpu"`, ample storage
+	/// and cores, every unit priced at `price` per hour.
+	fn setup_provider(who: &AccountId, gpus: u32, price: Balance);
+}
+
+/// [`BenchmarkHelper`] backed by `pallet-providers`.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct ProvidersBenchmarkHelper<T>(core::marker::PhantomData<T>);
+
+#[cfg(feature = "runtime-benchmarks")]
+impl<T: pallet_providers::Config> BenchmarkHelper<T::AccountId, pallet_providers::BalanceOf<T>>
+	for ProvidersBenchmarkHelper<T>
+{
+	fn setup_provider(who: &T::AccountId, gpus: u32, price: pallet_providers::BalanceOf<T>) {
+		pallet_providers::Pallet::<T>::benchmark_provider(
+			who,
+			Default::default(),
+			gpus,
+			frame_support::BoundedVec::try_from(b"bench-gpu".to_vec()).unwrap_or_default(),
+			price,
+		);
+	}
+}
 
 /// Settles attested usage; implemented by this pallet, called by the attestation pallet.
 pub trait LeaseSettlement<AccountId, Balance> {
@@ -134,6 +163,9 @@ pub mod pallet {
 		type MaxBidsPerOrder: Get<u32>;
 
 		type WeightInfo: WeightInfo;
+
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId, BalanceOf<Self>>;
 	}
 
 	#[pallet::composite_enum]

@@ -88,6 +88,8 @@ impl pallet_leases::Config for Test {
 	type MaxLeasesPerConsumer = ConstU32<4>;
 	type MaxBidsPerOrder = ConstU32<3>;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::ProvidersBenchmarkHelper<Test>;
 }
 
 pub const PROVIDER: AccountId = 1;

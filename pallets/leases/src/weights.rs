@@ -16,6 +16,7 @@ pub trait WeightInfo {
 	fn top_up() -> Weight;
 	fn close_lease(g: u32) -> Weight;
 	fn release_retained() -> Weight;
+	fn settle(g: u32) -> Weight;
 }
 
 pub struct SubstrateWeight<T>(PhantomData<T>);
@@ -47,6 +48,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn release_retained() -> Weight {
 		Weight::from_parts(80_000_000, 20_000).saturating_add(T::DbWeight::get().reads_writes(8, 8))
 	}
+	fn settle(_g: u32) -> Weight {
+		Weight::from_parts(80_000_000, 20_000).saturating_add(T::DbWeight::get().reads_writes(8, 8))
+	}
 }
 
 impl WeightInfo for () {
@@ -75,6 +79,9 @@ impl WeightInfo for () {
 		Weight::from_parts(80_000_000, 20_000).saturating_add(RocksDbWeight::get().reads_writes(8, 8))
 	}
 	fn release_retained() -> Weight {
+		Weight::from_parts(80_000_000, 20_000).saturating_add(RocksDbWeight::get().reads_writes(8, 8))
+	}
+	fn settle(_g: u32) -> Weight {
 		Weight::from_parts(80_000_000, 20_000).saturating_add(RocksDbWeight::get().reads_writes(8, 8))
 	}
 }

@@ -246,3 +246,35 @@ impl<T: Config> ProviderRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		Self::do_slash(provider, amount, beneficiary)
 	}
 }
+
+#[cfg(feature = "runtime-benchmarks")]
+impl<T: Config> Pallet<T> {
+	/// For other pallets' benchmarks: makes `who` (funded here) an active provider in `region`
+	/// with `gpus` GPUs of `model` (up to `MaxGpusPerProvider`), 1 PiB of storage, 1,024 cores,
+	/// and the given hourly price for every unit.
+	pub fn benchmark_provider(who: &T::AccountId, region: Region, gpus: u32, model: GpuModel, price: BalanceOf<T>) {
+		use frame_support::traits::fungible::Mutate;
+		let bond = T::MinProviderBond::get();
+		T::Currency::set_balance(who, bond.saturating_mul(100u32.into()));
+		Self::do_register(who.clone(), bond, region, Default::default()).expect("registers");
+		let seed = Providers::<T>::count();
+		let list = (0..gpus.min(T::MaxGpusPerProvider::get()))
+			.map(|i| {
+				let mut hash = [0u8; 32];
+				hash[..4].copy_from_slice(&seed.to_le_bytes());
+				hash[4..8].copy_from_slice(&i.to_le_bytes());
+				GpuSpec { uuid_hash: H256(hash), model: model.clone(), vram_mib: 81_559 }
+			})
+			.collect::<Vec<_>>();
+		if !list.is_empty() {
+			Self::do_add_gpus(who.clone(), BoundedVec::try_from(list).expect("within bound")).expect("adds");
+		}
+		Self::do_set_capacity(who.clone(), Capacity { storage_bytes: 1 << 50, cpu_cores: 1_024 }).expect("sets");
+		let prices = PriceList {
+			gpu: BoundedVec::try_from(alloc::vec![(model, price)]).expect("one model"),
+			storage_gib: price,
+			cpu_core: price,
+		};
+		Self::do_set_prices(who.clone(), prices).expect("prices");
+	}
+}

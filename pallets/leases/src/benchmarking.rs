@@ -1,0 +1,223 @@
+//! FRAME v2 benchmarks: every call at its worst case.
+
+use frame_benchmarking::v2::*;
+use frame_support::traits::{fungible::Mutate, Get};
+use frame_system::RawOrigin;
+use sp_runtime::traits::{Bounded, Saturating, Zero};
+
+use crate::{pallet::*, types::*, BenchmarkHelper, Config};
+
+/// An hourly price whose epochs cost something whatever the epoch length.
+fn price<T: Config>() -> BalanceOf<T> {
+	BalanceOf::<T>::from(T::BlocksPerHour::get()).saturating_mul(1_000_000u32.into())
+}
+
+fn consumer<T: Config>(index: u32) -> T::AccountId {
+	let who: T::AccountId = account("consumer", index, 0);
+	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 4u32.into());
+	who
+}
+
+fn provider<T: Config>(index: u32, gpus: u32) -> T::AccountId {
+	let who: T::AccountId = account("provider", index, 0);
+	T::BenchmarkHelper::setup_provider(&who, gpus, price::<T>());
+	who
+}
+
+fn gpus_request(gpus: u32) -> ResourceRequest {
+	// Storage and cores too, so every capacity check runs.
+	ResourceRequest { gpus, gpu_model: None, min_vram_mib: 1, storage_gib: 1, cpu_cores: 1 }
+}
+
+/// A deposit far above any minimum.
+fn deposit<T: Config>() -> BalanceOf<T> {
+	Pallet::<T>::required_deposit(price::<T>().saturating_mul(1_000u32.into())).expect("prices are sane")
+}
+
+fn max_gpus<T: Config>() -> u32 {
+	T::MaxGpusPerLease::get()
+}
+
+/// `count` cheap open leases of `consumer` at `provider`, to fill both parties' lists.
+fn fill_leases<T: Config>(consumer: &T::AccountId, provider: &T::AccountId, count: u32) {
+	for _ in 0..count {
+		Pallet::<T>::do_rent(
+			consumer.clone(),
+			provider.clone(),
+			ResourceRequest { cpu_cores: 1, ..Default::default() },
+			deposit::<T>(),
+		)
+		.expect("rents");
+	}
+}
+
+fn order_with_bids<T: Config>(consumer: &T::AccountId, bids: u32) -> OrderId {
+	let id = NextOrderId::<T>::get();
+	Pallet::<T>::do_create_order(
+		consumer.clone(),
+		gpus_request(max_gpus::<T>()),
+		None,
+		None,
+		price::<T>().saturating_mul(100u32.into()),
+		deposit::<T>(),
+	)
+	.expect("orders");
+	for i in 0..bids {
+		let bidder = provider::<T>(100 + i, max_gpus::<T>());
+		Pallet::<T>::do_bid(bidder, id, price::<T>()).expect("bids");
+	}
+	id
+}
+
+fn go_to<T: Config>(block: u32) {
+	frame_system::Pallet::<T>::set_block_number(block.into());
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn create_order() {
+		let who = consumer::<T>(0);
+		for _ in 1..T::MaxLeasesPerConsumer::get() {
+			order_with_bids::<T>(&who, 0);
+		}
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(who.clone()),
+			gpus_request(max_gpus::<T>()),
+			Some(Default::default()),
+			Some(who.clone()),
+			price::<T>(),
+			deposit::<T>(),
+		);
+		assert_eq!(ConsumerOrders::<T>::get(&who).len() as u32, T::MaxLeasesPerConsumer::get());
+	}
+
+	#[benchmark]
+	fn cancel_order(b: Linear<0, { T::MaxBidsPerOrder::get() }>) {
+		let who = consumer::<T>(0);
+		let id = order_with_bids::<T>(&who, b);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), id);
+		assert!(Orders::<T>::get(id).is_none());
+	}
+
+	#[benchmark]
+	fn bid() {
+		let who = consumer::<T>(0);
+		let id = order_with_bids::<T>(&who, T::MaxBidsPerOrder::get().saturating_sub(1));
+		// Most GPUs a provider may list, all scanned for free ones.
+		let bidder = provider::<T>(0, u32::MAX);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(bidder.clone()), id, price::<T>());
+		assert!(Bids::<T>::contains_key(id, &bidder));
+	}
+
+	#[benchmark]
+	fn withdraw_bid() {
+		let who = consumer::<T>(0);
+		let id = order_with_bids::<T>(&who, 1);
+		let bidder: T::AccountId = account("provider", 100, 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(bidder.clone()), id);
+		assert!(!Bids::<T>::contains_key(id, &bidder));
+	}
+
+	#[benchmark]
+	fn accept_bid(g: Linear<0, { T::MaxGpusPerLease::get() }>, b: Linear<1, { T::MaxBidsPerOrder::get() }>) {
+		let who = consumer::<T>(0);
+		let id = NextOrderId::<T>::get();
+		Pallet::<T>::do_create_order(who.clone(), gpus_request(g), None, None, price::<T>().saturating_mul(100u32.into()), deposit::<T>())
+			.expect("orders");
+		let mut winner = None;
+		for i in 0..b {
+			let bidder = provider::<T>(100 + i, u32::MAX);
+			Pallet::<T>::do_bid(bidder.clone(), id, price::<T>()).expect("bids");
+			winner = Some(bidder);
+		}
+		let winner = winner.expect("b >= 1");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), id, winner);
+		assert!(Orders::<T>::get(id).is_none());
+	}
+
+	#[benchmark]
+	fn rent(g: Linear<0, { T::MaxGpusPerLease::get() }>) {
+		let who = consumer::<T>(0);
+		let seller = provider::<T>(0, u32::MAX);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), seller, gpus_request(g), deposit::<T>());
+		assert_eq!(ConsumerLeases::<T>::get(&who).len(), 1);
+	}
+
+	#[benchmark]
+	fn top_up() {
+		let who = consumer::<T>(0);
+		let seller = provider::<T>(0, 0);
+		fill_leases::<T>(&who, &seller, 1);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), 0, deposit::<T>());
+	}
+
+	#[benchmark]
+	fn close_lease(g: Linear<0, { T::MaxGpusPerLease::get() }>) {
+		// Worst case: both parties' lists are full and service is retained for two epochs.
+		let who = consumer::<T>(0);
+		let seller = provider::<T>(0, u32::MAX);
+		let others = T::MaxLeasesPerConsumer::get().min(T::MaxLeasesPerProvider::get()).saturating_sub(1);
+		fill_leases::<T>(&who, &seller, others);
+		let id = NextLeaseId::<T>::get();
+		Pallet::<T>::do_rent(who.clone(), seller, gpus_request(g), deposit::<T>()).expect("rents");
+		let epoch: u32 = Pallet::<T>::epoch_length();
+		go_to::<T>(epoch.saturating_add(1));
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), id);
+		assert!(!Leases::<T>::get(id).expect("exists").is_open());
+	}
+
+	#[benchmark]
+	fn release_retained() {
+		let who = consumer::<T>(0);
+		let seller = provider::<T>(0, 0);
+		fill_leases::<T>(&who, &seller, 1);
+		let epoch: u32 = Pallet::<T>::epoch_length();
+		go_to::<T>(epoch.saturating_add(1));
+		Pallet::<T>::do_close_by_party(who.clone(), 0).expect("closes");
+		go_to::<T>(epoch.saturating_mul(3));
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), 0);
+		assert!(Leases::<T>::get(0).expect("exists").escrow.is_zero());
+	}
+
+	/// Settling one lease's epoch, in the worst case closing it for lack of funds (freeing `g`
+	/// GPUs). Charged by the attestation pallet per lease a report covers.
+	#[benchmark]
+	fn settle(g: Linear<0, { T::MaxGpusPerLease::get() }>) {
+		let who = consumer::<T>(0);
+		let seller = provider::<T>(0, u32::MAX);
+		let id = NextLeaseId::<T>::get();
+		Pallet::<T>::do_rent(who, seller.clone(), gpus_request(g), deposit::<T>()).expect("rents");
+		// Leave just over one epoch in escrow so this settlement closes the lease.
+		let epoch_cost =
+			Pallet::<T>::epoch_cost(Leases::<T>::get(id).expect("exists").price_per_hour).expect("sane");
+		Leases::<T>::mutate(id, |lease| {
+			let lease = lease.as_mut().expect("exists");
+			let excess = lease.escrow.saturating_sub(epoch_cost.saturating_add(1u32.into()));
+			Pallet::<T>::release_escrow(&lease.consumer, excess).expect("releases");
+			lease.escrow = lease.escrow.saturating_sub(excess);
+			lease.refunded = lease.refunded.saturating_add(excess);
+		});
+		let epoch: u32 = Pallet::<T>::epoch_length();
+		go_to::<T>(epoch);
+		#[block]
+		{
+			Pallet::<T>::do_settle(&seller, id, 0, epoch).expect("settles");
+		}
+		assert!(!Leases::<T>::get(id).expect("exists").is_open());
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}
+
