@@ -16,6 +16,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_sudo, Sudo]
 	[pallet_utility, Utility]
 	[pallet_providers, Providers]
+	[pallet_leases, Leases]
 );
 
 use frame_benchmarking::baseline::Pallet as BaselineBench;

@@ -24,8 +24,8 @@ use sp_version::RuntimeVersion;
 
 use super::{
 	currency::{DPN, EXISTENTIAL_DEPOSIT, MICRO_DPN, SS58_PREFIX},
-	time::{DAYS, SLOT_DURATION},
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, OriginCaller, PalletInfo,
+	time::{DAYS, HOURS, MINUTES, SLOT_DURATION},
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Leases, Nonce, OriginCaller, PalletInfo,
 	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
 	RuntimeTask, System, VERSION,
 };
@@ -183,8 +183,7 @@ impl pallet_providers::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	// Governance is sudo until a council exists.
 	type AuditorOrigin = frame_system::EnsureRoot<AccountId>;
-	// Until the leases pallet lands nothing is ever leased.
-	type Leases = ();
+	type Leases = Leases;
 	type MinProviderBond = MinProviderBond;
 	type UnbondingPeriod = ProviderUnbondingPeriod;
 	type MaxMetadataLen = ConstU32<256>;
@@ -192,4 +191,38 @@ impl pallet_providers::Config for Runtime {
 	type MaxAuditors = ConstU32<32>;
 	type MaxAttributes = ConstU32<16>;
 	type WeightInfo = pallet_providers::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Settlement epochs of an hour: usage reports and payments are hourly, like the prices.
+	pub const EpochLength: BlockNumber = HOURS;
+	pub const BlocksPerHour: u32 = HOURS;
+	/// A lease's deposit covers at least three hours.
+	pub const MinLeaseEpochs: u32 = 3;
+	/// The protocol's share of every payment to a provider.
+	pub const LeaseTakeRate: sp_runtime::Perbill = sp_runtime::Perbill::from_percent(5);
+	pub TakeBeneficiary: Option<AccountId> = Some(treasury_account());
+	pub const OrderTtl: BlockNumber = HOURS;
+	/// An epoch's usage report may arrive up to ten minutes after it ends.
+	pub const ReportGrace: BlockNumber = 10 * MINUTES;
+}
+
+impl pallet_leases::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Providers = pallet_providers::Pallet<Runtime>;
+	type EpochLength = EpochLength;
+	type BlocksPerHour = BlocksPerHour;
+	type MinLeaseEpochs = MinLeaseEpochs;
+	type TakeRate = LeaseTakeRate;
+	type TakeBeneficiary = TakeBeneficiary;
+	type OrderTtl = OrderTtl;
+	type ReportGrace = ReportGrace;
+	type MaxGpusPerLease = ConstU32<16>;
+	type MaxLeasesPerProvider = ConstU32<256>;
+	type MaxLeasesPerConsumer = ConstU32<64>;
+	type MaxBidsPerOrder = ConstU32<32>;
+	type WeightInfo = pallet_leases::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_leases::ProvidersBenchmarkHelper<Runtime>;
 }

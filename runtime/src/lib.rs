@@ -194,4 +194,7 @@ mod runtime {
 	// The market: providers, leases, attestation, economics from index 20 on.
 	#[runtime::pallet_index(20)]
 	pub type Providers = pallet_providers;
+
+	#[runtime::pallet_index(21)]
+	pub type Leases = pallet_leases;
 }

@@ -31,6 +31,7 @@ export async function devKeyring() {
   return {
     keyring,
     alice: dev('Alice'), bob: dev('Bob'), charlie: dev('Charlie'), dave: dev('Dave'),
+    eve: dev('Eve'), ferdie: dev('Ferdie'),
     fresh: (label = 'fresh') => keyring.addFromUri(`//${label}/${Date.now()}/${Math.random()}`),
   };
 }
@@ -45,11 +46,19 @@ export function describeDispatchError(api, dispatchError) {
 }
 
 export class DispatchFailed extends Error {
-  constructor(description, result) {
+  constructor(description, result, fee) {
     super(`dispatch failed: ${description}`);
     this.description = description;
     this.result = result;
+    /** What the failed transaction was still charged. */
+    this.fee = fee;
   }
+}
+
+/** Fee + tip charged to the signer, from the TransactionFeePaid event. */
+function feePaid(api, events) {
+  const feeEvent = events.find(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event));
+  return feeEvent ? feeEvent.event.data.actualFee.toBigInt() + feeEvent.event.data.tip.toBigInt() : 0n;
 }
 
 /**
@@ -78,14 +87,11 @@ export function sendAndFinalize(api, tx, signer, { timeoutMs = 120_000 } = {}) {
       if (status.isDropped || status.isInvalid || status.isUsurped) {
         finish(reject, new Error(`transaction ${status.type}`));
       } else if (status.isFinalized) {
+        const fee = feePaid(api, events);
         if (dispatchError) {
-          finish(reject, new DispatchFailed(describeDispatchError(api, dispatchError), result));
+          finish(reject, new DispatchFailed(describeDispatchError(api, dispatchError), result, fee));
           return;
         }
-        const feeEvent = events.find(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event));
-        const fee = feeEvent
-          ? feeEvent.event.data.actualFee.toBigInt() + feeEvent.event.data.tip.toBigInt()
-          : 0n;
         finish(resolve, { blockHash: status.asFinalized, events, fee });
       }
     }).then((u) => { unsub = u; if (done) u(); }, (e) => finish(reject, e));
