@@ -155,6 +155,35 @@ mod rent {
 	}
 
 	#[test]
+	fn absurd_prices_overflow_into_an_error_not_a_panic() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			assert_ok!(Registry::set_prices(
+				RuntimeOrigin::signed(PROVIDER),
+				pallet_providers::PriceList { gpu: bounded(&[(bounded(b"H100"), Balance::MAX)]), storage_gib: 1, cpu_core: 1 }
+			));
+			assert_noop!(Market::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, one_h100(), 1), Error::<Test>::Overflow);
+			let two = ResourceRequest { gpus: 2, gpu_model: Some(bounded(b"H100")), ..Default::default() };
+			assert_noop!(Market::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, two, 1), Error::<Test>::Overflow);
+			assert_noop!(
+				Market::create_order(RuntimeOrigin::signed(CONSUMER), one_h100(), None, None, Balance::MAX, 1),
+				Error::<Test>::Overflow
+			);
+			assert_noop!(
+				Market::create_order(
+					RuntimeOrigin::signed(CONSUMER),
+					ResourceRequest { gpus: 5, ..Default::default() },
+					None,
+					None,
+					H100_PRICE,
+					STARTING_BALANCE / 2
+				),
+				Error::<Test>::TooManyGpus
+			);
+		});
+	}
+
+	#[test]
 	fn leased_hardware_and_bond_cannot_leave() {
 		run_test(|| {
 			provider(PROVIDER, "eu");
