@@ -46,6 +46,10 @@ pub enum Subcommand {
 	/// Database metadata.
 	ChainInfo(sc_cli::ChainInfoCmd),
 
+	/// Print what the hardware probe sees (GPUs via NVML, storage via statvfs) as JSON, with the
+	/// arguments of `providers.addGpus` / `providers.setCapacity` ready for polkadot.js.
+	Hardware(crate::hardware::HardwareCmd),
+
 	/// Runtime and node benchmarks (`pallet`, `overhead`, `extrinsic`, `storage`, `machine`).
 	#[cfg(feature = "runtime-benchmarks")]
 	#[command(subcommand)]

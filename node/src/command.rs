@@ -102,6 +102,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run::<depin_runtime::opaque::Block>(&config))
 		},
+		Some(Subcommand::Hardware(cmd)) => cmd.run(),
 		#[cfg(feature = "runtime-benchmarks")]
 		Some(Subcommand::Benchmark(cmd)) => benchmark(&cli, cmd),
 		None => {
