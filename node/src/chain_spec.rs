@@ -22,28 +22,30 @@ fn wasm_binary() -> Result<&'static [u8], String> {
 	WASM_BINARY.ok_or_else(|| "The runtime wasm is not available; build without SKIP_WASM_BUILD".into())
 }
 
-/// Single-validator development chain (Alice).
-pub fn development_chain_spec() -> Result<ChainSpec, String> {
+fn spec(name: &str, id: &str, chain_type: ChainType, preset: &str) -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm_binary()?, None)
-		.with_name("DePIN Development")
-		.with_id("depin_dev")
-		.with_chain_type(ChainType::Development)
+		.with_name(name)
+		.with_id(id)
+		.with_chain_type(chain_type)
 		.with_protocol_id(PROTOCOL_ID)
-		.with_genesis_config_preset_name(sp_genesis_builder::DEV_RUNTIME_PRESET)
+		.with_genesis_config_preset_name(preset)
 		.with_properties(properties())
 		.build())
 }
 
+/// Single-validator development chain (Alice).
+pub fn development_chain_spec() -> Result<ChainSpec, String> {
+	spec("DePIN Development", "depin_dev", ChainType::Development, sp_genesis_builder::DEV_RUNTIME_PRESET)
+}
+
 /// Four-validator local testnet (Alice, Bob, Charlie, Dave).
 pub fn local_chain_spec() -> Result<ChainSpec, String> {
-	Ok(ChainSpec::builder(wasm_binary()?, None)
-		.with_name("DePIN Local Testnet")
-		.with_id("depin_local")
-		.with_chain_type(ChainType::Local)
-		.with_protocol_id(PROTOCOL_ID)
-		.with_genesis_config_preset_name(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)
-		.with_properties(properties())
-		.build())
+	spec(
+		"DePIN Local Testnet",
+		"depin_local",
+		ChainType::Local,
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET,
+	)
 }
 
 /// Resolves `--chain`: a built-in name or the path of a JSON spec.

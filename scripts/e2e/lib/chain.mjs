@@ -36,6 +36,27 @@ export async function devKeyring() {
   };
 }
 
+/**
+ * Wraps a subscription-driven promise: `finish(fn, value)` settles it once, clears the timer and
+ * unsubscribes (even if the subscription resolves after the first callback).
+ */
+function once(timeoutMs, timeoutMessage, subscribe) {
+  return new Promise((resolve, reject) => {
+    let unsub;
+    let done = false;
+    const finish = (fn, value) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      unsub?.();
+      fn(value);
+    };
+    const timer = setTimeout(() => finish(reject, new Error(timeoutMessage)), timeoutMs);
+    subscribe(finish, resolve, reject)
+      .then((u) => { unsub = u; if (done) u(); }, (e) => finish(reject, e));
+  });
+}
+
 /** Turns a DispatchError into "Pallet.Error: docs" (or the plain error text). */
 export function describeDispatchError(api, dispatchError) {
   if (dispatchError.isModule) {
@@ -67,21 +88,7 @@ function feePaid(api, events) {
  * Rejects with DispatchFailed (decoded error) if the call failed, or on pool rejection.
  */
 export function sendAndFinalize(api, tx, signer, { timeoutMs = 120_000 } = {}) {
-  return new Promise((resolve, reject) => {
-    let unsub;
-    let done = false;
-    const finish = (fn, value) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      unsub?.();
-      fn(value);
-    };
-    const timer = setTimeout(
-      () => finish(reject, new Error(`transaction not finalized within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-
+  return once(timeoutMs, `transaction not finalized within ${timeoutMs} ms`, (finish, resolve, reject) =>
     tx.signAndSend(signer, { nonce: -1 }, (result) => {
       const { status, events, dispatchError } = result;
       if (status.isDropped || status.isInvalid || status.isUsurped) {
@@ -94,8 +101,7 @@ export function sendAndFinalize(api, tx, signer, { timeoutMs = 120_000 } = {}) {
         }
         finish(resolve, { blockHash: status.asFinalized, events, fee });
       }
-    }).then((u) => { unsub = u; if (done) u(); }, (e) => finish(reject, e));
-  });
+    }));
 }
 
 /** Free balance of `address` at `blockHash` (or at the best block). */
@@ -104,23 +110,9 @@ export async function freeBalance(api, address, blockHash) {
   return (await at.query.system.account(address)).data.free.toBigInt();
 }
 
-export async function waitForFinalizedHeight(api, height, timeoutMs = 120_000) {
-  return new Promise((resolve, reject) => {
-    let unsub;
-    let done = false;
-    const finish = (fn, value) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      unsub?.();
-      fn(value);
-    };
-    const timer = setTimeout(
-      () => finish(reject, new Error(`finalized height ${height} not reached in ${timeoutMs} ms`)),
-      timeoutMs,
-    );
+export function waitForFinalizedHeight(api, height, timeoutMs = 120_000) {
+  return once(timeoutMs, `finalized height ${height} not reached in ${timeoutMs} ms`, (finish, resolve) =>
     api.rpc.chain.subscribeFinalizedHeads((header) => {
       if (header.number.toNumber() >= height) finish(resolve, header);
-    }).then((u) => { unsub = u; if (done) u(); }, (e) => finish(reject, e));
-  });
+    }));
 }
