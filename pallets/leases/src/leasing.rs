@@ -12,11 +12,10 @@ use sp_runtime::{
 use crate::{money, pallet::*, types::*, Config};
 
 /// Resources picked for a lease.
-pub(crate) struct Allocation<T: Config> {
+pub(crate) struct Allocation {
 	pub gpus: Vec<GpuSpec>,
 	pub storage_gib: u32,
 	pub cpu_cores: u32,
-	_marker: core::marker::PhantomData<T>,
 }
 
 impl<T: Config> Pallet<T> {
@@ -54,7 +53,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn allocate(
 		provider: &T::AccountId,
 		request: &ResourceRequest,
-	) -> Result<Allocation<T>, DispatchError> {
+	) -> Result<Allocation, DispatchError> {
 		ensure!(!request.is_empty(), Error::<T>::EmptyRequest);
 		ensure!(request.gpus <= T::MaxGpusPerLease::get(), Error::<T>::TooManyGpus);
 		ensure!(T::Providers::is_active(provider), Error::<T>::ProviderNotActive);
@@ -81,14 +80,13 @@ impl<T: Config> Pallet<T> {
 			gpus,
 			storage_gib: request.storage_gib,
 			cpu_cores: request.cpu_cores,
-			_marker: Default::default(),
 		})
 	}
 
 	/// The provider's listed hourly price of an allocation.
 	pub(crate) fn listed_price(
 		provider: &T::AccountId,
-		allocation: &Allocation<T>,
+		allocation: &Allocation,
 	) -> Result<BalanceOf<T>, DispatchError> {
 		// A zero price is an unlisted one: this market has no free resources to meter.
 		let listed = |price: Option<BalanceOf<T>>| price.filter(|p| !p.is_zero()).ok_or(Error::<T>::PriceNotListed);
@@ -114,7 +112,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn open_lease(
 		consumer: T::AccountId,
 		provider: T::AccountId,
-		allocation: Allocation<T>,
+		allocation: Allocation,
 		price_per_hour: BalanceOf<T>,
 		deposit: BalanceOf<T>,
 		deposit_held: bool,

@@ -8,10 +8,10 @@ use frame_support::{
 use pallet_providers::{ProviderRegistry, Region};
 use sp_runtime::{
 	traits::{Saturating, Zero},
-	DispatchResult,
+	DispatchError, DispatchResult,
 };
 
-use crate::{pallet::*, types::*, Config, WeightInfo};
+use crate::{leasing::Allocation, pallet::*, types::*, Config, WeightInfo};
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_create_order(
@@ -78,8 +78,12 @@ impl<T: Config> Pallet<T> {
 		bids
 	}
 
-	/// A provider may serve `order` at `price_per_hour`, right now.
-	fn ensure_can_serve(provider: &T::AccountId, order: &Order<T>, price_per_hour: BalanceOf<T>) -> DispatchResult {
+	/// A provider may serve `order` at `price_per_hour`, right now; returns what it would allocate.
+	fn ensure_can_serve(
+		provider: &T::AccountId,
+		order: &Order<T>,
+		price_per_hour: BalanceOf<T>,
+	) -> Result<Allocation, DispatchError> {
 		ensure!(Self::now() < order.expires_at, Error::<T>::OrderExpired);
 		ensure!(T::Providers::is_active(provider), Error::<T>::ProviderNotActive);
 		ensure!(price_per_hour <= order.max_price_per_hour, Error::<T>::PriceAboveMaximum);
@@ -90,8 +94,7 @@ impl<T: Config> Pallet<T> {
 		if let Some(auditor) = &order.required_auditor {
 			ensure!(T::Providers::is_audited_by(provider, auditor), Error::<T>::NotAudited);
 		}
-		Self::allocate(provider, &order.request)?;
-		Ok(())
+		Self::allocate(provider, &order.request)
 	}
 
 	pub(crate) fn do_bid(provider: T::AccountId, id: OrderId, price_per_hour: BalanceOf<T>) -> DispatchResult {
@@ -127,8 +130,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(order.consumer == consumer, Error::<T>::NotOrderOwner);
 		let price = Bids::<T>::get(id, &provider).ok_or(Error::<T>::UnknownBid)?;
 		// The provider's situation may have changed since it bid.
-		Self::ensure_can_serve(&provider, &order, price)?;
-		let allocation = Self::allocate(&provider, &order.request)?;
+		let allocation = Self::ensure_can_serve(&provider, &order, price)?;
 		let gpus = allocation.gpus.len() as u32;
 		// The order's deposit, held since the order was made, becomes the lease's escrow.
 		Self::open_lease(consumer, provider, allocation, price, order.deposit, true)?;

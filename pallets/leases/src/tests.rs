@@ -671,6 +671,14 @@ mod orders {
 			assert_eq!(last_event(), Event::OrderExpired { order: second }.into());
 			assert_eq!(escrow_held(CONSUMER), 0);
 			assert_noop!(Market::cancel_order(RuntimeOrigin::signed(CONSUMER), second), Error::<Test>::UnknownOrder);
+			assert_noop!(Market::expire_order(RuntimeOrigin::signed(STRANGER), second), Error::<Test>::UnknownOrder);
+			assert_noop!(Market::withdraw_bid(RuntimeOrigin::signed(PROVIDER), second), Error::<Test>::UnknownOrder);
+			assert_noop!(
+				Market::accept_bid(RuntimeOrigin::signed(CONSUMER), second, PROVIDER),
+				Error::<Test>::UnknownOrder
+			);
+			assert_noop!(Market::close_stale(RuntimeOrigin::signed(STRANGER), 9), Error::<Test>::UnknownLease);
+			assert_noop!(Market::release_retained(RuntimeOrigin::signed(STRANGER), 9), Error::<Test>::UnknownLease);
 		});
 	}
 
