@@ -213,7 +213,7 @@ mod benchmarks {
 		go_to::<T>(epoch);
 		#[block]
 		{
-			Pallet::<T>::do_settle(&seller, id, 0, epoch).expect("settles");
+			Pallet::<T>::do_settle(&seller, id, 0, epoch, Payee::Provider).expect("settles");
 		}
 		assert!(!Leases::<T>::get(id).expect("exists").is_open());
 	}

@@ -26,23 +26,39 @@ impl<T: Config> Pallet<T> {
 
 	/// Returns `amount` of escrow to `who`'s free balance.
 	pub(crate) fn release_escrow(who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+		Self::release_hold(HoldReason::LeaseEscrow, who, amount)
+	}
+
+	pub(crate) fn release_hold(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
 		if !amount.is_zero() {
-			T::Currency::release(&Self::escrow_reason(), who, amount, Precision::Exact)?;
+			T::Currency::release(&reason.into(), who, amount, Precision::Exact)?;
 		}
 		Ok(())
 	}
 
-	/// Pays `share` of `consumer`'s escrow to `provider` and sends `take` to the protocol.
+	/// Moves `amount` of `consumer`'s escrow under the dispute hold, where neither the consumer
+	/// nor the provider can reach it until the dispute is resolved.
+	pub(crate) fn move_to_dispute_hold(consumer: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+		if amount.is_zero() {
+			return Ok(());
+		}
+		Self::release_escrow(consumer, amount)?;
+		T::Currency::hold(&HoldReason::LeaseDispute.into(), consumer, amount)
+	}
+
+	/// Pays `share` of what `consumer` has on hold for `reason` to `provider` and sends `take`
+	/// to the protocol.
 	///
 	/// `Fortitude::Force`: escrow was committed when it was held, so freezes the consumer adds
 	/// later (vesting, votes) must not block paying for attested service.
-	pub(crate) fn pay_from_escrow(
+	pub(crate) fn pay_from_hold(
+		reason: HoldReason,
 		consumer: &T::AccountId,
 		provider: &T::AccountId,
 		share: BalanceOf<T>,
 		take: BalanceOf<T>,
 	) -> DispatchResult {
-		let reason = Self::escrow_reason();
+		let reason: T::RuntimeHoldReason = reason.into();
 		if !share.is_zero() {
 			T::Currency::transfer_on_hold(
 				&reason,

@@ -23,12 +23,24 @@ impl<T: Config> Pallet<T> {
 		let mut escrow_of: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		let mut committed: BTreeMap<T::AccountId, Commitment> = BTreeMap::new();
 
+		let mut disputed_of: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+
 		for (id, lease) in Leases::<T>::iter() {
 			ensure_state(
-				lease.paid.saturating_add(lease.take).saturating_add(lease.refunded).saturating_add(lease.escrow) ==
+				lease
+					.paid
+					.saturating_add(lease.take)
+					.saturating_add(lease.refunded)
+					.saturating_add(lease.escrow)
+					.saturating_add(lease.disputed) ==
 					lease.deposited,
-				"a lease's paid + take + refunded + escrow differs from its deposits",
+				"a lease's paid + take + refunded + escrow + disputed differs from its deposits",
 			)?;
+			let held: BalanceOf<T> = HeldPayments::<T>::iter_prefix_values(id)
+				.fold(Zero::zero(), |sum: BalanceOf<T>, amount| sum.saturating_add(amount));
+			ensure_state(held == lease.disputed, "a lease's disputed amount differs from its held payments")?;
+			let of_consumer = disputed_of.entry(lease.consumer.clone()).or_insert_with(Zero::zero);
+			*of_consumer = of_consumer.saturating_add(held);
 			let claims = ProviderLeases::<T>::get(&lease.provider).contains(&id) &&
 				ConsumerLeases::<T>::get(&lease.consumer).contains(&id);
 			if lease.is_open() || !lease.escrow.is_zero() {
@@ -84,6 +96,18 @@ impl<T: Config> Pallet<T> {
 				"a consumer's LeaseEscrow hold differs from the escrow of its orders and leases",
 			)?;
 		}
+
+		let dispute_reason: T::RuntimeHoldReason = HoldReason::LeaseDispute.into();
+		for (consumer, expected) in disputed_of {
+			ensure_state(
+				T::Currency::balance_on_hold(&dispute_reason, &consumer) == expected,
+				"a consumer's LeaseDispute hold differs from its leases' held payments",
+			)?;
+		}
+		ensure_state(
+			HeldPayments::<T>::iter_keys().all(|(id, _)| Leases::<T>::contains_key(id)),
+			"a held payment of an unknown lease",
+		)?;
 
 		for (provider, recorded) in Committed::<T>::iter() {
 			let expected = committed.remove(&provider).unwrap_or_default();

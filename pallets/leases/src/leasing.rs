@@ -162,6 +162,7 @@ impl<T: Config> Pallet<T> {
 				paid: Zero::zero(),
 				take: Zero::zero(),
 				refunded: Zero::zero(),
+				disputed: Zero::zero(),
 			},
 		);
 		Self::deposit_event(Event::LeaseOpened { lease: id, consumer, provider, price_per_hour, deposit });

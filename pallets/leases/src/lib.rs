@@ -84,12 +84,29 @@ impl<T: pallet_providers::Config> BenchmarkHelper<T::AccountId, pallet_providers
 pub trait LeaseSettlement<AccountId, Balance> {
 	/// Charges `lease` of `provider` for `attested_blocks` blocks of service in the finished
 	/// `epoch`, within `ReportGrace` of its end. Atomic: on error nothing changed.
+	///
+	/// With [`Payee::HeldForDispute`] the charge leaves the escrow but stays held on the consumer
+	/// until [`Self::resolve_held`] pays or refunds it.
 	fn settle(
 		provider: &AccountId,
 		lease: LeaseId,
 		epoch: EpochIndex,
 		attested_blocks: u32,
+		payee: Payee,
 	) -> Result<Settlement<Balance>, sp_runtime::DispatchError>;
+
+	/// Pays the provider (`true`) or refunds the consumer what a disputed epoch's settlement
+	/// held; returns that amount.
+	fn resolve_held(lease: LeaseId, epoch: EpochIndex, pay_provider: bool) -> Result<Balance, sp_runtime::DispatchError>;
+
+	/// `(consumer, provider)` of a lease.
+	fn parties(lease: LeaseId) -> Option<(AccountId, AccountId)>;
+
+	/// `provider` had a lease running during `epoch`, so it owed a report for it.
+	fn served_in(provider: &AccountId, epoch: EpochIndex) -> bool;
+
+	/// Blocks per epoch.
+	fn epoch_length() -> u32;
 
 	/// Leases of `provider` that may be charged for `epoch`: what a usage report can cover.
 	fn chargeable_leases(provider: &AccountId, epoch: EpochIndex) -> alloc::vec::Vec<LeaseUsage<AccountId>>;
@@ -172,6 +189,8 @@ pub mod pallet {
 	pub enum HoldReason {
 		/// Escrow of a consumer's orders and leases.
 		LeaseEscrow,
+		/// Payments for disputed epochs, until the dispute is resolved.
+		LeaseDispute,
 	}
 
 	#[pallet::storage]
@@ -217,6 +236,11 @@ pub mod pallet {
 	pub type Bids<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, OrderId, Blake2_128Concat, T::AccountId, BalanceOf<T>>;
 
+	/// Charges of disputed epochs, held on the consumer until the dispute is resolved.
+	#[pallet::storage]
+	pub type HeldPayments<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, LeaseId, Twox64Concat, EpochIndex, BalanceOf<T>>;
+
 	/// Protocol take burned so far (when there is no `TakeBeneficiary`).
 	#[pallet::storage]
 	pub type TotalBurned<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
@@ -245,6 +269,10 @@ pub mod pallet {
 			take: BalanceOf<T>,
 		},
 		TakeBurned { amount: BalanceOf<T> },
+		/// A disputed epoch was charged; the payment waits for the dispute's resolution.
+		PaymentHeld { lease: LeaseId, epoch: EpochIndex, amount: BalanceOf<T> },
+		/// A dispute went the consumer's way: the held payment returned to it.
+		HeldPaymentRefunded { lease: LeaseId, epoch: EpochIndex, amount: BalanceOf<T> },
 		LeaseClosed { lease: LeaseId, reason: CloseReason, refunded: BalanceOf<T>, retained: BalanceOf<T> },
 		RetainedReleased { lease: LeaseId, refunded: BalanceOf<T> },
 	}
@@ -295,6 +323,8 @@ pub mod pallet {
 		SettlementWindowClosed,
 		/// The lease belongs to another provider.
 		WrongProvider,
+		/// No payment is held for this lease and epoch.
+		NothingHeld,
 	}
 
 	#[pallet::hooks]

@@ -30,9 +30,10 @@ impl<T: Config> Pallet<T> {
 		id: LeaseId,
 		epoch: EpochIndex,
 		attested_blocks: u32,
+		payee: Payee,
 	) -> Result<Settlement<BalanceOf<T>>, DispatchError> {
 		// All or nothing, even for callers that keep going after an error.
-		with_storage_layer(|| Self::settle_inner(provider, id, epoch, attested_blocks))
+		with_storage_layer(|| Self::settle_inner(provider, id, epoch, attested_blocks, payee))
 	}
 
 	fn settle_inner(
@@ -40,6 +41,7 @@ impl<T: Config> Pallet<T> {
 		id: LeaseId,
 		epoch: EpochIndex,
 		attested_blocks: u32,
+		payee: Payee,
 	) -> Result<Settlement<BalanceOf<T>>, DispatchError> {
 		let mut lease = Leases::<T>::get(id).ok_or(Error::<T>::UnknownLease)?;
 		ensure!(lease.provider == *provider, Error::<T>::WrongProvider);
@@ -50,14 +52,25 @@ impl<T: Config> Pallet<T> {
 		let due = money::charge_for_blocks(lease.price_per_hour, blocks, T::BlocksPerHour::get())
 			.ok_or(Error::<T>::Overflow)?;
 		let charged = due.min(lease.escrow);
-		let (provider_share, take) = money::split_take(charged, T::TakeRate::get());
-		Self::pay_from_escrow(&lease.consumer, &lease.provider, provider_share, take)?;
-
+		let (provider_share, take) = match payee {
+			Payee::Provider => {
+				let (provider_share, take) = money::split_take(charged, T::TakeRate::get());
+				Self::pay_from_hold(HoldReason::LeaseEscrow, &lease.consumer, &lease.provider, provider_share, take)?;
+				lease.paid = lease.paid.saturating_add(provider_share);
+				lease.take = lease.take.saturating_add(take);
+				Self::deposit_event(Event::LeaseSettled { lease: id, epoch, charged, provider_share, take });
+				(provider_share, take)
+			},
+			Payee::HeldForDispute => {
+				Self::move_to_dispute_hold(&lease.consumer, charged)?;
+				lease.disputed = lease.disputed.saturating_add(charged);
+				HeldPayments::<T>::insert(id, epoch, charged);
+				Self::deposit_event(Event::PaymentHeld { lease: id, epoch, amount: charged });
+				(Zero::zero(), Zero::zero())
+			},
+		};
 		lease.escrow = lease.escrow.saturating_sub(charged);
-		lease.paid = lease.paid.saturating_add(provider_share);
-		lease.take = lease.take.saturating_add(take);
 		lease.settled_epoch = Some(epoch);
-		Self::deposit_event(Event::LeaseSettled { lease: id, epoch, charged, provider_share, take });
 
 		let mut closed = false;
 		if lease.is_open() {
@@ -73,6 +86,42 @@ impl<T: Config> Pallet<T> {
 		}
 		Ok(Settlement { charged, provider_share, take, closed })
 	}
+
+	/// Ends the hold on a disputed epoch's payment: pays it to the provider (less the take) or
+	/// refunds it to the consumer. Returns the amount that was held.
+	pub(crate) fn do_resolve_held(
+		id: LeaseId,
+		epoch: EpochIndex,
+		pay_provider: bool,
+	) -> Result<BalanceOf<T>, DispatchError> {
+		with_storage_layer(|| {
+			let amount = HeldPayments::<T>::take(id, epoch).ok_or(Error::<T>::NothingHeld)?;
+			let mut lease = Leases::<T>::get(id).ok_or(Error::<T>::UnknownLease)?;
+			lease.disputed = lease.disputed.saturating_sub(amount);
+			if pay_provider {
+				let (provider_share, take) = money::split_take(amount, T::TakeRate::get());
+				Self::pay_from_hold(HoldReason::LeaseDispute, &lease.consumer, &lease.provider, provider_share, take)?;
+				lease.paid = lease.paid.saturating_add(provider_share);
+				lease.take = lease.take.saturating_add(take);
+				Self::deposit_event(Event::LeaseSettled { lease: id, epoch, charged: amount, provider_share, take });
+			} else {
+				Self::release_hold(HoldReason::LeaseDispute, &lease.consumer, amount)?;
+				lease.refunded = lease.refunded.saturating_add(amount);
+				Self::deposit_event(Event::HeldPaymentRefunded { lease: id, epoch, amount });
+			}
+			Leases::<T>::insert(id, lease);
+			Ok(amount)
+		})
+	}
+
+	/// `provider` had a lease running during `epoch` (it owed a usage report for it).
+	pub(crate) fn served_in(provider: &T::AccountId, epoch: EpochIndex) -> bool {
+		let now = Self::now();
+		ProviderLeases::<T>::get(provider)
+			.into_iter()
+			.filter_map(Leases::<T>::get)
+			.any(|lease| Self::blocks_run_in(&lease, epoch, Self::service_end(&lease, now)) > 0)
+	}
 }
 
 impl<T: Config> LeaseSettlement<T::AccountId, BalanceOf<T>> for Pallet<T> {
@@ -81,8 +130,25 @@ impl<T: Config> LeaseSettlement<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		lease: LeaseId,
 		epoch: EpochIndex,
 		attested_blocks: u32,
+		payee: Payee,
 	) -> Result<Settlement<BalanceOf<T>>, DispatchError> {
-		Self::do_settle(provider, lease, epoch, attested_blocks)
+		Self::do_settle(provider, lease, epoch, attested_blocks, payee)
+	}
+
+	fn resolve_held(lease: LeaseId, epoch: EpochIndex, pay_provider: bool) -> Result<BalanceOf<T>, DispatchError> {
+		Self::do_resolve_held(lease, epoch, pay_provider)
+	}
+
+	fn parties(lease: LeaseId) -> Option<(T::AccountId, T::AccountId)> {
+		Leases::<T>::get(lease).map(|lease| (lease.consumer, lease.provider))
+	}
+
+	fn served_in(provider: &T::AccountId, epoch: EpochIndex) -> bool {
+		Self::served_in(provider, epoch)
+	}
+
+	fn epoch_length() -> u32 {
+		Self::epoch_length()
 	}
 
 	fn chargeable_leases(provider: &T::AccountId, epoch: EpochIndex) -> Vec<LeaseUsage<T::AccountId>> {

@@ -262,10 +262,10 @@ mod settlement {
 			let treasury_before = Balances::balance(&TREASURY);
 
 			// Epoch 0 is running: it cannot be settled yet.
-			assert_noop!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9), Error::<Test>::EpochNotSettleable);
+			assert_noop!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9, Payee::Provider), Error::<Test>::EpochNotSettleable);
 			go_to(EPOCH);
 			// Opened at block 1, so at most 9 blocks of epoch 0 are chargeable: 6000/h × 9/600.
-			let settled = <Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10).unwrap();
+			let settled = <Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10, Payee::Provider).unwrap();
 			assert_eq!(settled.charged, 90);
 			assert_eq!((settled.provider_share, settled.take), (86, 4));
 			assert!(!settled.closed);
@@ -277,7 +277,74 @@ mod settlement {
 			assert_eq!((lease.paid, lease.take, lease.escrow), (86, 4, lease.deposited - 90));
 			assert_eq!(escrow_held(CONSUMER), lease.deposited - 90);
 			// Each epoch once.
-			assert_noop!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10), Error::<Test>::EpochNotSettleable);
+			assert_noop!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10, Payee::Provider), Error::<Test>::EpochNotSettleable);
+		});
+	}
+
+	fn dispute_held(who: AccountId) -> Balance {
+		Balances::balance_on_hold(&RuntimeHoldReason::Market(HoldReason::LeaseDispute), &who)
+	}
+
+	#[test]
+	fn a_disputed_epochs_charge_is_held_then_paid_to_the_provider() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let id = rent_h100(10 * epoch_cost(H100_PRICE));
+			let provider_before = Balances::balance(&PROVIDER);
+			go_to(EPOCH);
+			let settled =
+				<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10, Payee::HeldForDispute).unwrap();
+			assert_eq!((settled.charged, settled.provider_share, settled.take), (90, 0, 0));
+			assert_eq!(Balances::balance(&PROVIDER), provider_before);
+			assert_eq!(dispute_held(CONSUMER), 90);
+			assert_eq!(HeldPayments::<Test>::get(id, 0), Some(90));
+			assert!(has_event(Event::PaymentHeld { lease: id, epoch: 0, amount: 90 }));
+			// The epoch counts as settled: no second charge.
+			assert_noop!(
+				<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10, Payee::Provider),
+				Error::<Test>::EpochNotSettleable
+			);
+
+			assert_eq!(<Market as LeaseSettlement<_, _>>::resolve_held(id, 0, true), Ok(90));
+			assert_eq!(Balances::balance(&PROVIDER), provider_before + 86);
+			assert_eq!(dispute_held(CONSUMER), 0);
+			let lease = Leases::<Test>::get(id).unwrap();
+			assert_eq!((lease.paid, lease.take, lease.disputed), (86, 4, 0));
+			assert_noop!(<Market as LeaseSettlement<_, _>>::resolve_held(id, 0, true), Error::<Test>::NothingHeld);
+		});
+	}
+
+	#[test]
+	fn a_disputed_epochs_charge_can_be_refunded_to_the_consumer() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let id = rent_h100(10 * epoch_cost(H100_PRICE));
+			let consumer_before = Balances::balance(&CONSUMER);
+			go_to(EPOCH);
+			assert_ok!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10, Payee::HeldForDispute).map(|_| ()));
+			assert_eq!(<Market as LeaseSettlement<_, _>>::resolve_held(id, 0, false), Ok(90));
+			// The charge came out of held escrow and returns as free balance.
+			assert_eq!(Balances::balance(&CONSUMER), consumer_before + 90);
+			assert!(has_event(Event::HeldPaymentRefunded { lease: id, epoch: 0, amount: 90 }));
+			let lease = Leases::<Test>::get(id).unwrap();
+			assert_eq!((lease.paid, lease.refunded, lease.disputed), (0, 90, 0));
+		});
+	}
+
+	#[test]
+	fn served_in_tells_which_epochs_a_provider_owed_a_report_for() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			assert!(!<Market as LeaseSettlement<_, _>>::served_in(&PROVIDER, 0));
+			go_to(2 * EPOCH + 5);
+			let id = rent_h100(10 * epoch_cost(H100_PRICE));
+			assert_eq!(<Market as LeaseSettlement<_, _>>::parties(id), Some((CONSUMER, PROVIDER)));
+			assert_eq!(<Market as LeaseSettlement<_, _>>::parties(id + 1), None);
+			go_to(3 * EPOCH + 1);
+			assert!(!<Market as LeaseSettlement<_, _>>::served_in(&PROVIDER, 1));
+			assert!(<Market as LeaseSettlement<_, _>>::served_in(&PROVIDER, 2));
+			assert!(<Market as LeaseSettlement<_, _>>::served_in(&PROVIDER, 3));
+			assert!(!<Market as LeaseSettlement<_, _>>::served_in(&PROVIDER_2, 2));
 		});
 	}
 
@@ -288,10 +355,10 @@ mod settlement {
 			let id = rent_h100(10 * epoch_cost(H100_PRICE));
 			go_to(3 * EPOCH);
 			// Epoch 1 had no report; epoch 2 had 4 attested blocks.
-			let settled = <Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 2, 4).unwrap();
+			let settled = <Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 2, 4, Payee::Provider).unwrap();
 			assert_eq!(settled.charged, H100_PRICE * 4 / 600);
 			// Epoch 1 can no longer be charged once a later one is settled.
-			assert_noop!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 10), Error::<Test>::EpochNotSettleable);
+			assert_noop!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 10, Payee::Provider), Error::<Test>::EpochNotSettleable);
 			let lease = Leases::<Test>::get(id).unwrap();
 			assert_eq!(lease.deposited - lease.escrow, H100_PRICE * 4 / 600);
 		});
@@ -305,7 +372,7 @@ mod settlement {
 			let id = rent_h100(10 * epoch_cost(H100_PRICE));
 			go_to(2 * EPOCH);
 			let issuance = Balances::total_issuance();
-			let settled = <Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 10).unwrap();
+			let settled = <Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 10, Payee::Provider).unwrap();
 			assert_eq!((settled.charged, settled.take), (100, 5));
 			assert_eq!(TotalBurned::<Test>::get(), 5);
 			assert_eq!(Balances::total_issuance(), issuance - 5);
@@ -323,11 +390,11 @@ mod settlement {
 			let free_before = Balances::balance(&CONSUMER);
 			for epoch in 1..MIN_EPOCHS {
 				go_to((epoch as u64 + 1) * EPOCH);
-				assert!(!<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, epoch, 10).unwrap().closed);
+				assert!(!<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, epoch, 10, Payee::Provider).unwrap().closed);
 			}
 			// One epoch + 30 left: still fine. After the next, 30 < one epoch: closed, 30 refunded.
 			go_to((MIN_EPOCHS as u64 + 1) * EPOCH);
-			let settled = <Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, MIN_EPOCHS, 10).unwrap();
+			let settled = <Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, MIN_EPOCHS, 10, Payee::Provider).unwrap();
 			assert!(settled.closed);
 			let lease = Leases::<Test>::get(id).unwrap();
 			assert_eq!(lease.status, LeaseStatus::Closed { reason: CloseReason::InsufficientFunds, at: 40 });
@@ -346,12 +413,12 @@ mod settlement {
 			let id = rent_h100(10 * epoch_cost(H100_PRICE));
 			go_to(EPOCH + GRACE);
 			assert_noop!(
-				<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9),
+				<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9, Payee::Provider),
 				Error::<Test>::SettlementWindowClosed
 			);
 			assert!(<Market as LeaseSettlement<_, _>>::chargeable_leases(&PROVIDER, 0).is_empty());
 			assert_noop!(
-				<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, 42, 0, 9),
+				<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, 42, 0, 9, Payee::Provider),
 				Error::<Test>::UnknownLease
 			);
 		});
@@ -364,7 +431,7 @@ mod settlement {
 			provider(PROVIDER, "eu");
 			let id = rent_h100(10 * epoch_cost(H100_PRICE));
 			go_to(2 * EPOCH);
-			let settled = <Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 10).unwrap();
+			let settled = <Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 10, Payee::Provider).unwrap();
 			assert_eq!(settled.take, 5);
 			assert_eq!(TotalBurned::<Test>::get(), 5);
 			assert_eq!(Balances::total_balance(&777), 0);
@@ -382,7 +449,7 @@ mod settlement {
 			assert_eq!((leases[0].id, leases[0].consumer), (id, CONSUMER));
 			assert_eq!(leases[0].gpus, vec![gpu_id(PROVIDER, 1)]);
 			assert!(<Market as LeaseSettlement<_, _>>::chargeable_leases(&PROVIDER_2, 0).is_empty());
-			assert_ok!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9).map(|_| ()));
+			assert_ok!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9, Payee::Provider).map(|_| ()));
 			assert!(<Market as LeaseSettlement<_, _>>::chargeable_leases(&PROVIDER, 0).is_empty());
 		});
 	}
@@ -398,7 +465,7 @@ mod closing {
 			let deposit = 10 * epoch_cost(H100_PRICE) + 7;
 			let id = rent_h100(deposit);
 			go_to(EPOCH + GRACE - 1);
-			assert_ok!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9).map(|_| ()));
+			assert_ok!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9, Payee::Provider).map(|_| ()));
 			// Blocks 10..14 of epoch 1 were served and may still be reported: 4 blocks retained.
 			let before = Balances::balance(&CONSUMER);
 			assert_ok!(Market::close_lease(RuntimeOrigin::signed(CONSUMER), id));
@@ -418,7 +485,7 @@ mod closing {
 
 			// The provider attests 3 of those 4 blocks: charged 30, the other 10 come back.
 			go_to(2 * EPOCH);
-			let settled = <Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 3).unwrap();
+			let settled = <Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 3, Payee::Provider).unwrap();
 			assert_eq!(settled.charged, 30);
 			let lease = Leases::<Test>::get(id).unwrap();
 			assert_eq!((lease.escrow, lease.refunded), (0, deposit - 90 - 30));
@@ -442,7 +509,7 @@ mod closing {
 			go_to(EPOCH);
 			let leases = <Market as LeaseSettlement<_, _>>::chargeable_leases(&PROVIDER, 0);
 			assert_eq!(leases.iter().map(|l| l.id).collect::<Vec<_>>(), vec![id]);
-			assert_eq!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10).unwrap().charged, 80);
+			assert_eq!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10, Payee::Provider).unwrap().charged, 80);
 			assert_eq!(escrow_held(CONSUMER), 0);
 		});
 	}
@@ -483,19 +550,19 @@ mod closing {
 			assert!(!<Market as LeaseCommitments<_>>::is_gpu_leased(&gpu_id(PROVIDER, 1)));
 			// Epoch 1 is not over yet.
 			assert_noop!(
-				<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 1),
+				<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 1, Payee::Provider),
 				Error::<Test>::EpochNotSettleable
 			);
 			// Only the lease's own provider can settle it.
 			assert_noop!(
-				<Market as LeaseSettlement<_, _>>::settle(&PROVIDER_2, id, 0, 9),
+				<Market as LeaseSettlement<_, _>>::settle(&PROVIDER_2, id, 0, 9, Payee::Provider),
 				Error::<Test>::WrongProvider
 			);
 
-			assert_eq!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9).unwrap().charged, 90);
+			assert_eq!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9, Payee::Provider).unwrap().charged, 90);
 			assert_eq!(escrow_held(CONSUMER), 20);
 			go_to(2 * EPOCH);
-			assert_eq!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 10).unwrap().charged, 20);
+			assert_eq!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 10, Payee::Provider).unwrap().charged, 20);
 			let lease = Leases::<Test>::get(id).unwrap();
 			assert_eq!(lease.escrow, 0);
 			assert_eq!(lease.paid + lease.take + lease.refunded, deposit);
@@ -517,7 +584,7 @@ mod closing {
 			// Epoch 0's window closed, epoch 1's is open until block 25.
 			assert_noop!(Market::release_retained(RuntimeOrigin::signed(STRANGER), id), Error::<Test>::GraceNotOver);
 			assert_noop!(
-				<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9),
+				<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9, Payee::Provider),
 				Error::<Test>::SettlementWindowClosed
 			);
 			go_to(2 * EPOCH + GRACE);

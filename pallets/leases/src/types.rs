@@ -69,8 +69,8 @@ pub enum LeaseStatus<BlockNumber> {
 
 /// A lease: resources of one provider rented by one consumer against escrow.
 ///
-/// Money always adds up: `deposited = paid + take + refunded + escrow`, where `escrow` is what
-/// is still held on the consumer for this lease.
+/// Money always adds up: `deposited = paid + take + refunded + escrow + disputed`, where `escrow`
+/// is still held on the consumer for this lease and `disputed` is held for disputed epochs.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
 #[scale_info(skip_type_params(T))]
 pub struct Lease<T: Config> {
@@ -94,6 +94,8 @@ pub struct Lease<T: Config> {
 	pub take: BalanceOf<T>,
 	/// Returned to the consumer.
 	pub refunded: BalanceOf<T>,
+	/// Charged for disputed epochs and held until the disputes are resolved.
+	pub disputed: BalanceOf<T>,
 }
 
 impl<T: Config> Lease<T> {
@@ -126,6 +128,15 @@ pub struct Commitment {
 	pub open_leases: u32,
 	pub storage_gib: u64,
 	pub cpu_cores: u32,
+}
+
+/// Where a settlement's charge goes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Payee {
+	/// To the provider (less the protocol take) at once.
+	Provider,
+	/// Nowhere yet: the epoch is disputed, so the charge is held until the dispute is resolved.
+	HeldForDispute,
 }
 
 /// What `settle` did.

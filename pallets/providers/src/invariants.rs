@@ -12,6 +12,12 @@ impl<T: Config> Pallet<T> {
 			providers = providers.saturating_add(1);
 			let held = T::Currency::balance_on_hold(&HoldReason::ProviderBond.into(), &who);
 			ensure_state(held == record.total_held(), "ProviderBond hold differs from the recorded bond")?;
+			if let Some(key) = record.reporting_key {
+				ensure_state(
+					ReportingKeyOwner::<T>::get(key).as_ref() == Some(&who),
+					"a reporting key is not indexed to its provider",
+				)?;
+			}
 			let gpus = Gpus::<T>::get(&who);
 			for gpu in gpus.iter() {
 				ensure_state(
@@ -42,6 +48,13 @@ impl<T: Config> Pallet<T> {
 		for (owner, gpus) in Gpus::<T>::iter() {
 			ensure_state(Providers::<T>::contains_key(&owner), "GPUs of an unregistered account")?;
 			ensure_state(!gpus.is_empty(), "an empty GPU list is stored")?;
+		}
+
+		for (key, owner) in ReportingKeyOwner::<T>::iter() {
+			ensure_state(
+				Providers::<T>::get(&owner).and_then(|r| r.reporting_key) == Some(key),
+				"a reporting key index entry its provider does not use",
+			)?;
 		}
 
 		let auditors = Auditors::<T>::iter().count() as u32;

@@ -114,6 +114,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type GpuOwner<T: Config> = StorageMap<_, Blake2_128Concat, H256, T::AccountId>;
 
+	/// Which provider signs usage reports with a key: a node finds the providers it reports for
+	/// from the keys in its keystore. One provider per key.
+	#[pallet::storage]
+	pub type ReportingKeyOwner<T: Config> = StorageMap<_, Blake2_128Concat, sr25519::Public, T::AccountId>;
+
 	/// Current auditors, each with the membership number it was added under.
 	#[pallet::storage]
 	pub type Auditors<T: Config> = CountedStorageMap<_, Blake2_128Concat, T::AccountId, u32>;
@@ -161,6 +166,8 @@ pub mod pallet {
 	#[pallet::error]
 	pub enum Error<T> {
 		AlreadyRegistered,
+		/// Another provider reports with this key.
+		ReportingKeyInUse,
 		NotRegistered,
 		/// The bond would be below `MinProviderBond`.
 		BondBelowMinimum,

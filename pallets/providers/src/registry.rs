@@ -60,7 +60,14 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_set_reporting_key(who: T::AccountId, key: sr25519::Public) -> DispatchResult {
 		Self::mutate_present(&who, |record| {
-			record.reporting_key = Some(key);
+			ensure!(
+				ReportingKeyOwner::<T>::get(key).is_none_or(|owner| owner == who),
+				Error::<T>::ReportingKeyInUse
+			);
+			if let Some(old) = record.reporting_key.replace(key) {
+				ReportingKeyOwner::<T>::remove(old);
+			}
+			ReportingKeyOwner::<T>::insert(key, &who);
 			Ok(())
 		})?;
 		Self::deposit_event(Event::ReportingKeySet { provider: who, key });
@@ -83,6 +90,10 @@ impl<T: Config> Pallet<T> {
 		record.unbonding = Some(Unbonding { amount, unlock_at });
 		record.status = ProviderStatus::Deregistered;
 		record.capacity = Capacity::default();
+		// A departed provider reports nothing; the key is free for someone else.
+		if let Some(key) = record.reporting_key.take() {
+			ReportingKeyOwner::<T>::remove(key);
+		}
 		Providers::<T>::insert(&who, record);
 
 		Self::deposit_event(Event::Deregistered { provider: who, unlock_at });
@@ -228,6 +239,10 @@ impl<T: Config> ProviderRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 
 	fn reporting_key(provider: &T::AccountId) -> Option<sr25519::Public> {
 		Providers::<T>::get(provider).and_then(|r| r.reporting_key)
+	}
+
+	fn provider_of_reporting_key(key: &sr25519::Public) -> Option<T::AccountId> {
+		ReportingKeyOwner::<T>::get(key)
 	}
 
 	fn suspend(provider: &T::AccountId) -> DispatchResult {

@@ -112,6 +112,32 @@ mod registration {
 	}
 
 	#[test]
+	fn a_reporting_key_belongs_to_one_provider_and_is_freed_on_change_and_departure() {
+		run_test(|| {
+			register(ALICE, MIN_BOND);
+			register(BOB, MIN_BOND);
+			let (first, second) = (sr25519::Public::from_raw([7; 32]), sr25519::Public::from_raw([8; 32]));
+			assert_ok!(Registry::set_reporting_key(RuntimeOrigin::signed(ALICE), first));
+			assert_eq!(<Registry as ProviderRegistry<_, _>>::provider_of_reporting_key(&first), Some(ALICE));
+			assert_noop!(
+				Registry::set_reporting_key(RuntimeOrigin::signed(BOB), first),
+				Error::<Test>::ReportingKeyInUse
+			);
+			// Setting the same key again is harmless.
+			assert_ok!(Registry::set_reporting_key(RuntimeOrigin::signed(ALICE), first));
+
+			assert_ok!(Registry::set_reporting_key(RuntimeOrigin::signed(ALICE), second));
+			assert_eq!(<Registry as ProviderRegistry<_, _>>::provider_of_reporting_key(&first), None);
+			assert_ok!(Registry::set_reporting_key(RuntimeOrigin::signed(BOB), first));
+			assert_eq!(<Registry as ProviderRegistry<_, _>>::provider_of_reporting_key(&first), Some(BOB));
+
+			assert_ok!(Registry::deregister(RuntimeOrigin::signed(ALICE)));
+			assert_eq!(<Registry as ProviderRegistry<_, _>>::provider_of_reporting_key(&second), None);
+			assert_eq!(<Registry as ProviderRegistry<_, _>>::reporting_key(&ALICE), None);
+		});
+	}
+
+	#[test]
 	fn a_departed_provider_can_change_nothing_but_withdraw() {
 		run_test(|| {
 			register(ALICE, MIN_BOND);

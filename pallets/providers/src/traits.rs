@@ -44,6 +44,8 @@ pub trait ProviderRegistry<AccountId, Balance> {
 	/// `auditor` is a current auditor and has attested attributes of `provider`.
 	fn is_audited_by(provider: &AccountId, auditor: &AccountId) -> bool;
 	fn reporting_key(provider: &AccountId) -> Option<sr25519::Public>;
+	/// The provider that signs usage reports with `key`.
+	fn provider_of_reporting_key(key: &sr25519::Public) -> Option<AccountId>;
 	/// Bars an active provider from new leases.
 	fn suspend(provider: &AccountId) -> DispatchResult;
 	/// Lifts a suspension.
