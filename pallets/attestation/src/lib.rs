@@ -1,0 +1,373 @@
+//! # Attestation
+//!
+//! Providers are paid only for usage their own node attested.
+//!
+//! - **Epochs** of [`EpochLength`] blocks (set at genesis: 10 on the dev chain, 600 — an hour —
+//!   in production). The leases pallet uses the same length through [`EpochLengthOf`].
+//! - **Off-chain worker** (`worker`): on every block, for the providers whose reporting key
+//!   (key type [`KEY_TYPE`], sr25519) is in the node's keystore, it reads the metrics source over
+//!   HTTP (dcgm-exporter and node_exporter names; by default the node's built-in probe) and
+//!   tallies what answered. After an epoch ends it builds a [`UsageReport`] — per lease the
+//!   blocks its GPUs and storage answered and their measured use, plus a device summary —
+//!   signs it with the reporting key and submits `submit_report` as an authorized transaction
+//!   (`#[pallet::authorize]`: no fee, no nonce). A local-storage claim keeps it to one
+//!   submission per epoch (retried if it does not land).
+//! - **Validation**, the same in the pool and in dispatch (`validation`): the signer is the
+//!   provider's reporting key; the epoch is the one just ended and its report window
+//!   (`ReportGrace`) is open; the anchor is a recent block at or after the epoch's end; one report
+//!   per provider and epoch; only GPUs registered to the provider; only leases that can be
+//!   charged for the epoch; values within their bounds.
+//! - **Settlement**: an accepted report settles each lease it covers through
+//!   [`pallet_leases::LeaseSettlement`]; a lease it does not cover is not charged for the epoch.
+//! - **Missed reports**: once an epoch's window has closed, anyone may `report_missed` a provider
+//!   that had a lease running in it and did not report. `MissSlash` of its bond is slashed, a
+//!   `MissBounty` share of it paid to the caller and the rest to `SlashBeneficiary`. After
+//!   `MaxMissedEpochs` misses without a report in between, the provider is suspended (no new
+//!   leases) until its next accepted report.
+//! - **Disputes**: a lease's consumer may `dispute(lease, epoch)` while the epoch's report has
+//!   not landed (during the epoch or its grace), holding `DisputeDeposit`. The report's charge
+//!   for that lease is then held on the consumer instead of paid, until `DisputeOrigin` or an
+//!   auditor who attested the provider resolves it: pay the provider and slash the consumer's
+//!   deposit, or refund the consumer, return its deposit and slash the provider's bond by as much.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+mod disputes;
+mod invariants;
+mod misses;
+pub mod prometheus;
+mod reports;
+pub mod types;
+mod validation;
+pub mod weights;
+pub mod worker;
+
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+use sp_core::crypto::KeyTypeId;
+
+/// Keystore type of reporting keys (sr25519). Insert with `author_insertKey("dpna", …)`.
+pub const KEY_TYPE: KeyTypeId = KeyTypeId(*b"dpna");
+
+/// Sets up what this pallet's benchmarks need from the other pallets.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId> {
+	/// Makes `provider` an active provider reporting with `key`, with `gpus` registered GPUs
+	/// (returned) and `leases` open leases of one GPU each (returned) rented by fresh consumers.
+	fn setup_provider(
+		provider: &AccountId,
+		key: sp_core::sr25519::Public,
+		gpus: u32,
+		leases: u32,
+	) -> (alloc::vec::Vec<sp_core::H256>, alloc::vec::Vec<LeaseId>);
+	/// Makes `auditor` an auditor that attested `provider`.
+	fn make_auditor(provider: &AccountId, auditor: &AccountId);
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::fungible::{Inspect, Mutate, MutateHold},
+	};
+	use frame_system::{offchain::CreateAuthorizedTransaction, pallet_prelude::*};
+	use pallet_leases::LeaseSettlement;
+	use pallet_providers::ProviderRegistry;
+	use sp_core::sr25519;
+	use sp_runtime::Perbill;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config + CreateAuthorizedTransaction<Call<Self>> {
+		type Currency: Inspect<Self::AccountId>
+			+ Mutate<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		type RuntimeHoldReason: From<HoldReason>;
+
+		type Providers: ProviderRegistry<Self::AccountId, BalanceOf<Self>>;
+
+		type Leases: LeaseSettlement<Self::AccountId, BalanceOf<Self>>;
+
+		/// Epoch length when genesis does not set one.
+		#[pallet::constant]
+		type DefaultEpochLength: Get<u32>;
+
+		/// Blocks after an epoch's end during which it may be reported (as in the leases pallet).
+		#[pallet::constant]
+		type ReportGrace: Get<BlockNumberFor<Self>>;
+
+		/// Held from a consumer for each dispute.
+		#[pallet::constant]
+		type DisputeDeposit: Get<BalanceOf<Self>>;
+
+		/// Governance: may resolve any dispute (auditors of the provider may too).
+		type DisputeOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Slashed from the bond of a provider for each missed report.
+		#[pallet::constant]
+		type MissSlash: Get<BalanceOf<Self>>;
+
+		/// Share of a miss slash paid to whoever reported the miss.
+		#[pallet::constant]
+		type MissBounty: Get<Perbill>;
+
+		/// Misses without a report in between that suspend a provider.
+		#[pallet::constant]
+		type MaxMissedEpochs: Get<u32>;
+
+		/// How many epochs back a miss may still be reported.
+		#[pallet::constant]
+		type MissLookback: Get<u32>;
+
+		/// Receives slashes not paid as bounties (the treasury).
+		type SlashBeneficiary: Get<Self::AccountId>;
+
+		#[pallet::constant]
+		type MaxLeasesPerReport: Get<u32>;
+
+		#[pallet::constant]
+		type MaxGpusPerReport: Get<u32>;
+
+		/// Pool priority of usage reports (they pay no fee).
+		#[pallet::constant]
+		type ReportPriority: Get<TransactionPriority>;
+
+		type WeightInfo: WeightInfo;
+
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
+	}
+
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A consumer's deposit on an open dispute.
+		DisputeDeposit,
+	}
+
+	#[pallet::type_value]
+	pub fn DefaultEpochLength<T: Config>() -> u32 {
+		T::DefaultEpochLength::get()
+	}
+
+	/// Blocks per epoch; fixed at genesis (changing it would re-cut every epoch in flight).
+	#[pallet::storage]
+	pub type EpochLength<T: Config> = StorageValue<_, u32, ValueQuery, DefaultEpochLength<T>>;
+
+	/// Accepted reports, kept for `MissLookback` epochs.
+	#[pallet::storage]
+	pub type Reports<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		EpochIndex,
+		ReportRecord<BalanceOf<T>>,
+	>;
+
+	/// Recorded misses, kept for `MissLookback` epochs.
+	#[pallet::storage]
+	pub type Misses<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, EpochIndex, (), OptionQuery>;
+
+	#[pallet::storage]
+	pub type ProviderLiveness<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Liveness, ValueQuery>;
+
+	/// Open disputes by lease and epoch.
+	#[pallet::storage]
+	pub type Disputes<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, LeaseId, Twox64Concat, EpochIndex, Dispute<T>>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Blocks per epoch; `0` keeps `DefaultEpochLength`.
+		pub epoch_length: u32,
+		#[serde(skip)]
+		pub _config: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if self.epoch_length > 0 {
+				EpochLength::<T>::put(self.epoch_length);
+			}
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A usage report was accepted and the leases it covers settled.
+		ReportAccepted {
+			provider: T::AccountId,
+			epoch: EpochIndex,
+			leases: u32,
+			gpus: u32,
+			attested_blocks: u32,
+			charged: BalanceOf<T>,
+		},
+		ReportMissed {
+			provider: T::AccountId,
+			epoch: EpochIndex,
+			reporter: T::AccountId,
+			slashed: BalanceOf<T>,
+			bounty: BalanceOf<T>,
+		},
+		SuspendedForMisses { provider: T::AccountId, missed_in_a_row: u32 },
+		/// A report lifted a suspension for missed reports.
+		ReinstatedByReport { provider: T::AccountId },
+		DisputeOpened { lease: LeaseId, epoch: EpochIndex, consumer: T::AccountId, deposit: BalanceOf<T> },
+		/// The report charged a disputed epoch; the charge is held.
+		DisputedChargeHeld { lease: LeaseId, epoch: EpochIndex, amount: BalanceOf<T> },
+		DisputeResolved {
+			lease: LeaseId,
+			epoch: EpochIndex,
+			verdict: Verdict,
+			/// What the report had charged (paid to the provider or refunded).
+			held: BalanceOf<T>,
+			/// Slashed from the loser: the consumer's deposit, or the provider's bond.
+			penalty: BalanceOf<T>,
+		},
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The provider has no reporting key, or the report's provider is unknown.
+		UnknownReportingKey,
+		BadSignature,
+		/// The epoch has not ended yet.
+		FutureEpoch,
+		/// The epoch's report window has closed.
+		StaleEpoch,
+		AlreadyReported,
+		/// The anchor is not a recent block of this chain at or after the epoch's end.
+		BadAnchor,
+		/// A GPU in the report is not registered to the provider.
+		ForeignGpu,
+		DuplicateGpu,
+		DuplicateLease,
+		/// A lease in the report cannot be charged for the epoch by this provider.
+		LeaseNotChargeable,
+		/// A number in the report is out of its range (percentages, blocks, memory, storage).
+		ValueOutOfRange,
+		/// A lease's uptime exceeds what its GPUs or storage showed.
+		UptimeNotShown,
+		/// The epoch's report window is still open.
+		ReportWindowOpen,
+		/// Too long ago to be reported as missed.
+		MissTooOld,
+		MissAlreadyRecorded,
+		/// The provider had no lease running in the epoch: it owed no report.
+		NoReportOwed,
+		NotRegistered,
+		UnknownLease,
+		/// Only the lease's consumer may dispute it.
+		NotConsumer,
+		AlreadyDisputed,
+		/// The epoch's report has landed or its window closed.
+		DisputeWindowClosed,
+		UnknownDispute,
+		InsufficientBalance,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn offchain_worker(block: BlockNumberFor<T>) {
+			worker::run::<T>(block);
+		}
+
+		fn integrity_test() {
+			assert!(T::DefaultEpochLength::get() > 0, "epochs must have blocks");
+			assert!(T::MaxMissedEpochs::get() > 0);
+			assert!(T::MissLookback::get() > 0);
+			assert!(T::MaxLeasesPerReport::get() > 0 && T::MaxGpusPerReport::get() > 0);
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// A provider's signed usage report for the epoch that just ended; settles the leases it
+		/// covers. Submitted by the provider's off-chain worker as an authorized transaction.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::submit_report(report.leases.len() as u32, report.devices.gpus.len() as u32))]
+		#[pallet::authorize(Pallet::<T>::authorize_report)]
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_submit_report(
+			report.leases.len() as u32,
+			report.devices.gpus.len() as u32,
+		))]
+		pub fn submit_report(
+			origin: OriginFor<T>,
+			report: UsageReport<T>,
+			signature: sr25519::Signature,
+		) -> DispatchResult {
+			ensure_authorized(origin)?;
+			Self::do_submit_report(report, signature)
+		}
+
+		/// Records that `provider` did not report `epoch` (whose window has closed) although it
+		/// had a lease running; slashes it and pays the caller a bounty.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::report_missed())]
+		pub fn report_missed(origin: OriginFor<T>, provider: T::AccountId, epoch: EpochIndex) -> DispatchResult {
+			let reporter = ensure_signed(origin)?;
+			Self::do_report_missed(reporter, provider, epoch)
+		}
+
+		/// The consumer contests `epoch` of `lease` before its report lands, holding
+		/// `DisputeDeposit`; the report's charge will be held until resolution.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::dispute())]
+		pub fn dispute(origin: OriginFor<T>, lease: LeaseId, epoch: EpochIndex) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_dispute(who, lease, epoch)
+		}
+
+		/// `DisputeOrigin`, or an auditor that attested the provider, decides a dispute.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::resolve_dispute())]
+		pub fn resolve_dispute(
+			origin: OriginFor<T>,
+			lease: LeaseId,
+			epoch: EpochIndex,
+			verdict: Verdict,
+		) -> DispatchResult {
+			Self::do_resolve_dispute(origin, lease, epoch, verdict)
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		pub fn epoch_length() -> u32 {
+			EpochLength::<T>::get().max(1)
+		}
+	}
+}
+
+/// The genesis-configured epoch length, for the leases pallet's `EpochLength`.
+pub struct EpochLengthOf<T>(core::marker::PhantomData<T>);
+
+impl<T: Config> frame_support::traits::Get<frame_system::pallet_prelude::BlockNumberFor<T>> for EpochLengthOf<T> {
+	fn get() -> frame_system::pallet_prelude::BlockNumberFor<T> {
+		Pallet::<T>::epoch_length().into()
+	}
+}

@@ -1,0 +1,66 @@
+//! Missed reports: slash, bounty, and suspension after repeated misses.
+
+use frame_support::{ensure, traits::Get};
+use pallet_leases::LeaseSettlement;
+use pallet_providers::{ProviderRegistry, ProviderStatus};
+use sp_runtime::{traits::Zero, DispatchResult, Saturating};
+
+use crate::{pallet::*, types::*, Config};
+
+impl<T: Config> Pallet<T> {
+	pub(crate) fn do_report_missed(reporter: T::AccountId, provider: T::AccountId, epoch: EpochIndex) -> DispatchResult {
+		let now = Self::now();
+		ensure!(!Self::window_open(epoch, now), Error::<T>::ReportWindowOpen);
+		ensure!(
+			epoch.saturating_add(T::MissLookback::get()) >= Self::epoch_of(now),
+			Error::<T>::MissTooOld
+		);
+		ensure!(!Reports::<T>::contains_key(&provider, epoch), Error::<T>::AlreadyReported);
+		ensure!(!Misses::<T>::contains_key(&provider, epoch), Error::<T>::MissAlreadyRecorded);
+		let status = T::Providers::status(&provider).ok_or(Error::<T>::NotRegistered)?;
+		ensure!(T::Leases::served_in(&provider, epoch), Error::<T>::NoReportOwed);
+
+		let slash = T::MissSlash::get();
+		let bounty_share = T::MissBounty::get().mul_floor(slash);
+		let bounty = if bounty_share.is_zero() {
+			Zero::zero()
+		} else {
+			T::Providers::slash(&provider, bounty_share, &reporter)?
+		};
+		let rest = slash.saturating_sub(bounty_share);
+		let to_treasury = if rest.is_zero() {
+			Zero::zero()
+		} else {
+			T::Providers::slash(&provider, rest, &T::SlashBeneficiary::get()).unwrap_or_else(|_| Zero::zero())
+		};
+
+		Misses::<T>::insert(&provider, epoch, ());
+		if let Some(expired) = epoch.checked_sub(T::MissLookback::get().saturating_add(1)) {
+			Misses::<T>::remove(&provider, expired);
+		}
+		let mut liveness = ProviderLiveness::<T>::get(&provider);
+		liveness.misses = liveness.misses.saturating_add(1);
+		liveness.missed_in_a_row = liveness.missed_in_a_row.saturating_add(1);
+		let suspend = liveness.missed_in_a_row >= T::MaxMissedEpochs::get() &&
+			status == ProviderStatus::Active &&
+			T::Providers::status(&provider) == Some(ProviderStatus::Active);
+		if suspend {
+			T::Providers::suspend(&provider)?;
+			liveness.suspended_for_misses = true;
+		}
+		let missed_in_a_row = liveness.missed_in_a_row;
+		ProviderLiveness::<T>::insert(&provider, liveness);
+
+		Self::deposit_event(Event::ReportMissed {
+			provider: provider.clone(),
+			epoch,
+			reporter,
+			slashed: bounty.saturating_add(to_treasury),
+			bounty,
+		});
+		if suspend {
+			Self::deposit_event(Event::SuspendedForMisses { provider, missed_in_a_row });
+		}
+		Ok(())
+	}
+}

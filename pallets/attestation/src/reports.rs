@@ -1,0 +1,63 @@
+//! Accepting a usage report: settle what it covers, record it, and lift a miss suspension.
+
+use frame_support::traits::Get;
+use pallet_leases::{LeaseSettlement, Payee};
+use pallet_providers::ProviderRegistry;
+use sp_core::sr25519;
+use sp_runtime::{traits::Zero, DispatchResult, Saturating};
+
+use crate::{pallet::*, types::*, Config};
+
+impl<T: Config> Pallet<T> {
+	pub(crate) fn do_submit_report(report: UsageReport<T>, signature: sr25519::Signature) -> DispatchResult {
+		Self::check_report(&report, &signature)?;
+		let (provider, epoch) = (report.provider.clone(), report.epoch);
+
+		let mut charged = BalanceOf::<T>::zero();
+		let mut attested_blocks = 0u32;
+		for entry in report.leases.iter() {
+			let disputed = Disputes::<T>::get(entry.lease, epoch);
+			let payee = if disputed.is_some() { Payee::HeldForDispute } else { Payee::Provider };
+			let settlement = T::Leases::settle(&provider, entry.lease, epoch, entry.uptime_blocks, payee)?;
+			if let Some(mut dispute) = disputed {
+				dispute.held = Some(settlement.charged);
+				Disputes::<T>::insert(entry.lease, epoch, dispute);
+				Self::deposit_event(Event::DisputedChargeHeld {
+					lease: entry.lease,
+					epoch,
+					amount: settlement.charged,
+				});
+			}
+			charged = charged.saturating_add(settlement.charged);
+			attested_blocks = attested_blocks.saturating_add(entry.uptime_blocks);
+		}
+
+		let leases = report.leases.len() as u32;
+		Reports::<T>::insert(&provider, epoch, ReportRecord { leases, charged });
+		if let Some(expired) = epoch.checked_sub(T::MissLookback::get().saturating_add(1)) {
+			Reports::<T>::remove(&provider, expired);
+		}
+
+		let mut liveness = ProviderLiveness::<T>::get(&provider);
+		liveness.last_reported = Some(epoch);
+		liveness.missed_in_a_row = 0;
+		liveness.reports = liveness.reports.saturating_add(1);
+		let reinstate = core::mem::take(&mut liveness.suspended_for_misses);
+		ProviderLiveness::<T>::insert(&provider, liveness);
+
+		Self::deposit_event(Event::ReportAccepted {
+			provider: provider.clone(),
+			epoch,
+			leases,
+			gpus: report.devices.gpus.len() as u32,
+			attested_blocks,
+			charged,
+		});
+		// Governance may have lifted or changed the suspension meanwhile; then there is nothing
+		// for this pallet to undo.
+		if reinstate && T::Providers::resume(&provider).is_ok() {
+			Self::deposit_event(Event::ReinstatedByReport { provider });
+		}
+		Ok(())
+	}
+}

@@ -1,0 +1,799 @@
+//! Behaviour of attestation: reports (accepted and every rejection), settlement, missed
+//! reports, disputes and the off-chain worker. Every test ends with all pallets' invariants and
+//! the check that no funds appeared or vanished.
+
+use codec::Decode;
+use frame_support::{
+	assert_noop, assert_ok,
+	pallet_prelude::{InvalidTransaction, TransactionSource, TransactionValidityError},
+	traits::{
+		fungible::{Inspect, InspectHold},
+		Authorize, UnfilteredDispatchable,
+	},
+};
+use pallet_leases::{LeaseId, Leases, ResourceRequest};
+use pallet_providers::{ProviderRegistry, ProviderStatus};
+use sp_core::{
+	offchain::{testing, OffchainDbExt, OffchainWorkerExt, StorageKind, TransactionPoolExt},
+	sr25519, H256,
+};
+use sp_runtime::DispatchError;
+
+use crate::{mock::*, pallet::*, prometheus, types::*, worker, KEY_TYPE};
+
+fn go_to(block: u64) {
+	System::set_block_number(block);
+	// The worker and the anchor check read block hashes; give each block a distinct one.
+	frame_system::BlockHash::<Test>::insert(block, block_hash(block));
+	frame_system::BlockHash::<Test>::insert(block - 1, block_hash(block - 1));
+}
+
+fn block_hash(block: u64) -> H256 {
+	H256::repeat_byte(block as u8 ^ 0x5a)
+}
+
+fn epoch_start(epoch: u32) -> u64 {
+	u64::from(epoch * EPOCH)
+}
+
+fn rent_h100(consumer: AccountId) -> LeaseId {
+	let id = pallet_leases::NextLeaseId::<Test>::get();
+	let request = ResourceRequest { gpus: 1, gpu_model: Some(bounded(b"H100")), ..Default::default() };
+	assert_ok!(Market::rent(RuntimeOrigin::signed(consumer), PROVIDER, request, 2_000));
+	id
+}
+
+fn gpu_usage(gpu: H256, seen: u32) -> GpuUsage {
+	GpuUsage { uuid_hash: gpu, seen_blocks: seen, util_percent: 90, mem_used_mib: 1_000, mem_total_mib: 81_559, energy_mj: 5 }
+}
+
+/// A report of `epoch` for PROVIDER, anchored at the current block, both GPUs seen throughout.
+fn report(epoch: u32, leases: &[(LeaseId, u32)]) -> UsageReport<Test> {
+	let now = System::block_number();
+	UsageReport {
+		provider: PROVIDER,
+		epoch,
+		anchor_number: now - 1,
+		anchor_hash: block_hash(now - 1),
+		leases: bounded(
+			&leases
+				.iter()
+				.map(|(lease, uptime)| LeaseUsageReport { lease: *lease, uptime_blocks: *uptime, gpu_util_percent: 90, ..Default::default() })
+				.collect::<alloc::vec::Vec<_>>(),
+		),
+		devices: DeviceSummary {
+			sampled_blocks: EPOCH,
+			answered_blocks: EPOCH,
+			gpus: bounded(&[gpu_usage(gpu_id(PROVIDER, 0), EPOCH), gpu_usage(gpu_id(PROVIDER, 1), EPOCH)]),
+			storage_seen_blocks: EPOCH,
+			storage_total_gib: 1_024,
+			storage_used_gib: 10,
+		},
+	}
+}
+
+fn sign(key: &sr25519::Public, report: &UsageReport<Test>) -> sr25519::Signature {
+	sp_io::crypto::sr25519_sign(KEY_TYPE, key, &report.signing_payload()).expect("key in keystore")
+}
+
+fn call(report: UsageReport<Test>, signature: sr25519::Signature) -> Call<Test> {
+	Call::submit_report { report, signature }
+}
+
+/// Pool validity of a report.
+fn validate(report: &UsageReport<Test>, signature: sr25519::Signature) -> Result<(), TransactionValidityError> {
+	call(report.clone(), signature)
+		.authorize(TransactionSource::External)
+		.expect("submit_report is authorized by the pallet")
+		.map(|_| ())
+}
+
+/// What a block does with an authorized `submit_report`: validate, then dispatch.
+fn submit(report: UsageReport<Test>, signature: sr25519::Signature) -> Result<(), DispatchError> {
+	let call = call(report, signature);
+	call.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into()).map(|_| ()).map_err(|e| e.error)
+}
+
+fn last_event() -> RuntimeEvent {
+	System::events().pop().expect("an event").event
+}
+
+fn has_event(event: Event<Test>) -> bool {
+	let event: RuntimeEvent = event.into();
+	System::events().iter().any(|r| r.event == event)
+}
+
+mod reports {
+	use super::*;
+
+	#[test]
+	fn an_accepted_report_pays_price_times_attested_blocks_minus_take() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			let lease = rent_h100(CONSUMER);
+			let provider_before = Balances::balance(&PROVIDER);
+			go_to(epoch_start(1) + 1);
+			// Opened at block 1: 9 blocks ran in epoch 0; 7 attested.
+			let report = report(0, &[(lease, 7)]);
+			let signature = sign(&key, &report);
+			assert_ok!(validate(&report, signature));
+			assert_ok!(submit(report, signature));
+
+			let charged = H100_PRICE * 7 / 600;
+			let take = charged * 5 / 100;
+			assert_eq!(Balances::balance(&PROVIDER), provider_before + charged - take);
+			assert!(has_event(Event::ReportAccepted {
+				provider: PROVIDER,
+				epoch: 0,
+				leases: 1,
+				gpus: 2,
+				attested_blocks: 7,
+				charged,
+			}));
+			assert_eq!(Reports::<Test>::get(PROVIDER, 0), Some(ReportRecord { leases: 1, charged }));
+			let liveness = ProviderLiveness::<Test>::get(PROVIDER);
+			assert_eq!((liveness.last_reported, liveness.reports), (Some(0), 1));
+		});
+	}
+
+	#[test]
+	fn attested_blocks_are_capped_by_the_blocks_the_lease_ran() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			let lease = rent_h100(CONSUMER);
+			go_to(epoch_start(1) + 1);
+			// The GPUs were seen all 10 blocks, but the lease ran 9.
+			let report = report(0, &[(lease, 10)]);
+			assert_ok!(submit(report.clone(), sign(&key, &report)));
+			assert_eq!(Leases::<Test>::get(lease).unwrap().deposited - Leases::<Test>::get(lease).unwrap().escrow, H100_PRICE * 9 / 600);
+		});
+	}
+
+	#[test]
+	fn a_lease_the_report_leaves_out_is_not_charged_for_the_epoch() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			let covered = rent_h100(CONSUMER);
+			let left_out = rent_h100(CONSUMER_2);
+			go_to(epoch_start(1) + 1);
+			let report = report(0, &[(covered, 9)]);
+			assert_ok!(submit(report.clone(), sign(&key, &report)));
+			let lease = Leases::<Test>::get(left_out).unwrap();
+			assert_eq!(lease.escrow, lease.deposited);
+			assert_eq!(Balances::balance_on_hold(&RuntimeHoldReason::Market(pallet_leases::HoldReason::LeaseEscrow), &CONSUMER_2), 2_000);
+		});
+	}
+
+	#[test]
+	fn only_the_authorization_may_submit_a_report() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			go_to(epoch_start(1) + 1);
+			let report = report(0, &[]);
+			let signature = sign(&key, &report);
+			assert_noop!(
+				Attestation::submit_report(RuntimeOrigin::signed(PROVIDER), report.clone(), signature),
+				DispatchError::BadOrigin
+			);
+			assert_noop!(Attestation::submit_report(RuntimeOrigin::none(), report, signature), DispatchError::BadOrigin);
+		});
+	}
+
+	/// Asserts `report` is refused both by the pool (`invalid`) and by dispatch (`error`), and
+	/// changes nothing.
+	fn refused(report: UsageReport<Test>, signature: sr25519::Signature, invalid: InvalidTransaction, error: Error<Test>) {
+		assert_eq!(validate(&report, signature), Err(TransactionValidityError::Invalid(invalid)));
+		assert_noop!(submit(report, signature), error);
+	}
+
+	fn custom(error: Error<Test>) -> InvalidTransaction {
+		InvalidTransaction::Custom(codec::Encode::encode(&error)[0])
+	}
+
+	#[test]
+	fn epochs_not_yet_ended_or_past_their_window_are_refused() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			go_to(epoch_start(1) + 1);
+			let future = report(1, &[]);
+			refused(future.clone(), sign(&key, &future), InvalidTransaction::Future, Error::FutureEpoch);
+			// The window of epoch 0 closes GRACE blocks after it ends.
+			go_to(epoch_start(1) + GRACE);
+			let stale = report(0, &[]);
+			refused(stale.clone(), sign(&key, &stale), InvalidTransaction::Stale, Error::StaleEpoch);
+		});
+	}
+
+	#[test]
+	fn a_replayed_report_is_refused() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			go_to(epoch_start(1) + 1);
+			let report = report(0, &[]);
+			let signature = sign(&key, &report);
+			assert_ok!(submit(report.clone(), signature));
+			refused(report, signature, InvalidTransaction::Stale, Error::AlreadyReported);
+		});
+	}
+
+	#[test]
+	fn bad_signatures_and_unknown_keys_are_refused() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			go_to(epoch_start(1) + 1);
+			let report = report(0, &[]);
+			// Signed by another key.
+			let stranger_key = sp_io::crypto::sr25519_generate(KEY_TYPE, None);
+			refused(report.clone(), sign(&stranger_key, &report), InvalidTransaction::BadProof, Error::BadSignature);
+			// A signature of a different report.
+			let mut other = report.clone();
+			other.devices.storage_used_gib = 11;
+			refused(report.clone(), sign(&key, &other), InvalidTransaction::BadProof, Error::BadSignature);
+			// A provider without a reporting key, or not a provider at all.
+			let mut unknown = report.clone();
+			unknown.provider = STRANGER;
+			refused(unknown.clone(), sign(&key, &unknown), InvalidTransaction::BadSigner, Error::UnknownReportingKey);
+		});
+	}
+
+	#[test]
+	fn anchors_must_be_recent_blocks_of_this_chain_after_the_epoch() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			go_to(epoch_start(1) + 2);
+			let mut wrong_hash = report(0, &[]);
+			wrong_hash.anchor_hash = H256::repeat_byte(1);
+			refused(wrong_hash.clone(), sign(&key, &wrong_hash), custom(Error::BadAnchor), Error::BadAnchor);
+			// Made before the epoch's last block.
+			let mut early = report(0, &[]);
+			early.anchor_number = epoch_start(1) - 2;
+			frame_system::BlockHash::<Test>::insert(early.anchor_number, block_hash(early.anchor_number));
+			early.anchor_hash = block_hash(early.anchor_number);
+			refused(early.clone(), sign(&key, &early), custom(Error::BadAnchor), Error::BadAnchor);
+			// The epoch's last block itself is fine.
+			let mut last = report(0, &[]);
+			last.anchor_number = epoch_start(1) - 1;
+			frame_system::BlockHash::<Test>::insert(last.anchor_number, block_hash(last.anchor_number));
+			last.anchor_hash = block_hash(last.anchor_number);
+			assert_ok!(validate(&last, sign(&key, &last)));
+		});
+	}
+
+	#[test]
+	fn only_the_providers_own_gpus_may_appear_once_each() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			provider(PROVIDER_2);
+			go_to(epoch_start(1) + 1);
+			let mut foreign = report(0, &[]);
+			foreign.devices.gpus[1] = gpu_usage(gpu_id(PROVIDER_2, 0), EPOCH);
+			refused(foreign.clone(), sign(&key, &foreign), custom(Error::ForeignGpu), Error::ForeignGpu);
+			let mut unregistered = report(0, &[]);
+			unregistered.devices.gpus[1] = gpu_usage(H256::repeat_byte(3), EPOCH);
+			refused(unregistered.clone(), sign(&key, &unregistered), custom(Error::ForeignGpu), Error::ForeignGpu);
+			let mut twice = report(0, &[]);
+			twice.devices.gpus[1] = twice.devices.gpus[0].clone();
+			refused(twice.clone(), sign(&key, &twice), custom(Error::DuplicateGpu), Error::DuplicateGpu);
+		});
+	}
+
+	#[test]
+	fn leases_must_be_the_providers_chargeable_ones_once_each() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			provider(PROVIDER_2);
+			let lease = rent_h100(CONSUMER);
+			let request = ResourceRequest { gpus: 1, ..Default::default() };
+			let other = pallet_leases::NextLeaseId::<Test>::get();
+			assert_ok!(Market::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER_2, request, 2_000));
+			go_to(epoch_start(1) + 1);
+			let twice = report(0, &[(lease, 5), (lease, 5)]);
+			refused(twice.clone(), sign(&key, &twice), custom(Error::DuplicateLease), Error::DuplicateLease);
+			let foreign = report(0, &[(other, 5)]);
+			refused(foreign.clone(), sign(&key, &foreign), custom(Error::LeaseNotChargeable), Error::LeaseNotChargeable);
+			let unknown = report(0, &[(77, 5)]);
+			refused(unknown.clone(), sign(&key, &unknown), custom(Error::LeaseNotChargeable), Error::LeaseNotChargeable);
+		});
+	}
+
+	#[test]
+	fn values_out_of_range_or_uptime_not_shown_are_refused() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			let lease = rent_h100(CONSUMER);
+			go_to(epoch_start(1) + 1);
+			let out_of_range = |f: &dyn Fn(&mut UsageReport<Test>)| {
+				let mut report = report(0, &[(lease, 5)]);
+				f(&mut report);
+				refused(report.clone(), sign(&key, &report), custom(Error::ValueOutOfRange), Error::ValueOutOfRange);
+			};
+			out_of_range(&|r| r.devices.gpus[0].util_percent = 101);
+			out_of_range(&|r| r.devices.gpus[0].mem_used_mib = 90_000);
+			out_of_range(&|r| r.devices.sampled_blocks = EPOCH + 1);
+			out_of_range(&|r| r.devices.answered_blocks = EPOCH + 1);
+			out_of_range(&|r| r.devices.gpus[0].seen_blocks = EPOCH + 1);
+			out_of_range(&|r| r.devices.storage_used_gib = 2_000);
+			out_of_range(&|r| r.leases[0].gpu_util_percent = 101);
+			out_of_range(&|r| r.leases[0].storage_used_gib = 1);
+
+			// The lease has GPU 0; claiming more uptime than GPU 0 was seen is refused.
+			let mut report = report(0, &[(lease, 8)]);
+			report.devices.gpus[0].seen_blocks = 7;
+			refused(report.clone(), sign(&key, &report), custom(Error::UptimeNotShown), Error::UptimeNotShown);
+			report.devices.gpus.remove(0);
+			refused(report.clone(), sign(&key, &report), custom(Error::UptimeNotShown), Error::UptimeNotShown);
+		});
+	}
+
+	#[test]
+	fn pool_validity_is_deduplicated_by_provider_and_epoch_and_lives_until_the_window_closes() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			go_to(epoch_start(1) + 1);
+			let report = report(0, &[]);
+			let (validity, _) = call(report.clone(), sign(&key, &report))
+				.authorize(TransactionSource::External)
+				.unwrap()
+				.unwrap();
+			assert_eq!(validity.longevity, epoch_start(1) + GRACE - (epoch_start(1) + 1));
+			let mut other = report.clone();
+			other.devices.storage_used_gib = 9;
+			let (other_validity, _) = call(other.clone(), sign(&key, &other))
+				.authorize(TransactionSource::External)
+				.unwrap()
+				.unwrap();
+			assert_eq!(validity.provides, other_validity.provides);
+		});
+	}
+
+}
+
+mod misses {
+	use super::*;
+
+	/// PROVIDER with a lease running; epochs before `epoch` reported.
+	fn missing_from(epoch: u32) -> sr25519::Public {
+		let key = provider(PROVIDER);
+		rent_h100(CONSUMER);
+		for e in 0..epoch {
+			go_to(epoch_start(e + 1) + 1);
+			let report = report(e, &[]);
+			assert_ok!(submit(report.clone(), sign(&key, &report)));
+		}
+		key
+	}
+
+	fn bond() -> Balance {
+		Balances::balance_on_hold(&RuntimeHoldReason::Registry(pallet_providers::HoldReason::ProviderBond), &PROVIDER)
+	}
+
+	#[test]
+	fn a_missed_report_slashes_the_bond_and_pays_the_caller_a_bounty() {
+		run_test(|| {
+			missing_from(0);
+			go_to(epoch_start(1) + GRACE);
+			let (stranger, treasury) = (Balances::balance(&STRANGER), Balances::balance(&TREASURY));
+			assert_ok!(Attestation::report_missed(RuntimeOrigin::signed(STRANGER), PROVIDER, 0));
+			let bounty = MISS_SLASH / 5;
+			assert_eq!(Balances::balance(&STRANGER), stranger + bounty);
+			assert_eq!(Balances::balance(&TREASURY), treasury + MISS_SLASH - bounty);
+			assert_eq!(bond(), BOND - MISS_SLASH);
+			assert_eq!(
+				last_event(),
+				Event::ReportMissed { provider: PROVIDER, epoch: 0, reporter: STRANGER, slashed: MISS_SLASH, bounty }.into()
+			);
+			assert!(Misses::<Test>::contains_key(PROVIDER, 0));
+			assert_noop!(
+				Attestation::report_missed(RuntimeOrigin::signed(STRANGER), PROVIDER, 0),
+				Error::<Test>::MissAlreadyRecorded
+			);
+		});
+	}
+
+	#[test]
+	fn a_miss_needs_a_closed_window_no_report_a_lease_and_a_recent_epoch() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			go_to(epoch_start(1) + 1);
+			let miss = |epoch| Attestation::report_missed(RuntimeOrigin::signed(STRANGER), PROVIDER, epoch);
+			assert_noop!(miss(0), Error::<Test>::ReportWindowOpen);
+			go_to(epoch_start(1) + GRACE);
+			// No lease ran in epoch 0: nothing was owed.
+			assert_noop!(miss(0), Error::<Test>::NoReportOwed);
+			rent_h100(CONSUMER);
+			go_to(epoch_start(2) + 1);
+			let report = report(1, &[]);
+			assert_ok!(submit(report.clone(), sign(&key, &report)));
+			go_to(epoch_start(2) + GRACE);
+			assert_noop!(miss(1), Error::<Test>::AlreadyReported);
+			go_to(epoch_start(3 + LOOKBACK) + GRACE);
+			assert_noop!(miss(2), Error::<Test>::MissTooOld);
+			assert_ok!(miss(3));
+			assert_noop!(
+				Attestation::report_missed(RuntimeOrigin::signed(STRANGER), STRANGER, 3),
+				Error::<Test>::NotRegistered
+			);
+			// A provider cannot collect the bounty on itself.
+			assert_noop!(
+				Attestation::report_missed(RuntimeOrigin::signed(PROVIDER), PROVIDER, 4),
+				pallet_providers::Error::<Test>::InvalidBeneficiary
+			);
+		});
+	}
+
+	#[test]
+	fn repeated_misses_suspend_until_the_next_report() {
+		run_test(|| {
+			let key = missing_from(0);
+			for epoch in 0..MAX_MISSED {
+				go_to(epoch_start(epoch + 1) + GRACE);
+				assert_ok!(Attestation::report_missed(RuntimeOrigin::signed(STRANGER), PROVIDER, epoch));
+				let suspended = epoch + 1 == MAX_MISSED;
+				assert_eq!(Registry::status(&PROVIDER) == Some(ProviderStatus::Suspended), suspended);
+			}
+			assert!(has_event(Event::SuspendedForMisses { provider: PROVIDER, missed_in_a_row: MAX_MISSED }));
+			let request = ResourceRequest { gpus: 1, ..Default::default() };
+			assert_noop!(
+				Market::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER, request, 2_000),
+				pallet_leases::Error::<Test>::ProviderNotActive
+			);
+
+			go_to(epoch_start(MAX_MISSED + 1) + 1);
+			let report = report(MAX_MISSED, &[]);
+			assert_ok!(submit(report.clone(), sign(&key, &report)));
+			assert_eq!(Registry::status(&PROVIDER), Some(ProviderStatus::Active));
+			assert!(has_event(Event::ReinstatedByReport { provider: PROVIDER }));
+			let liveness = ProviderLiveness::<Test>::get(PROVIDER);
+			assert_eq!((liveness.missed_in_a_row, liveness.misses, liveness.suspended_for_misses), (0, MAX_MISSED, false));
+		});
+	}
+
+	#[test]
+	fn misses_and_reports_are_pruned_after_the_lookback() {
+		run_test(|| {
+			missing_from(LOOKBACK + 2);
+			assert!(Reports::<Test>::get(PROVIDER, 0).is_none());
+			assert!(Reports::<Test>::get(PROVIDER, LOOKBACK + 1).is_some());
+			assert_eq!(Reports::<Test>::iter_prefix(PROVIDER).count() as u32, LOOKBACK + 1);
+		});
+	}
+}
+
+mod disputes {
+	use super::*;
+
+	fn deposit_held(who: AccountId) -> Balance {
+		Balances::balance_on_hold(&RuntimeHoldReason::Attestation(HoldReason::DisputeDeposit), &who)
+	}
+
+	/// A disputed epoch 0 of CONSUMER's lease, reported with 9 blocks: its charge held.
+	fn disputed_and_reported() -> LeaseId {
+		let key = provider(PROVIDER);
+		let lease = rent_h100(CONSUMER);
+		go_to(5);
+		assert_ok!(Attestation::dispute(RuntimeOrigin::signed(CONSUMER), lease, 0));
+		assert_eq!(deposit_held(CONSUMER), DISPUTE_DEPOSIT);
+		go_to(epoch_start(1) + 1);
+		let report = report(0, &[(lease, 9)]);
+		assert_ok!(submit(report.clone(), sign(&key, &report)));
+		assert!(has_event(Event::DisputedChargeHeld { lease, epoch: 0, amount: 90 }));
+		assert_eq!(Disputes::<Test>::get(lease, 0).unwrap().held, Some(90));
+		lease
+	}
+
+	#[test]
+	fn a_dispute_holds_the_charge_until_it_is_decided_for_the_provider() {
+		run_test(|| {
+			let lease = disputed_and_reported();
+			let provider_before = Balances::balance(&PROVIDER);
+			let treasury_before = Balances::balance(&TREASURY);
+
+			assert_ok!(Attestation::resolve_dispute(RuntimeOrigin::root(), lease, 0, Verdict::Provider));
+			// 90 charged: 86 to the provider, 4 take plus the slashed deposit to the treasury.
+			assert_eq!(Balances::balance(&PROVIDER), provider_before + 86);
+			assert_eq!(Balances::balance(&TREASURY), treasury_before + 4 + DISPUTE_DEPOSIT);
+			assert_eq!(deposit_held(CONSUMER), 0);
+			assert_eq!(
+				last_event(),
+				Event::DisputeResolved { lease, epoch: 0, verdict: Verdict::Provider, held: 90, penalty: DISPUTE_DEPOSIT }
+					.into()
+			);
+			assert!(Disputes::<Test>::get(lease, 0).is_none());
+		});
+	}
+
+	#[test]
+	fn a_dispute_decided_for_the_consumer_refunds_it_and_slashes_the_provider() {
+		run_test(|| {
+			let lease = disputed_and_reported();
+			let consumer_before = Balances::balance(&CONSUMER);
+			assert_ok!(Attestation::resolve_dispute(RuntimeOrigin::root(), lease, 0, Verdict::Consumer));
+			// The charge and the deposit come back, and the provider's bond pays as much again.
+			assert_eq!(Balances::balance(&CONSUMER), consumer_before + 90 + 2 * DISPUTE_DEPOSIT);
+			assert!(has_event(Event::DisputeResolved {
+				lease,
+				epoch: 0,
+				verdict: Verdict::Consumer,
+				held: 90,
+				penalty: DISPUTE_DEPOSIT
+			}));
+			let lease = Leases::<Test>::get(lease).unwrap();
+			assert_eq!((lease.paid, lease.refunded, lease.disputed), (0, 90, 0));
+		});
+	}
+
+	#[test]
+	fn an_auditor_of_the_provider_may_decide_but_not_anyone_else() {
+		run_test(|| {
+			let lease = disputed_and_reported();
+			assert_noop!(
+				Attestation::resolve_dispute(RuntimeOrigin::signed(STRANGER), lease, 0, Verdict::Consumer),
+				DispatchError::BadOrigin
+			);
+			assert_noop!(
+				Attestation::resolve_dispute(RuntimeOrigin::signed(CONSUMER), lease, 0, Verdict::Consumer),
+				DispatchError::BadOrigin
+			);
+			assert_ok!(Registry::add_auditor(RuntimeOrigin::root(), AUDITOR));
+			assert_ok!(Registry::set_attributes(
+				RuntimeOrigin::signed(AUDITOR),
+				PROVIDER,
+				bounded(&[(bounded(b"tier"), bounded(b"3"))])
+			));
+			assert_ok!(Attestation::resolve_dispute(RuntimeOrigin::signed(AUDITOR), lease, 0, Verdict::Provider));
+			assert_noop!(
+				Attestation::resolve_dispute(RuntimeOrigin::root(), lease, 0, Verdict::Provider),
+				Error::<Test>::UnknownDispute
+			);
+		});
+	}
+
+	#[test]
+	fn only_the_consumer_may_dispute_once_before_the_report_with_a_deposit() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			let lease = rent_h100(CONSUMER);
+			let dispute = |who, epoch| Attestation::dispute(RuntimeOrigin::signed(who), lease, epoch);
+			assert_noop!(dispute(STRANGER, 0), Error::<Test>::NotConsumer);
+			assert_noop!(Attestation::dispute(RuntimeOrigin::signed(CONSUMER), 77, 0), Error::<Test>::UnknownLease);
+			assert_noop!(dispute(CONSUMER, 1), Error::<Test>::FutureEpoch);
+			assert_ok!(dispute(CONSUMER, 0));
+			assert_noop!(dispute(CONSUMER, 0), Error::<Test>::AlreadyDisputed);
+
+			go_to(epoch_start(2) + 1);
+			let report = report(1, &[(lease, 10)]);
+			assert_ok!(submit(report.clone(), sign(&key, &report)));
+			// Epoch 1's report has landed; epoch 0's window has closed.
+			assert_noop!(dispute(CONSUMER, 1), Error::<Test>::DisputeWindowClosed);
+			assert_noop!(dispute(CONSUMER, 0), Error::<Test>::DisputeWindowClosed);
+
+			// An account that cannot afford the deposit.
+			assert_ok!(Balances::transfer_allow_death(RuntimeOrigin::signed(CONSUMER_2), POOR, 1_000));
+			let request = ResourceRequest { gpus: 1, ..Default::default() };
+			let poor_lease = pallet_leases::NextLeaseId::<Test>::get();
+			assert_ok!(Market::rent(RuntimeOrigin::signed(POOR), PROVIDER, request, 1_000));
+			assert_noop!(
+				Attestation::dispute(RuntimeOrigin::signed(POOR), poor_lease, 2),
+				Error::<Test>::InsufficientBalance
+			);
+		});
+	}
+
+	#[test]
+	fn a_dispute_whose_epoch_was_never_reported_only_settles_deposits() {
+		run_test(|| {
+			provider(PROVIDER);
+			let lease = rent_h100(CONSUMER);
+			assert_ok!(Attestation::dispute(RuntimeOrigin::signed(CONSUMER), lease, 0));
+			let consumer_before = Balances::balance(&CONSUMER);
+			assert_ok!(Attestation::resolve_dispute(RuntimeOrigin::root(), lease, 0, Verdict::Consumer));
+			assert_eq!(Balances::balance(&CONSUMER), consumer_before + DISPUTE_DEPOSIT + DISPUTE_DEPOSIT);
+			assert_eq!(
+				last_event(),
+				Event::DisputeResolved { lease, epoch: 0, verdict: Verdict::Consumer, held: 0, penalty: DISPUTE_DEPOSIT }
+					.into()
+			);
+		});
+	}
+}
+
+mod worker_tests {
+	use super::*;
+
+	const URL: &str = "http://127.0.0.1:19616/metrics";
+
+	/// dcgm-exporter lines for PROVIDER's two GPUs and one node_exporter filesystem.
+	fn metrics(util: u8) -> alloc::string::String {
+		let mut text = alloc::string::String::new();
+		for n in 0..2u8 {
+			let labels = alloc::format!(
+				"gpu=\"{n}\",UUID=\"{}\",device=\"nvidia{n}\",modelName=\"NVIDIA H100 80GB HBM3\"",
+				gpu_uuid(PROVIDER, n)
+			);
+			text.push_str(&alloc::format!(
+				"DCGM_FI_DEV_GPU_UTIL{{{labels}}} {util}\nDCGM_FI_DEV_FB_USED{{{labels}}} 40000\nDCGM_FI_DEV_FB_FREE{{{labels}}} 41559\nDCGM_FI_DEV_POWER_USAGE{{{labels}}} 612.5\nDCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION{{{labels}}} {}\n",
+				1_000 + u32::from(util)
+			));
+		}
+		text.push_str("node_filesystem_size_bytes{device=\"/dev/nvme0n1\",fstype=\"ext4\",mountpoint=\"/data\"} 2.199023255552e+12\n");
+		text.push_str("node_filesystem_avail_bytes{device=\"/dev/nvme0n1\",fstype=\"ext4\",mountpoint=\"/data\"} 1.099511627776e+12\n");
+		text
+	}
+
+	struct Harness {
+		ext: sp_io::TestExternalities,
+		offchain: std::sync::Arc<parking_lot::RwLock<testing::OffchainState>>,
+		pool: std::sync::Arc<parking_lot::RwLock<testing::PoolState>>,
+	}
+
+	fn harness() -> Harness {
+		let mut ext = new_test_ext();
+		let (offchain, offchain_state) = testing::TestOffchainExt::new();
+		let (pool, pool_state) = testing::TestTransactionPoolExt::new();
+		ext.register_extension(OffchainDbExt::new(offchain.clone()));
+		ext.register_extension(OffchainWorkerExt::new(offchain));
+		ext.register_extension(TransactionPoolExt::new(pool));
+		ext.execute_with(|| sp_io::offchain::local_storage_set(StorageKind::PERSISTENT, worker::METRICS_URL_KEY, URL.as_bytes()));
+		Harness { ext, offchain: offchain_state, pool: pool_state }
+	}
+
+	impl Harness {
+		/// The worker at `block`, with the source answering `body`.
+		fn run_worker(&mut self, block: u64, body: &[u8]) {
+			self.offchain.write().expect_request(testing::PendingRequest {
+				method: "GET".into(),
+				uri: URL.into(),
+				response: Some(body.to_vec()),
+				sent: true,
+				..Default::default()
+			});
+			self.ext.execute_with(|| {
+				go_to(block);
+				Attestation::offchain_worker(block);
+			});
+		}
+
+		fn submitted(&self) -> alloc::vec::Vec<Call<Test>> {
+			self.pool
+				.read()
+				.transactions
+				.iter()
+				.map(|tx| match Extrinsic::decode(&mut &tx[..]).expect("an extrinsic").function {
+					RuntimeCall::Attestation(call) => call,
+					other => panic!("unexpected call {other:?}"),
+				})
+				.collect()
+		}
+	}
+
+	use frame_support::traits::Hooks;
+
+	#[test]
+	fn the_worker_samples_every_block_and_submits_a_signed_report_after_the_epoch() {
+		let mut h = harness();
+		let lease = h.ext.execute_with(|| {
+			provider(PROVIDER);
+			rent_h100(CONSUMER)
+		});
+		for block in 1..epoch_start(1) {
+			h.run_worker(block, metrics(80).as_bytes());
+			assert!(h.submitted().is_empty(), "nothing to report during the epoch");
+		}
+		h.run_worker(epoch_start(1), metrics(20).as_bytes());
+		let calls = h.submitted();
+		assert_eq!(calls.len(), 1);
+		let Call::submit_report { report, signature } = calls[0].clone() else { panic!("a report") };
+		assert_eq!((report.provider, report.epoch), (PROVIDER, 0));
+		assert_eq!(report.anchor_number, epoch_start(1));
+		// Blocks 1..=9 were sampled in epoch 0 (the worker runs after each block).
+		assert_eq!((report.devices.sampled_blocks, report.devices.answered_blocks), (9, 9));
+		assert_eq!(report.devices.gpus.len(), 2);
+		assert_eq!(report.devices.gpus[0].util_percent, 80);
+		assert_eq!(report.devices.gpus[0].mem_used_mib, 40_000);
+		assert_eq!(report.devices.gpus[0].mem_total_mib, 81_559);
+		assert_eq!((report.devices.storage_total_gib, report.devices.storage_used_gib), (2_048, 1_024));
+		assert_eq!(report.leases.len(), 1);
+		assert_eq!(report.leases[0].lease, lease);
+		assert_eq!(report.leases[0].uptime_blocks, 9);
+		assert_eq!(report.leases[0].gpu_util_percent, 80);
+
+		// The pool and the block accept it, and the lease is paid for 9 blocks.
+		h.ext.execute_with(|| {
+			go_to(epoch_start(1) + 1);
+			let issuance = Balances::total_issuance();
+			let provider_before = Balances::balance(&PROVIDER);
+			assert_ok!(validate(&report, signature));
+			assert_ok!(submit(report, signature));
+			let charged = H100_PRICE * 9 / 600;
+			assert_eq!(Balances::balance(&PROVIDER), provider_before + charged - charged * 5 / 100);
+			check_invariants(issuance);
+		});
+	}
+
+	#[test]
+	fn one_submission_per_epoch_and_a_retry_if_it_did_not_land() {
+		let mut h = harness();
+		h.ext.execute_with(|| {
+			provider(PROVIDER);
+		});
+		for block in 1..=epoch_start(1) + 1 {
+			h.run_worker(block, metrics(50).as_bytes());
+		}
+		assert_eq!(h.submitted().len(), 1, "the next block does not submit again");
+		h.run_worker(epoch_start(1) + 2, metrics(50).as_bytes());
+		assert_eq!(h.submitted().len(), 1);
+		h.run_worker(epoch_start(1) + 3, metrics(50).as_bytes());
+		assert_eq!(h.submitted().len(), 2, "not on chain after RESUBMIT_AFTER_BLOCKS: retried");
+		// Once the window closes nothing more is sent.
+		h.run_worker(epoch_start(1) + GRACE, metrics(50).as_bytes());
+		assert_eq!(h.submitted().len(), 2);
+	}
+
+	#[test]
+	fn without_answers_from_the_source_there_is_no_report() {
+		let mut h = harness();
+		h.ext.execute_with(|| {
+			provider(PROVIDER);
+			rent_h100(CONSUMER);
+		});
+		for block in 1..=epoch_start(1) + 1 {
+			// Not Prometheus text: the scrape counts as not answered.
+			h.run_worker(block, &[0xff, 0xfe]);
+		}
+		assert!(h.submitted().is_empty());
+	}
+
+	#[test]
+	fn gpus_missing_from_scrapes_lower_the_uptime_of_their_leases() {
+		let mut h = harness();
+		let leased_gpu = h.ext.execute_with(|| {
+			provider(PROVIDER);
+			let lease = rent_h100(CONSUMER);
+			Leases::<Test>::get(lease).unwrap().gpus[0]
+		});
+		let (leased, other) = if leased_gpu == gpu_id(PROVIDER, 0) { (0, 1) } else { (1, 0) };
+		let only_other_gpu: alloc::string::String =
+			metrics(70).lines().filter(|l| !l.contains(&gpu_uuid(PROVIDER, leased))).map(|l| alloc::format!("{l}\n")).collect();
+		for block in 1..epoch_start(1) {
+			let body = if block <= 4 { metrics(70) } else { only_other_gpu.clone() };
+			h.run_worker(block, body.as_bytes());
+		}
+		h.run_worker(epoch_start(1), metrics(70).as_bytes());
+		let Call::submit_report { report, .. } = h.submitted()[0].clone() else { panic!("a report") };
+		// The leased GPU was seen at blocks 1..=4 only.
+		assert_eq!(report.leases[0].uptime_blocks, 4);
+		assert_eq!(report.devices.gpus.iter().find(|g| g.uuid_hash == gpu_id(PROVIDER, other)).unwrap().seen_blocks, 9);
+	}
+
+	#[test]
+	fn a_node_without_reporting_keys_of_providers_does_nothing() {
+		let mut h = harness();
+		// No provider uses a key of this keystore: the worker does not even read the source.
+		h.ext.execute_with(|| {
+			go_to(epoch_start(1));
+			Attestation::offchain_worker(epoch_start(1));
+		});
+		assert!(h.submitted().is_empty());
+	}
+
+	#[test]
+	fn a_tally_counts_each_block_once() {
+		let scrape = prometheus::parse_scrape(&metrics(60));
+		let mut tally = worker::EpochTally::default();
+		assert!(tally.record(3, Some(&scrape)));
+		assert!(!tally.record(3, Some(&scrape)));
+		assert!(!tally.record(2, None));
+		assert!(tally.record(4, None));
+		assert_eq!((tally.sampled, tally.answered, tally.gpus[0].seen), (2, 1, 1));
+	}
+}
+
+#[test]
+fn the_epoch_length_comes_from_genesis_and_is_shared_with_leases() {
+	run_test(|| {
+		assert_eq!(Attestation::epoch_length(), EPOCH);
+		assert_eq!(<crate::EpochLengthOf<Test> as frame_support::traits::Get<u64>>::get(), u64::from(EPOCH));
+		assert_eq!(<Market as pallet_leases::LeaseSettlement<_, _>>::epoch_length(), EPOCH);
+	});
+	sp_io::TestExternalities::new_empty().execute_with(|| assert_eq!(Attestation::epoch_length(), 600));
+}

@@ -1,0 +1,137 @@
+//! Usage reports and the records the pallet keeps.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{traits::fungible::Inspect, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
+use frame_system::pallet_prelude::BlockNumberFor;
+use scale_info::TypeInfo;
+use sp_core::H256;
+
+pub use pallet_leases::{EpochIndex, LeaseId};
+
+use crate::Config;
+
+pub type AccountIdOf<T> = <T as frame_system::Config>::AccountId;
+pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<AccountIdOf<T>>>::Balance;
+
+/// Signed payloads start with this, so a reporting key's signature over a report can never be
+/// replayed as anything else.
+pub const REPORT_SIGNING_CONTEXT: &[u8] = b"depin/usage-report/v1";
+
+/// What the node measured of one GPU during an epoch.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug, Default,
+)]
+pub struct GpuUsage {
+	/// blake2-256 of the NVML UUID, as registered.
+	pub uuid_hash: H256,
+	/// Blocks of the epoch at which the GPU answered.
+	pub seen_blocks: u32,
+	/// Mean utilization while seen, in percent.
+	pub util_percent: u8,
+	/// Mean framebuffer memory in use while seen.
+	pub mem_used_mib: u32,
+	pub mem_total_mib: u32,
+	/// Energy used during the epoch (difference of the driver's counter).
+	pub energy_mj: u64,
+}
+
+/// The node's view of its hardware during an epoch.
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
+#[scale_info(skip_type_params(T))]
+pub struct DeviceSummary<T: Config> {
+	/// Blocks of the epoch at which the node read the metrics source (answered or not).
+	pub sampled_blocks: u32,
+	/// Of those, the blocks at which the source answered.
+	pub answered_blocks: u32,
+	/// Registered GPUs of the provider that the source reported.
+	pub gpus: BoundedVec<GpuUsage, T::MaxGpusPerReport>,
+	/// Blocks at which the source reported filesystems.
+	pub storage_seen_blocks: u32,
+	pub storage_total_gib: u64,
+	pub storage_used_gib: u64,
+}
+
+/// What one lease got during the epoch.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug, Default,
+)]
+pub struct LeaseUsageReport {
+	pub lease: LeaseId,
+	/// Blocks during which all of the lease's resources answered: what it is charged for.
+	pub uptime_blocks: u32,
+	/// Mean utilization of the lease's GPUs, in percent.
+	pub gpu_util_percent: u8,
+	/// Framebuffer memory in use on the lease's GPUs (sum of their means).
+	pub gpu_mem_used_mib: u32,
+	/// Filesystem use attributed to the lease, in proportion to the storage it rents.
+	pub storage_used_gib: u32,
+}
+
+/// A provider's signed account of one finished epoch.
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
+#[scale_info(skip_type_params(T))]
+pub struct UsageReport<T: Config> {
+	pub provider: AccountIdOf<T>,
+	pub epoch: EpochIndex,
+	/// A block at or after the epoch's last, by number and hash: the report was made after the
+	/// epoch, on this chain.
+	pub anchor_number: BlockNumberFor<T>,
+	pub anchor_hash: T::Hash,
+	pub leases: BoundedVec<LeaseUsageReport, T::MaxLeasesPerReport>,
+	pub devices: DeviceSummary<T>,
+}
+
+impl<T: Config> UsageReport<T> {
+	/// The bytes the reporting key signs.
+	pub fn signing_payload(&self) -> alloc::vec::Vec<u8> {
+		(REPORT_SIGNING_CONTEXT, self).encode()
+	}
+}
+
+/// A provider's reporting record.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug, Default,
+)]
+pub struct Liveness {
+	pub last_reported: Option<EpochIndex>,
+	/// Misses recorded since the last accepted report.
+	pub missed_in_a_row: u32,
+	pub reports: u32,
+	pub misses: u32,
+	/// This pallet suspended the provider for missing reports (and lifts it on the next report).
+	pub suspended_for_misses: bool,
+}
+
+/// What an accepted report settled, kept for the report window of later epochs' checks.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
+)]
+pub struct ReportRecord<Balance> {
+	pub leases: u32,
+	pub charged: Balance,
+}
+
+/// Who a dispute was decided for.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug,
+)]
+pub enum Verdict {
+	/// The service was delivered: the provider is paid and the consumer's deposit slashed.
+	Provider,
+	/// It was not: the consumer is refunded and gets its deposit back, and the provider's bond
+	/// is slashed by the same deposit, paid to the consumer.
+	Consumer,
+}
+
+/// An open dispute over one lease's epoch.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
+#[scale_info(skip_type_params(T))]
+pub struct Dispute<T: Config> {
+	pub consumer: AccountIdOf<T>,
+	pub provider: AccountIdOf<T>,
+	pub deposit: BalanceOf<T>,
+	/// What the epoch's report charged, held until the dispute is resolved (none yet, or the
+	/// report did not cover the lease).
+	pub held: Option<BalanceOf<T>>,
+	pub opened_at: BlockNumberFor<T>,
+}

@@ -1,0 +1,144 @@
+//! Checks of a usage report, shared by the transaction pool (`authorize`) and dispatch.
+
+use alloc::collections::btree_set::BTreeSet;
+use frame_support::{ensure, pallet_prelude::*, traits::Get};
+use pallet_leases::LeaseSettlement;
+use pallet_providers::ProviderRegistry;
+use sp_core::sr25519;
+use sp_runtime::{
+	traits::UniqueSaturatedInto,
+	transaction_validity::{InvalidTransaction, TransactionValidityWithRefund, ValidTransaction},
+};
+
+use crate::{pallet::*, types::*, Config};
+
+impl<T: Config> Pallet<T> {
+	pub(crate) fn now() -> u32 {
+		frame_system::Pallet::<T>::block_number().unique_saturated_into()
+	}
+
+	pub(crate) fn epoch_of(block: u32) -> EpochIndex {
+		block / Self::epoch_length()
+	}
+
+	/// First block after `epoch`.
+	pub(crate) fn epoch_end(epoch: EpochIndex) -> u32 {
+		epoch.saturating_add(1).saturating_mul(Self::epoch_length())
+	}
+
+	/// `epoch` may still be reported at block `now`.
+	pub(crate) fn window_open(epoch: EpochIndex, now: u32) -> bool {
+		let grace: u32 = T::ReportGrace::get().unique_saturated_into();
+		now < Self::epoch_end(epoch).saturating_add(grace)
+	}
+
+	/// Everything that makes a report acceptable now. Cheap checks first, so junk costs little.
+	pub(crate) fn check_report(report: &UsageReport<T>, signature: &sr25519::Signature) -> Result<(), Error<T>> {
+		let now = Self::now();
+		ensure!(report.epoch < Self::epoch_of(now), Error::<T>::FutureEpoch);
+		ensure!(Self::window_open(report.epoch, now), Error::<T>::StaleEpoch);
+		ensure!(!Reports::<T>::contains_key(&report.provider, report.epoch), Error::<T>::AlreadyReported);
+
+		let key = T::Providers::reporting_key(&report.provider).ok_or(Error::<T>::UnknownReportingKey)?;
+		ensure!(
+			sp_io::crypto::sr25519_verify(signature, &report.signing_payload(), &key),
+			Error::<T>::BadSignature
+		);
+
+		let anchor: u32 = report.anchor_number.unique_saturated_into();
+		ensure!(
+			anchor.saturating_add(1) >= Self::epoch_end(report.epoch) &&
+				anchor < now && frame_system::BlockHash::<T>::get(report.anchor_number) == report.anchor_hash,
+			Error::<T>::BadAnchor
+		);
+
+		Self::check_devices(report)?;
+		Self::check_leases(report)
+	}
+
+	fn check_devices(report: &UsageReport<T>) -> Result<(), Error<T>> {
+		let epoch_blocks = Self::epoch_length();
+		let d = &report.devices;
+		ensure!(
+			d.sampled_blocks <= epoch_blocks &&
+				d.answered_blocks <= d.sampled_blocks &&
+				d.storage_seen_blocks <= d.answered_blocks &&
+				d.storage_used_gib <= d.storage_total_gib,
+			Error::<T>::ValueOutOfRange
+		);
+		let mut seen = BTreeSet::new();
+		for gpu in d.gpus.iter() {
+			ensure!(seen.insert(gpu.uuid_hash), Error::<T>::DuplicateGpu);
+			ensure!(
+				gpu.seen_blocks <= d.answered_blocks &&
+					gpu.util_percent <= 100 &&
+					gpu.mem_used_mib <= gpu.mem_total_mib,
+				Error::<T>::ValueOutOfRange
+			);
+			ensure!(T::Providers::gpu_owner(&gpu.uuid_hash).as_ref() == Some(&report.provider), Error::<T>::ForeignGpu);
+		}
+		Ok(())
+	}
+
+	fn check_leases(report: &UsageReport<T>) -> Result<(), Error<T>> {
+		let chargeable = T::Leases::chargeable_leases(&report.provider, report.epoch);
+		let mut seen = BTreeSet::new();
+		for entry in report.leases.iter() {
+			ensure!(seen.insert(entry.lease), Error::<T>::DuplicateLease);
+			let lease = chargeable.iter().find(|l| l.id == entry.lease).ok_or(Error::<T>::LeaseNotChargeable)?;
+			ensure!(entry.gpu_util_percent <= 100, Error::<T>::ValueOutOfRange);
+			ensure!(entry.storage_used_gib <= lease.storage_gib, Error::<T>::ValueOutOfRange);
+			ensure!(entry.uptime_blocks <= Self::shown_blocks(report, &lease.gpus, lease.storage_gib), Error::<T>::UptimeNotShown);
+		}
+		Ok(())
+	}
+
+	/// Blocks at which every resource of a lease answered, as far as the summary shows: the
+	/// fewest of its GPUs' sightings, of its storage's, and of answered scrapes.
+	pub(crate) fn shown_blocks(report: &UsageReport<T>, gpus: &[sp_core::H256], storage_gib: u32) -> u32 {
+		let d = &report.devices;
+		let mut shown = d.answered_blocks;
+		for gpu in gpus {
+			let seen = d.gpus.iter().find(|g| g.uuid_hash == *gpu).map_or(0, |g| g.seen_blocks);
+			shown = shown.min(seen);
+		}
+		if storage_gib > 0 {
+			shown = shown.min(d.storage_seen_blocks);
+		}
+		shown
+	}
+
+	/// `#[pallet::authorize]` of `submit_report`: the checks, as pool validity.
+	pub(crate) fn authorize_report(
+		_source: TransactionSource,
+		report: &UsageReport<T>,
+		signature: &sr25519::Signature,
+	) -> TransactionValidityWithRefund {
+		Self::check_report(report, signature).map_err(|error| {
+			let invalid = match error {
+				Error::<T>::FutureEpoch => InvalidTransaction::Future,
+				Error::<T>::StaleEpoch | Error::<T>::AlreadyReported => InvalidTransaction::Stale,
+				Error::<T>::BadSignature => InvalidTransaction::BadProof,
+				Error::<T>::UnknownReportingKey => InvalidTransaction::BadSigner,
+				other => InvalidTransaction::Custom(error_code(&other)),
+			};
+			TransactionValidityError::Invalid(invalid)
+		})?;
+		let now = Self::now();
+		let grace: u32 = T::ReportGrace::get().unique_saturated_into();
+		let window_end = Self::epoch_end(report.epoch).saturating_add(grace);
+		let validity = ValidTransaction::with_tag_prefix("DepinUsageReport")
+			.priority(T::ReportPriority::get())
+			.and_provides((report.provider.clone(), report.epoch))
+			.longevity(u64::from(window_end.saturating_sub(now)).max(1))
+			.propagate(true)
+			.build()?;
+		Ok((validity, Weight::zero()))
+	}
+}
+
+/// The error's index in `Error`, so pool rejections name the check that failed.
+fn error_code<T: Config>(error: &Error<T>) -> u8 {
+	error.encode().first().copied().unwrap_or(u8::MAX)
+}
+

@@ -1,0 +1,293 @@
+//! The off-chain worker: samples the metrics source every block, and once an epoch has ended
+//! signs and submits a usage report for each provider whose reporting key this node holds.
+//!
+//! Tallies live in the node's persistent off-chain storage, one per epoch; updates use
+//! compare-and-set because workers of consecutive blocks may overlap.
+
+use alloc::{collections::btree_set::BTreeSet, vec::Vec};
+use codec::{Decode, Encode};
+use frame_support::BoundedVec;
+use frame_system::{
+	offchain::{CreateAuthorizedTransaction, SubmitTransaction},
+	pallet_prelude::BlockNumberFor,
+};
+use pallet_leases::{LeaseSettlement, LeaseUsage, GIB};
+use pallet_providers::ProviderRegistry;
+use sp_core::{offchain::StorageKind, sr25519, H256};
+use sp_runtime::{
+	offchain::{http, storage::StorageValueRef, Duration},
+	traits::UniqueSaturatedInto,
+};
+
+use crate::{pallet::*, prometheus, types::*, Config, KEY_TYPE};
+
+/// Persistent off-chain storage key of the metrics URL; the node writes it at start-up
+/// (`--metrics-source`, or its built-in probe).
+pub const METRICS_URL_KEY: &[u8] = b"depin/attestation/metrics-url";
+/// Where the metrics are read when the node wrote no URL.
+pub const DEFAULT_METRICS_URL: &str = "http://127.0.0.1:9616/metrics";
+/// A scrape that takes longer counts as not answered.
+pub const FETCH_DEADLINE_MS: u64 = 2_000;
+/// Blocks to wait before submitting a report again that has not landed.
+pub const RESUBMIT_AFTER_BLOCKS: u32 = 3;
+
+const TALLY_PREFIX: &[u8] = b"depin/attestation/tally/";
+const SUBMITTED_PREFIX: &[u8] = b"depin/attestation/submitted/";
+
+/// One GPU's sightings during an epoch.
+#[derive(Encode, Decode, Clone, Debug, Default, PartialEq, Eq)]
+pub struct GpuTally {
+	pub uuid_hash: H256,
+	pub seen: u32,
+	pub util_sum: u64,
+	pub mem_used_sum: u64,
+	pub mem_total_mib: u32,
+	pub energy_first: Option<u64>,
+	pub energy_last: Option<u64>,
+}
+
+/// What this node sampled during an epoch.
+#[derive(Encode, Decode, Clone, Debug, Default, PartialEq, Eq)]
+pub struct EpochTally {
+	/// Last block sampled: each block counts once, whatever forks and retries do.
+	pub last_block: Option<u32>,
+	pub sampled: u32,
+	pub answered: u32,
+	pub gpus: Vec<GpuTally>,
+	pub storage_seen: u32,
+	pub storage_total_bytes: u64,
+	pub storage_used_bytes: u64,
+}
+
+impl EpochTally {
+	/// Adds the sample of `block`; `false` if that block (or a later one) was counted already.
+	pub fn record(&mut self, block: u32, scrape: Option<&prometheus::Scrape>) -> bool {
+		if self.last_block.is_some_and(|last| block <= last) {
+			return false;
+		}
+		self.last_block = Some(block);
+		self.sampled = self.sampled.saturating_add(1);
+		let Some(scrape) = scrape else { return true };
+		self.answered = self.answered.saturating_add(1);
+		for gpu in &scrape.gpus {
+			let index = match self.gpus.iter().position(|t| t.uuid_hash == gpu.uuid_hash) {
+				Some(index) => index,
+				None => {
+					self.gpus.push(GpuTally { uuid_hash: gpu.uuid_hash, ..Default::default() });
+					self.gpus.len() - 1
+				},
+			};
+			let tally = &mut self.gpus[index];
+			tally.seen = tally.seen.saturating_add(1);
+			tally.util_sum = tally.util_sum.saturating_add(gpu.util_percent.into());
+			tally.mem_used_sum = tally.mem_used_sum.saturating_add(gpu.mem_used_mib.into());
+			tally.mem_total_mib = gpu.mem_used_mib.saturating_add(gpu.mem_free_mib);
+			if let Some(energy) = gpu.energy_mj {
+				tally.energy_first.get_or_insert(energy);
+				tally.energy_last = Some(energy);
+			}
+		}
+		if !scrape.filesystems.is_empty() {
+			self.storage_seen = self.storage_seen.saturating_add(1);
+			self.storage_total_bytes = scrape.storage_total_bytes();
+			self.storage_used_bytes = scrape.storage_used_bytes();
+		}
+		true
+	}
+
+	fn gpu_usage(&self, registered: &BTreeSet<H256>) -> Vec<GpuUsage> {
+		self.gpus
+			.iter()
+			.filter(|t| t.seen > 0 && registered.contains(&t.uuid_hash))
+			.map(|t| {
+				let seen = u64::from(t.seen);
+				GpuUsage {
+					uuid_hash: t.uuid_hash,
+					seen_blocks: t.seen.min(self.answered),
+					util_percent: (t.util_sum / seen).min(100) as u8,
+					mem_used_mib: ((t.mem_used_sum / seen) as u32).min(t.mem_total_mib),
+					mem_total_mib: t.mem_total_mib,
+					energy_mj: match (t.energy_first, t.energy_last) {
+						(Some(first), Some(last)) => last.saturating_sub(first),
+						_ => 0,
+					},
+				}
+			})
+			.collect()
+	}
+}
+
+fn tally_key(epoch: EpochIndex) -> Vec<u8> {
+	(TALLY_PREFIX, epoch).encode()
+}
+
+/// Entry point, from `offchain_worker`.
+pub fn run<T: Config>(block: BlockNumberFor<T>) {
+	let reporters = local_reporters::<T>();
+	if reporters.is_empty() {
+		return;
+	}
+	let now: u32 = block.unique_saturated_into();
+	let epoch = Pallet::<T>::epoch_of(now);
+
+	let scrape = fetch_metrics();
+	if let Err(error) = &scrape {
+		log::warn!(target: "attestation", "metrics source did not answer at block {now}: {error}");
+	}
+	record_sample(epoch, now, scrape.as_ref().ok());
+	if let Some(old) = epoch.checked_sub(2) {
+		StorageValueRef::persistent(&tally_key(old)).clear();
+	}
+
+	let Some(previous) = epoch.checked_sub(1) else { return };
+	if !Pallet::<T>::window_open(previous, now) {
+		return;
+	}
+	let Ok(Some(tally)) = StorageValueRef::persistent(&tally_key(previous)).get::<EpochTally>() else {
+		return;
+	};
+	for (key, provider) in reporters {
+		match submit_report::<T>(key, provider, previous, &tally, block) {
+			Ok(true) => log::info!(target: "attestation", "submitted the usage report of epoch {previous}"),
+			Ok(false) => {},
+			Err(error) => log::warn!(target: "attestation", "no usage report for epoch {previous}: {error}"),
+		}
+	}
+}
+
+/// Reporting keys in this node's keystore, with the providers they report for.
+pub fn local_reporters<T: Config>() -> Vec<(sr25519::Public, T::AccountId)> {
+	sp_io::crypto::sr25519_public_keys(KEY_TYPE)
+		.into_iter()
+		.filter_map(|key| T::Providers::provider_of_reporting_key(&key).map(|provider| (key, provider)))
+		.collect()
+}
+
+/// The URL the node configured, or the default.
+pub fn metrics_url() -> Vec<u8> {
+	sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, METRICS_URL_KEY)
+		.unwrap_or_else(|| DEFAULT_METRICS_URL.as_bytes().to_vec())
+}
+
+/// Reads and parses the metrics source, within `FETCH_DEADLINE_MS`.
+pub fn fetch_metrics() -> Result<prometheus::Scrape, &'static str> {
+	let url = metrics_url();
+	let url = core::str::from_utf8(&url).map_err(|_| "metrics URL is not UTF-8")?;
+	let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(FETCH_DEADLINE_MS));
+	let pending = http::Request::get(url).deadline(deadline).send().map_err(|_| "request failed")?;
+	let response = pending
+		.try_wait(deadline)
+		.map_err(|_| "deadline passed")?
+		.map_err(|_| "HTTP error")?;
+	if response.code != 200 {
+		return Err("status is not 200");
+	}
+	let body: Vec<u8> = response.body().collect();
+	let text = core::str::from_utf8(&body).map_err(|_| "body is not UTF-8")?;
+	Ok(prometheus::parse_scrape(text))
+}
+
+fn record_sample(epoch: EpochIndex, block: u32, scrape: Option<&prometheus::Scrape>) {
+	let result = StorageValueRef::persistent(&tally_key(epoch)).mutate::<EpochTally, (), _>(|stored| {
+		let mut tally = stored.ok().flatten().unwrap_or_default();
+		if tally.record(block, scrape) {
+			Ok(tally)
+		} else {
+			Err(())
+		}
+	});
+	if result.is_err() {
+		log::debug!(target: "attestation", "block {block} sampled already");
+	}
+}
+
+/// Builds `provider`'s report of `epoch` from this node's tally.
+pub fn build_report<T: Config>(
+	provider: &T::AccountId,
+	epoch: EpochIndex,
+	tally: &EpochTally,
+	anchor_number: BlockNumberFor<T>,
+) -> UsageReport<T> {
+	let registered: BTreeSet<H256> = T::Providers::gpus(provider).into_iter().map(|g| g.uuid_hash).collect();
+	let gpus = BoundedVec::truncate_from(tally.gpu_usage(&registered));
+	let devices = DeviceSummary::<T> {
+		sampled_blocks: tally.sampled,
+		answered_blocks: tally.answered,
+		gpus,
+		storage_seen_blocks: tally.storage_seen,
+		storage_total_gib: tally.storage_total_bytes / GIB,
+		storage_used_gib: tally.storage_used_bytes / GIB,
+	};
+	let leases = T::Leases::chargeable_leases(provider, epoch);
+	let leased_storage: u64 = leases.iter().map(|l| u64::from(l.storage_gib)).sum();
+	let mut report = UsageReport::<T> {
+		provider: provider.clone(),
+		epoch,
+		anchor_number,
+		anchor_hash: frame_system::BlockHash::<T>::get(anchor_number),
+		leases: BoundedVec::new(),
+		devices,
+	};
+	let entries: Vec<LeaseUsageReport> =
+		leases.iter().map(|lease| lease_entry(&report, lease, leased_storage)).collect();
+	report.leases = BoundedVec::truncate_from(entries);
+	report
+}
+
+fn lease_entry<T: Config>(report: &UsageReport<T>, lease: &LeaseUsage<T::AccountId>, leased_storage: u64) -> LeaseUsageReport {
+	let readings: Vec<&GpuUsage> =
+		report.devices.gpus.iter().filter(|g| lease.gpus.contains(&g.uuid_hash)).collect();
+	let count = readings.len().max(1) as u64;
+	let util = readings.iter().map(|g| u64::from(g.util_percent)).sum::<u64>() / count;
+	let mem = readings.iter().fold(0u32, |sum, g| sum.saturating_add(g.mem_used_mib));
+	// Filesystem use cannot be told apart per lease; it is attributed by leased share.
+	let storage_used = if leased_storage == 0 {
+		0
+	} else {
+		(report.devices.storage_used_gib.saturating_mul(lease.storage_gib.into()) / leased_storage)
+			.min(lease.storage_gib.into()) as u32
+	};
+	LeaseUsageReport {
+		lease: lease.id,
+		uptime_blocks: Pallet::<T>::shown_blocks(report, &lease.gpus, lease.storage_gib),
+		gpu_util_percent: util.min(100) as u8,
+		gpu_mem_used_mib: mem,
+		storage_used_gib: storage_used,
+	}
+}
+
+/// Signs and submits `provider`'s report of `epoch` unless it is on chain or was submitted
+/// recently. `Ok(false)`: nothing to do.
+fn submit_report<T: Config>(
+	key: sr25519::Public,
+	provider: T::AccountId,
+	epoch: EpochIndex,
+	tally: &EpochTally,
+	block: BlockNumberFor<T>,
+) -> Result<bool, &'static str> {
+	if Reports::<T>::contains_key(&provider, epoch) {
+		return Ok(false);
+	}
+	if tally.answered == 0 {
+		return Err("the metrics source never answered during the epoch");
+	}
+	let now: u32 = block.unique_saturated_into();
+	let claim = StorageValueRef::persistent(&(SUBMITTED_PREFIX, &provider, epoch).encode())
+		.mutate::<u32, (), _>(|last| match last {
+			Ok(Some(last)) if now < last.saturating_add(RESUBMIT_AFTER_BLOCKS) => Err(()),
+			_ => Ok(now),
+		});
+	if claim.is_err() {
+		return Ok(false);
+	}
+
+	let report = build_report::<T>(&provider, epoch, tally, block);
+	let signature =
+		sp_io::crypto::sr25519_sign(KEY_TYPE, &key, &report.signing_payload()).ok_or("the keystore cannot sign")?;
+	let xt = <T as CreateAuthorizedTransaction<Call<T>>>::create_authorized_transaction(
+		Call::<T>::submit_report { report, signature }.into(),
+	);
+	SubmitTransaction::<T, Call<T>>::submit_transaction(xt).map_err(|_| "the pool refused the report")?;
+	Ok(true)
+}
+
