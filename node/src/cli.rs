@@ -10,6 +10,9 @@ pub struct Cli {
 
 	#[clap(flatten)]
 	pub run: RunCmd,
+
+	#[clap(flatten)]
+	pub probe: crate::probe::ProbeParams,
 }
 
 #[derive(Debug, clap::Subcommand)]

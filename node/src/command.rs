@@ -107,8 +107,9 @@ pub fn run() -> sc_cli::Result<()> {
 		Some(Subcommand::Benchmark(cmd)) => benchmark(&cli, cmd),
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
+			let probe = cli.probe.clone();
 			runner.run_node_until_exit(|config| async move {
-				service::new_full::<sc_network::NetworkWorker<_, _>>(config)
+				service::new_full::<sc_network::NetworkWorker<_, _>>(config, probe)
 					.map_err(sc_cli::Error::Service)
 			})
 		},

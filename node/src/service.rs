@@ -135,6 +135,7 @@ pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
+	probe: crate::probe::ProbeParams,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -192,6 +193,28 @@ pub fn new_full<
 			// Derived from the pruning mode: archive nodes backfill bodies after warp sync.
 			gap_sync_body_policy: None,
 		})?;
+
+	// The attestation worker reads the metrics URL from persistent off-chain storage.
+	if let Some(mut storage) = backend.offchain_storage() {
+		use sp_core::offchain::OffchainStorage;
+		storage.set(
+			sc_offchain::STORAGE_PREFIX,
+			pallet_attestation::worker::METRICS_URL_KEY,
+			probe.metrics_url().as_bytes(),
+		);
+	}
+	if !probe.no_probe {
+		let storage_paths = if probe.storage_paths.is_empty() {
+			vec![config.base_path.path().to_path_buf()]
+		} else {
+			probe.storage_paths.clone()
+		};
+		task_manager.spawn_handle().spawn(
+			"hardware-probe",
+			Some("hardware"),
+			crate::probe::run(probe.probe_listen_addr, Duration::from_secs(probe.probe_interval), storage_paths),
+		);
+	}
 
 	if config.offchain_worker.enabled {
 		// HTTP is allowed: the attestation worker reads hardware metrics from a local exporter.

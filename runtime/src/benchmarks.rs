@@ -17,6 +17,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_utility, Utility]
 	[pallet_providers, Providers]
 	[pallet_leases, Leases]
+	[pallet_attestation, Attestation]
 );
 
 use frame_benchmarking::baseline::Pallet as BaselineBench;

@@ -5,7 +5,7 @@ use frame_support::{
 	dispatch::DispatchClass,
 	parameter_types,
 	traits::{
-		tokens::imbalance::ResolveTo, ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf,
+		tokens::imbalance::ResolveTo, ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, Get, VariantCountOf,
 	},
 	weights::{
 		constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
@@ -24,10 +24,10 @@ use sp_version::RuntimeVersion;
 
 use super::{
 	currency::{DPN, EXISTENTIAL_DEPOSIT, MICRO_DPN, SS58_PREFIX},
-	time::{DAYS, HOURS, MINUTES, SLOT_DURATION},
+	time::{DAYS, HOURS, SLOT_DURATION},
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Leases, Nonce, OriginCaller, PalletInfo,
 	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
-	RuntimeTask, System, VERSION,
+	RuntimeTask, System, TxExtension, UncheckedExtrinsic, VERSION,
 };
 
 /// A quarter of a block's weight is left for `Operational` calls (e.g. sudo recovery) even when
@@ -193,9 +193,23 @@ impl pallet_providers::Config for Runtime {
 	type WeightInfo = pallet_providers::weights::SubstrateWeight<Runtime>;
 }
 
+/// Settlement epochs: set at genesis (an hour in production, like the prices; shorter on the
+/// dev chain), shared by leases and attestation.
+pub type EpochLength = pallet_attestation::EpochLengthOf<Runtime>;
+
+/// How long after an epoch its usage report may land: a sixth of the epoch (ten minutes of an
+/// hour), at least five blocks so a report survives a missed slot or two, and always shorter
+/// than the epoch (at most one epoch awaits settlement).
+pub struct ReportGrace;
+
+impl Get<BlockNumber> for ReportGrace {
+	fn get() -> BlockNumber {
+		let epoch = EpochLength::get();
+		(epoch / 6).max(5).min(epoch.saturating_sub(1))
+	}
+}
+
 parameter_types! {
-	/// Settlement epochs of an hour: usage reports and payments are hourly, like the prices.
-	pub const EpochLength: BlockNumber = HOURS;
 	pub const BlocksPerHour: u32 = HOURS;
 	/// A lease's deposit covers at least three hours.
 	pub const MinLeaseEpochs: u32 = 3;
@@ -203,8 +217,6 @@ parameter_types! {
 	pub const LeaseTakeRate: sp_runtime::Perbill = sp_runtime::Perbill::from_percent(5);
 	pub TakeBeneficiary: Option<AccountId> = Some(treasury_account());
 	pub const OrderTtl: BlockNumber = HOURS;
-	/// An epoch's usage report may arrive up to ten minutes after it ends.
-	pub const ReportGrace: BlockNumber = 10 * MINUTES;
 }
 
 impl pallet_leases::Config for Runtime {
@@ -225,4 +237,84 @@ impl pallet_leases::Config for Runtime {
 	type WeightInfo = pallet_leases::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_leases::ProvidersBenchmarkHelper<Runtime>;
+}
+
+parameter_types! {
+	/// Held from a consumer per dispute: enough to make frivolous disputes cost something.
+	pub const DisputeDeposit: Balance = 10 * DPN;
+	/// Slashed from a provider's bond per missed report (1% of the minimum bond).
+	pub const MissSlash: Balance = DPN;
+	/// The share of a miss slash paid to whoever reported the miss.
+	pub const MissBounty: Perbill = Perbill::from_percent(20);
+	/// Usage reports pay no fee; they go ahead of ordinary transactions.
+	pub const ReportPriority: sp_runtime::transaction_validity::TransactionPriority =
+		sp_runtime::transaction_validity::TransactionPriority::MAX / 2;
+}
+
+impl pallet_attestation::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Providers = pallet_providers::Pallet<Runtime>;
+	type Leases = Leases;
+	type DefaultEpochLength = ConstU32<HOURS>;
+	type ReportGrace = ReportGrace;
+	type DisputeDeposit = DisputeDeposit;
+	// Governance is sudo until a council exists; auditors of the provider may also resolve.
+	type DisputeOrigin = frame_system::EnsureRoot<AccountId>;
+	type MissSlash = MissSlash;
+	type MissBounty = MissBounty;
+	/// Three misses without a report in between suspend a provider.
+	type MaxMissedEpochs = ConstU32<3>;
+	/// A day of hourly epochs.
+	type MissLookback = ConstU32<24>;
+	type SlashBeneficiary = TreasuryAccount;
+	// A report can cover every lease a provider can have and list every GPU it can register.
+	type MaxLeasesPerReport = ConstU32<256>;
+	type MaxGpusPerReport = ConstU32<64>;
+	type ReportPriority = ReportPriority;
+	type WeightInfo = pallet_attestation::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_attestation::benchmarking::RegistryAndLeases<Runtime>;
+}
+
+impl<C> frame_system::offchain::CreateTransactionBase<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	type Extrinsic = UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<C> frame_system::offchain::CreateTransaction<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	type Extension = TxExtension;
+
+	fn create_transaction(call: RuntimeCall, extension: TxExtension) -> UncheckedExtrinsic {
+		UncheckedExtrinsic::new_transaction(call, extension)
+	}
+}
+
+/// Off-chain workers submit usage reports as general transactions authorized by the call
+/// itself: nothing here is signed, so the signer-bound extensions (nonce, fee) pass them by.
+impl<C> frame_system::offchain::CreateAuthorizedTransaction<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	fn create_extension() -> TxExtension {
+		(
+			frame_system::AuthorizeCall::<Runtime>::new(),
+			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			frame_system::CheckSpecVersion::<Runtime>::new(),
+			frame_system::CheckTxVersion::<Runtime>::new(),
+			frame_system::CheckGenesis::<Runtime>::new(),
+			frame_system::CheckEra::<Runtime>::from(sp_runtime::generic::Era::Immortal),
+			frame_system::CheckNonce::<Runtime>::from(0),
+			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+			frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+			frame_system::WeightReclaim::<Runtime>::new(),
+		)
+	}
 }

@@ -14,17 +14,22 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 use crate::{
 	configs::treasury_account,
 	currency::{DPN, EXISTENTIAL_DEPOSIT},
-	AccountId, AuraConfig, Balance, BalancesConfig, GrandpaConfig, RuntimeGenesisConfig,
+	time::HOURS,
+	AccountId, AttestationConfig, AuraConfig, Balance, BalancesConfig, GrandpaConfig, RuntimeGenesisConfig,
 	SudoConfig,
 };
 
 /// What each well-known development account starts with.
 pub const DEV_ENDOWMENT: Balance = 1_000_000 * DPN;
 
+/// Epochs of the dev chain: a minute, so reports and payments show up while you watch.
+pub const DEV_EPOCH_LENGTH: u32 = 10;
+
 fn genesis(
 	authorities: Vec<(AuraId, GrandpaId)>,
 	endowed_accounts: Vec<AccountId>,
 	root: AccountId,
+	epoch_length: u32,
 ) -> Value {
 	// The fee-collecting treasury account exists from genesis, so the first fee paid can be
 	// credited to it even if that fee is below the existential deposit.
@@ -46,6 +51,7 @@ fn genesis(
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
+		attestation: AttestationConfig { epoch_length },
 	})
 }
 
@@ -63,6 +69,7 @@ pub fn development_config_genesis() -> Value {
 		vec![authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		well_known_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
+		DEV_EPOCH_LENGTH,
 	)
 }
 
@@ -78,6 +85,7 @@ pub fn local_config_genesis() -> Value {
 		],
 		well_known_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
+		HOURS,
 	)
 }
 
@@ -150,6 +158,8 @@ mod tests {
 				DEV_ENDOWMENT * 12 + EXISTENTIAL_DEPOSIT
 			);
 			assert_eq!(System::block_number(), 0);
+			assert_eq!(pallet_attestation::EpochLength::<Runtime>::get(), DEV_EPOCH_LENGTH);
+			assert_eq!(<crate::configs::ReportGrace as frame_support::traits::Get<u32>>::get(), 5);
 		});
 	}
 
@@ -163,6 +173,8 @@ mod tests {
 			unique.dedup();
 			assert_eq!(unique.len(), 4);
 			assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 4);
+			assert_eq!(pallet_attestation::EpochLength::<Runtime>::get(), HOURS);
+			assert_eq!(<crate::configs::ReportGrace as frame_support::traits::Get<u32>>::get(), 100);
 		});
 	}
 }

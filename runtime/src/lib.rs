@@ -197,4 +197,7 @@ mod runtime {
 
 	#[runtime::pallet_index(21)]
 	pub type Leases = pallet_leases;
+
+	#[runtime::pallet_index(22)]
+	pub type Attestation = pallet_attestation;
 }

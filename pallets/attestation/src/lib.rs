@@ -39,7 +39,7 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
-mod benchmarking;
+pub mod benchmarking;
 mod disputes;
 mod invariants;
 mod misses;
@@ -64,15 +64,13 @@ pub const KEY_TYPE: KeyTypeId = KeyTypeId(*b"dpna");
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper<AccountId> {
 	/// Makes `provider` an active provider reporting with `key`, with `gpus` registered GPUs
-	/// (returned) and `leases` open leases of one GPU each (returned) rented by fresh consumers.
+	/// (returned) and `leases` open one-core leases (returned) rented by funded consumers.
 	fn setup_provider(
 		provider: &AccountId,
 		key: sp_core::sr25519::Public,
 		gpus: u32,
 		leases: u32,
 	) -> (alloc::vec::Vec<sp_core::H256>, alloc::vec::Vec<LeaseId>);
-	/// Makes `auditor` an auditor that attested `provider`.
-	fn make_auditor(provider: &AccountId, auditor: &AccountId);
 }
 
 #[frame_support::pallet]
