@@ -79,11 +79,12 @@ export async function finalizedNumber(port) {
 }
 
 /**
- * Starts depin-node with `args` plus free p2p/RPC/Prometheus ports and waits until its RPC
- * answers. Returns { name, rpcPort, p2pPort, prometheusPort, basePath, wsUrl, process, stop }.
+ * Starts depin-node with `args` plus free p2p/RPC/Prometheus/hardware-probe ports and waits
+ * until its RPC answers. Returns { name, rpcPort, p2pPort, prometheusPort, probePort, basePath,
+ * wsUrl, process, stop }.
  */
 export async function startNode({ name = 'node', args = [], basePath } = {}) {
-  const [p2pPort, rpcPort, prometheusPort] = await freePorts(3);
+  const [p2pPort, rpcPort, prometheusPort, probePort] = await freePorts(4);
   basePath ??= mkdtempSync(join(tmpdir(), `depin-${name}-`));
   const logFile = join(LOG_DIR, `${name}-${rpcPort}.log`);
   const log = createWriteStream(logFile);
@@ -95,6 +96,7 @@ export async function startNode({ name = 'node', args = [], basePath } = {}) {
       '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,
       '--rpc-port', String(rpcPort),
       '--prometheus-port', String(prometheusPort),
+      '--probe-listen-addr', `127.0.0.1:${probePort}`,
       '--no-mdns',
       '--no-telemetry',
     ],
@@ -111,7 +113,7 @@ export async function startNode({ name = 'node', args = [], basePath } = {}) {
   }, { timeoutMs: 180_000 });
 
   return {
-    name, rpcPort, p2pPort, prometheusPort, basePath, logFile,
+    name, rpcPort, p2pPort, prometheusPort, probePort, basePath, logFile,
     wsUrl: `ws://127.0.0.1:${rpcPort}`,
     process: child,
     get exited() { return exited; },

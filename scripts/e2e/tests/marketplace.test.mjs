@@ -13,7 +13,7 @@ const DPN = 10n ** 12n;
 const TREASURY = encodeAddress(u8aConcat(stringToU8a('modl'), stringToU8a('dpn/trsy'), new Uint8Array(20)), 42);
 const MODEL = 'NVIDIA H100 80GB HBM3';
 const GPU_UUIDS = ['GPU-5f4b1c2e-0000-4000-8000-000000000001', 'GPU-5f4b1c2e-0000-4000-8000-000000000002'];
-const GPU_PRICE = 2n * DPN; // per hour; an epoch is an hour
+const GPU_PRICE = 2n * DPN; // per hour (600 blocks)
 const BOND = 200n * DPN;
 
 describe('marketplace', { timeout: 600_000 }, () => {
@@ -87,7 +87,7 @@ describe('marketplace', { timeout: 600_000 }, () => {
     );
     assert.ok((await api.query.providers.providers(keys.eve.address)).isNone, 'the failed batch left nothing');
 
-    // Rent one GPU at the listed price: 3 epochs (hours) of escrow.
+    // Rent one GPU at the listed price, with three hours of escrow.
     const deposit = 3n * GPU_PRICE;
     const rented = await send(api.tx.leases.rent(provider.address, {
       gpus: 1, gpuModel: MODEL, minVramMib: 80_000, storageGib: 0, cpuCores: 0,
@@ -102,16 +102,27 @@ describe('marketplace', { timeout: 600_000 }, () => {
     await send(api.tx.leases.topUp(leaseId, topUp), renter);
     assert.equal((await api.query.leases.leases(leaseId)).unwrap().escrow.toBigInt(), deposit + topUp);
 
-    // Closing refunds the escrow except what the hour in progress may still be charged, once
-    // the provider attests it.
+    // Closing refunds the escrow except what the service not yet settled may still be charged,
+    // once the provider attests it: the epoch in progress and, within the report grace, the
+    // one before.
     const closed = await send(api.tx.leases.closeLease(leaseId), renter);
     const closeEvent = event(closed.events, 'LeaseClosed');
     assert.equal(closeEvent.reason.toString(), 'ConsumerClosed');
     const retained = closeEvent.retained.toBigInt();
     assert.equal(closeEvent.refunded.toBigInt() + retained, deposit + topUp);
     const lease = (await api.query.leases.leases(leaseId)).unwrap();
-    const served = BigInt(lease.status.asClosed.at.toNumber() - lease.openedAt.toNumber());
-    assert.equal(retained, GPU_PRICE * served / 600n, 'retained = price × blocks served / blocks per hour');
+    const closedAt = lease.status.asClosed.at.toNumber();
+    const openedAt = lease.openedAt.toNumber();
+    const epochLength = (await api.query.attestation.epochLength()).toNumber();
+    const grace = api.consts.attestation.reportGrace.toNumber();
+    let expectedRetained = 0n;
+    const last = Math.floor(closedAt / epochLength);
+    for (const epoch of [last - 1, last]) {
+      if (epoch < 0 || closedAt >= (epoch + 1) * epochLength + grace) continue; // window closed
+      const served = Math.min((epoch + 1) * epochLength, closedAt) - Math.max(epoch * epochLength, openedAt);
+      if (served > 0) expectedRetained += GPU_PRICE * BigInt(served) / 600n;
+    }
+    assert.equal(retained, expectedRetained, 'retained = price × blocks served in reportable epochs / blocks per hour');
     assert.ok((await api.query.leases.leasedGpu(gpus[0].uuidHash)).isNone, 'the GPU is free again');
 
     // The second consumer: order → bid → accept.

@@ -1,0 +1,167 @@
+// Usage attestation on a real dev node (10-block epochs) with polkadot.js: a stand-in exporter
+// serves dcgm-exporter/node_exporter text for eight H100s and two disks; the provider's
+// reporting key goes into the node's keystore; the provider registers those GPUs and a consumer
+// rents two. The node's off-chain worker then reports every epoch and the provider is paid
+// exactly price × attested blocks minus the take. With the exporter stopped there are no
+// reports and the consumer pays nothing; started again, reports resume.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { u8aToHex } from '@polkadot/util';
+import { blake2AsHex } from '@polkadot/util-crypto';
+
+import { startNode, rpc, waitFor } from '../lib/node.mjs';
+import { connect, devKeyring, sendAndFinalize } from '../lib/chain.mjs';
+import { fakeExporter, fixture } from '../lib/exporter.mjs';
+
+const DPN = 10n ** 12n;
+const MODEL = 'NVIDIA H100 80GB HBM3';
+const GPU_PRICE = 6n * DPN; // per hour (600 blocks)
+const BLOCKS_PER_HOUR = 600n;
+const BOND = 200n * DPN;
+const FIXTURE = fixture('eight-h100-two-disks.prom');
+const UUIDS = [...new Set([...FIXTURE.matchAll(/UUID="([^"]+)"/g)].map((m) => m[1]))];
+
+describe('usage attestation', { timeout: 900_000 }, () => {
+  let exporter;
+  let node;
+  let api;
+  let keys;
+  /** Every event of every block so far, in order: { block, event }. */
+  const seen = [];
+  let lastScanned = 0;
+  let stopScanning;
+
+  async function scan(upTo) {
+    for (let n = lastScanned + 1; n <= upTo; n++) {
+      const hash = await api.rpc.chain.getBlockHash(n);
+      const events = await (await api.at(hash)).query.system.events();
+      for (const { event } of events) seen.push({ block: n, event });
+      lastScanned = n;
+    }
+  }
+
+  const events = (section, method, filter = () => true) =>
+    seen.filter(({ event }) => event.section === section && event.method === method && filter(event.data));
+
+  before(async () => {
+    exporter = await fakeExporter(FIXTURE);
+    node = await startNode({ name: 'attest', args: ['--dev', '--metrics-source', exporter.url] });
+    api = await connect(node.wsUrl);
+    keys = await devKeyring();
+    let scanning = Promise.resolve();
+    stopScanning = await api.rpc.chain.subscribeNewHeads((header) => {
+      scanning = scanning.then(() => scan(header.number.toNumber())).catch(() => {});
+    });
+  });
+
+  after(async () => {
+    stopScanning?.();
+    await api?.disconnect();
+    await node?.stop();
+    await exporter?.stop();
+  });
+
+  it('the built-in probe serves this machine\'s disks and no GPU lines', async () => {
+    const res = await fetch(`http://127.0.0.1:${node.probePort}/metrics`);
+    assert.equal(res.status, 200);
+    const text = await waitFor('a probe reading', async () => {
+      const body = await (await fetch(`http://127.0.0.1:${node.probePort}/metrics`)).text();
+      return body.includes('node_filesystem_size_bytes') && body;
+    }, { timeoutMs: 30_000 });
+    assert.match(text, /^node_filesystem_avail_bytes\{mountpoint="[^"]+"\} \d+$/m);
+    assert.doesNotMatch(text, /DCGM_FI_DEV/, 'no GPU here, so no DCGM lines');
+    const log = await import('node:fs').then((fs) => fs.readFileSync(node.logFile, 'utf8'));
+    assert.doesNotMatch(log, /hardware probe(:| task failed| cannot listen)/, 'the probe ran without errors');
+  });
+
+  it('reports every epoch, pays exactly for attested blocks, and stops charging when the exporter stops', async () => {
+    const { ferdie: provider, eve: consumer } = keys;
+    const epochLength = (await api.query.attestation.epochLength()).toNumber();
+    const grace = api.consts.attestation.reportGrace.toNumber();
+    assert.equal(epochLength, 10, 'the dev chain has 10-block epochs');
+    const epochOf = (block) => Math.floor(block / epochLength);
+
+    // The reporting key goes into the node's keystore, as a provider would do over RPC.
+    const reportingKey = keys.keyring.addFromUri('//Ferdie//attestation');
+    const keyHex = u8aToHex(reportingKey.publicKey);
+    await rpc(node.rpcPort, 'author_insertKey', ['dpna', '//Ferdie//attestation', keyHex]);
+    assert.equal(await rpc(node.rpcPort, 'author_hasKey', [keyHex, 'dpna']), true);
+
+    const gpus = UUIDS.map((uuid) => ({ uuidHash: blake2AsHex(uuid, 256), model: MODEL, vramMib: 81_559 }));
+    assert.equal(gpus.length, 8);
+    await sendAndFinalize(api, api.tx.utility.batchAll([
+      api.tx.providers.register(BOND, 'eu-west', '8x H100, 2 NVMe'),
+      api.tx.providers.addGpus(gpus),
+      api.tx.providers.setCapacity(5_760_753_664_000n, 128),
+      api.tx.providers.setPrices({ gpu: [[MODEL, GPU_PRICE]], storageGib: DPN / 1000n, cpuCore: DPN / 20n }),
+      api.tx.providers.setReportingKey(keyHex),
+    ]), provider);
+
+    const rented = await sendAndFinalize(api, api.tx.leases.rent(provider.address, {
+      gpus: 2, gpuModel: MODEL, minVramMib: 80_000, storageGib: 0, cpuCores: 0,
+    }, 20n * DPN), consumer);
+    const opened = rented.events.find(({ event }) => api.events.leases.LeaseOpened.is(event)).event.data;
+    const leaseId = opened.lease.toNumber();
+    const price = opened.pricePerHour.toBigInt();
+    assert.equal(price, 2n * GPU_PRICE);
+    const openedAt = (await api.query.leases.leases(leaseId)).unwrap().openedAt.toNumber();
+    const firstEpoch = epochOf(openedAt);
+
+    // The epoch the lease opened in (partly served) and the next, full one.
+    const reportOf = (epoch) => events('attestation', 'ReportAccepted',
+      (d) => d.provider.toString() === provider.address && d.epoch.toNumber() === epoch)[0];
+    const settlementOf = (epoch) => events('leases', 'LeaseSettled',
+      (d) => d.lease.toNumber() === leaseId && d.epoch.toNumber() === epoch)[0];
+    await waitFor(`reports of epochs ${firstEpoch} and ${firstEpoch + 1}`,
+      () => reportOf(firstEpoch) && reportOf(firstEpoch + 1), { timeoutMs: 240_000 });
+
+    const providerPaid = [];
+    for (const epoch of [firstEpoch, firstEpoch + 1]) {
+      const report = reportOf(epoch);
+      const settled = settlementOf(epoch);
+      assert.ok(settled, `lease settled for epoch ${epoch}`);
+      const { leases, gpus: reportedGpus, attestedBlocks, charged } = report.event.data;
+      assert.equal(leases.toNumber(), 1);
+      assert.equal(reportedGpus.toNumber(), 8, 'all eight registered GPUs were reported');
+      assert.equal(charged.toBigInt(), settled.event.data.charged.toBigInt());
+      // What the lease ran in the epoch (it is still open) caps what can be charged.
+      const ran = (epoch + 1) * epochLength - Math.max(epoch * epochLength, openedAt);
+      const blocks = BigInt(Math.min(attestedBlocks.toNumber(), ran));
+      if (epoch === firstEpoch + 1) assert.ok(blocks >= BigInt(epochLength - 2), `a full epoch attested (${blocks})`);
+      const due = price * blocks / BLOCKS_PER_HOUR;
+      const take = due / 20n; // 5%
+      assert.equal(settled.event.data.charged.toBigInt(), due, 'charged = price × attested blocks');
+      assert.equal(settled.event.data.providerShare.toBigInt(), due - take, 'paid = charge minus the take');
+      assert.equal(settled.event.data.take.toBigInt(), take);
+      providerPaid.push({ block: report.block, amount: due - take });
+    }
+    // The provider sends no transactions meanwhile (reports are feeless): its free balance moved
+    // by exactly what it was paid.
+    const [a, b] = providerPaid;
+    const freeAt = async (n) => (await (await api.at(await api.rpc.chain.getBlockHash(n))).query.system.account(provider.address)).data.free.toBigInt();
+    assert.equal(await freeAt(b.block) - await freeAt(a.block - 1), a.amount + b.amount);
+
+    // Stop the exporter: the next epoch it misses entirely gets no report and costs nothing.
+    await exporter.stop();
+    const stoppedAt = (await api.rpc.chain.getHeader()).number.toNumber();
+    const dark = epochOf(stoppedAt) + 1;
+    const darkWindowClosed = (dark + 1) * epochLength + grace;
+    await waitFor(`block ${darkWindowClosed + 1}`, () => lastScanned > darkWindowClosed, { timeoutMs: 240_000 });
+    assert.equal(reportOf(dark), undefined, `no report for epoch ${dark}`);
+    assert.equal(settlementOf(dark), undefined, `the lease was not charged for epoch ${dark}`);
+    const escrowAt = async (n) => (await (await api.at(await api.rpc.chain.getBlockHash(n))).query.leases.leases(leaseId)).unwrap().escrow.toBigInt();
+    assert.equal(await escrowAt(darkWindowClosed), await escrowAt(dark * epochLength + grace),
+      'the escrow did not move while nothing was attested');
+    assert.ok((await api.query.attestation.reports(provider.address, dark)).isNone);
+    const log = await import('node:fs').then((fs) => fs.readFileSync(node.logFile, 'utf8'));
+    assert.match(log, /metrics source did not answer/);
+
+    // Start it again: reports resume and the lease is charged again.
+    await exporter.start();
+    const restartedAt = (await api.rpc.chain.getHeader()).number.toNumber();
+    const resumed = await waitFor('a report after the restart', () => events('attestation', 'ReportAccepted',
+      (d) => d.provider.toString() === provider.address && d.epoch.toNumber() >= epochOf(restartedAt))[0], { timeoutMs: 240_000 });
+    assert.equal(resumed.event.data.leases.toNumber(), 1);
+    assert.ok(settlementOf(resumed.event.data.epoch.toNumber()), 'the lease is charged again');
+  });
+});
