@@ -12,8 +12,9 @@
 #
 # Everything lives under $DEPIN_NET_DIR (default .local/localnet): per node a base path with its
 # RocksDB database and keystore, a log and a pid file, and the fixed libp2p node keys.
-# Node i (0..3) listens on p2p $DEPIN_P2P_PORT+i, RPC $DEPIN_RPC_PORT+i and Prometheus
-# $DEPIN_PROMETHEUS_PORT+i (defaults 30333, 9944, 9615).
+# Node i (0..3) listens on p2p $DEPIN_P2P_PORT+i, RPC $DEPIN_RPC_PORT+i, Prometheus
+# $DEPIN_PROMETHEUS_PORT+i and serves its hardware probe on $DEPIN_PROBE_PORT+i
+# (defaults 30333, 9944, 9615, 9620).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -21,6 +22,7 @@ NET_DIR="${DEPIN_NET_DIR:-$REPO_ROOT/.local/localnet}"
 P2P_BASE="${DEPIN_P2P_PORT:-30333}"
 RPC_BASE="${DEPIN_RPC_PORT:-9944}"
 PROM_BASE="${DEPIN_PROMETHEUS_PORT:-9615}"
+PROBE_BASE="${DEPIN_PROBE_PORT:-9620}"
 CHAIN="${DEPIN_CHAIN:-local}"
 NODES=(alice bob charlie dave)
 
@@ -82,12 +84,13 @@ start_node() {
 		--listen-addr "/ip4/127.0.0.1/tcp/$((P2P_BASE + i))" \
 		--rpc-port "$((RPC_BASE + i))" \
 		--prometheus-port "$((PROM_BASE + i))" \
+		--probe-listen-addr "127.0.0.1:$((PROBE_BASE + i))" \
 		--no-mdns \
 		--no-telemetry \
 		$(bootnodes "$name") \
 		>>"$NET_DIR/$name.log" 2>&1 </dev/null &
 	echo $! >"$NET_DIR/$name.pid"
-	log "$name: pid $!, p2p $((P2P_BASE + i)), rpc ws://127.0.0.1:$((RPC_BASE + i)), prometheus $((PROM_BASE + i))"
+	log "$name: pid $!, p2p $((P2P_BASE + i)), rpc ws://127.0.0.1:$((RPC_BASE + i)), prometheus $((PROM_BASE + i)), hardware probe http://127.0.0.1:$((PROBE_BASE + i))/metrics"
 }
 
 stop_node() {

@@ -8,23 +8,35 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use pallet_leases::LeaseSettlement;
+use pallet_providers::ProviderRegistry;
 use sp_core::{sr25519, H256};
-use sp_runtime::traits::Bounded;
+use sp_runtime::traits::UniqueSaturatedInto;
 
 use crate::{pallet::*, types::*, BenchmarkHelper, Config, KEY_TYPE};
 
 /// [`BenchmarkHelper`] backed by `pallet-providers` and `pallet-leases`.
 pub struct RegistryAndLeases<T>(core::marker::PhantomData<T>);
 
+impl<T: pallet_providers::Config + pallet_leases::Config> RegistryAndLeases<T> {
+	fn price() -> u32 {
+		1_000_000_000
+	}
+
+	fn consumer_of(lease: LeaseId) -> T::AccountId {
+		let per_consumer = <T as pallet_leases::Config>::MaxLeasesPerConsumer::get().max(1);
+		account("lease-consumer", (lease / u64::from(per_consumer)) as u32, 0)
+	}
+}
+
 impl<T: pallet_providers::Config + pallet_leases::Config> BenchmarkHelper<T::AccountId> for RegistryAndLeases<T> {
-	fn setup_provider(provider: &T::AccountId, key: sr25519::Public, gpus: u32, leases: u32) -> (Vec<H256>, Vec<LeaseId>) {
-		let price = pallet_providers::BalanceOf::<T>::from(1_000_000_000u32);
+	fn setup_provider(provider: &T::AccountId, key: sr25519::Public, gpus: u32) -> Vec<H256> {
 		pallet_providers::Pallet::<T>::benchmark_provider(
 			provider,
 			Default::default(),
 			gpus,
 			BoundedVec::try_from(b"bench-gpu".to_vec()).unwrap_or_default(),
-			price,
+			Self::price().into(),
 		);
 		// Twice the minimum, so slashes in the benchmarks leave it active.
 		pallet_providers::Pallet::<T>::bond_extra(
@@ -34,29 +46,36 @@ impl<T: pallet_providers::Config + pallet_leases::Config> BenchmarkHelper<T::Acc
 		.expect("funded");
 		pallet_providers::Pallet::<T>::set_reporting_key(RawOrigin::Signed(provider.clone()).into(), key)
 			.expect("a fresh key");
-		let gpu_hashes = pallet_providers::Gpus::<T>::get(provider).iter().map(|g| g.uuid_hash).collect();
+		pallet_providers::Gpus::<T>::get(provider).iter().map(|g| g.uuid_hash).collect()
+	}
 
-		let per_consumer = <T as pallet_leases::Config>::MaxLeasesPerConsumer::get().max(1);
-		let deposit = pallet_leases::BalanceOf::<T>::from(1_000_000_000u32) * 1_000u32.into();
-		let mut ids = Vec::new();
-		for i in 0..leases {
-			let consumer: T::AccountId = account("lease-consumer", i / per_consumer, 0);
-			if i % per_consumer == 0 {
+	fn open_leases(provider: &T::AccountId, count: u32) -> Vec<LeaseId> {
+		let deposit = pallet_leases::BalanceOf::<T>::from(Self::price()) * 1_000u32.into();
+		let per_consumer = <T as pallet_leases::Config>::MaxLeasesPerConsumer::get();
+		(0..count)
+			.map(|_| {
+				let id = pallet_leases::NextLeaseId::<T>::get();
+				let consumer = Self::consumer_of(id);
+				// Deposits of all its leases, plus dispute deposits.
 				<T as pallet_leases::Config>::Currency::set_balance(
 					&consumer,
-					pallet_leases::BalanceOf::<T>::max_value() / 4u32.into(),
+					deposit * (per_consumer.saturating_mul(2)).into(),
 				);
-			}
-			ids.push(pallet_leases::NextLeaseId::<T>::get());
-			pallet_leases::Pallet::<T>::rent(
-				RawOrigin::Signed(consumer).into(),
-				provider.clone(),
-				pallet_leases::ResourceRequest { cpu_cores: 1, ..Default::default() },
-				deposit,
-			)
-			.expect("rents");
-		}
-		(gpu_hashes, ids)
+				pallet_leases::Pallet::<T>::rent(
+					RawOrigin::Signed(consumer).into(),
+					provider.clone(),
+					pallet_leases::ResourceRequest { cpu_cores: 1, ..Default::default() },
+					deposit,
+				)
+				.expect("rents");
+				id
+			})
+			.collect()
+	}
+
+	fn close_lease(lease: LeaseId) {
+		pallet_leases::Pallet::<T>::close_lease(RawOrigin::Signed(Self::consumer_of(lease)).into(), lease)
+			.expect("closes");
 	}
 }
 
@@ -67,23 +86,70 @@ fn go_to<T: Config>(block: u32) {
 	frame_system::BlockHash::<T>::insert(parent, T::Hash::default());
 }
 
-/// A provider with `gpus` GPUs and `leases` open leases since epoch 0, now one block into
-/// epoch 1, and its signed report of epoch 0 covering everything.
-fn signed_report<T: Config>(leases: u32, gpus: u32) -> (UsageReport<T>, sr25519::Signature) {
-	let provider: T::AccountId = account("provider", 0, 0);
-	let key = sp_io::crypto::sr25519_generate(KEY_TYPE, None);
-	go_to::<T>(1);
-	let (gpu_hashes, ids) = <T as Config>::BenchmarkHelper::setup_provider(&provider, key, gpus, leases);
+fn epoch_start<T: Config>(epoch: EpochIndex) -> u32 {
+	epoch * Pallet::<T>::epoch_length()
+}
+
+fn grace<T: Config>() -> u32 {
+	<T as Config>::ReportGrace::get().unique_saturated_into()
+}
+
+fn provider<T: Config>() -> (T::AccountId, sr25519::Public) {
+	(account("provider", 0, 0), sp_io::crypto::sr25519_generate(KEY_TYPE, None))
+}
+
+/// The epoch the benchmarks report or miss: late enough that `MissLookback` epochs of records
+/// lie before it, all of which pruning must look at.
+fn busy_epoch<T: Config>() -> EpochIndex {
+	T::MissLookback::get().saturating_add(1)
+}
+
+/// `epoch`'s records: reported, every epoch before it.
+fn fill_reports<T: Config>(provider: &T::AccountId, epoch: EpochIndex) {
+	for e in 0..epoch {
+		Reports::<T>::insert(provider, e, ReportRecord { leases: 0, charged: 0u32.into() });
+	}
+	ProviderLiveness::<T>::insert(
+		provider,
+		Liveness { last_reported: epoch.checked_sub(1), reports: epoch, ..Default::default() },
+	);
+}
+
+/// Worst case of a report covering `l` leases and `g` GPUs: every lease disputed (its charge is
+/// held), the provider suspended for misses (the report lifts it), and a full record history
+/// to prune. Returns the signed report, one block into the next epoch.
+fn signed_report<T: Config>(l: u32, g: u32) -> (UsageReport<T>, sr25519::Signature) {
+	let (provider, key) = provider::<T>();
+	let epoch = busy_epoch::<T>();
+	go_to::<T>(epoch_start::<T>(epoch) + 1);
+	let gpu_hashes = <T as Config>::BenchmarkHelper::setup_provider(&provider, key, g);
+	let leases = <T as Config>::BenchmarkHelper::open_leases(&provider, l);
+	for lease in &leases {
+		let (consumer, _) = <T as Config>::Leases::parties(*lease).expect("a lease");
+		Pallet::<T>::dispute(RawOrigin::Signed(consumer).into(), *lease, epoch).expect("disputes");
+	}
+	fill_reports::<T>(&provider, epoch);
+	<T as Config>::Providers::suspend(&provider).expect("active");
+	ProviderLiveness::<T>::mutate(&provider, |l| l.suspended_for_misses = true);
+
 	let length = Pallet::<T>::epoch_length();
-	go_to::<T>(length + 1);
+	let anchor = epoch_start::<T>(epoch + 1);
+	go_to::<T>(anchor + 1);
 	let report = UsageReport::<T> {
 		provider,
-		epoch: 0,
-		anchor_number: length.into(),
+		epoch,
+		anchor_number: anchor.into(),
 		anchor_hash: T::Hash::default(),
 		leases: BoundedVec::truncate_from(
-			ids.into_iter()
-				.map(|lease| LeaseUsageReport { lease, uptime_blocks: length, gpu_util_percent: 50, gpu_mem_used_mib: 1, storage_used_gib: 0 })
+			leases
+				.into_iter()
+				.map(|lease| LeaseUsageReport {
+					lease,
+					uptime_blocks: length,
+					gpu_util_percent: 50,
+					gpu_mem_used_mib: 1,
+					storage_used_gib: 0,
+				})
 				.collect(),
 		),
 		devices: DeviceSummary {
@@ -92,7 +158,14 @@ fn signed_report<T: Config>(leases: u32, gpus: u32) -> (UsageReport<T>, sr25519:
 			gpus: BoundedVec::truncate_from(
 				gpu_hashes
 					.into_iter()
-					.map(|uuid_hash| GpuUsage { uuid_hash, seen_blocks: length, util_percent: 50, mem_used_mib: 1, mem_total_mib: 2, energy_mj: 3 })
+					.map(|uuid_hash| GpuUsage {
+						uuid_hash,
+						seen_blocks: length,
+						util_percent: 50,
+						mem_used_mib: 1,
+						mem_total_mib: 2,
+						energy_mj: 3,
+					})
 					.collect(),
 			),
 			storage_seen_blocks: length,
@@ -106,7 +179,12 @@ fn signed_report<T: Config>(leases: u32, gpus: u32) -> (UsageReport<T>, sr25519:
 
 /// GPUs a report can list that a provider can also register.
 fn max_gpus<T: Config + pallet_providers::Config>() -> u32 {
-	T::MaxGpusPerReport::get().min(<T as pallet_providers::Config>::MaxGpusPerProvider::get())
+	<T as Config>::MaxGpusPerReport::get().min(<T as pallet_providers::Config>::MaxGpusPerProvider::get())
+}
+
+/// Leases a report can cover that a provider can also have.
+fn max_leases<T: Config>() -> u32 {
+	<T as Config>::MaxLeasesPerReport::get().min(<T as Config>::Leases::max_leases_per_provider())
 }
 
 #[benchmarks(where T: pallet_providers::Config + pallet_leases::Config)]
@@ -114,20 +192,20 @@ mod benchmarks {
 	use super::*;
 
 	#[benchmark]
-	fn submit_report(l: Linear<0, { <T as Config>::MaxLeasesPerReport::get() }>, g: Linear<0, { max_gpus::<T>() }>) {
+	fn submit_report(l: Linear<0, { max_leases::<T>() }>, g: Linear<0, { max_gpus::<T>() }>) {
 		let (report, signature) = signed_report::<T>(l, g);
-		let (provider, leases) = (report.provider.clone(), report.leases.len() as u32);
-		assert_eq!(leases, l);
+		let (provider, epoch) = (report.provider.clone(), report.epoch);
 
 		#[extrinsic_call]
 		_(RawOrigin::Authorized, report, signature);
 
-		assert_eq!(Reports::<T>::get(&provider, 0).map(|r| r.leases), Some(l));
+		assert_eq!(Reports::<T>::get(&provider, epoch).map(|r| r.leases), Some(l));
+		assert!(!ProviderLiveness::<T>::get(&provider).suspended_for_misses);
 	}
 
 	#[benchmark]
 	fn authorize_submit_report(
-		l: Linear<0, { <T as Config>::MaxLeasesPerReport::get() }>,
+		l: Linear<0, { max_leases::<T>() }>,
 		g: Linear<0, { max_gpus::<T>() }>,
 	) -> Result<(), BenchmarkError> {
 		let (report, signature) = signed_report::<T>(l, g);
@@ -140,36 +218,48 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// Worst case: the miss suspends the provider.
+	/// Worst case: the one lease that ran in the epoch is the last of `n` the provider lists,
+	/// records of `MissLookback` epochs to prune, and the miss suspends the provider.
 	#[benchmark]
-	fn report_missed() {
-		let provider: T::AccountId = account("provider", 0, 0);
-		let key = sp_io::crypto::sr25519_generate(KEY_TYPE, None);
-		go_to::<T>(1);
-		<T as Config>::BenchmarkHelper::setup_provider(&provider, key, 1, 1);
-		ProviderLiveness::<T>::mutate(&provider, |l| {
-			l.missed_in_a_row = T::MaxMissedEpochs::get().saturating_sub(1);
-			l.misses = l.missed_in_a_row;
-		});
-		let grace: u32 = sp_runtime::traits::UniqueSaturatedInto::unique_saturated_into(<T as Config>::ReportGrace::get());
-		go_to::<T>(Pallet::<T>::epoch_length() + grace);
+	fn report_missed(n: Linear<1, { <T as Config>::Leases::max_leases_per_provider() }>) {
+		let (provider, key) = provider::<T>();
+		let epoch = busy_epoch::<T>();
+		go_to::<T>(epoch_start::<T>(epoch - 1) + 1);
+		<T as Config>::BenchmarkHelper::setup_provider(&provider, key, 1);
+		let idle = <T as Config>::BenchmarkHelper::open_leases(&provider, n - 1);
+		go_to::<T>(epoch_start::<T>(epoch - 1) + 2);
+		for lease in idle {
+			<T as Config>::BenchmarkHelper::close_lease(lease);
+		}
+		go_to::<T>(epoch_start::<T>(epoch) + 1);
+		<T as Config>::BenchmarkHelper::open_leases(&provider, 1);
+		for e in 0..epoch {
+			Misses::<T>::insert(&provider, e, ());
+		}
+		ProviderLiveness::<T>::insert(
+			&provider,
+			Liveness {
+				missed_in_a_row: T::MaxMissedEpochs::get().saturating_sub(1),
+				misses: epoch,
+				..Default::default()
+			},
+		);
+		go_to::<T>(epoch_start::<T>(epoch + 1) + grace::<T>());
 		let reporter: T::AccountId = whitelisted_caller();
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(reporter), provider.clone(), 0);
+		_(RawOrigin::Signed(reporter), provider.clone(), epoch);
 
 		assert!(ProviderLiveness::<T>::get(&provider).suspended_for_misses);
 	}
 
 	#[benchmark]
 	fn dispute() {
-		let provider: T::AccountId = account("provider", 0, 0);
-		let key = sp_io::crypto::sr25519_generate(KEY_TYPE, None);
+		let (provider, key) = provider::<T>();
 		go_to::<T>(1);
-		let (_, leases) = <T as Config>::BenchmarkHelper::setup_provider(&provider, key, 1, 1);
-		let lease = leases[0];
-		let consumer: T::AccountId = account("lease-consumer", 0, 0);
-		<T as Config>::Currency::set_balance(&consumer, BalanceOf::<T>::max_value() / 4u32.into());
+		<T as Config>::BenchmarkHelper::setup_provider(&provider, key, 1);
+		let lease = <T as Config>::BenchmarkHelper::open_leases(&provider, 1)[0];
+		let (consumer, _) = <T as Config>::Leases::parties(lease).expect("a lease");
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(consumer), lease, 0);
@@ -180,43 +270,34 @@ mod benchmarks {
 	/// Worst case: a charge was held and the consumer wins (refund, deposit back, bond slashed).
 	#[benchmark]
 	fn resolve_dispute() -> Result<(), BenchmarkError> {
-		let (report, signature) = {
-			let provider: T::AccountId = account("provider", 0, 0);
-			let key = sp_io::crypto::sr25519_generate(KEY_TYPE, None);
-			go_to::<T>(1);
-			<T as Config>::BenchmarkHelper::setup_provider(&provider, key, 1, 1);
-			let consumer: T::AccountId = account("lease-consumer", 0, 0);
-			Pallet::<T>::dispute(RawOrigin::Signed(consumer).into(), 0, 0).map_err(|_| "disputes")?;
-			let length = Pallet::<T>::epoch_length();
-			go_to::<T>(length + 1);
-			let report = UsageReport::<T> {
-				provider,
-				epoch: 0,
-				anchor_number: length.into(),
-				anchor_hash: T::Hash::default(),
-				leases: BoundedVec::truncate_from(alloc::vec![LeaseUsageReport { lease: 0, uptime_blocks: length, ..Default::default() }]),
-				devices: DeviceSummary {
-					sampled_blocks: length,
-					answered_blocks: length,
-					gpus: Default::default(),
-					storage_seen_blocks: 0,
-					storage_total_gib: 0,
-					storage_used_gib: 0,
-				},
-			};
-			let signature = sp_io::crypto::sr25519_sign(KEY_TYPE, &key, &report.signing_payload()).ok_or("signs")?;
-			(report, signature)
-		};
+		let (report, signature) = signed_report::<T>(1, 0);
+		let (lease, epoch) = (report.leases[0].lease, report.epoch);
 		Pallet::<T>::submit_report(RawOrigin::Authorized.into(), report, signature).map_err(|_| "reports")?;
-		let lease = 0;
-		assert!(Disputes::<T>::get(lease, 0).is_some_and(|d| d.held.is_some()));
+		assert!(Disputes::<T>::get(lease, epoch).is_some_and(|d| d.held.is_some()));
 		let origin = T::DisputeOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, lease, 0, Verdict::Consumer);
+		_(origin as T::RuntimeOrigin, lease, epoch, Verdict::Consumer);
+
+		assert!(!Disputes::<T>::contains_key(lease, epoch));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn release_dispute() {
+		let (provider, key) = provider::<T>();
+		go_to::<T>(1);
+		<T as Config>::BenchmarkHelper::setup_provider(&provider, key, 1);
+		let lease = <T as Config>::BenchmarkHelper::open_leases(&provider, 1)[0];
+		let (consumer, _) = <T as Config>::Leases::parties(lease).expect("a lease");
+		Pallet::<T>::dispute(RawOrigin::Signed(consumer).into(), lease, 0).expect("disputes");
+		go_to::<T>(epoch_start::<T>(1) + grace::<T>());
+		let caller: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), lease, 0);
 
 		assert!(!Disputes::<T>::contains_key(lease, 0));
-		Ok(())
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

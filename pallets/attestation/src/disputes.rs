@@ -81,4 +81,16 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::DisputeResolved { lease, epoch, verdict, held, penalty });
 		Ok(())
 	}
+
+	/// A dispute over an epoch whose window closed without its report charging the lease has
+	/// nothing left to decide: the deposit goes back to the consumer.
+	pub(crate) fn do_release_dispute(lease: LeaseId, epoch: EpochIndex) -> DispatchResult {
+		let dispute = Disputes::<T>::get(lease, epoch).ok_or(Error::<T>::UnknownDispute)?;
+		ensure!(dispute.held.is_none(), Error::<T>::ChargeHeld);
+		ensure!(!Self::window_open(epoch, Self::now()), Error::<T>::ReportWindowOpen);
+		Disputes::<T>::remove(lease, epoch);
+		T::Currency::release(&HoldReason::DisputeDeposit.into(), &dispute.consumer, dispute.deposit, Precision::Exact)?;
+		Self::deposit_event(Event::DisputeLapsed { lease, epoch, refunded: dispute.deposit });
+		Ok(())
+	}
 }

@@ -29,6 +29,7 @@
 //!   for that lease is then held on the consumer instead of paid, until `DisputeOrigin` or an
 //!   auditor who attested the provider resolves it: pay the provider and slash the consumer's
 //!   deposit, or refund the consumer, return its deposit and slash the provider's bond by as much.
+//!   A dispute whose epoch closed without a charge lapses (`release_dispute`, by anyone).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -63,14 +64,13 @@ pub const KEY_TYPE: KeyTypeId = KeyTypeId(*b"dpna");
 /// Sets up what this pallet's benchmarks need from the other pallets.
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper<AccountId> {
-	/// Makes `provider` an active provider reporting with `key`, with `gpus` registered GPUs
-	/// (returned) and `leases` open one-core leases (returned) rented by funded consumers.
-	fn setup_provider(
-		provider: &AccountId,
-		key: sp_core::sr25519::Public,
-		gpus: u32,
-		leases: u32,
-	) -> (alloc::vec::Vec<sp_core::H256>, alloc::vec::Vec<LeaseId>);
+	/// Makes `provider` an active provider (bonded twice the minimum) reporting with `key`, with
+	/// `gpus` registered GPUs, whose hashes it returns.
+	fn setup_provider(provider: &AccountId, key: sp_core::sr25519::Public, gpus: u32) -> alloc::vec::Vec<sp_core::H256>;
+	/// Opens `count` one-core leases of `provider`, each rented by a funded consumer.
+	fn open_leases(provider: &AccountId, count: u32) -> alloc::vec::Vec<LeaseId>;
+	/// The consumer closes `lease`.
+	fn close_lease(lease: LeaseId);
 }
 
 #[frame_support::pallet]
@@ -166,7 +166,7 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type EpochLength<T: Config> = StorageValue<_, u32, ValueQuery, DefaultEpochLength<T>>;
 
-	/// Accepted reports, kept for `MissLookback` epochs.
+	/// Accepted reports of the last `MissLookback` epochs.
 	#[pallet::storage]
 	pub type Reports<T: Config> = StorageDoubleMap<
 		_,
@@ -177,7 +177,7 @@ pub mod pallet {
 		ReportRecord<BalanceOf<T>>,
 	>;
 
-	/// Recorded misses, kept for `MissLookback` epochs.
+	/// Recorded misses of the last `MissLookback` epochs.
 	#[pallet::storage]
 	pub type Misses<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, EpochIndex, (), OptionQuery>;
@@ -233,6 +233,8 @@ pub mod pallet {
 		DisputeOpened { lease: LeaseId, epoch: EpochIndex, consumer: T::AccountId, deposit: BalanceOf<T> },
 		/// The report charged a disputed epoch; the charge is held.
 		DisputedChargeHeld { lease: LeaseId, epoch: EpochIndex, amount: BalanceOf<T> },
+		/// A dispute ended with nothing held: its epoch's window closed without a charge.
+		DisputeLapsed { lease: LeaseId, epoch: EpochIndex, refunded: BalanceOf<T> },
 		DisputeResolved {
 			lease: LeaseId,
 			epoch: EpochIndex,
@@ -282,6 +284,8 @@ pub mod pallet {
 		DisputeWindowClosed,
 		UnknownDispute,
 		InsufficientBalance,
+		/// The report charged the disputed epoch: only a resolution can end the dispute.
+		ChargeHeld,
 	}
 
 	#[pallet::hooks]
@@ -326,10 +330,15 @@ pub mod pallet {
 		/// Records that `provider` did not report `epoch` (whose window has closed) although it
 		/// had a lease running; slashes it and pays the caller a bounty.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::report_missed())]
-		pub fn report_missed(origin: OriginFor<T>, provider: T::AccountId, epoch: EpochIndex) -> DispatchResult {
+		#[pallet::weight(T::WeightInfo::report_missed(T::Leases::max_leases_per_provider()))]
+		pub fn report_missed(
+			origin: OriginFor<T>,
+			provider: T::AccountId,
+			epoch: EpochIndex,
+		) -> DispatchResultWithPostInfo {
 			let reporter = ensure_signed(origin)?;
-			Self::do_report_missed(reporter, provider, epoch)
+			let scanned = Self::do_report_missed(reporter, provider, epoch)?;
+			Ok(Some(T::WeightInfo::report_missed(scanned)).into())
 		}
 
 		/// The consumer contests `epoch` of `lease` before its report lands, holding
@@ -351,6 +360,15 @@ pub mod pallet {
 			verdict: Verdict,
 		) -> DispatchResult {
 			Self::do_resolve_dispute(origin, lease, epoch, verdict)
+		}
+
+		/// Anyone may end a dispute whose epoch's window closed without its report charging the
+		/// lease: the consumer gets its deposit back.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::release_dispute())]
+		pub fn release_dispute(origin: OriginFor<T>, lease: LeaseId, epoch: EpochIndex) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_release_dispute(lease, epoch)
 		}
 	}
 

@@ -3,12 +3,18 @@
 use frame_support::{ensure, traits::Get};
 use pallet_leases::LeaseSettlement;
 use pallet_providers::{ProviderRegistry, ProviderStatus};
-use sp_runtime::{traits::Zero, DispatchResult, Saturating};
+use alloc::vec::Vec;
+use sp_runtime::{traits::Zero, DispatchError, Saturating};
 
 use crate::{pallet::*, types::*, Config};
 
 impl<T: Config> Pallet<T> {
-	pub(crate) fn do_report_missed(reporter: T::AccountId, provider: T::AccountId, epoch: EpochIndex) -> DispatchResult {
+	/// Returns how many of the provider's leases were looked at, for the weight.
+	pub(crate) fn do_report_missed(
+		reporter: T::AccountId,
+		provider: T::AccountId,
+		epoch: EpochIndex,
+	) -> Result<u32, DispatchError> {
 		let now = Self::now();
 		ensure!(!Self::window_open(epoch, now), Error::<T>::ReportWindowOpen);
 		ensure!(
@@ -19,6 +25,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(!Misses::<T>::contains_key(&provider, epoch), Error::<T>::MissAlreadyRecorded);
 		let status = T::Providers::status(&provider).ok_or(Error::<T>::NotRegistered)?;
 		ensure!(T::Leases::served_in(&provider, epoch), Error::<T>::NoReportOwed);
+		let scanned = T::Leases::lease_count(&provider);
 
 		let slash = T::MissSlash::get();
 		let bounty_share = T::MissBounty::get().mul_floor(slash);
@@ -35,12 +42,14 @@ impl<T: Config> Pallet<T> {
 		};
 
 		Misses::<T>::insert(&provider, epoch, ());
-		if let Some(expired) = epoch.checked_sub(T::MissLookback::get().saturating_add(1)) {
-			Misses::<T>::remove(&provider, expired);
-		}
+		Self::prune_records(&provider, Self::epoch_of(now));
 		let mut liveness = ProviderLiveness::<T>::get(&provider);
 		liveness.misses = liveness.misses.saturating_add(1);
-		liveness.missed_in_a_row = liveness.missed_in_a_row.saturating_add(1);
+		// Only misses after the last accepted report are in a row: old misses reported late
+		// must not suspend a provider that is reporting now.
+		if liveness.last_reported.is_none_or(|last| epoch > last) {
+			liveness.missed_in_a_row = liveness.missed_in_a_row.saturating_add(1);
+		}
 		let suspend = liveness.missed_in_a_row >= T::MaxMissedEpochs::get() &&
 			status == ProviderStatus::Active &&
 			T::Providers::status(&provider) == Some(ProviderStatus::Active);
@@ -61,6 +70,20 @@ impl<T: Config> Pallet<T> {
 		if suspend {
 			Self::deposit_event(Event::SuspendedForMisses { provider, missed_in_a_row });
 		}
-		Ok(())
+		Ok(scanned)
+	}
+
+	/// Drops the provider's report and miss records older than `MissLookback` epochs before
+	/// `current`: they can no longer matter. Both sets hold only recent epochs, so this is short.
+	pub(crate) fn prune_records(provider: &T::AccountId, current: EpochIndex) {
+		let Some(oldest_kept) = current.checked_sub(T::MissLookback::get()) else { return };
+		let reports: Vec<EpochIndex> = Reports::<T>::iter_key_prefix(provider).filter(|e| *e < oldest_kept).collect();
+		for epoch in reports {
+			Reports::<T>::remove(provider, epoch);
+		}
+		let misses: Vec<EpochIndex> = Misses::<T>::iter_key_prefix(provider).filter(|e| *e < oldest_kept).collect();
+		for epoch in misses {
+			Misses::<T>::remove(provider, epoch);
+		}
 	}
 }

@@ -1,6 +1,5 @@
 //! Accepting a usage report: settle what it covers, record it, and lift a miss suspension.
 
-use frame_support::traits::Get;
 use pallet_leases::{LeaseSettlement, Payee};
 use pallet_providers::ProviderRegistry;
 use sp_core::sr25519;
@@ -34,9 +33,7 @@ impl<T: Config> Pallet<T> {
 
 		let leases = report.leases.len() as u32;
 		Reports::<T>::insert(&provider, epoch, ReportRecord { leases, charged });
-		if let Some(expired) = epoch.checked_sub(T::MissLookback::get().saturating_add(1)) {
-			Reports::<T>::remove(&provider, expired);
-		}
+		Self::prune_records(&provider, Self::epoch_of(Self::now()));
 
 		let mut liveness = ProviderLiveness::<T>::get(&provider);
 		liveness.last_reported = Some(epoch);

@@ -449,12 +449,37 @@ mod misses {
 	}
 
 	#[test]
+	fn misses_reported_late_do_not_count_as_in_a_row() {
+		run_test(|| {
+			let key = missing_from(0);
+			// Epochs 0..3 are missed, then the provider reports epoch 3.
+			go_to(epoch_start(4) + 1);
+			let report = report(3, &[]);
+			assert_ok!(submit(report.clone(), sign(&key, &report)));
+			go_to(epoch_start(4) + GRACE);
+			for epoch in 0..MAX_MISSED {
+				assert_ok!(Attestation::report_missed(RuntimeOrigin::signed(STRANGER), PROVIDER, epoch));
+			}
+			let liveness = ProviderLiveness::<Test>::get(PROVIDER);
+			assert_eq!((liveness.misses, liveness.missed_in_a_row), (MAX_MISSED, 0));
+			assert_eq!(Registry::status(&PROVIDER), Some(ProviderStatus::Active));
+		});
+	}
+
+	#[test]
 	fn misses_and_reports_are_pruned_after_the_lookback() {
 		run_test(|| {
+			// Reports of epochs 0..=LOOKBACK+1, the last made in epoch LOOKBACK+2: only the
+			// epochs a miss could still be reported for are kept.
 			missing_from(LOOKBACK + 2);
-			assert!(Reports::<Test>::get(PROVIDER, 0).is_none());
-			assert!(Reports::<Test>::get(PROVIDER, LOOKBACK + 1).is_some());
-			assert_eq!(Reports::<Test>::iter_prefix(PROVIDER).count() as u32, LOOKBACK + 1);
+			assert!(Reports::<Test>::get(PROVIDER, 1).is_none());
+			assert!(Reports::<Test>::get(PROVIDER, 2).is_some());
+			assert_eq!(Reports::<Test>::iter_prefix(PROVIDER).count() as u32, LOOKBACK);
+			// Even after a gap, everything older goes at the next record.
+			go_to(epoch_start(3 * LOOKBACK) + GRACE);
+			assert_ok!(Attestation::report_missed(RuntimeOrigin::signed(STRANGER), PROVIDER, 3 * LOOKBACK - 1));
+			assert_eq!(Reports::<Test>::iter_prefix(PROVIDER).count(), 0);
+			assert_eq!(Misses::<Test>::iter_prefix(PROVIDER).count(), 1);
 		});
 	}
 }
@@ -575,6 +600,37 @@ mod disputes {
 			assert_noop!(
 				Attestation::dispute(RuntimeOrigin::signed(POOR), poor_lease, 2),
 				Error::<Test>::InsufficientBalance
+			);
+		});
+	}
+
+	#[test]
+	fn a_dispute_without_a_charge_lapses_once_the_window_closes() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			let lease = rent_h100(CONSUMER);
+			let consumer_before = Balances::balance(&CONSUMER);
+			assert_ok!(Attestation::dispute(RuntimeOrigin::signed(CONSUMER), lease, 0));
+			let release = || Attestation::release_dispute(RuntimeOrigin::signed(STRANGER), lease, 0);
+			assert_noop!(release(), Error::<Test>::ReportWindowOpen);
+			assert_noop!(
+				Attestation::release_dispute(RuntimeOrigin::signed(STRANGER), lease, 1),
+				Error::<Test>::UnknownDispute
+			);
+			go_to(epoch_start(1) + GRACE);
+			assert_ok!(release());
+			assert_eq!(Balances::balance(&CONSUMER), consumer_before);
+			assert_eq!(last_event(), Event::DisputeLapsed { lease, epoch: 0, refunded: DISPUTE_DEPOSIT }.into());
+
+			// Once a report has charged the disputed epoch, only a resolution ends it.
+			assert_ok!(Attestation::dispute(RuntimeOrigin::signed(CONSUMER), lease, 1));
+			go_to(epoch_start(2) + 1);
+			let report = report(1, &[(lease, 10)]);
+			assert_ok!(submit(report.clone(), sign(&key, &report)));
+			go_to(epoch_start(2) + GRACE);
+			assert_noop!(
+				Attestation::release_dispute(RuntimeOrigin::signed(STRANGER), lease, 1),
+				Error::<Test>::ChargeHeld
 			);
 		});
 	}
@@ -763,6 +819,38 @@ mod worker_tests {
 		// The leased GPU was seen at blocks 1..=4 only.
 		assert_eq!(report.leases[0].uptime_blocks, 4);
 		assert_eq!(report.devices.gpus.iter().find(|g| g.uuid_hash == gpu_id(PROVIDER, other)).unwrap().seen_blocks, 9);
+	}
+
+	#[test]
+	fn uptime_counts_blocks_where_all_of_a_leases_devices_answered_while_it_ran() {
+		let mut h = harness();
+		let lease = h.ext.execute_with(|| {
+			provider(PROVIDER);
+			go_to(3);
+			// Both GPUs, from block 3.
+			let id = pallet_leases::NextLeaseId::<Test>::get();
+			let request = ResourceRequest { gpus: 2, ..Default::default() };
+			assert_ok!(Market::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, request, 4_000));
+			id
+		});
+		let without = |n: u8| -> alloc::string::String {
+			metrics(70).lines().filter(|l| !l.contains(&gpu_uuid(PROVIDER, n))).map(|l| alloc::format!("{l}\n")).collect()
+		};
+		// Blocks 1..=4 both GPUs, 5..=6 only GPU 0, 7..=9 only GPU 1: each GPU answered 6 or 7
+		// blocks, but both together only at 1..=4, and the lease ran from block 3.
+		for block in 1..epoch_start(1) {
+			let body = match block {
+				1..=4 => metrics(70),
+				5..=6 => without(1),
+				_ => without(0),
+			};
+			h.run_worker(block, body.as_bytes());
+		}
+		h.run_worker(epoch_start(1), metrics(70).as_bytes());
+		let Call::submit_report { report, .. } = h.submitted()[0].clone() else { panic!("a report") };
+		assert_eq!(report.leases[0].lease, lease);
+		assert_eq!(report.leases[0].uptime_blocks, 2, "blocks 3 and 4");
+		assert_eq!(report.devices.gpus.iter().map(|g| g.seen_blocks).collect::<alloc::vec::Vec<_>>(), alloc::vec![6, 7]);
 	}
 
 	#[test]

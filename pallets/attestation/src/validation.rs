@@ -81,20 +81,23 @@ impl<T: Config> Pallet<T> {
 	}
 
 	fn check_leases(report: &UsageReport<T>) -> Result<(), Error<T>> {
-		let chargeable = T::Leases::chargeable_leases(&report.provider, report.epoch);
 		let mut seen = BTreeSet::new();
 		for entry in report.leases.iter() {
 			ensure!(seen.insert(entry.lease), Error::<T>::DuplicateLease);
-			let lease = chargeable.iter().find(|l| l.id == entry.lease).ok_or(Error::<T>::LeaseNotChargeable)?;
+			let lease = T::Leases::chargeable(&report.provider, entry.lease, report.epoch)
+				.ok_or(Error::<T>::LeaseNotChargeable)?;
 			ensure!(entry.gpu_util_percent <= 100, Error::<T>::ValueOutOfRange);
 			ensure!(entry.storage_used_gib <= lease.storage_gib, Error::<T>::ValueOutOfRange);
-			ensure!(entry.uptime_blocks <= Self::shown_blocks(report, &lease.gpus, lease.storage_gib), Error::<T>::UptimeNotShown);
+			ensure!(
+				entry.uptime_blocks <= Self::shown_blocks(report, &lease.gpus, lease.storage_gib),
+				Error::<T>::UptimeNotShown
+			);
 		}
 		Ok(())
 	}
 
-	/// Blocks at which every resource of a lease answered, as far as the summary shows: the
-	/// fewest of its GPUs' sightings, of its storage's, and of answered scrapes.
+	/// An upper bound, from the summary, of the blocks at which every resource of a lease
+	/// answered: the fewest of its GPUs' sightings, of its storage's, and of answered scrapes.
 	pub(crate) fn shown_blocks(report: &UsageReport<T>, gpus: &[sp_core::H256], storage_gib: u32) -> u32 {
 		let d = &report.devices;
 		let mut shown = d.answered_blocks;

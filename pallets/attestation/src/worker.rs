@@ -30,6 +30,8 @@ pub const DEFAULT_METRICS_URL: &str = "http://127.0.0.1:9616/metrics";
 pub const FETCH_DEADLINE_MS: u64 = 2_000;
 /// Blocks to wait before submitting a report again that has not landed.
 pub const RESUBMIT_AFTER_BLOCKS: u32 = 3;
+/// A metrics body larger than this counts as not answered (dcgm-exporter for 8 GPUs is ~60 KiB).
+pub const MAX_METRICS_BYTES: usize = 4 << 20;
 
 const TALLY_PREFIX: &[u8] = b"depin/attestation/tally/";
 const SUBMITTED_PREFIX: &[u8] = b"depin/attestation/submitted/";
@@ -46,6 +48,21 @@ pub struct GpuTally {
 	pub energy_last: Option<u64>,
 }
 
+/// Which devices answered at one block.
+#[derive(Encode, Decode, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sighting {
+	pub block: u32,
+	/// Bit `i` set: `EpochTally::gpus[i]` answered.
+	pub gpus: Vec<u8>,
+	pub storage: bool,
+}
+
+impl Sighting {
+	fn saw_gpu(&self, index: usize) -> bool {
+		self.gpus.get(index / 8).is_some_and(|byte| byte & (1 << (index % 8)) != 0)
+	}
+}
+
 /// What this node sampled during an epoch.
 #[derive(Encode, Decode, Clone, Debug, Default, PartialEq, Eq)]
 pub struct EpochTally {
@@ -54,6 +71,9 @@ pub struct EpochTally {
 	pub sampled: u32,
 	pub answered: u32,
 	pub gpus: Vec<GpuTally>,
+	/// One per answered block, so a lease's uptime counts the blocks at which *all* its devices
+	/// answered together, within the blocks it ran.
+	pub sightings: Vec<Sighting>,
 	pub storage_seen: u32,
 	pub storage_total_bytes: u64,
 	pub storage_used_bytes: u64,
@@ -69,6 +89,7 @@ impl EpochTally {
 		self.sampled = self.sampled.saturating_add(1);
 		let Some(scrape) = scrape else { return true };
 		self.answered = self.answered.saturating_add(1);
+		let mut sighting = Sighting { block, gpus: Vec::new(), storage: !scrape.filesystems.is_empty() };
 		for gpu in &scrape.gpus {
 			let index = match self.gpus.iter().position(|t| t.uuid_hash == gpu.uuid_hash) {
 				Some(index) => index,
@@ -77,6 +98,10 @@ impl EpochTally {
 					self.gpus.len() - 1
 				},
 			};
+			if sighting.gpus.len() <= index / 8 {
+				sighting.gpus.resize(index / 8 + 1, 0);
+			}
+			sighting.gpus[index / 8] |= 1 << (index % 8);
 			let tally = &mut self.gpus[index];
 			tally.seen = tally.seen.saturating_add(1);
 			tally.util_sum = tally.util_sum.saturating_add(gpu.util_percent.into());
@@ -87,12 +112,30 @@ impl EpochTally {
 				tally.energy_last = Some(energy);
 			}
 		}
-		if !scrape.filesystems.is_empty() {
+		if sighting.storage {
 			self.storage_seen = self.storage_seen.saturating_add(1);
 			self.storage_total_bytes = scrape.storage_total_bytes();
 			self.storage_used_bytes = scrape.storage_used_bytes();
 		}
+		self.sightings.push(sighting);
 		true
+	}
+
+	/// Blocks in `[from, until)` at which every one of `gpus` answered, and the filesystems too
+	/// if `storage`. A GPU never seen makes it zero.
+	pub fn joint_uptime(&self, gpus: &[H256], storage: bool, from: u32, until: u32) -> u32 {
+		let Some(indices) = gpus
+			.iter()
+			.map(|gpu| self.gpus.iter().position(|t| t.uuid_hash == *gpu))
+			.collect::<Option<Vec<usize>>>()
+		else {
+			return 0;
+		};
+		self.sightings
+			.iter()
+			.filter(|s| from <= s.block && s.block < until)
+			.filter(|s| (!storage || s.storage) && indices.iter().all(|i| s.saw_gpu(*i)))
+			.count() as u32
 	}
 
 	fn gpu_usage(&self, registered: &BTreeSet<H256>) -> Vec<GpuUsage> {
@@ -182,7 +225,16 @@ pub fn fetch_metrics() -> Result<prometheus::Scrape, &'static str> {
 	if response.code != 200 {
 		return Err("status is not 200");
 	}
-	let body: Vec<u8> = response.body().collect();
+	let mut body_reader = response.body();
+	body_reader.deadline(deadline);
+	let body: Vec<u8> = body_reader.by_ref().take(MAX_METRICS_BYTES.saturating_add(1)).collect();
+	// A body cut short (deadline, connection lost) would show only some devices.
+	if body_reader.error().is_some() {
+		return Err("the body did not arrive in time");
+	}
+	if body.len() > MAX_METRICS_BYTES {
+		return Err("the body is too large");
+	}
 	let text = core::str::from_utf8(&body).map_err(|_| "body is not UTF-8")?;
 	Ok(prometheus::parse_scrape(text))
 }
@@ -220,6 +272,8 @@ pub fn build_report<T: Config>(
 	};
 	let leases = T::Leases::chargeable_leases(provider, epoch);
 	let leased_storage: u64 = leases.iter().map(|l| u64::from(l.storage_gib)).sum();
+	let epoch_start = epoch.saturating_mul(Pallet::<T>::epoch_length());
+	let epoch_end = Pallet::<T>::epoch_end(epoch);
 	let mut report = UsageReport::<T> {
 		provider: provider.clone(),
 		epoch,
@@ -228,13 +282,25 @@ pub fn build_report<T: Config>(
 		leases: BoundedVec::new(),
 		devices,
 	};
-	let entries: Vec<LeaseUsageReport> =
-		leases.iter().map(|lease| lease_entry(&report, lease, leased_storage)).collect();
+	let entries: Vec<LeaseUsageReport> = leases
+		.iter()
+		.map(|lease| {
+			let from = lease.served_from.max(epoch_start);
+			let until = lease.served_until.unwrap_or(epoch_end).min(epoch_end);
+			let uptime = tally.joint_uptime(&lease.gpus, lease.storage_gib > 0, from, until);
+			lease_entry(&report, lease, uptime, leased_storage)
+		})
+		.collect();
 	report.leases = BoundedVec::truncate_from(entries);
 	report
 }
 
-fn lease_entry<T: Config>(report: &UsageReport<T>, lease: &LeaseUsage<T::AccountId>, leased_storage: u64) -> LeaseUsageReport {
+fn lease_entry<T: Config>(
+	report: &UsageReport<T>,
+	lease: &LeaseUsage<T::AccountId>,
+	uptime_blocks: u32,
+	leased_storage: u64,
+) -> LeaseUsageReport {
 	let readings: Vec<&GpuUsage> =
 		report.devices.gpus.iter().filter(|g| lease.gpus.contains(&g.uuid_hash)).collect();
 	let count = readings.len().max(1) as u64;
@@ -249,7 +315,7 @@ fn lease_entry<T: Config>(report: &UsageReport<T>, lease: &LeaseUsage<T::Account
 	};
 	LeaseUsageReport {
 		lease: lease.id,
-		uptime_blocks: Pallet::<T>::shown_blocks(report, &lease.gpus, lease.storage_gib),
+		uptime_blocks,
 		gpu_util_percent: util.min(100) as u8,
 		gpu_mem_used_mib: mem,
 		storage_used_gib: storage_used,
@@ -272,6 +338,9 @@ fn submit_report<T: Config>(
 		return Err("the metrics source never answered during the epoch");
 	}
 	let now: u32 = block.unique_saturated_into();
+	if let Some(old) = epoch.checked_sub(2) {
+		StorageValueRef::persistent(&(SUBMITTED_PREFIX, &provider, old).encode()).clear();
+	}
 	let claim = StorageValueRef::persistent(&(SUBMITTED_PREFIX, &provider, epoch).encode())
 		.mutate::<u32, (), _>(|last| match last {
 			Ok(Some(last)) if now < last.saturating_add(RESUBMIT_AFTER_BLOCKS) => Err(()),

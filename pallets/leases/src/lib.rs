@@ -110,6 +110,15 @@ pub trait LeaseSettlement<AccountId, Balance> {
 
 	/// Leases of `provider` that may be charged for `epoch`: what a usage report can cover.
 	fn chargeable_leases(provider: &AccountId, epoch: EpochIndex) -> alloc::vec::Vec<LeaseUsage<AccountId>>;
+
+	/// `lease`, if it is `provider`'s and may be charged for `epoch`.
+	fn chargeable(provider: &AccountId, lease: LeaseId, epoch: EpochIndex) -> Option<LeaseUsage<AccountId>>;
+
+	/// How many leases `provider` has listed (open, or closed with escrow retained).
+	fn lease_count(provider: &AccountId) -> u32;
+
+	/// The most leases a provider can have listed.
+	fn max_leases_per_provider() -> u32;
 }
 
 #[frame_support::pallet]

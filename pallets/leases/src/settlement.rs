@@ -3,7 +3,7 @@
 use alloc::vec::Vec;
 use frame_support::{ensure, storage::with_storage_layer, traits::Get};
 use sp_runtime::{
-	traits::{Saturating, Zero},
+	traits::{Saturating, UniqueSaturatedInto, Zero},
 	DispatchError,
 };
 
@@ -152,19 +152,35 @@ impl<T: Config> LeaseSettlement<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	}
 
 	fn chargeable_leases(provider: &T::AccountId, epoch: EpochIndex) -> Vec<LeaseUsage<T::AccountId>> {
-		let now = Self::now();
 		ProviderLeases::<T>::get(provider)
 			.into_iter()
-			.filter_map(|id| Leases::<T>::get(id).map(|lease| (id, lease)))
-			.filter(|(_, lease)| Self::settleable_blocks(lease, epoch, now).is_ok())
-			.map(|(id, lease)| LeaseUsage {
-				id,
-				consumer: lease.consumer,
-				gpus: lease.gpus.into_inner(),
-				storage_gib: lease.storage_gib,
-				cpu_cores: lease.cpu_cores,
-			})
+			.filter_map(|id| Self::chargeable(provider, id, epoch))
 			.collect()
+	}
+
+	fn chargeable(provider: &T::AccountId, id: LeaseId, epoch: EpochIndex) -> Option<LeaseUsage<T::AccountId>> {
+		let lease = Leases::<T>::get(id).filter(|lease| lease.provider == *provider)?;
+		Self::settleable_blocks(&lease, epoch, Self::now()).ok()?;
+		Some(LeaseUsage {
+			id,
+			served_from: lease.opened_at.unique_saturated_into(),
+			served_until: match lease.status {
+				LeaseStatus::Open => None,
+				LeaseStatus::Closed { at, .. } => Some(at.unique_saturated_into()),
+			},
+			consumer: lease.consumer,
+			gpus: lease.gpus.into_inner(),
+			storage_gib: lease.storage_gib,
+			cpu_cores: lease.cpu_cores,
+		})
+	}
+
+	fn lease_count(provider: &T::AccountId) -> u32 {
+		ProviderLeases::<T>::decode_len(provider).unwrap_or(0) as u32
+	}
+
+	fn max_leases_per_provider() -> u32 {
+		T::MaxLeasesPerProvider::get()
 	}
 }
 

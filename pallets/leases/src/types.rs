@@ -160,4 +160,7 @@ pub struct LeaseUsage<AccountId> {
 	pub gpus: alloc::vec::Vec<H256>,
 	pub storage_gib: u32,
 	pub cpu_cores: u32,
+	/// Blocks `[from, until)` of service: only these can be attested.
+	pub served_from: u32,
+	pub served_until: Option<u32>,
 }

@@ -127,8 +127,10 @@ mod benchmarks {
 
 	#[benchmark]
 	fn withdraw_unbonded() {
-		// Worst case: the last withdrawal of a deregistered provider removes its record.
+		// Worst case: the last withdrawal of a deregistered provider removes its record and
+		// frees its reporting key.
 		let who = registered::<T>("provider", 0);
+		Pallet::<T>::do_set_reporting_key(who.clone(), sr25519::Public::from_raw([2; 32])).expect("sets");
 		Pallet::<T>::do_deregister(who.clone()).expect("deregisters");
 		frame_system::Pallet::<T>::set_block_number(Pallet::<T>::unlock_block());
 		#[extrinsic_call]
@@ -194,9 +196,12 @@ mod benchmarks {
 
 	#[benchmark]
 	fn set_reporting_key() {
+		// Worst case: replacing a key, whose index entry goes.
 		let who = registered::<T>("provider", 0);
+		Pallet::<T>::do_set_reporting_key(who.clone(), sr25519::Public::from_raw([2; 32])).expect("sets");
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who), sr25519::Public::from_raw([1; 32]));
+		_(RawOrigin::Signed(who.clone()), sr25519::Public::from_raw([1; 32]));
+		assert_eq!(ReportingKeyOwner::<T>::get(sr25519::Public::from_raw([1; 32])), Some(who));
 	}
 
 	#[benchmark]

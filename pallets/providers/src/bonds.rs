@@ -83,7 +83,7 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::Withdrawn { provider: who.clone(), amount: unbonding.amount });
 
 		if record.status == ProviderStatus::Deregistered && record.bond.is_zero() {
-			Providers::<T>::remove(&who);
+			Self::remove_record(&who, &record);
 			Self::deposit_event(Event::Removed { provider: who });
 		} else {
 			Providers::<T>::insert(&who, record);

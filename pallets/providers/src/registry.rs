@@ -90,14 +90,19 @@ impl<T: Config> Pallet<T> {
 		record.unbonding = Some(Unbonding { amount, unlock_at });
 		record.status = ProviderStatus::Deregistered;
 		record.capacity = Capacity::default();
-		// A departed provider reports nothing; the key is free for someone else.
-		if let Some(key) = record.reporting_key.take() {
-			ReportingKeyOwner::<T>::remove(key);
-		}
+		// The reporting key stays until the record goes: the last epochs can still be reported.
 		Providers::<T>::insert(&who, record);
 
 		Self::deposit_event(Event::Deregistered { provider: who, unlock_at });
 		Ok(Some(T::WeightInfo::deregister(gpus, attributes.unique)).into())
+	}
+
+	/// Removes a departed provider's record and frees its reporting key.
+	pub(crate) fn remove_record(who: &T::AccountId, record: &ProviderRecord<T>) {
+		if let Some(key) = record.reporting_key {
+			ReportingKeyOwner::<T>::remove(key);
+		}
+		Providers::<T>::remove(who);
 	}
 
 	/// Returns the record of a provider that is registered and not deregistered.
@@ -191,7 +196,7 @@ impl<T: Config> Pallet<T> {
 		});
 		if record.status == ProviderStatus::Deregistered && record.unbonding.is_none() {
 			// Nothing left to withdraw: the departed provider's record goes now.
-			Providers::<T>::remove(who);
+			Self::remove_record(who, &record);
 			Self::deposit_event(Event::Removed { provider: who.clone() });
 		} else {
 			Providers::<T>::insert(who, record);

@@ -131,9 +131,14 @@ mod registration {
 			assert_ok!(Registry::set_reporting_key(RuntimeOrigin::signed(BOB), first));
 			assert_eq!(<Registry as ProviderRegistry<_, _>>::provider_of_reporting_key(&first), Some(BOB));
 
+			// A departed provider keeps its key while its record lasts (its last epochs can still
+			// be reported), and frees it with the record.
 			assert_ok!(Registry::deregister(RuntimeOrigin::signed(ALICE)));
+			assert_eq!(<Registry as ProviderRegistry<_, _>>::provider_of_reporting_key(&second), Some(ALICE));
+			System::set_block_number(System::block_number() + 1_000);
+			assert_ok!(Registry::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
+			assert!(Providers::<Test>::get(ALICE).is_none());
 			assert_eq!(<Registry as ProviderRegistry<_, _>>::provider_of_reporting_key(&second), None);
-			assert_eq!(<Registry as ProviderRegistry<_, _>>::reporting_key(&ALICE), None);
 		});
 	}
 

@@ -19,11 +19,13 @@ describe('four-validator local network', { timeout: 900_000 }, () => {
     const rpcBase = await freePortRange(4, [p2p, p2p + 1, p2p + 2, p2p + 3]);
     const taken = [0, 1, 2, 3].flatMap((i) => [p2p + i, rpcBase + i]);
     const prom = await freePortRange(4, taken);
+    const probe = await freePortRange(4, [...taken, prom, prom + 1, prom + 2, prom + 3]);
     env = {
       DEPIN_NET_DIR: mkdtempSync(join(tmpdir(), 'depin-localnet-')),
       DEPIN_P2P_PORT: String(p2p),
       DEPIN_RPC_PORT: String(rpcBase),
       DEPIN_PROMETHEUS_PORT: String(prom),
+      DEPIN_PROBE_PORT: String(probe),
     };
     await localNet(env, 'start');
   });
