@@ -4,14 +4,17 @@ use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::{
 	pallet_prelude::TransactionSource,
-	traits::{fungible::Mutate, Authorize, EnsureOrigin, Get},
+	traits::{
+		fungible::{Inspect, Mutate},
+		Authorize, EnsureOrigin, Get,
+	},
 	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use pallet_leases::LeaseSettlement;
 use pallet_providers::ProviderRegistry;
 use sp_core::{sr25519, H256};
-use sp_runtime::traits::UniqueSaturatedInto;
+use sp_runtime::traits::{Bounded, UniqueSaturatedInto, Zero};
 
 use crate::{pallet::*, types::*, BenchmarkHelper, Config, KEY_TYPE};
 
@@ -51,16 +54,18 @@ impl<T: pallet_providers::Config + pallet_leases::Config> BenchmarkHelper<T::Acc
 
 	fn open_leases(provider: &T::AccountId, count: u32) -> Vec<LeaseId> {
 		let deposit = pallet_leases::BalanceOf::<T>::from(Self::price()) * 1_000u32.into();
-		let per_consumer = <T as pallet_leases::Config>::MaxLeasesPerConsumer::get();
 		(0..count)
 			.map(|_| {
 				let id = pallet_leases::NextLeaseId::<T>::get();
 				let consumer = Self::consumer_of(id);
-				// Deposits of all its leases, plus dispute deposits.
-				<T as pallet_leases::Config>::Currency::set_balance(
-					&consumer,
-					deposit * (per_consumer.saturating_mul(2)).into(),
-				);
+				// Plenty for all its leases' deposits and dispute deposits, funded once (a small
+				// fraction of the maximum, so the issuance of all consumers cannot overflow).
+				if <T as pallet_leases::Config>::Currency::balance(&consumer).is_zero() {
+					<T as pallet_leases::Config>::Currency::set_balance(
+						&consumer,
+						pallet_leases::BalanceOf::<T>::max_value() / (1u32 << 20).into(),
+					);
+				}
 				pallet_leases::Pallet::<T>::rent(
 					RawOrigin::Signed(consumer).into(),
 					provider.clone(),

@@ -52,6 +52,8 @@ pub trait WeightInfo {
 /// Weights measured on the reference machine, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
+	/// Storage: `Attestation::EpochLength` (r:1 w:0)
+	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::NextOrderId` (r:1 w:1)
 	/// Proof: `Leases::NextOrderId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::ConsumerOrders` (r:1 w:1)
@@ -59,16 +61,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Orders` (r:0 w:1)
 	/// Proof: `Leases::Orders` (`max_values`: None, `max_size`: Some(238), added: 2713, mode: `MaxEncodedLen`)
 	fn create_order() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `843`
+		//  Measured:  `875`
 		//  Estimated: `4027`
-		// Minimum execution time: 1_203_474_000 picoseconds.
-		Weight::from_parts(1_328_574_000, 4027)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Minimum execution time: 1_309_284_000 picoseconds.
+		Weight::from_parts(1_419_094_000, 4027)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Leases::Orders` (r:1 w:1)
@@ -76,7 +78,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Bids` (r:32 w:32)
 	/// Proof: `Leases::Bids` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::ConsumerOrders` (r:1 w:1)
@@ -86,10 +88,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `556 + b * (89 ±0)`
 		//  Estimated: `4027 + b * (2555 ±0)`
-		// Minimum execution time: 1_061_251_000 picoseconds.
-		Weight::from_parts(953_513_558, 4027)
-			// Standard Error: 3_838_476
-			.saturating_add(Weight::from_parts(45_195_072, 0).saturating_mul(b.into()))
+		// Minimum execution time: 1_108_576_000 picoseconds.
+		Weight::from_parts(1_270_462_494, 4027)
+			// Standard Error: 2_923_228
+			.saturating_add(Weight::from_parts(20_244_207, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(b.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -106,15 +108,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Leases::LeasedGpu` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Committed` (r:1 w:0)
 	/// Proof: `Leases::Committed` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::EpochLength` (r:1 w:0)
+	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Bids` (r:1 w:1)
 	/// Proof: `Leases::Bids` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn bid() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4943`
+		//  Measured:  `4975`
 		//  Estimated: `41486`
-		// Minimum execution time: 1_509_456_000 picoseconds.
-		Weight::from_parts(1_754_639_000, 41486)
-			.saturating_add(T::DbWeight::get().reads(21_u64))
+		// Minimum execution time: 1_638_157_000 picoseconds.
+		Weight::from_parts(1_792_351_000, 41486)
+			.saturating_add(T::DbWeight::get().reads(22_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Leases::Orders` (r:1 w:1)
@@ -125,8 +129,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `340`
 		//  Estimated: `3703`
-		// Minimum execution time: 365_838_000 picoseconds.
-		Weight::from_parts(420_770_000, 3703)
+		// Minimum execution time: 376_294_000 picoseconds.
+		Weight::from_parts(417_614_000, 3703)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -142,6 +146,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Leases::LeasedGpu` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Committed` (r:1 w:1)
 	/// Proof: `Leases::Committed` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::EpochLength` (r:1 w:0)
+	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::NextLeaseId` (r:1 w:1)
 	/// Proof: `Leases::NextLeaseId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::ProviderLeases` (r:1 w:1)
@@ -151,20 +157,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Leases::ConsumerOrders` (r:1 w:1)
 	/// Proof: `Leases::ConsumerOrders` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Leases` (r:0 w:1)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(728), added: 3203, mode: `MaxEncodedLen`)
 	/// The range of component `g` is `[0, 16]`.
 	/// The range of component `b` is `[1, 32]`.
 	fn accept_bid(g: u32, b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3478 + b * (101 ±0)`
+		//  Measured:  `3510 + b * (101 ±0)`
 		//  Estimated: `10043 + b * (2555 ±0) + g * (2531 ±0)`
-		// Minimum execution time: 2_034_955_000 picoseconds.
-		Weight::from_parts(2_078_729_460, 10043)
-			// Standard Error: 6_020_191
-			.saturating_add(Weight::from_parts(92_244_526, 0).saturating_mul(g.into()))
-			// Standard Error: 3_165_912
-			.saturating_add(Weight::from_parts(10_342_674, 0).saturating_mul(b.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Minimum execution time: 1_812_065_000 picoseconds.
+		Weight::from_parts(1_518_143_602, 10043)
+			// Standard Error: 12_464_242
+			.saturating_add(Weight::from_parts(117_537_969, 0).saturating_mul(g.into()))
+			// Standard Error: 6_554_724
+			.saturating_add(Weight::from_parts(10_310_688, 0).saturating_mul(b.into()))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(g.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(b.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -181,6 +187,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Leases::LeasedGpu` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Committed` (r:1 w:1)
 	/// Proof: `Leases::Committed` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::EpochLength` (r:1 w:0)
+	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::NextLeaseId` (r:1 w:1)
 	/// Proof: `Leases::NextLeaseId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::ProviderLeases` (r:1 w:1)
@@ -190,85 +198,91 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Leases` (r:0 w:1)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(728), added: 3203, mode: `MaxEncodedLen`)
 	/// The range of component `g` is `[0, 16]`.
 	fn rent(g: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3454`
+		//  Measured:  `3486`
 		//  Estimated: `10043 + g * (2531 ±0)`
-		// Minimum execution time: 1_760_454_000 picoseconds.
-		Weight::from_parts(1_978_535_530, 10043)
-			// Standard Error: 1_076_876
-			.saturating_add(Weight::from_parts(119_921_611, 0).saturating_mul(g.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Minimum execution time: 1_994_278_000 picoseconds.
+		Weight::from_parts(2_570_462_021, 10043)
+			// Standard Error: 7_821_856
+			.saturating_add(Weight::from_parts(198_365_430, 0).saturating_mul(g.into()))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(g.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(g.into())))
 			.saturating_add(Weight::from_parts(0, 2531).saturating_mul(g.into()))
 	}
 	/// Storage: `Leases::Leases` (r:1 w:1)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(728), added: 3203, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn top_up() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `557`
-		//  Estimated: `4177`
-		// Minimum execution time: 1_086_114_000 picoseconds.
-		Weight::from_parts(1_240_552_000, 4177)
+		//  Measured:  `573`
+		//  Estimated: `4193`
+		// Minimum execution time: 1_173_356_000 picoseconds.
+		Weight::from_parts(1_845_355_000, 4193)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Leases::Leases` (r:1 w:1)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(728), added: 3203, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Committed` (r:1 w:1)
 	/// Proof: `Leases::Committed` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::EpochLength` (r:1 w:0)
+	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::LeasedGpu` (r:0 w:16)
 	/// Proof: `Leases::LeasedGpu` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// The range of component `g` is `[0, 16]`.
 	fn close_lease(g: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1147 + g * (32 ±0)`
-		//  Estimated: `4177`
-		// Minimum execution time: 1_177_508_000 picoseconds.
-		Weight::from_parts(1_434_355_757, 4177)
-			// Standard Error: 5_506_441
-			.saturating_add(Weight::from_parts(23_552_292, 0).saturating_mul(g.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		//  Measured:  `1195 + g * (32 ±0)`
+		//  Estimated: `4193`
+		// Minimum execution time: 1_264_163_000 picoseconds.
+		Weight::from_parts(1_551_785_528, 4193)
+			// Standard Error: 6_495_313
+			.saturating_add(Weight::from_parts(42_400_938, 0).saturating_mul(g.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(g.into())))
 	}
 	/// Storage: `Leases::Leases` (r:1 w:1)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(728), added: 3203, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::EpochLength` (r:1 w:0)
+	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::ProviderLeases` (r:1 w:1)
 	/// Proof: `Leases::ProviderLeases` (`max_values`: None, `max_size`: Some(2098), added: 4573, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::ConsumerLeases` (r:1 w:1)
 	/// Proof: `Leases::ConsumerLeases` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	fn release_retained() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `684`
+		//  Measured:  `732`
 		//  Estimated: `5563`
-		// Minimum execution time: 1_044_170_000 picoseconds.
-		Weight::from_parts(1_154_851_000, 5563)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 1_179_032_000 picoseconds.
+		Weight::from_parts(1_504_267_000, 5563)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Leases::Leases` (r:1 w:1)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(712), added: 3187, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(728), added: 3203, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::EpochLength` (r:1 w:0)
+	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Committed` (r:1 w:1)
@@ -282,13 +296,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `g` is `[0, 16]`.
 	fn settle(g: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1079 + g * (32 ±0)`
+		//  Measured:  `1127 + g * (32 ±0)`
 		//  Estimated: `8799`
-		// Minimum execution time: 2_650_877_000 picoseconds.
-		Weight::from_parts(2_888_826_908, 8799)
-			// Standard Error: 1_055_742
-			.saturating_add(Weight::from_parts(39_120_534, 0).saturating_mul(g.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Minimum execution time: 3_077_001_000 picoseconds.
+		Weight::from_parts(3_451_239_229, 8799)
+			// Standard Error: 3_583_307
+			.saturating_add(Weight::from_parts(32_321_574, 0).saturating_mul(g.into()))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(g.into())))
 	}
@@ -297,13 +311,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn create_order() -> Weight {
-		Weight::from_parts(1_328_574_000, 4027)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
+		Weight::from_parts(1_419_094_000, 4027)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn cancel_order(b: u32, ) -> Weight {
-		Weight::from_parts(953_513_558, 4027)
-			.saturating_add(Weight::from_parts(45_195_072, 0).saturating_mul(b.into()))
+		Weight::from_parts(1_270_462_494, 4027)
+			.saturating_add(Weight::from_parts(20_244_207, 0).saturating_mul(b.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(b.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
@@ -311,20 +325,20 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(b.into()))
 	}
 	fn bid() -> Weight {
-		Weight::from_parts(1_754_639_000, 41486)
-			.saturating_add(RocksDbWeight::get().reads(21_u64))
+		Weight::from_parts(1_792_351_000, 41486)
+			.saturating_add(RocksDbWeight::get().reads(22_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn withdraw_bid() -> Weight {
-		Weight::from_parts(420_770_000, 3703)
+		Weight::from_parts(417_614_000, 3703)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn accept_bid(g: u32, b: u32, ) -> Weight {
-		Weight::from_parts(2_078_729_460, 10043)
-			.saturating_add(Weight::from_parts(92_244_526, 0).saturating_mul(g.into()))
-			.saturating_add(Weight::from_parts(10_342_674, 0).saturating_mul(b.into()))
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
+		Weight::from_parts(1_518_143_602, 10043)
+			.saturating_add(Weight::from_parts(117_537_969, 0).saturating_mul(g.into()))
+			.saturating_add(Weight::from_parts(10_310_688, 0).saturating_mul(b.into()))
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(g.into())))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(b.into())))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
@@ -334,35 +348,35 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2531).saturating_mul(g.into()))
 	}
 	fn rent(g: u32, ) -> Weight {
-		Weight::from_parts(1_978_535_530, 10043)
-			.saturating_add(Weight::from_parts(119_921_611, 0).saturating_mul(g.into()))
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
+		Weight::from_parts(2_570_462_021, 10043)
+			.saturating_add(Weight::from_parts(198_365_430, 0).saturating_mul(g.into()))
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(g.into())))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(g.into())))
 			.saturating_add(Weight::from_parts(0, 2531).saturating_mul(g.into()))
 	}
 	fn top_up() -> Weight {
-		Weight::from_parts(1_240_552_000, 4177)
+		Weight::from_parts(1_845_355_000, 4193)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn close_lease(g: u32, ) -> Weight {
-		Weight::from_parts(1_434_355_757, 4177)
-			.saturating_add(Weight::from_parts(23_552_292, 0).saturating_mul(g.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
+		Weight::from_parts(1_551_785_528, 4193)
+			.saturating_add(Weight::from_parts(42_400_938, 0).saturating_mul(g.into()))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(g.into())))
 	}
 	fn release_retained() -> Weight {
-		Weight::from_parts(1_154_851_000, 5563)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(1_504_267_000, 5563)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn settle(g: u32, ) -> Weight {
-		Weight::from_parts(2_888_826_908, 8799)
-			.saturating_add(Weight::from_parts(39_120_534, 0).saturating_mul(g.into()))
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
+		Weight::from_parts(3_451_239_229, 8799)
+			.saturating_add(Weight::from_parts(32_321_574, 0).saturating_mul(g.into()))
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(g.into())))
 	}

@@ -62,15 +62,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::CounterForProviders` (r:1 w:1)
 	/// Proof: `Providers::CounterForProviders` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn register() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `180`
 		//  Estimated: `9173`
-		// Minimum execution time: 1_143_909_000 picoseconds.
-		Weight::from_parts(1_253_942_000, 9173)
+		// Minimum execution time: 1_167_827_000 picoseconds.
+		Weight::from_parts(1_269_359_000, 9173)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -80,8 +80,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `465`
 		//  Estimated: `9173`
-		// Minimum execution time: 240_608_000 picoseconds.
-		Weight::from_parts(275_252_000, 9173)
+		// Minimum execution time: 244_070_000 picoseconds.
+		Weight::from_parts(267_270_000, 9173)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -90,18 +90,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn bond_extra() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `714`
 		//  Estimated: `9173`
-		// Minimum execution time: 1_155_272_000 picoseconds.
-		Weight::from_parts(1_260_010_000, 9173)
+		// Minimum execution time: 1_181_109_000 picoseconds.
+		Weight::from_parts(1_280_584_000, 9173)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Providers::Providers` (r:1 w:1)
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
+	/// Storage: `Leases::Committed` (r:1 w:0)
+	/// Proof: `Leases::Committed` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Gpus` (r:1 w:1)
 	/// Proof: `Providers::Gpus` (`max_values`: None, `max_size`: Some(6578), added: 9053, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::GpuOwner` (r:0 w:64)
@@ -109,13 +111,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `g` is `[0, 64]`.
 	fn unbond(g: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `592 + g * (102 ±0)`
+		//  Measured:  `634 + g * (102 ±0)`
 		//  Estimated: `10043`
-		// Minimum execution time: 343_283_000 picoseconds.
-		Weight::from_parts(439_394_748, 10043)
-			// Standard Error: 82_347
-			.saturating_add(Weight::from_parts(35_674_760, 0).saturating_mul(g.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Minimum execution time: 408_115_000 picoseconds.
+		Weight::from_parts(516_730_755, 10043)
+			// Standard Error: 87_934
+			.saturating_add(Weight::from_parts(36_278_022, 0).saturating_mul(g.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(g.into())))
 	}
@@ -124,20 +126,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::CounterForProviders` (r:1 w:1)
 	/// Proof: `Providers::CounterForProviders` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::ReportingKeyOwner` (r:0 w:1)
+	/// Proof: `Providers::ReportingKeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn withdraw_unbonded() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `714`
+		//  Measured:  `779`
 		//  Estimated: `9173`
-		// Minimum execution time: 1_038_791_000 picoseconds.
-		Weight::from_parts(1_133_384_000, 9173)
+		// Minimum execution time: 1_094_626_000 picoseconds.
+		Weight::from_parts(1_195_757_000, 9173)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Providers::Providers` (r:1 w:1)
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
+	/// Storage: `Leases::Committed` (r:1 w:0)
+	/// Proof: `Leases::Committed` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Gpus` (r:1 w:1)
 	/// Proof: `Providers::Gpus` (`max_values`: None, `max_size`: Some(6578), added: 9053, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Attributes` (r:32 w:32)
@@ -148,15 +154,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `a` is `[0, 32]`.
 	fn deregister(g: u32, a: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `712 + a * (86 ±0) + g * (102 ±0)`
+		//  Measured:  `755 + a * (86 ±0) + g * (102 ±0)`
 		//  Estimated: `10043 + a * (3636 ±0)`
-		// Minimum execution time: 825_579_000 picoseconds.
-		Weight::from_parts(472_268_123, 10043)
-			// Standard Error: 364_140
-			.saturating_add(Weight::from_parts(35_560_732, 0).saturating_mul(g.into()))
-			// Standard Error: 723_316
-			.saturating_add(Weight::from_parts(12_434_012, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Minimum execution time: 907_146_000 picoseconds.
+		Weight::from_parts(609_557_190, 10043)
+			// Standard Error: 281_784
+			.saturating_add(Weight::from_parts(35_660_421, 0).saturating_mul(g.into()))
+			// Standard Error: 559_725
+			.saturating_add(Weight::from_parts(11_646_331, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(g.into())))
@@ -174,10 +180,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `8436`
 		//  Estimated: `10043 + n * (2555 ±0)`
-		// Minimum execution time: 918_098_000 picoseconds.
-		Weight::from_parts(1_038_960_976, 10043)
-			// Standard Error: 238_030
-			.saturating_add(Weight::from_parts(74_668_098, 0).saturating_mul(n.into()))
+		// Minimum execution time: 945_101_000 picoseconds.
+		Weight::from_parts(1_057_966_764, 10043)
+			// Standard Error: 226_741
+			.saturating_add(Weight::from_parts(76_423_037, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -188,32 +194,36 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::GpuOwner` (r:64 w:64)
 	/// Proof: `Providers::GpuOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Leases::LeasedGpu` (r:64 w:0)
+	/// Proof: `Leases::LeasedGpu` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Gpus` (r:1 w:1)
 	/// Proof: `Providers::Gpus` (`max_values`: None, `max_size`: Some(6578), added: 9053, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 64]`.
 	fn remove_gpus(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `8460 + n * (69 ±0)`
+		//  Measured:  `8502 + n * (69 ±0)`
 		//  Estimated: `10043 + n * (2555 ±0)`
-		// Minimum execution time: 941_761_000 picoseconds.
-		Weight::from_parts(1_017_357_971, 10043)
-			// Standard Error: 329_995
-			.saturating_add(Weight::from_parts(84_236_402, 0).saturating_mul(n.into()))
+		// Minimum execution time: 1_003_057_000 picoseconds.
+		Weight::from_parts(1_028_276_584, 10043)
+			// Standard Error: 287_132
+			.saturating_add(Weight::from_parts(123_296_900, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(n.into()))
 	}
+	/// Storage: `Leases::Committed` (r:1 w:0)
+	/// Proof: `Leases::Committed` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Providers` (r:1 w:1)
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
 	fn set_capacity() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `465`
+		//  Measured:  `507`
 		//  Estimated: `9173`
-		// Minimum execution time: 231_086_000 picoseconds.
-		Weight::from_parts(269_078_000, 9173)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
+		// Minimum execution time: 290_755_000 picoseconds.
+		Weight::from_parts(320_898_000, 9173)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Providers::Providers` (r:1 w:1)
@@ -222,21 +232,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5714`
 		//  Estimated: `9173`
-		// Minimum execution time: 932_156_000 picoseconds.
-		Weight::from_parts(1_017_871_000, 9173)
+		// Minimum execution time: 955_805_000 picoseconds.
+		Weight::from_parts(1_034_372_000, 9173)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Providers::Providers` (r:1 w:1)
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::ReportingKeyOwner` (r:1 w:2)
+	/// Proof: `Providers::ReportingKeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn set_reporting_key() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `465`
+		//  Measured:  `599`
 		//  Estimated: `9173`
-		// Minimum execution time: 230_658_000 picoseconds.
-		Weight::from_parts(263_366_000, 9173)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+		// Minimum execution time: 352_859_000 picoseconds.
+		Weight::from_parts(385_411_000, 9173)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Providers::Auditors` (r:1 w:1)
 	/// Proof: `Providers::Auditors` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
@@ -248,8 +260,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `474`
 		//  Estimated: `3517`
-		// Minimum execution time: 340_101_000 picoseconds.
-		Weight::from_parts(430_039_000, 3517)
+		// Minimum execution time: 346_595_000 picoseconds.
+		Weight::from_parts(375_639_000, 3517)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -261,8 +273,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `130`
 		//  Estimated: `3517`
-		// Minimum execution time: 277_094_000 picoseconds.
-		Weight::from_parts(432_396_000, 3517)
+		// Minimum execution time: 279_006_000 picoseconds.
+		Weight::from_parts(306_102_000, 3517)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -277,10 +289,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `618`
 		//  Estimated: `9173`
-		// Minimum execution time: 370_107_000 picoseconds.
-		Weight::from_parts(541_805_474, 9173)
-			// Standard Error: 809_022
-			.saturating_add(Weight::from_parts(12_428_463, 0).saturating_mul(n.into()))
+		// Minimum execution time: 361_431_000 picoseconds.
+		Weight::from_parts(390_269_993, 9173)
+			// Standard Error: 163_967
+			.saturating_add(Weight::from_parts(11_692_123, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -290,8 +302,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `294`
 		//  Estimated: `4626`
-		// Minimum execution time: 266_025_000 picoseconds.
-		Weight::from_parts(392_156_000, 4626)
+		// Minimum execution time: 267_238_000 picoseconds.
+		Weight::from_parts(297_231_000, 4626)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -300,37 +312,37 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register() -> Weight {
-		Weight::from_parts(1_253_942_000, 9173)
+		Weight::from_parts(1_269_359_000, 9173)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn set_metadata() -> Weight {
-		Weight::from_parts(275_252_000, 9173)
+		Weight::from_parts(267_270_000, 9173)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn bond_extra() -> Weight {
-		Weight::from_parts(1_260_010_000, 9173)
+		Weight::from_parts(1_280_584_000, 9173)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn unbond(g: u32, ) -> Weight {
-		Weight::from_parts(439_394_748, 10043)
-			.saturating_add(Weight::from_parts(35_674_760, 0).saturating_mul(g.into()))
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
+		Weight::from_parts(516_730_755, 10043)
+			.saturating_add(Weight::from_parts(36_278_022, 0).saturating_mul(g.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(g.into())))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(1_133_384_000, 9173)
+		Weight::from_parts(1_195_757_000, 9173)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn deregister(g: u32, a: u32, ) -> Weight {
-		Weight::from_parts(472_268_123, 10043)
-			.saturating_add(Weight::from_parts(35_560_732, 0).saturating_mul(g.into()))
-			.saturating_add(Weight::from_parts(12_434_012, 0).saturating_mul(a.into()))
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
+		Weight::from_parts(609_557_190, 10043)
+			.saturating_add(Weight::from_parts(35_660_421, 0).saturating_mul(g.into()))
+			.saturating_add(Weight::from_parts(11_646_331, 0).saturating_mul(a.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(g.into())))
@@ -338,8 +350,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3636).saturating_mul(a.into()))
 	}
 	fn add_gpus(n: u32, ) -> Weight {
-		Weight::from_parts(1_038_960_976, 10043)
-			.saturating_add(Weight::from_parts(74_668_098, 0).saturating_mul(n.into()))
+		Weight::from_parts(1_057_966_764, 10043)
+			.saturating_add(Weight::from_parts(76_423_037, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -347,47 +359,47 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(n.into()))
 	}
 	fn remove_gpus(n: u32, ) -> Weight {
-		Weight::from_parts(1_017_357_971, 10043)
-			.saturating_add(Weight::from_parts(84_236_402, 0).saturating_mul(n.into()))
+		Weight::from_parts(1_028_276_584, 10043)
+			.saturating_add(Weight::from_parts(123_296_900, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(n.into()))
 	}
 	fn set_capacity() -> Weight {
-		Weight::from_parts(269_078_000, 9173)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
+		Weight::from_parts(320_898_000, 9173)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_prices() -> Weight {
-		Weight::from_parts(1_017_871_000, 9173)
+		Weight::from_parts(1_034_372_000, 9173)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_reporting_key() -> Weight {
-		Weight::from_parts(263_366_000, 9173)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+		Weight::from_parts(385_411_000, 9173)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn add_auditor() -> Weight {
-		Weight::from_parts(430_039_000, 3517)
+		Weight::from_parts(375_639_000, 3517)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn remove_auditor() -> Weight {
-		Weight::from_parts(432_396_000, 3517)
+		Weight::from_parts(306_102_000, 3517)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_attributes(n: u32, ) -> Weight {
-		Weight::from_parts(541_805_474, 9173)
-			.saturating_add(Weight::from_parts(12_428_463, 0).saturating_mul(n.into()))
+		Weight::from_parts(390_269_993, 9173)
+			.saturating_add(Weight::from_parts(11_692_123, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn clear_attributes() -> Weight {
-		Weight::from_parts(392_156_000, 4626)
+		Weight::from_parts(297_231_000, 4626)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
