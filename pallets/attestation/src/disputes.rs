@@ -14,7 +14,7 @@ use pallet_leases::LeaseSettlement;
 use pallet_providers::ProviderRegistry;
 use sp_runtime::{traits::Zero, DispatchError, DispatchResult, TokenError};
 
-use crate::{pallet::*, types::*, Config};
+use crate::{pallet::*, types::*, AttestationObserver, Config};
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_dispute(who: T::AccountId, lease: LeaseId, epoch: EpochIndex) -> DispatchResult {
@@ -75,7 +75,10 @@ impl<T: Config> Pallet<T> {
 			Verdict::Consumer => {
 				T::Currency::release(&reason, &dispute.consumer, dispute.deposit, Precision::Exact)?;
 				// A provider that has left has no bond to slash; the refund stands regardless.
-				T::Providers::slash(&dispute.provider, dispute.deposit, &dispute.consumer).unwrap_or_else(|_| Zero::zero())
+				let slashed = T::Providers::slash(&dispute.provider, dispute.deposit, &dispute.consumer)
+					.unwrap_or_else(|_| Zero::zero());
+				T::Observer::slashed(slashed);
+				slashed
 			},
 		};
 		Self::deposit_event(Event::DisputeResolved { lease, epoch, verdict, held, penalty });

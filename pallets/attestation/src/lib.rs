@@ -58,6 +58,18 @@ mod tests;
 
 use sp_core::crypto::KeyTypeId;
 
+/// Told what reports attest and what is slashed, e.g. by the economics ledger. `()` ignores it.
+pub trait AttestationObserver<AccountId, Balance> {
+	fn report_accepted(provider: &AccountId, epoch: EpochIndex, usage: &AttestedUsage);
+	/// `amount` left a provider's bond (miss slash, lost dispute).
+	fn slashed(amount: Balance);
+}
+
+impl<AccountId, Balance> AttestationObserver<AccountId, Balance> for () {
+	fn report_accepted(_: &AccountId, _: EpochIndex, _: &AttestedUsage) {}
+	fn slashed(_: Balance) {}
+}
+
 /// Keystore type of reporting keys (sr25519). Insert with `author_insertKey("dpna", …)`.
 pub const KEY_TYPE: KeyTypeId = KeyTypeId(*b"dpna");
 
@@ -144,6 +156,9 @@ pub mod pallet {
 		/// Pool priority of usage reports (they pay no fee).
 		#[pallet::constant]
 		type ReportPriority: Get<TransactionPriority>;
+
+		/// Told of attested usage and slashes (the economics ledger).
+		type Observer: AttestationObserver<Self::AccountId, BalanceOf<Self>>;
 
 		type WeightInfo: WeightInfo;
 

@@ -6,7 +6,7 @@ use pallet_providers::{ProviderRegistry, ProviderStatus};
 use alloc::vec::Vec;
 use sp_runtime::{traits::Zero, DispatchError, Saturating};
 
-use crate::{pallet::*, types::*, Config};
+use crate::{pallet::*, types::*, AttestationObserver, Config};
 
 impl<T: Config> Pallet<T> {
 	/// Returns how many of the provider's leases were looked at, for the weight.
@@ -41,6 +41,7 @@ impl<T: Config> Pallet<T> {
 			T::Providers::slash(&provider, rest, &T::SlashBeneficiary::get()).unwrap_or_else(|_| Zero::zero())
 		};
 
+		T::Observer::slashed(bounty.saturating_add(to_treasury));
 		Misses::<T>::insert(&provider, epoch, ());
 		Self::prune_records(&provider, Self::epoch_of(now));
 		let mut liveness = ProviderLiveness::<T>::get(&provider);

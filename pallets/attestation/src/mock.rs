@@ -90,6 +90,7 @@ impl pallet_leases::Config for Test {
 	type MaxLeasesPerProvider = ConstU32<4>;
 	type MaxLeasesPerConsumer = ConstU32<4>;
 	type MaxBidsPerOrder = ConstU32<3>;
+	type Observer = ();
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_leases::ProvidersBenchmarkHelper<Test>;
@@ -117,6 +118,7 @@ impl pallet_attestation::Config for Test {
 	type MaxLeasesPerReport = ConstU32<4>;
 	type MaxGpusPerReport = ConstU32<8>;
 	type ReportPriority = ConstU64<{ u64::MAX / 2 }>;
+	type Observer = ();
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = crate::benchmarking::RegistryAndLeases<Test>;

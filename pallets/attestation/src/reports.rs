@@ -5,16 +5,19 @@ use pallet_providers::ProviderRegistry;
 use sp_core::sr25519;
 use sp_runtime::{traits::Zero, DispatchResult, Saturating};
 
-use crate::{pallet::*, types::*, Config};
+use crate::{pallet::*, types::*, AttestationObserver, Config};
+use pallet_leases::LeaseUsage;
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_submit_report(report: UsageReport<T>, signature: sr25519::Signature) -> DispatchResult {
-		Self::check_report(&report, &signature)?;
+		let covered = Self::check_report(&report, &signature)?;
 		let (provider, epoch) = (report.provider.clone(), report.epoch);
 
 		let mut charged = BalanceOf::<T>::zero();
 		let mut attested_blocks = 0u32;
-		for entry in report.leases.iter() {
+		let mut usage = Self::device_usage(&report);
+		for (entry, lease) in report.leases.iter().zip(covered.iter()) {
+			Self::add_lease_usage(&mut usage, entry, lease);
 			let disputed = Disputes::<T>::get(entry.lease, epoch);
 			let payee = if disputed.is_some() { Payee::HeldForDispute } else { Payee::Provider };
 			let settlement = T::Leases::settle(&provider, entry.lease, epoch, entry.uptime_blocks, payee)?;
@@ -42,6 +45,7 @@ impl<T: Config> Pallet<T> {
 		let reinstate = core::mem::take(&mut liveness.suspended_for_misses);
 		ProviderLiveness::<T>::insert(&provider, liveness);
 
+		T::Observer::report_accepted(&provider, epoch, &usage);
 		Self::deposit_event(Event::ReportAccepted {
 			provider: provider.clone(),
 			epoch,
@@ -56,5 +60,31 @@ impl<T: Config> Pallet<T> {
 			Self::deposit_event(Event::ReinstatedByReport { provider });
 		}
 		Ok(())
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Capacity the report shows: GPU-blocks answered, filesystem GiB-blocks offered.
+	fn device_usage(report: &UsageReport<T>) -> AttestedUsage {
+		let d = &report.devices;
+		AttestedUsage {
+			gpu_capacity_blocks: d.gpus.iter().map(|g| u64::from(g.seen_blocks)).sum(),
+			storage_capacity_gib_blocks: d.storage_total_gib.saturating_mul(d.storage_seen_blocks.into()),
+			..Default::default()
+		}
+	}
+
+	/// Adds a covered lease's attested use.
+	fn add_lease_usage(usage: &mut AttestedUsage, entry: &LeaseUsageReport, lease: &LeaseUsage<T::AccountId>) {
+		let uptime = u64::from(entry.uptime_blocks);
+		let gpu_blocks = uptime.saturating_mul(lease.gpus.len() as u64);
+		usage.gpu_leased_blocks = usage.gpu_leased_blocks.saturating_add(gpu_blocks);
+		usage.gpu_busy_blocks = usage
+			.gpu_busy_blocks
+			.saturating_add(gpu_blocks.saturating_mul(entry.gpu_util_percent.into()) / 100);
+		usage.storage_leased_gib_blocks =
+			usage.storage_leased_gib_blocks.saturating_add(uptime.saturating_mul(lease.storage_gib.into()));
+		usage.storage_used_gib_blocks =
+			usage.storage_used_gib_blocks.saturating_add(uptime.saturating_mul(entry.storage_used_gib.into()));
 	}
 }

@@ -135,3 +135,22 @@ pub struct Dispute<T: Config> {
 	pub held: Option<BalanceOf<T>>,
 	pub opened_at: BlockNumberFor<T>,
 }
+
+/// What an accepted report attests, in device-blocks: capacity offered and use made.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug, Default,
+)]
+pub struct AttestedUsage {
+	/// GPU-blocks the provider's GPUs answered.
+	pub gpu_capacity_blocks: u64,
+	/// GPU-blocks under leases that answered.
+	pub gpu_leased_blocks: u64,
+	/// Leased GPU-blocks weighted by measured utilization: the useful GPU work.
+	pub gpu_busy_blocks: u64,
+	/// GiB-blocks of storage the provider's filesystems offered.
+	pub storage_capacity_gib_blocks: u64,
+	/// GiB-blocks of leased storage that answered.
+	pub storage_leased_gib_blocks: u64,
+	/// GiB-blocks of storage in use under leases: the useful storage work.
+	pub storage_used_gib_blocks: u64,
+}

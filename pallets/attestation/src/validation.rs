@@ -1,6 +1,7 @@
 //! Checks of a usage report, shared by the transaction pool (`authorize`) and dispatch.
 
-use alloc::collections::btree_set::BTreeSet;
+use alloc::{collections::btree_set::BTreeSet, vec::Vec};
+use pallet_leases::LeaseUsage;
 use frame_support::{ensure, pallet_prelude::*, traits::Get};
 use pallet_leases::LeaseSettlement;
 use pallet_providers::ProviderRegistry;
@@ -33,7 +34,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Everything that makes a report acceptable now. Cheap checks first, so junk costs little.
-	pub(crate) fn check_report(report: &UsageReport<T>, signature: &sr25519::Signature) -> Result<(), Error<T>> {
+	/// Returns the leases it covers, in its order.
+	pub(crate) fn check_report(
+		report: &UsageReport<T>,
+		signature: &sr25519::Signature,
+	) -> Result<Vec<LeaseUsage<T::AccountId>>, Error<T>> {
 		let now = Self::now();
 		ensure!(report.epoch < Self::epoch_of(now), Error::<T>::FutureEpoch);
 		ensure!(Self::window_open(report.epoch, now), Error::<T>::StaleEpoch);
@@ -80,8 +85,9 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	fn check_leases(report: &UsageReport<T>) -> Result<(), Error<T>> {
+	fn check_leases(report: &UsageReport<T>) -> Result<Vec<LeaseUsage<T::AccountId>>, Error<T>> {
 		let mut seen = BTreeSet::new();
+		let mut leases = Vec::with_capacity(report.leases.len());
 		for entry in report.leases.iter() {
 			ensure!(seen.insert(entry.lease), Error::<T>::DuplicateLease);
 			let lease = T::Leases::chargeable(&report.provider, entry.lease, report.epoch)
@@ -92,8 +98,9 @@ impl<T: Config> Pallet<T> {
 				entry.uptime_blocks <= Self::shown_blocks(report, &lease.gpus, lease.storage_gib),
 				Error::<T>::UptimeNotShown
 			);
+			leases.push(lease);
 		}
-		Ok(())
+		Ok(leases)
 	}
 
 	/// An upper bound, from the summary, of the blocks at which every resource of a lease
@@ -117,7 +124,7 @@ impl<T: Config> Pallet<T> {
 		report: &UsageReport<T>,
 		signature: &sr25519::Signature,
 	) -> TransactionValidityWithRefund {
-		Self::check_report(report, signature).map_err(|error| {
+		Self::check_report(report, signature).map(|_| ()).map_err(|error| {
 			let invalid = match error {
 				Error::<T>::FutureEpoch => InvalidTransaction::Future,
 				Error::<T>::StaleEpoch | Error::<T>::AlreadyReported => InvalidTransaction::Stale,

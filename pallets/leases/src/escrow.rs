@@ -47,7 +47,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Pays `share` of what `consumer` has on hold for `reason` to `provider` and sends `take`
-	/// to the protocol.
+	/// to the protocol. Returns whether the take was burned.
 	///
 	/// `Fortitude::Force`: escrow was committed when it was held, so freezes the consumer adds
 	/// later (vesting, votes) must not block paying for attested service.
@@ -57,7 +57,7 @@ impl<T: Config> Pallet<T> {
 		provider: &T::AccountId,
 		share: BalanceOf<T>,
 		take: BalanceOf<T>,
-	) -> DispatchResult {
+	) -> Result<bool, DispatchError> {
 		let reason: T::RuntimeHoldReason = reason.into();
 		if !share.is_zero() {
 			T::Currency::transfer_on_hold(
@@ -71,7 +71,7 @@ impl<T: Config> Pallet<T> {
 			)?;
 		}
 		if take.is_zero() {
-			return Ok(());
+			return Ok(false);
 		}
 		let sent = T::TakeBeneficiary::get().is_some_and(|beneficiary| {
 			T::Currency::transfer_on_hold(
@@ -92,6 +92,6 @@ impl<T: Config> Pallet<T> {
 			TotalBurned::<T>::mutate(|burned| *burned = burned.saturating_add(take));
 			Self::deposit_event(Event::TakeBurned { amount: take });
 		}
-		Ok(())
+		Ok(!sent)
 	}
 }

@@ -9,7 +9,7 @@ use sp_runtime::{
 	DispatchError, DispatchResult,
 };
 
-use crate::{money, pallet::*, types::*, Config};
+use crate::{money, pallet::*, types::*, Config, MarketObserver};
 
 /// Resources picked for a lease.
 pub(crate) struct Allocation {
@@ -165,6 +165,7 @@ impl<T: Config> Pallet<T> {
 				disputed: Zero::zero(),
 			},
 		);
+		T::Observer::lease_opened(&provider);
 		Self::deposit_event(Event::LeaseOpened { lease: id, consumer, provider, price_per_hour, deposit });
 		Ok(id)
 	}
@@ -287,6 +288,7 @@ impl<T: Config> Pallet<T> {
 		lease.refunded = lease.refunded.saturating_add(refunded);
 		lease.escrow = retained;
 		lease.status = LeaseStatus::Closed { reason, at: now };
+		T::Observer::lease_closed(&lease.provider);
 		if retained.is_zero() {
 			Self::forget_claims(id, &lease);
 		}

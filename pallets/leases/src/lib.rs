@@ -80,6 +80,21 @@ impl<T: pallet_providers::Config> BenchmarkHelper<T::AccountId, pallet_providers
 	}
 }
 
+/// Told what happens to money and leases, e.g. by the economics ledger. `()` ignores it all.
+pub trait MarketObserver<AccountId, Balance> {
+	fn lease_opened(provider: &AccountId);
+	fn lease_closed(provider: &AccountId);
+	/// A consumer paid `charged` for `epoch` of service: `provider_share` to the provider and
+	/// `take` to the protocol (burned if `take_burned`).
+	fn settled(epoch: EpochIndex, provider: &AccountId, charged: Balance, provider_share: Balance, take: Balance, take_burned: bool);
+}
+
+impl<AccountId, Balance> MarketObserver<AccountId, Balance> for () {
+	fn lease_opened(_: &AccountId) {}
+	fn lease_closed(_: &AccountId) {}
+	fn settled(_: EpochIndex, _: &AccountId, _: Balance, _: Balance, _: Balance, _: bool) {}
+}
+
 /// Settles attested usage; implemented by this pallet, called by the attestation pallet.
 pub trait LeaseSettlement<AccountId, Balance> {
 	/// Charges `lease` of `provider` for `attested_blocks` blocks of service in the finished
@@ -187,6 +202,9 @@ pub mod pallet {
 
 		#[pallet::constant]
 		type MaxBidsPerOrder: Get<u32>;
+
+		/// Told of openings, closings and payments (the economics ledger).
+		type Observer: MarketObserver<Self::AccountId, BalanceOf<Self>>;
 
 		type WeightInfo: WeightInfo;
 

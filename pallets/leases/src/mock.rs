@@ -87,6 +87,7 @@ impl pallet_leases::Config for Test {
 	type MaxLeasesPerProvider = ConstU32<4>;
 	type MaxLeasesPerConsumer = ConstU32<4>;
 	type MaxBidsPerOrder = ConstU32<3>;
+	type Observer = ();
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = crate::ProvidersBenchmarkHelper<Test>;

@@ -7,7 +7,7 @@ use sp_runtime::{
 	DispatchError,
 };
 
-use crate::{money, pallet::*, types::*, Config, LeaseSettlement};
+use crate::{money, pallet::*, types::*, Config, LeaseSettlement, MarketObserver};
 
 impl<T: Config> Pallet<T> {
 	/// An epoch `lease` may be charged for now: finished, unsettled, inside its report window,
@@ -55,10 +55,12 @@ impl<T: Config> Pallet<T> {
 		let (provider_share, take) = match payee {
 			Payee::Provider => {
 				let (provider_share, take) = money::split_take(charged, T::TakeRate::get());
-				Self::pay_from_hold(HoldReason::LeaseEscrow, &lease.consumer, &lease.provider, provider_share, take)?;
+				let burned =
+					Self::pay_from_hold(HoldReason::LeaseEscrow, &lease.consumer, &lease.provider, provider_share, take)?;
 				lease.paid = lease.paid.saturating_add(provider_share);
 				lease.take = lease.take.saturating_add(take);
 				Self::deposit_event(Event::LeaseSettled { lease: id, epoch, charged, provider_share, take });
+				T::Observer::settled(epoch, &lease.provider, charged, provider_share, take, burned);
 				(provider_share, take)
 			},
 			Payee::HeldForDispute => {
@@ -100,10 +102,12 @@ impl<T: Config> Pallet<T> {
 			lease.disputed = lease.disputed.saturating_sub(amount);
 			if pay_provider {
 				let (provider_share, take) = money::split_take(amount, T::TakeRate::get());
-				Self::pay_from_hold(HoldReason::LeaseDispute, &lease.consumer, &lease.provider, provider_share, take)?;
+				let burned =
+					Self::pay_from_hold(HoldReason::LeaseDispute, &lease.consumer, &lease.provider, provider_share, take)?;
 				lease.paid = lease.paid.saturating_add(provider_share);
 				lease.take = lease.take.saturating_add(take);
 				Self::deposit_event(Event::LeaseSettled { lease: id, epoch, charged: amount, provider_share, take });
+				T::Observer::settled(epoch, &lease.provider, amount, provider_share, take, burned);
 			} else {
 				Self::release_hold(HoldReason::LeaseDispute, &lease.consumer, amount)?;
 				lease.refunded = lease.refunded.saturating_add(amount);
