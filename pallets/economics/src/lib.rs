@@ -1,0 +1,249 @@
+//! # Economics
+//!
+//! Is the network paid for by customers or by inflation? This pallet answers from chain state,
+//! per epoch, for anyone.
+//!
+//! - **Ledger.** One [`EpochLedger`] per epoch: fee revenue (what consumers paid for the epoch's
+//!   service), provider earnings, the take (treasury or burned), emission (allowance, minted,
+//!   claimed), slashes, burns, open leases, providers that reported, and attested capacity
+//!   versus use (GPU-blocks, storage GiB-blocks). The leases and attestation pallets feed it
+//!   through their observer traits ([`pallet_leases::MarketObserver`],
+//!   [`pallet_attestation::AttestationObserver`]), never by writing its storage.
+//! - **Emission.** When an epoch's report window closes (the one `on_initialize` of the pallet
+//!   that does anything, O(trailing window)), its allowance is fixed:
+//!   `min(schedule(e), bootstrap(e) + revenue_cap × trailing fee revenue)` (see [`emission`]),
+//!   and nothing without useful work. The schedule halves; the bootstrap allowance fades to zero.
+//!   `GovernanceOrigin` may change the parameters.
+//! - **Distribution by attested useful work**: utilization-weighted GPU-blocks and used storage
+//!   GiB-blocks from accepted reports, never idle capacity. Pull-based: a provider calls
+//!   `claim_rewards` for closed epochs, O(1) each. After `RewardExpiry` epochs anyone may
+//!   `sweep_expired`: the unclaimed rest goes to `ExpiredRewardsTo` or is never minted.
+//! - **Issuance is accounted for**: total issuance = genesis issuance + minted − burned, exactly
+//!   (`try_state`).
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+pub mod emission;
+mod invariants;
+mod ledger;
+mod rewards;
+pub mod runtime_api;
+pub mod types;
+pub mod weights;
+
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+pub use pallet_leases::EpochIndex;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::fungible::{Inspect, Mutate},
+	};
+	use frame_system::pallet_prelude::*;
+
+	pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		type Currency: Inspect<Self::AccountId> + Mutate<Self::AccountId>;
+
+		/// Blocks per epoch (the attestation pallet's genesis setting).
+		type EpochLength: Get<u32>;
+
+		/// Blocks after an epoch during which it can still be reported and paid.
+		type ReportGrace: Get<u32>;
+
+		/// May change the emission parameters.
+		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Useful work of one utilization-weighted GPU-block...
+		#[pallet::constant]
+		type GpuBlockWork: Get<u128>;
+
+		/// ...and of one used GiB-block of storage.
+		#[pallet::constant]
+		type StorageGibBlockWork: Get<u128>;
+
+		/// Closed epochs after which unclaimed emission expires.
+		#[pallet::constant]
+		type RewardExpiry: Get<u32>;
+
+		/// Receives expired emission; `None`: it is never minted.
+		type ExpiredRewardsTo: Get<Option<Self::AccountId>>;
+
+		/// Bounds `trailing_epochs`.
+		#[pallet::constant]
+		type MaxTrailingEpochs: Get<u32>;
+
+		/// Epochs one `claim_rewards` may claim.
+		#[pallet::constant]
+		type MaxClaimEpochs: Get<u32>;
+
+		/// Bounds the providers reporting in an epoch, for the weight of a sweep.
+		#[pallet::constant]
+		type MaxProvidersPerEpoch: Get<u32>;
+
+		type WeightInfo: WeightInfo;
+	}
+
+	#[pallet::storage]
+	pub type Ledgers<T: Config> = StorageMap<_, Twox64Concat, EpochIndex, EpochLedger<BalanceOf<T>>, ValueQuery>;
+
+	/// Useful work each provider's reports attested, by epoch; taken when claimed.
+	#[pallet::storage]
+	pub type ProviderWork<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, EpochIndex, Blake2_128Concat, T::AccountId, u128, ValueQuery>;
+
+	#[pallet::storage]
+	pub type ProviderEarnings<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, Earnings<BalanceOf<T>>, ValueQuery>;
+
+	#[pallet::storage]
+	pub type Params<T: Config> = StorageValue<_, EmissionParams<BalanceOf<T>>, ValueQuery>;
+
+	/// The last epoch whose emission is fixed.
+	#[pallet::storage]
+	pub type LastClosedEpoch<T: Config> = StorageValue<_, EpochIndex, OptionQuery>;
+
+	/// Leases open now.
+	#[pallet::storage]
+	pub type OpenLeases<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	#[pallet::storage]
+	pub type GenesisIssuance<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
+	#[pallet::storage]
+	pub type TotalMinted<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
+	#[pallet::storage]
+	pub type TotalBurned<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
+	#[pallet::genesis_config]
+	pub struct GenesisConfig<T: Config> {
+		pub params: EmissionParams<BalanceOf<T>>,
+	}
+
+	/// No emission unless genesis says otherwise.
+	impl<T: Config> Default for GenesisConfig<T> {
+		fn default() -> Self {
+			Self { params: EmissionParams { trailing_epochs: 1, ..Default::default() } }
+		}
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			assert!(Pallet::<T>::params_valid(&self.params), "emission parameters out of bounds");
+			Params::<T>::put(&self.params);
+			// Balances are built before this pallet: everything minted from here on is recorded.
+			GenesisIssuance::<T>::put(T::Currency::total_issuance());
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// An epoch's report window closed; its emission allowance is fixed.
+		EpochClosed { epoch: EpochIndex, fee_revenue: BalanceOf<T>, emission: BalanceOf<T>, useful_work: u128 },
+		RewardsClaimed { provider: T::AccountId, amount: BalanceOf<T>, epochs: u32 },
+		/// Unclaimed emission of an epoch expired: minted to `to`, or never minted.
+		RewardsExpired { epoch: EpochIndex, amount: BalanceOf<T>, to: Option<T::AccountId> },
+		ParamsSet { params: EmissionParams<BalanceOf<T>> },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The epoch's emission is not fixed yet.
+		EpochNotClosed,
+		/// No useful work of the caller in the epoch, or claimed already.
+		NothingToClaim,
+		/// The epoch's rewards expired.
+		RewardsExpired,
+		/// Not expired yet.
+		NotExpired,
+		AlreadySwept,
+		DuplicateEpoch,
+		/// A parameter is out of bounds (trailing window 0 or above the maximum).
+		InvalidParams,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(block: BlockNumberFor<T>) -> Weight {
+			match Self::epoch_to_close(block) {
+				Some(epoch) => {
+					Self::close_epoch(epoch);
+					T::WeightInfo::close_epoch(Params::<T>::get().trailing_epochs)
+				},
+				None => T::DbWeight::get().reads(0),
+			}
+		}
+
+		fn integrity_test() {
+			assert!(T::EpochLength::get() > 0);
+			assert!(T::MaxTrailingEpochs::get() > 0 && T::MaxClaimEpochs::get() > 0);
+			assert!(T::RewardExpiry::get() > 0);
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Mints the caller's share of the emission of each of `epochs` (closed, not expired),
+		/// in proportion to the useful work its reports attested.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::claim_rewards(epochs.len() as u32))]
+		pub fn claim_rewards(origin: OriginFor<T>, epochs: BoundedVec<EpochIndex, T::MaxClaimEpochs>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_claim_rewards(who, epochs)
+		}
+
+		/// Anyone may settle an epoch whose rewards expired: the unclaimed rest goes to
+		/// `ExpiredRewardsTo` (or is never minted) and the epoch's work records are cleared.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::sweep_expired(T::MaxProvidersPerEpoch::get()))]
+		pub fn sweep_expired(origin: OriginFor<T>, epoch: EpochIndex) -> DispatchResultWithPostInfo {
+			ensure_signed(origin)?;
+			let cleared = Self::do_sweep_expired(epoch)?;
+			Ok(Some(T::WeightInfo::sweep_expired(cleared)).into())
+		}
+
+		/// Governance sets the emission parameters; they apply to epochs closed from now on.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::set_params())]
+		pub fn set_params(origin: OriginFor<T>, params: EmissionParams<BalanceOf<T>>) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			ensure!(Self::params_valid(&params), Error::<T>::InvalidParams);
+			Params::<T>::put(&params);
+			Self::deposit_event(Event::ParamsSet { params });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		pub(crate) fn params_valid(params: &EmissionParams<BalanceOf<T>>) -> bool {
+			params.trailing_epochs > 0 && params.trailing_epochs <= T::MaxTrailingEpochs::get()
+		}
+	}
+}

@@ -1,0 +1,97 @@
+//! Test runtime: System, Balances and Economics; the tests play the leases and attestation
+//! pallets through the observer traits.
+
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU128, ConstU32},
+};
+use sp_runtime::BuildStorage;
+
+use crate as pallet_economics;
+use crate::EmissionParams;
+
+type Block = frame_system::mocking::MockBlock<Test>;
+pub type AccountId = u64;
+pub type Balance = u128;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		Economics: pallet_economics,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type AccountStore = System;
+	type ExistentialDeposit = ConstU128<1>;
+}
+
+pub const EPOCH: u32 = 10;
+pub const GRACE: u32 = 5;
+pub const EXPIRY: u32 = 3;
+pub const TREASURY: AccountId = 99;
+pub const PROVIDER: AccountId = 1;
+pub const PROVIDER_2: AccountId = 2;
+pub const CONSUMER: AccountId = 10;
+
+parameter_types! {
+	pub static ExpiredTo: Option<AccountId> = Some(TREASURY);
+}
+
+impl pallet_economics::Config for Test {
+	type Currency = Balances;
+	type EpochLength = ConstU32<EPOCH>;
+	type ReportGrace = ConstU32<GRACE>;
+	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type GpuBlockWork = ConstU128<1_000>;
+	type StorageGibBlockWork = ConstU128<1>;
+	type RewardExpiry = ConstU32<EXPIRY>;
+	type ExpiredRewardsTo = ExpiredTo;
+	type MaxTrailingEpochs = ConstU32<8>;
+	type MaxClaimEpochs = ConstU32<4>;
+	type MaxProvidersPerEpoch = ConstU32<16>;
+	type WeightInfo = ();
+}
+
+pub fn params() -> EmissionParams<Balance> {
+	EmissionParams {
+		initial_per_epoch: 10_000,
+		halving_epochs: 4,
+		bootstrap_per_epoch: 3_000,
+		bootstrap_epochs: 3,
+		revenue_cap_percent: 200,
+		trailing_epochs: 2,
+	}
+}
+
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: [PROVIDER, PROVIDER_2, CONSUMER, TREASURY].into_iter().map(|who| (who, 1_000_000)).collect(),
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	pallet_economics::GenesisConfig::<Test> { params: params() }.assimilate_storage(&mut storage).unwrap();
+	ExpiredTo::set(Some(TREASURY));
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+/// Runs `test`, then the invariants (issuance = genesis + minted − burned among them).
+pub fn run_test(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		Economics::do_try_state().expect("economics invariants hold");
+	});
+}

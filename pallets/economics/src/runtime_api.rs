@@ -1,0 +1,96 @@
+//! The explorer runtime API behind the node's `depin_*` JSON-RPC methods: network statistics,
+//! epoch ledgers, providers and leases, read from chain state.
+
+use alloc::vec::Vec;
+use codec::{Decode, Encode};
+use pallet_leases::{CloseReason, LeaseId};
+use pallet_providers::{GpuSpec, ProviderStatus};
+use scale_info::TypeInfo;
+
+use crate::{EpochIndex, EpochLedger};
+
+/// The whole network now, and over the trailing window of closed epochs.
+#[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug, Default)]
+pub struct NetworkStats<Balance> {
+	pub current_epoch: EpochIndex,
+	pub epoch_length: u32,
+	pub last_closed_epoch: Option<EpochIndex>,
+	pub providers_active: u32,
+	pub providers_suspended: u32,
+	/// Every registered provider, whatever its status.
+	pub providers_total: u32,
+	pub gpus: u32,
+	pub storage_bytes: u64,
+	pub open_leases: u32,
+	/// Closed epochs the trailing figures cover (the emission parameters' window).
+	pub trailing_epochs: u32,
+	pub trailing_fee_revenue: Balance,
+	pub trailing_emission: Balance,
+	pub trailing_gpu_capacity_blocks: u64,
+	pub trailing_gpu_leased_blocks: u64,
+	pub trailing_gpu_busy_blocks: u64,
+	pub trailing_storage_capacity_gib_blocks: u64,
+	pub trailing_storage_leased_gib_blocks: u64,
+	pub total_issuance: Balance,
+	pub genesis_issuance: Balance,
+	pub total_minted: Balance,
+	pub total_burned: Balance,
+}
+
+/// A provider as explorers show it.
+#[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct ProviderView<AccountId, Balance> {
+	pub account: AccountId,
+	pub status: ProviderStatus,
+	pub region: Vec<u8>,
+	pub bond: Balance,
+	pub unbonding: Balance,
+	pub gpus: Vec<GpuSpec>,
+	pub storage_bytes: u64,
+	pub cpu_cores: u32,
+	pub open_leases: u32,
+	pub earned_fees: Balance,
+	pub earned_emission: Balance,
+	pub reports: u32,
+	pub missed_epochs: u32,
+	pub missed_in_a_row: u32,
+	pub last_reported_epoch: Option<EpochIndex>,
+	pub has_reporting_key: bool,
+}
+
+/// A lease as explorers show it.
+#[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct LeaseView<AccountId, Balance> {
+	pub id: LeaseId,
+	pub consumer: AccountId,
+	pub provider: AccountId,
+	pub gpus: Vec<sp_core::H256>,
+	pub storage_gib: u32,
+	pub cpu_cores: u32,
+	pub price_per_hour: Balance,
+	pub opened_at: u32,
+	/// `None` while open.
+	pub closed: Option<(CloseReason, u32)>,
+	pub settled_epoch: Option<EpochIndex>,
+	pub deposited: Balance,
+	pub escrow: Balance,
+	pub paid: Balance,
+	pub take: Balance,
+	pub refunded: Balance,
+	pub disputed: Balance,
+}
+
+sp_api::decl_runtime_apis! {
+	/// What the `depin_*` JSON-RPC methods serve.
+	pub trait DepinApi<AccountId, Balance> where AccountId: codec::Codec, Balance: codec::Codec {
+		fn network_stats() -> NetworkStats<Balance>;
+		fn epoch_ledger(epoch: EpochIndex) -> Option<EpochLedger<Balance>>;
+		fn provider(account: AccountId) -> Option<ProviderView<AccountId, Balance>>;
+		fn lease(id: LeaseId) -> Option<LeaseView<AccountId, Balance>>;
+		/// Leases in which `account` is the consumer or the provider (those still listed: open,
+		/// or holding escrow).
+		fn leases_of(account: AccountId) -> Vec<LeaseView<AccountId, Balance>>;
+		/// Up to `count` providers in storage order, skipping the first `start`.
+		fn providers(start: u32, count: u32) -> Vec<ProviderView<AccountId, Balance>>;
+	}
+}
