@@ -5,6 +5,7 @@ mod benchmarking;
 mod chain_spec;
 mod cli;
 mod command;
+mod depin_rpc;
 mod hardware;
 mod probe;
 mod rpc;

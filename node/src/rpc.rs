@@ -1,5 +1,5 @@
 //! JSON-RPC methods beyond the ones `sc-service` installs (chain, state, author, system, ...):
-//! `system_accountNextIndex`, `payment_*` and `grandpa_*`.
+//! `system_accountNextIndex`, `payment_*`, `grandpa_*` and the explorer's `depin_*`.
 
 use std::sync::Arc;
 
@@ -42,6 +42,7 @@ where
 		+ 'static,
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>
 		+ pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
+		+ pallet_economics::runtime_api::DepinApi<Block, AccountId, Balance>
 		+ BlockBuilder<Block>,
 	P: TransactionPool + 'static,
 	B: sc_client_api::Backend<Block> + Send + Sync + 'static,
@@ -55,7 +56,11 @@ where
 	let mut module = RpcModule::new(());
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	module.merge(TransactionPayment::new(client).into_rpc())?;
+	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	{
+		use crate::depin_rpc::{Depin, DepinApiServer};
+		module.merge(Depin::new(client).into_rpc())?;
+	}
 	module.merge(
 		Grandpa::new(
 			grandpa.subscription_executor,

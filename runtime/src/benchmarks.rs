@@ -18,6 +18,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_providers, Providers]
 	[pallet_leases, Leases]
 	[pallet_attestation, Attestation]
+	[pallet_economics, Economics]
 );
 
 use frame_benchmarking::baseline::Pallet as BaselineBench;

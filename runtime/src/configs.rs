@@ -27,7 +27,7 @@ use super::{
 	time::{DAYS, HOURS, SLOT_DURATION},
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Leases, Nonce, OriginCaller, PalletInfo,
 	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
-	RuntimeTask, System, TxExtension, UncheckedExtrinsic, VERSION,
+	Economics, RuntimeTask, System, TxExtension, UncheckedExtrinsic, VERSION,
 };
 
 /// A quarter of a block's weight is left for `Operational` calls (e.g. sudo recovery) even when
@@ -83,6 +83,17 @@ impl frame_system::Config for Runtime {
 	type ExtensionsWeightInfo = frame_system::SubstrateExtensionsWeight<Runtime>;
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = ConstU32<16>;
+	type BaseCallFilter = NoUnrecordedBurns;
+}
+
+/// Every call but `Balances::burn`: tokens leave circulation only through recorded burns, so the
+/// economics ledger can account for total issuance exactly.
+pub struct NoUnrecordedBurns;
+
+impl frame_support::traits::Contains<RuntimeCall> for NoUnrecordedBurns {
+	fn contains(call: &RuntimeCall) -> bool {
+		!matches!(call, RuntimeCall::Balances(pallet_balances::Call::burn { .. }))
+	}
 }
 
 impl pallet_timestamp::Config for Runtime {
@@ -234,6 +245,7 @@ impl pallet_leases::Config for Runtime {
 	type MaxLeasesPerProvider = ConstU32<256>;
 	type MaxLeasesPerConsumer = ConstU32<64>;
 	type MaxBidsPerOrder = ConstU32<32>;
+	type Observer = Economics;
 	type WeightInfo = pallet_leases::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_leases::ProvidersBenchmarkHelper<Runtime>;
@@ -272,9 +284,33 @@ impl pallet_attestation::Config for Runtime {
 	type MaxLeasesPerReport = ConstU32<256>;
 	type MaxGpusPerReport = ConstU32<64>;
 	type ReportPriority = ReportPriority;
+	type Observer = Economics;
 	type WeightInfo = pallet_attestation::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_attestation::benchmarking::RegistryAndLeases<Runtime>;
+}
+
+parameter_types! {
+	pub ExpiredRewardsTo: Option<AccountId> = Some(treasury_account());
+}
+
+impl pallet_economics::Config for Runtime {
+	type Currency = Balances;
+	type EpochLength = EpochLength;
+	type ReportGrace = ReportGrace;
+	// Governance is sudo until a council exists.
+	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	/// One fully busy GPU-block is worth as much useful work as 1,000 used GiB-blocks.
+	type GpuBlockWork = ConstU128<1_000>;
+	type StorageGibBlockWork = ConstU128<1>;
+	/// Thirty days of hourly epochs to claim emission.
+	type RewardExpiry = ConstU32<{ 30 * 24 }>;
+	type ExpiredRewardsTo = ExpiredRewardsTo;
+	/// Up to a week of hourly epochs of trailing revenue.
+	type MaxTrailingEpochs = ConstU32<{ 7 * 24 }>;
+	type MaxClaimEpochs = ConstU32<24>;
+	type MaxProvidersPerEpoch = ConstU32<1_000>;
+	type WeightInfo = pallet_economics::weights::SubstrateWeight<Runtime>;
 }
 
 impl<C> frame_system::offchain::CreateTransactionBase<C> for Runtime

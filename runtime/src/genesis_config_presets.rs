@@ -15,7 +15,7 @@ use crate::{
 	configs::treasury_account,
 	currency::{DPN, EXISTENTIAL_DEPOSIT},
 	time::HOURS,
-	AccountId, AttestationConfig, AuraConfig, Balance, BalancesConfig, GrandpaConfig, RuntimeGenesisConfig,
+	AccountId, AttestationConfig, AuraConfig, EconomicsConfig, Balance, BalancesConfig, GrandpaConfig, RuntimeGenesisConfig,
 	SudoConfig,
 };
 
@@ -52,7 +52,22 @@ fn genesis(
 		},
 		sudo: SudoConfig { key: Some(root) },
 		attestation: AttestationConfig { epoch_length },
+		economics: EconomicsConfig { params: emission_params() },
 	})
+}
+
+/// Emission: 100 DPN an epoch, halving every 8,760 epochs (a year of hours); a bootstrap
+/// allowance of 50 DPN an epoch fading over 720 epochs (30 days of hours); beyond it, at most
+/// twice the fee revenue of the trailing 24 epochs.
+pub fn emission_params() -> pallet_economics::EmissionParams<Balance> {
+	pallet_economics::EmissionParams {
+		initial_per_epoch: 100 * DPN,
+		halving_epochs: 8_760,
+		bootstrap_per_epoch: 50 * DPN,
+		bootstrap_epochs: 720,
+		revenue_cap_percent: 200,
+		trailing_epochs: 24,
+	}
 }
 
 fn authority(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (AuraId, GrandpaId) {
@@ -159,6 +174,11 @@ mod tests {
 			);
 			assert_eq!(System::block_number(), 0);
 			assert_eq!(pallet_attestation::EpochLength::<Runtime>::get(), DEV_EPOCH_LENGTH);
+			assert_eq!(pallet_economics::Params::<Runtime>::get(), emission_params());
+			assert_eq!(
+				pallet_economics::GenesisIssuance::<Runtime>::get(),
+				pallet_balances::Pallet::<Runtime>::total_issuance()
+			);
 			assert_eq!(<crate::configs::ReportGrace as frame_support::traits::Get<u32>>::get(), 5);
 		});
 	}

@@ -16,6 +16,7 @@ pub mod apis;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarks;
 pub mod configs;
+pub mod explorer;
 pub mod genesis_config_presets;
 
 use alloc::{borrow::Cow, vec::Vec};
@@ -200,4 +201,7 @@ mod runtime {
 
 	#[runtime::pallet_index(22)]
 	pub type Attestation = pallet_attestation;
+
+	#[runtime::pallet_index(23)]
+	pub type Economics = pallet_economics;
 }

@@ -1,0 +1,103 @@
+//! FRAME v2 benchmarks: every call at its worst case.
+
+use frame_benchmarking::v2::*;
+use frame_support::{
+	traits::{EnsureOrigin, Get, Hooks},
+	BoundedVec,
+};
+use frame_system::RawOrigin;
+use sp_runtime::traits::Zero;
+use pallet_attestation::{AttestationObserver, AttestedUsage};
+use pallet_leases::MarketObserver;
+
+use crate::{pallet::*, types::*, Config, EpochIndex};
+
+fn work_in<T: Config>(provider: &T::AccountId, epoch: EpochIndex) {
+	let usage = AttestedUsage { gpu_busy_blocks: 10, storage_used_gib_blocks: 10, ..Default::default() };
+	<Pallet<T> as AttestationObserver<_, _>>::report_accepted(provider, epoch, &usage);
+	<Pallet<T> as MarketObserver<_, _>>::settled(epoch, provider, 1_000u32.into(), 950u32.into(), 50u32.into(), false);
+}
+
+fn params_with_window<T: Config>(window: u32) -> EmissionParams<BalanceOf<T>> {
+	EmissionParams {
+		initial_per_epoch: 1_000_000u32.into(),
+		halving_epochs: 100,
+		bootstrap_per_epoch: 1_000u32.into(),
+		bootstrap_epochs: 100,
+		revenue_cap_percent: 200,
+		trailing_epochs: window,
+	}
+}
+
+/// Closes epochs `0..=last` the way blocks would.
+fn close_through<T: Config>(last: EpochIndex) {
+	for epoch in 0..=last {
+		Pallet::<T>::close_epoch(epoch);
+	}
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	/// `on_initialize` closing an epoch, reading `w` epochs of trailing revenue.
+	#[benchmark]
+	fn close_epoch(w: Linear<1, { T::MaxTrailingEpochs::get() }>) {
+		Params::<T>::put(params_with_window::<T>(w));
+		let provider: T::AccountId = account("provider", 0, 0);
+		let epoch = w;
+		for e in 0..=epoch {
+			work_in::<T>(&provider, e);
+		}
+		let block = (epoch + 1) * T::EpochLength::get() + T::ReportGrace::get();
+		#[block]
+		{
+			Pallet::<T>::on_initialize(block.into());
+		}
+		assert!(Ledgers::<T>::get(epoch).closed);
+	}
+
+	#[benchmark]
+	fn claim_rewards(n: Linear<1, { T::MaxClaimEpochs::get() }>) {
+		let provider: T::AccountId = whitelisted_caller();
+		for e in 0..n {
+			work_in::<T>(&provider, e);
+		}
+		close_through::<T>(n - 1);
+		let epochs: BoundedVec<EpochIndex, T::MaxClaimEpochs> = BoundedVec::truncate_from((0..n).collect());
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(provider.clone()), epochs);
+
+		assert!(!ProviderEarnings::<T>::get(&provider).emission.is_zero());
+	}
+
+	/// Clearing the work records of `p` providers that never claimed.
+	#[benchmark]
+	fn sweep_expired(p: Linear<0, { T::MaxProvidersPerEpoch::get() }>) {
+		for i in 0..p {
+			work_in::<T>(&account("provider", i, 0), 0);
+		}
+		close_through::<T>(T::RewardExpiry::get());
+		let caller: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), 0);
+
+		assert!(Ledgers::<T>::get(0).swept);
+	}
+
+	#[benchmark]
+	fn set_params() -> Result<(), BenchmarkError> {
+		let origin = T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let params = params_with_window::<T>(T::MaxTrailingEpochs::get());
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, params.clone());
+
+		assert_eq!(Params::<T>::get(), params);
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

@@ -199,7 +199,10 @@ pub mod pallet {
 		fn integrity_test() {
 			assert!(T::EpochLength::get() > 0);
 			assert!(T::MaxTrailingEpochs::get() > 0 && T::MaxClaimEpochs::get() > 0);
-			assert!(T::RewardExpiry::get() > 0);
+			assert!(
+				T::MaxClaimEpochs::get() <= T::RewardExpiry::get(),
+				"a claim of the most epochs must be possible before the oldest expires"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]

@@ -37,7 +37,7 @@ impl pallet_balances::Config for Test {
 
 pub const EPOCH: u32 = 10;
 pub const GRACE: u32 = 5;
-pub const EXPIRY: u32 = 3;
+pub const EXPIRY: u32 = 5;
 pub const TREASURY: AccountId = 99;
 pub const PROVIDER: AccountId = 1;
 pub const PROVIDER_2: AccountId = 2;

@@ -1,0 +1,289 @@
+//! The explorer JSON-RPC methods, `depin_*`: network statistics, epoch ledgers, providers and
+//! leases, from the runtime's `DepinApi`. Safe to expose (`--rpc-methods safe`): read-only.
+//!
+//! JSON fields are camelCase; balances are decimal strings of planck (DPN has 12 decimals);
+//! accounts SS58 (format 42); ratios decimal strings, `null` when the denominator is zero.
+//! Unknown ids give `null`; bad arguments a JSON-RPC error (invalid params).
+
+use std::sync::Arc;
+
+use depin_runtime::{opaque::Block, AccountId, Balance};
+use jsonrpsee::{
+	core::RpcResult,
+	proc_macros::rpc,
+	types::error::{ErrorCode, ErrorObject, ErrorObjectOwned},
+};
+use pallet_economics::{
+	runtime_api::{DepinApi as DepinRuntimeApi, LeaseView, NetworkStats, ProviderView},
+	EpochLedger,
+};
+use serde_json::{json, Value};
+use sp_api::ProvideRuntimeApi;
+use sp_blockchain::HeaderBackend;
+use sp_core::crypto::{Ss58AddressFormat, Ss58Codec};
+
+type Hash = <Block as sp_runtime::traits::Block>::Hash;
+
+/// Blocks per hour: device-blocks are also given in device-hours.
+const BLOCKS_PER_HOUR: u64 = depin_runtime::time::HOURS as u64;
+const SS58_FORMAT: u16 = depin_runtime::currency::SS58_PREFIX;
+
+#[rpc(server, namespace = "depin")]
+pub trait DepinApi {
+	/// The network now and over the trailing window of closed epochs.
+	#[method(name = "networkStats")]
+	fn network_stats(&self, at: Option<Hash>) -> RpcResult<Value>;
+
+	/// The ledger of `epoch`, or `null` for an epoch that has not begun.
+	#[method(name = "epochLedger")]
+	fn epoch_ledger(&self, epoch: u32, at: Option<Hash>) -> RpcResult<Option<Value>>;
+
+	/// A provider by SS58 address, or `null`.
+	#[method(name = "provider")]
+	fn provider(&self, account: String, at: Option<Hash>) -> RpcResult<Option<Value>>;
+
+	/// A lease by id, or `null`.
+	#[method(name = "lease")]
+	fn lease(&self, id: u64, at: Option<Hash>) -> RpcResult<Option<Value>>;
+
+	/// Leases in which the account is the consumer or the provider (open, or holding escrow).
+	#[method(name = "leasesOf")]
+	fn leases_of(&self, account: String, at: Option<Hash>) -> RpcResult<Vec<Value>>;
+
+	/// Up to `count` (at most 100) providers, skipping the first `start`.
+	#[method(name = "providers")]
+	fn providers(&self, start: u32, count: u32, at: Option<Hash>) -> RpcResult<Vec<Value>>;
+}
+
+pub struct Depin<C> {
+	client: Arc<C>,
+}
+
+impl<C> Depin<C> {
+	pub fn new(client: Arc<C>) -> Self {
+		Self { client }
+	}
+}
+
+fn invalid_params(message: impl Into<String>) -> ErrorObjectOwned {
+	ErrorObject::owned(ErrorCode::InvalidParams.code(), message.into(), None::<()>)
+}
+
+fn runtime_error(error: impl std::fmt::Display) -> ErrorObjectOwned {
+	ErrorObject::owned(ErrorCode::InternalError.code(), format!("runtime API: {error}"), None::<()>)
+}
+
+fn parse_account(address: &str) -> RpcResult<AccountId> {
+	AccountId::from_ss58check(address).map_err(|_| invalid_params(format!("not an SS58 address: {address}")))
+}
+
+fn address(account: &AccountId) -> String {
+	account.to_ss58check_with_version(Ss58AddressFormat::custom(SS58_FORMAT))
+}
+
+fn balance(value: Balance) -> String {
+	value.to_string()
+}
+
+/// `numerator / denominator` with four decimals, or `None` when the denominator is zero.
+pub fn ratio(numerator: u128, denominator: u128) -> Option<String> {
+	if denominator == 0 {
+		return None;
+	}
+	let scaled = numerator.saturating_mul(10_000) / denominator;
+	Some(format!("{}.{:04}", scaled / 10_000, scaled % 10_000))
+}
+
+/// Device-blocks as device-hours, three decimals.
+pub fn hours(blocks: u64) -> String {
+	let millis = u128::from(blocks) * 1_000 / u128::from(BLOCKS_PER_HOUR);
+	format!("{}.{:03}", millis / 1_000, millis % 1_000)
+}
+
+pub fn stats_json(s: &NetworkStats<Balance>) -> Value {
+	json!({
+		"currentEpoch": s.current_epoch,
+		"epochLength": s.epoch_length,
+		"lastClosedEpoch": s.last_closed_epoch,
+		"providersActive": s.providers_active,
+		"providersSuspended": s.providers_suspended,
+		"providersTotal": s.providers_total,
+		"gpus": s.gpus,
+		"storageBytes": s.storage_bytes.to_string(),
+		"openLeases": s.open_leases,
+		"trailingEpochs": s.trailing_epochs,
+		"trailingFeeRevenue": balance(s.trailing_fee_revenue),
+		"trailingEmission": balance(s.trailing_emission),
+		"revenueCoverage": ratio(s.trailing_fee_revenue, s.trailing_emission),
+		"gpuUtilization": ratio(s.trailing_gpu_leased_blocks.into(), s.trailing_gpu_capacity_blocks.into()),
+		"gpuBusy": ratio(s.trailing_gpu_busy_blocks.into(), s.trailing_gpu_capacity_blocks.into()),
+		"storageUtilization": ratio(
+			s.trailing_storage_leased_gib_blocks.into(),
+			s.trailing_storage_capacity_gib_blocks.into()
+		),
+		"trailingGpuCapacityHours": hours(s.trailing_gpu_capacity_blocks),
+		"trailingGpuLeasedHours": hours(s.trailing_gpu_leased_blocks),
+		"totalIssuance": balance(s.total_issuance),
+		"genesisIssuance": balance(s.genesis_issuance),
+		"totalMinted": balance(s.total_minted),
+		"totalBurned": balance(s.total_burned),
+	})
+}
+
+pub fn ledger_json(epoch: u32, l: &EpochLedger<Balance>) -> Value {
+	json!({
+		"epoch": epoch,
+		"closed": l.closed,
+		"feeRevenue": balance(l.fee_revenue),
+		"providerEarnings": balance(l.provider_earnings),
+		"takeToTreasury": balance(l.take_to_treasury),
+		"takeBurned": balance(l.take_burned),
+		"emission": balance(l.emission),
+		"emissionMinted": balance(l.emission_minted),
+		"emissionClaimed": balance(l.emission_claimed),
+		"slashed": balance(l.slashed),
+		"burned": balance(l.burned),
+		"openLeases": l.open_leases,
+		"providersReported": l.providers_reported,
+		"gpuCapacityBlocks": l.gpu_capacity_blocks,
+		"gpuLeasedBlocks": l.gpu_leased_blocks,
+		"gpuBusyBlocks": l.gpu_busy_blocks,
+		"gpuCapacityHours": hours(l.gpu_capacity_blocks),
+		"gpuLeasedHours": hours(l.gpu_leased_blocks),
+		"storageCapacityGibBlocks": l.storage_capacity_gib_blocks,
+		"storageLeasedGibBlocks": l.storage_leased_gib_blocks,
+		"storageUsedGibBlocks": l.storage_used_gib_blocks,
+		"storageCapacityGibHours": hours(l.storage_capacity_gib_blocks),
+		"storageUsedGibHours": hours(l.storage_used_gib_blocks),
+		"usefulWork": l.useful_work.to_string(),
+		"revenueCoverage": ratio(l.fee_revenue, l.emission),
+		"gpuUtilization": ratio(l.gpu_leased_blocks.into(), l.gpu_capacity_blocks.into()),
+		"storageUtilization": ratio(l.storage_leased_gib_blocks.into(), l.storage_capacity_gib_blocks.into()),
+		"swept": l.swept,
+	})
+}
+
+pub fn provider_json(p: &ProviderView<AccountId, Balance>) -> Value {
+	json!({
+		"account": address(&p.account),
+		"status": format!("{:?}", p.status),
+		"region": String::from_utf8_lossy(&p.region),
+		"bond": balance(p.bond),
+		"unbonding": balance(p.unbonding),
+		"gpus": p.gpus.iter().map(|g| json!({
+			"uuidHash": format!("{:?}", g.uuid_hash),
+			"model": String::from_utf8_lossy(&g.model),
+			"vramMib": g.vram_mib,
+		})).collect::<Vec<_>>(),
+		"storageBytes": p.storage_bytes.to_string(),
+		"cpuCores": p.cpu_cores,
+		"openLeases": p.open_leases,
+		"earnings": {
+			"fees": balance(p.earned_fees),
+			"emission": balance(p.earned_emission),
+			"total": balance(p.earned_fees.saturating_add(p.earned_emission)),
+		},
+		"reports": p.reports,
+		"missedEpochs": p.missed_epochs,
+		"missedInARow": p.missed_in_a_row,
+		"lastReportedEpoch": p.last_reported_epoch,
+		"hasReportingKey": p.has_reporting_key,
+	})
+}
+
+pub fn lease_json(l: &LeaseView<AccountId, Balance>) -> Value {
+	json!({
+		"id": l.id,
+		"consumer": address(&l.consumer),
+		"provider": address(&l.provider),
+		"gpus": l.gpus.iter().map(|g| format!("{g:?}")).collect::<Vec<_>>(),
+		"storageGib": l.storage_gib,
+		"cpuCores": l.cpu_cores,
+		"pricePerHour": balance(l.price_per_hour),
+		"openedAt": l.opened_at,
+		"status": if l.closed.is_some() { "Closed" } else { "Open" },
+		"closeReason": l.closed.map(|(reason, _)| format!("{reason:?}")),
+		"closedAt": l.closed.map(|(_, at)| at),
+		"settledEpoch": l.settled_epoch,
+		"deposited": balance(l.deposited),
+		"escrow": balance(l.escrow),
+		"paid": balance(l.paid),
+		"take": balance(l.take),
+		"refunded": balance(l.refunded),
+		"disputed": balance(l.disputed),
+	})
+}
+
+impl<C> DepinApiServer for Depin<C>
+where
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C::Api: DepinRuntimeApi<Block, AccountId, Balance>,
+{
+	fn network_stats(&self, at: Option<Hash>) -> RpcResult<Value> {
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let stats = self.client.runtime_api().network_stats(at).map_err(runtime_error)?;
+		Ok(stats_json(&stats))
+	}
+
+	fn epoch_ledger(&self, epoch: u32, at: Option<Hash>) -> RpcResult<Option<Value>> {
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let ledger = self.client.runtime_api().epoch_ledger(at, epoch).map_err(runtime_error)?;
+		Ok(ledger.map(|l| ledger_json(epoch, &l)))
+	}
+
+	fn provider(&self, account: String, at: Option<Hash>) -> RpcResult<Option<Value>> {
+		let who = parse_account(&account)?;
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let view = self.client.runtime_api().provider(at, who).map_err(runtime_error)?;
+		Ok(view.as_ref().map(provider_json))
+	}
+
+	fn lease(&self, id: u64, at: Option<Hash>) -> RpcResult<Option<Value>> {
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let view = self.client.runtime_api().lease(at, id).map_err(runtime_error)?;
+		Ok(view.as_ref().map(lease_json))
+	}
+
+	fn leases_of(&self, account: String, at: Option<Hash>) -> RpcResult<Vec<Value>> {
+		let who = parse_account(&account)?;
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let views = self.client.runtime_api().leases_of(at, who).map_err(runtime_error)?;
+		Ok(views.iter().map(lease_json).collect())
+	}
+
+	fn providers(&self, start: u32, count: u32, at: Option<Hash>) -> RpcResult<Vec<Value>> {
+		if count > depin_runtime::explorer::MAX_PROVIDERS_PER_PAGE {
+			return Err(invalid_params(format!(
+				"count is at most {}",
+				depin_runtime::explorer::MAX_PROVIDERS_PER_PAGE
+			)));
+		}
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let views = self.client.runtime_api().providers(at, start, count).map_err(runtime_error)?;
+		Ok(views.iter().map(provider_json).collect())
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn ratios_and_hours_are_decimal_strings() {
+		assert_eq!(ratio(1, 3), Some("0.3333".into()));
+		assert_eq!(ratio(5, 2), Some("2.5000".into()));
+		assert_eq!(ratio(7, 0), None);
+		assert_eq!(hours(600), "1.000");
+		assert_eq!(hours(10), "0.016");
+		assert_eq!(hours(0), "0.000");
+	}
+
+	#[test]
+	fn accounts_are_ss58_and_bad_ones_are_invalid_params() {
+		let alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+		let parsed = parse_account(alice).expect("valid");
+		assert_eq!(address(&parsed), alice);
+		let error = parse_account("not-an-address").unwrap_err();
+		assert_eq!(error.code(), ErrorCode::InvalidParams.code());
+	}
+}
