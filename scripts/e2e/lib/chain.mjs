@@ -3,6 +3,8 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
+import { DEPIN_RPC } from './depin-rpc.mjs';
+
 /**
  * Transaction extensions of the depin runtime that polkadot.js does not know by name. They
  * carry no data in the extrinsic or the signed payload, so declaring them empty is exact.
@@ -16,6 +18,7 @@ export async function connect(wsUrl) {
   const api = await ApiPromise.create({
     provider,
     signedExtensions: DEPIN_SIGNED_EXTENSIONS,
+    rpc: DEPIN_RPC,
     throwOnConnect: true,
     noInitWarn: true,
   });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
 
-import { startNode, rpc, waitFor } from '../lib/node.mjs';
+import { startNode, rpc, rpcCall, waitFor } from '../lib/node.mjs';
 import { connect, devKeyring, sendAndFinalize } from '../lib/chain.mjs';
 import { fakeExporter, fixture } from '../lib/exporter.mjs';
 
@@ -22,6 +22,8 @@ const FIXTURE = fixture('eight-h100-two-disks.prom');
 const UUIDS = [...new Set([...FIXTURE.matchAll(/UUID="([^"]+)"/g)].map((m) => m[1]))];
 
 describe('usage attestation', { timeout: 900_000 }, () => {
+  /** What the attestation flow leaves for the economics checks. */
+  const flow = {};
   let exporter;
   let node;
   let api;
@@ -137,6 +139,7 @@ describe('usage attestation', { timeout: 900_000 }, () => {
     }
     // The provider sends no transactions meanwhile (reports are feeless): its free balance moved
     // by exactly what it was paid.
+    Object.assign(flow, { provider, leaseId, firstEpoch, epochLength });
     const [a, b] = providerPaid;
     const freeAt = async (n) => (await (await api.at(await api.rpc.chain.getBlockHash(n))).query.system.account(provider.address)).data.free.toBigInt();
     assert.equal(await freeAt(b.block) - await freeAt(a.block - 1), a.amount + b.amount);
@@ -163,5 +166,94 @@ describe('usage attestation', { timeout: 900_000 }, () => {
       (d) => d.provider.toString() === provider.address && d.epoch.toNumber() >= epochOf(restartedAt))[0], { timeoutMs: 240_000 });
     assert.equal(resumed.event.data.leases.toNumber(), 1);
     assert.ok(settlementOf(resumed.event.data.epoch.toNumber()), 'the lease is charged again');
+  });
+
+  it('depin_* RPC: ledgers and network stats match what moved on chain, and emission is claimable', async () => {
+    const { provider, leaseId, firstEpoch, epochLength } = flow;
+    assert.ok(provider, 'runs after the attestation flow');
+    const epoch = firstEpoch + 1; // the full epoch the lease was paid for
+    await waitFor(`epoch ${epoch} closed`, async () =>
+      (await api.rpc.depin.epochLedger(epoch)).toJSON()?.closed, { timeoutMs: 120_000 });
+    const ledger = (await api.rpc.depin.epochLedger(epoch)).toJSON();
+
+    // Fee revenue, earnings and take are what the settlements moved.
+    const settled = events('leases', 'LeaseSettled', (d) => d.epoch.toNumber() === epoch);
+    const sum = (f) => settled.reduce((acc, { event }) => acc + event.data[f].toBigInt(), 0n);
+    assert.equal(BigInt(ledger.feeRevenue), sum('charged'));
+    assert.equal(BigInt(ledger.providerEarnings), sum('providerShare'));
+    assert.equal(BigInt(ledger.takeToTreasury), sum('take'));
+    assert.equal(ledger.providersReported, 1);
+    assert.ok(ledger.gpuCapacityBlocks >= 8 * (epochLength - 2), 'eight GPUs answered');
+    assert.ok(ledger.gpuLeasedBlocks > 0 && ledger.gpuBusyBlocks > 0 && ledger.gpuBusyBlocks < ledger.gpuLeasedBlocks);
+
+    // Emission follows the formula from the genesis parameters and the ledgers' revenue.
+    const params = (await api.query.economics.params()).toJSON();
+    const ledgers = await Promise.all(Array.from({ length: epoch + 1 }, (_, e) => api.rpc.depin.epochLedger(e)));
+    const trailing = ledgers.slice(Math.max(0, epoch + 1 - params.trailingEpochs))
+      .reduce((acc, l) => acc + BigInt(l.toJSON().feeRevenue), 0n);
+    const bootstrap = BigInt(params.bootstrapPerEpoch) * BigInt(params.bootstrapEpochs - epoch) / BigInt(params.bootstrapEpochs);
+    const capped = bootstrap + trailing * BigInt(params.revenueCapPercent) / 100n;
+    const schedule = BigInt(params.initialPerEpoch);
+    const emission = capped < schedule ? capped : schedule;
+    assert.equal(BigInt(ledger.emission), emission, 'emission = min(schedule, bootstrap + cap × trailing revenue)');
+    assert.ok(emission > 0n);
+
+    // The only provider with work claims it all: its balance and total issuance move by exactly
+    // the emission (less the claim's fee, which goes to the treasury).
+    const before = await api.rpc.chain.getFinalizedHead();
+    const issuanceBefore = (await (await api.at(before)).query.balances.totalIssuance()).toBigInt();
+    const freeBefore = (await (await api.at(before)).query.system.account(provider.address)).data.free.toBigInt();
+    const claim = await sendAndFinalize(api, api.tx.economics.claimRewards([epoch]), provider);
+    const at = await api.at(claim.blockHash);
+    const freeAfter = (await at.query.system.account(provider.address)).data.free.toBigInt();
+    const claimedEvent = claim.events.find(({ event }) => api.events.economics.RewardsClaimed.is(event)).event.data;
+    assert.equal(claimedEvent.amount.toBigInt(), emission);
+    // Reports keep landing meanwhile: the provider's fee income between the two blocks counts too.
+    const shareBetween = await (async () => {
+      const from = (await api.rpc.chain.getHeader(before)).number.toNumber();
+      const to = (await api.rpc.chain.getHeader(claim.blockHash)).number.toNumber();
+      await waitFor('events scanned', () => lastScanned >= to);
+      return events('leases', 'LeaseSettled', () => true)
+        .filter(({ block }) => block > from && block <= to)
+        .reduce((acc, { event }) => acc + event.data.providerShare.toBigInt(), 0n);
+    })();
+    assert.equal(freeAfter - freeBefore, emission - claim.fee + shareBetween);
+    assert.equal((await at.query.balances.totalIssuance()).toBigInt() - issuanceBefore, emission);
+    const after = (await api.rpc.depin.epochLedger(epoch, claim.blockHash)).toJSON();
+    assert.equal(BigInt(after.emissionClaimed), emission);
+    assert.equal(BigInt(after.emissionMinted), emission);
+
+    // Network stats over the trailing window agree with the ledgers and the chain.
+    const stats = (await api.rpc.depin.networkStats(claim.blockHash)).toJSON();
+    const window = Array.from({ length: stats.trailingEpochs }, (_, i) => stats.lastClosedEpoch - i);
+    const windowLedgers = await Promise.all(window.map((e) => api.rpc.depin.epochLedger(e, claim.blockHash)));
+    const windowSum = (f) => windowLedgers.reduce((acc, l) => acc + BigInt(l.toJSON()[f]), 0n);
+    assert.equal(BigInt(stats.trailingFeeRevenue), windowSum('feeRevenue'));
+    assert.equal(BigInt(stats.trailingEmission), windowSum('emission'));
+    assert.equal(BigInt(stats.totalIssuance), (await at.query.balances.totalIssuance()).toBigInt());
+    assert.equal(BigInt(stats.totalIssuance), BigInt(stats.genesisIssuance) + BigInt(stats.totalMinted) - BigInt(stats.totalBurned));
+    assert.equal(BigInt(stats.totalMinted), emission);
+    assert.equal(stats.gpus, 8);
+    assert.equal(stats.openLeases, 1);
+    assert.equal(stats.providersActive, 1);
+    assert.equal(stats.epochLength, epochLength);
+
+    // Provider, lease and list views; unknown ids are null, bad arguments errors.
+    const view = (await api.rpc.depin.provider(provider.address)).toJSON();
+    assert.equal(view.status, 'Active');
+    assert.equal(view.gpus.length, 8);
+    assert.equal(BigInt(view.earnings.emission), emission);
+    assert.ok(view.reports >= 3 && view.hasReportingKey);
+    const lease = (await api.rpc.depin.lease(leaseId)).toJSON();
+    assert.equal(lease.provider, provider.address);
+    assert.equal(lease.status, 'Open');
+    assert.equal((await api.rpc.depin.leasesOf(provider.address)).toJSON().length, 1);
+    assert.equal((await api.rpc.depin.providers(0, 10)).toJSON().length, 1);
+    assert.equal((await api.rpc.depin.lease(987_654)).toJSON(), null);
+    assert.equal((await api.rpc.depin.epochLedger(4_000_000)).toJSON(), null);
+    const bad = await rpcCall(node.rpcPort, 'depin_provider', ['not-an-address']);
+    assert.equal(bad.error?.code, -32602);
+    const tooMany = await rpcCall(node.rpcPort, 'depin_providers', [0, 1000]);
+    assert.equal(tooMany.error?.code, -32602);
   });
 });
