@@ -1,6 +1,6 @@
 // polkadot.js definitions of the chain's explorer JSON-RPC methods, so that
-// `api.rpc.depin.networkStats()` and friends work. Results are JSON (`.toJSON()`); balances in
-// them are decimal strings of planck. Pass to ApiPromise.create({ rpc: DEPIN_RPC }).
+// `api.rpc.depin.networkStats()` and friends work. Results are JSON (`.toJSON()`: objects, arrays,
+// or null for unknown ids); balances in them are decimal strings of planck. Pass to ApiPromise.create({ rpc: DEPIN_RPC }).
 const at = { name: 'at', type: 'Hash', isOptional: true };
 
 export const DEPIN_RPC = {
@@ -13,27 +13,27 @@ export const DEPIN_RPC = {
     epochLedger: {
       description: 'The ledger of an epoch (null for one that has not begun)',
       params: [{ name: 'epoch', type: 'u32' }, at],
-      type: 'Json',
+      type: 'Option<Json>',
     },
     provider: {
       description: 'A provider by SS58 address (null if unknown)',
       params: [{ name: 'account', type: 'Text' }, at],
-      type: 'Json',
+      type: 'Option<Json>',
     },
     lease: {
       description: 'A lease by id (null if unknown)',
       params: [{ name: 'id', type: 'u64' }, at],
-      type: 'Json',
+      type: 'Option<Json>',
     },
     leasesOf: {
       description: 'Leases of an account, as consumer or provider',
       params: [{ name: 'account', type: 'Text' }, at],
-      type: 'Json',
+      type: 'Vec<Json>',
     },
     providers: {
       description: 'Up to `count` (at most 100) providers after the first `start`',
       params: [{ name: 'start', type: 'u32' }, { name: 'count', type: 'u32' }, at],
-      type: 'Json',
+      type: 'Vec<Json>',
     },
   },
 };
