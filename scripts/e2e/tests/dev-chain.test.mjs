@@ -197,4 +197,20 @@ describe('dev chain', { timeout: 600_000 }, () => {
     assert.match(metrics, /substrate_block_height\{status="finalized"/);
     assert.match(metrics, /substrate_block_height\{status="best"/);
   });
+
+  it('serves the depin_* explorer methods to a node limited to safe RPC methods', async () => {
+    const safe = await startNode({ name: 'safe-rpc', args: ['--dev', '--rpc-methods', 'safe'] });
+    try {
+      const stats = await rpc(safe.rpcPort, 'depin_networkStats');
+      assert.equal(stats.epochLength, 10);
+      assert.equal(stats.totalIssuance, stats.genesisIssuance, 'nothing minted or burned yet');
+      assert.equal(typeof stats.totalIssuance, 'string', 'balances are decimal strings');
+      assert.equal((await rpc(safe.rpcPort, 'depin_epochLedger', [0])).epoch, 0);
+      assert.deepEqual(await rpc(safe.rpcPort, 'depin_providers', [0, 10]), []);
+      // Unsafe methods stay unavailable, so the limit is really on.
+      assert.ok((await rpcCall(safe.rpcPort, 'author_rotateKeys')).error);
+    } finally {
+      await safe.stop();
+    }
+  });
 });
