@@ -10,6 +10,8 @@ use std::{
 	path::{Path, PathBuf},
 };
 
+// The names the attestation worker parses: one definition for producer and consumer.
+use pallet_attestation::prometheus as metric;
 use serde_json::{json, Value};
 
 /// One GPU as NVML reports it.
@@ -31,7 +33,7 @@ pub struct GpuReading {
 impl GpuReading {
 	/// What the chain identifies the GPU by: blake2-256 of the UUID string.
 	pub fn uuid_hash(&self) -> String {
-		format!("0x{}", hex(&sp_io::hashing::blake2_256(self.uuid.as_bytes())))
+		format!("{:?}", pallet_attestation::prometheus::uuid_hash(&self.uuid))
 	}
 
 	pub fn vram_mib(&self) -> u64 {
@@ -55,13 +57,6 @@ pub struct StorageReading {
 pub struct Snapshot {
 	pub gpus: Vec<GpuReading>,
 	pub storage: Vec<StorageReading>,
-}
-
-fn hex(bytes: &[u8]) -> String {
-	bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
-		let _ = write!(out, "{b:02x}");
-		out
-	})
 }
 
 /// Reads every GPU NVML sees. `Err` says why NVML is unusable (no driver, no library).
@@ -132,20 +127,20 @@ fn label(value: &str) -> String {
 pub fn render_prometheus(snapshot: &Snapshot) -> String {
 	let mut out = String::new();
 	let gpu_metrics: [(&str, &str, &str, fn(&GpuReading) -> Option<String>); 5] = [
-		("DCGM_FI_DEV_GPU_UTIL", "gauge", "GPU utilization (in %).", |g| {
+		(metric::GPU_UTIL, "gauge", "GPU utilization (in %).", |g| {
 			Some(g.utilization_percent.to_string())
 		}),
-		("DCGM_FI_DEV_FB_USED", "gauge", "Framebuffer memory used (in MiB).", |g| {
+		(metric::FB_USED, "gauge", "Framebuffer memory used (in MiB).", |g| {
 			Some((g.memory_used_bytes >> 20).to_string())
 		}),
-		("DCGM_FI_DEV_FB_FREE", "gauge", "Framebuffer memory free (in MiB).", |g| {
+		(metric::FB_FREE, "gauge", "Framebuffer memory free (in MiB).", |g| {
 			Some((g.memory_total_bytes.saturating_sub(g.memory_used_bytes) >> 20).to_string())
 		}),
-		("DCGM_FI_DEV_POWER_USAGE", "gauge", "Power draw (in W).", |g| {
+		(metric::POWER_USAGE, "gauge", "Power draw (in W).", |g| {
 			g.power_milliwatts.map(|mw| format!("{:.3}", f64::from(mw) / 1000.0))
 		}),
 		(
-			"DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION",
+			metric::TOTAL_ENERGY,
 			"counter",
 			"Total energy consumption since boot (in mJ).",
 			|g| g.energy_millijoules.map(|mj| mj.to_string()),
@@ -168,8 +163,8 @@ pub fn render_prometheus(snapshot: &Snapshot) -> String {
 		}
 	}
 	let fs_metrics: [(&str, &str, fn(&StorageReading) -> u64); 2] = [
-		("node_filesystem_size_bytes", "Filesystem size in bytes.", |s| s.total_bytes),
-		("node_filesystem_avail_bytes", "Filesystem space available to non-root users in bytes.", |s| {
+		(metric::FS_SIZE, "Filesystem size in bytes.", |s| s.total_bytes),
+		(metric::FS_AVAIL, "Filesystem space available to non-root users in bytes.", |s| {
 			s.available_bytes
 		}),
 	];

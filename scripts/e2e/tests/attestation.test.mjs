@@ -6,6 +6,7 @@
 // reports and the consumer pays nothing; started again, reports resume.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
 
@@ -64,15 +65,15 @@ describe('usage attestation', { timeout: 900_000 }, () => {
   });
 
   it('the built-in probe serves this machine\'s disks and no GPU lines', async () => {
-    const res = await fetch(`http://127.0.0.1:${node.probePort}/metrics`);
-    assert.equal(res.status, 200);
     const text = await waitFor('a probe reading', async () => {
-      const body = await (await fetch(`http://127.0.0.1:${node.probePort}/metrics`)).text();
+      const res = await fetch(`http://127.0.0.1:${node.probePort}/metrics`);
+      assert.equal(res.status, 200);
+      const body = await res.text();
       return body.includes('node_filesystem_size_bytes') && body;
     }, { timeoutMs: 30_000 });
     assert.match(text, /^node_filesystem_avail_bytes\{mountpoint="[^"]+"\} \d+$/m);
     assert.doesNotMatch(text, /DCGM_FI_DEV/, 'no GPU here, so no DCGM lines');
-    const log = await import('node:fs').then((fs) => fs.readFileSync(node.logFile, 'utf8'));
+    const log = readFileSync(node.logFile, 'utf8');
     assert.doesNotMatch(log, /hardware probe(:| task failed| cannot listen)/, 'the probe ran without errors');
   });
 
@@ -156,7 +157,7 @@ describe('usage attestation', { timeout: 900_000 }, () => {
     assert.equal(await escrowAt(darkWindowClosed), await escrowAt(dark * epochLength + grace),
       'the escrow did not move while nothing was attested');
     assert.ok((await api.query.attestation.reports(provider.address, dark)).isNone);
-    const log = await import('node:fs').then((fs) => fs.readFileSync(node.logFile, 'utf8'));
+    const log = readFileSync(node.logFile, 'utf8');
     assert.match(log, /metrics source did not answer/);
 
     // Start it again: reports resume and the lease is charged again.
