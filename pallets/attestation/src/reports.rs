@@ -1,29 +1,46 @@
 //! Accepting a usage report: settle what it covers, record it, and lift a miss suspension.
 
-use pallet_leases::{LeaseSettlement, Payee};
+use alloc::vec::Vec;
+use pallet_leases::{LeaseCharge, LeaseSettlement, Payee};
 use pallet_providers::ProviderRegistry;
-use sp_core::sr25519;
 use sp_runtime::{traits::Zero, DispatchResult, Saturating};
 
 use crate::{pallet::*, types::*, AttestationObserver, Config};
 use pallet_leases::LeaseUsage;
 
 impl<T: Config> Pallet<T> {
-	pub(crate) fn do_submit_report(report: UsageReport<T>, signature: sr25519::Signature) -> DispatchResult {
-		let covered = Self::check_report(&report, &signature)?;
+	pub(crate) fn do_submit_report(report: UsageReport<T>) -> DispatchResult {
+		let covered = Self::check_report(&report, None)?;
 		let (provider, epoch) = (report.provider.clone(), report.epoch);
+
+		let charges: Vec<LeaseCharge> = report
+			.leases
+			.iter()
+			.map(|entry| LeaseCharge {
+				lease: entry.lease,
+				attested_blocks: entry.uptime_blocks,
+				payee: if Disputes::<T>::contains_key(entry.lease, epoch) {
+					Payee::HeldForDispute
+				} else {
+					Payee::Provider
+				},
+			})
+			.collect();
+		let settlements = T::Leases::settle_epoch(&provider, epoch, &charges)?;
 
 		let mut charged = BalanceOf::<T>::zero();
 		let mut attested_blocks = 0u32;
 		let mut usage = Self::device_usage(&report);
-		for (entry, lease) in report.leases.iter().zip(covered.iter()) {
+		for ((entry, lease), (charge, settlement)) in
+			report.leases.iter().zip(covered.iter()).zip(charges.iter().zip(settlements.iter()))
+		{
 			Self::add_lease_usage(&mut usage, entry, lease);
-			let disputed = Disputes::<T>::get(entry.lease, epoch);
-			let payee = if disputed.is_some() { Payee::HeldForDispute } else { Payee::Provider };
-			let settlement = T::Leases::settle(&provider, entry.lease, epoch, entry.uptime_blocks, payee)?;
-			if let Some(mut dispute) = disputed {
-				dispute.held = Some(settlement.charged);
-				Disputes::<T>::insert(entry.lease, epoch, dispute);
+			if charge.payee == Payee::HeldForDispute {
+				Disputes::<T>::mutate(entry.lease, epoch, |dispute| {
+					if let Some(dispute) = dispute {
+						dispute.held = Some(settlement.charged);
+					}
+				});
 				Self::deposit_event(Event::DisputedChargeHeld {
 					lease: entry.lease,
 					epoch,

@@ -192,7 +192,8 @@ mod benchmarks {
 	}
 
 	/// Settling one lease's epoch, in the worst case closing it for lack of funds (freeing `g`
-	/// GPUs). Charged by the attestation pallet per lease a report covers.
+	/// GPUs). (A report's settlement is
+	/// benchmarked as a whole by the attestation pallet.)
 	#[benchmark]
 	fn settle(g: Linear<0, { T::MaxGpusPerLease::get() }>) {
 		let who = consumer::<T>(0);
@@ -213,7 +214,8 @@ mod benchmarks {
 		go_to::<T>(epoch);
 		#[block]
 		{
-			Pallet::<T>::do_settle(&seller, id, 0, epoch, Payee::Provider).expect("settles");
+			let charge = LeaseCharge { lease: id, attested_blocks: epoch, payee: Payee::Provider };
+			Pallet::<T>::do_settle_epoch(&seller, 0, &[charge]).expect("settles");
 		}
 		assert!(!Leases::<T>::get(id).expect("exists").is_open());
 	}

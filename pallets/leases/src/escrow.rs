@@ -1,9 +1,12 @@
 //! Moving escrow: the only place this pallet holds, releases, pays or burns funds.
 
-use frame_support::traits::{
-	fungible::MutateHold,
-	tokens::{Fortitude, Precision, Restriction},
-	Get,
+use frame_support::{
+	ensure,
+	traits::{
+		fungible::{hold::Balanced as BalancedHold, Balanced, MutateHold},
+		tokens::{imbalance::Imbalance, Precision},
+		Get,
+	},
 };
 use sp_runtime::{traits::Zero, DispatchError, DispatchResult, Saturating, TokenError};
 
@@ -46,52 +49,46 @@ impl<T: Config> Pallet<T> {
 		T::Currency::hold(&HoldReason::LeaseDispute.into(), consumer, amount)
 	}
 
-	/// Pays `share` of what `consumer` has on hold for `reason` to `provider` and sends `take`
-	/// to the protocol. Returns whether the take was burned.
+	/// Takes `amount` off what `consumer` has on hold for `reason`, as a credit to be paid out
+	/// with other leases' charges by [`Self::pay_out`].
 	///
-	/// `Fortitude::Force`: escrow was committed when it was held, so freezes the consumer adds
-	/// later (vesting, votes) must not block paying for attested service.
-	pub(crate) fn pay_from_hold(
+	/// A hold slash ignores freezes: escrow was committed when it was held, so freezes the
+	/// consumer adds later (vesting, votes) must not block paying for attested service.
+	pub(crate) fn take_from_hold(
 		reason: HoldReason,
 		consumer: &T::AccountId,
-		provider: &T::AccountId,
-		share: BalanceOf<T>,
-		take: BalanceOf<T>,
-	) -> Result<bool, DispatchError> {
-		let reason: T::RuntimeHoldReason = reason.into();
-		if !share.is_zero() {
-			T::Currency::transfer_on_hold(
-				&reason,
-				consumer,
-				provider,
-				share,
-				Precision::Exact,
-				Restriction::Free,
-				Fortitude::Force,
-			)?;
+		amount: BalanceOf<T>,
+	) -> Result<CreditOf<T>, DispatchError> {
+		if amount.is_zero() {
+			return Ok(CreditOf::<T>::zero());
 		}
-		if take.is_zero() {
+		let (credit, short) = <T::Currency as BalancedHold<_>>::slash(&reason.into(), consumer, amount);
+		// The caller's storage layer drops the partial credit with everything else.
+		ensure!(short.is_zero(), Error::<T>::EscrowShort);
+		Ok(credit)
+	}
+
+	/// Pays `paid` out: `take` of it to the protocol (`TakeBeneficiary`, or burned if there is
+	/// none or it cannot receive it, e.g. a missing account and less than the existential
+	/// deposit), the rest to `provider`. Returns whether the take was burned.
+	pub(crate) fn pay_out(provider: &T::AccountId, paid: CreditOf<T>, take: BalanceOf<T>) -> Result<bool, DispatchError> {
+		let (take, share) = paid.split(take);
+		if !share.peek().is_zero() {
+			T::Currency::resolve(provider, share).map_err(|_| Error::<T>::PayoutFailed)?;
+		}
+		if take.peek().is_zero() {
 			return Ok(false);
 		}
-		let sent = T::TakeBeneficiary::get().is_some_and(|beneficiary| {
-			T::Currency::transfer_on_hold(
-				&reason,
-				consumer,
-				&beneficiary,
-				take,
-				Precision::Exact,
-				Restriction::Free,
-				Fortitude::Force,
-			)
-			.is_ok()
-		});
-		// No beneficiary, or one that cannot receive it (e.g. a missing account and a take below
-		// the existential deposit): burn it, on the record, rather than fail the settlement.
-		if !sent {
-			T::Currency::burn_held(&reason, consumer, take, Precision::Exact, Fortitude::Force)?;
-			TotalBurned::<T>::mutate(|burned| *burned = burned.saturating_add(take));
-			Self::deposit_event(Event::TakeBurned { amount: take });
-		}
-		Ok(!sent)
+		let unsent = match T::TakeBeneficiary::get() {
+			Some(beneficiary) => T::Currency::resolve(&beneficiary, take).err(),
+			None => Some(take),
+		};
+		let Some(burn) = unsent else { return Ok(false) };
+		let amount = burn.peek();
+		// Dropping a credit reduces the total issuance: the burn, on the record.
+		drop(burn);
+		TotalBurned::<T>::mutate(|burned| *burned = burned.saturating_add(amount));
+		Self::deposit_event(Event::TakeBurned { amount });
+		Ok(true)
 	}
 }

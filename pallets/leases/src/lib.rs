@@ -13,8 +13,10 @@
 //!
 //! **Payment only for attested usage.** A lease's price accrues per block, but money leaves the
 //! escrow only when the attestation pallet settles an epoch the provider attested
-//! ([`LeaseSettlement::settle`]); unattested epochs cost nothing. `TakeRate` of each payment is
-//! the protocol's, sent to `TakeBeneficiary` or burned (and recorded in `TotalBurned`).
+//! ([`LeaseSettlement::settle_epoch`], once per report: each lease's charge leaves its
+//! consumer's escrow, and the provider and the take are paid once); unattested epochs cost
+//! nothing. `TakeRate` of each payment is the protocol's, sent to `TakeBeneficiary` or burned
+//! (and recorded in `TotalBurned`).
 //!
 //! **Closing**, with a [`CloseReason`]: by the consumer or the provider (`close_lease`), and by
 //! anyone (`close_stale`) when the escrow cannot cover what is accrued plus the next epoch, or the
@@ -97,18 +99,31 @@ impl<AccountId, Balance> MarketObserver<AccountId, Balance> for () {
 
 /// Settles attested usage; implemented by this pallet, called by the attestation pallet.
 pub trait LeaseSettlement<AccountId, Balance> {
-	/// Charges `lease` of `provider` for `attested_blocks` blocks of service in the finished
-	/// `epoch`, within `ReportGrace` of its end. Atomic: on error nothing changed.
+	/// Charges each lease of `provider` in `charges` for its attested blocks of service in the
+	/// finished `epoch`, within `ReportGrace` of its end, and pays the provider and the protocol
+	/// take once for all of them. Atomic: on error nothing changed. Results are in `charges`'
+	/// order.
 	///
-	/// With [`Payee::HeldForDispute`] the charge leaves the escrow but stays held on the consumer
+	/// With [`Payee::HeldForDispute`] a charge leaves the escrow but stays held on the consumer
 	/// until [`Self::resolve_held`] pays or refunds it.
+	fn settle_epoch(
+		provider: &AccountId,
+		epoch: EpochIndex,
+		charges: &[LeaseCharge],
+	) -> Result<alloc::vec::Vec<Settlement<Balance>>, sp_runtime::DispatchError>;
+
+	/// [`Self::settle_epoch`] for one lease.
 	fn settle(
 		provider: &AccountId,
 		lease: LeaseId,
 		epoch: EpochIndex,
 		attested_blocks: u32,
 		payee: Payee,
-	) -> Result<Settlement<Balance>, sp_runtime::DispatchError>;
+	) -> Result<Settlement<Balance>, sp_runtime::DispatchError> {
+		let charge = LeaseCharge { lease, attested_blocks, payee };
+		let mut settled = Self::settle_epoch(provider, epoch, &[charge])?;
+		settled.pop().ok_or(sp_runtime::DispatchError::Corruption)
+	}
 
 	/// Pays the provider (`true`) or refunds the consumer what a disputed epoch's settlement
 	/// held; returns that amount.
@@ -141,7 +156,7 @@ pub mod pallet {
 	use super::*;
 	use frame_support::{
 		pallet_prelude::*,
-		traits::fungible::{Inspect, InspectHold, Mutate, MutateHold},
+		traits::fungible::{hold::Balanced as BalancedHold, Balanced, Inspect, InspectHold, Mutate, MutateHold},
 	};
 	use frame_system::pallet_prelude::*;
 	use pallet_providers::{ProviderRegistry, Region};
@@ -156,7 +171,11 @@ pub mod pallet {
 		type Currency: Inspect<Self::AccountId>
 			+ Mutate<Self::AccountId>
 			+ InspectHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
-			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			// Settlement takes each lease's charge off its consumer's hold as a credit and pays
+			// the provider and the take once per report.
+			+ Balanced<Self::AccountId>
+			+ BalancedHold<Self::AccountId>;
 
 		type RuntimeHoldReason: From<HoldReason>;
 
@@ -352,6 +371,10 @@ pub mod pallet {
 		WrongProvider,
 		/// No payment is held for this lease and epoch.
 		NothingHeld,
+		/// The consumer's hold does not cover the charge (an escrow invariant is broken).
+		EscrowShort,
+		/// The provider's account cannot receive its payment.
+		PayoutFailed,
 	}
 
 	#[pallet::hooks]

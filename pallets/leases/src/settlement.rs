@@ -1,7 +1,11 @@
 //! Settlement of attested usage: the only way money reaches a provider.
 
 use alloc::vec::Vec;
-use frame_support::{ensure, storage::with_storage_layer, traits::Get};
+use frame_support::{
+	ensure,
+	storage::with_storage_layer,
+	traits::{tokens::imbalance::Imbalance, Get},
+};
 use sp_runtime::{
 	traits::{Saturating, UniqueSaturatedInto, Zero},
 	DispatchError,
@@ -25,50 +29,67 @@ impl<T: Config> Pallet<T> {
 		Ok(blocks)
 	}
 
-	pub(crate) fn do_settle(
+	pub(crate) fn do_settle_epoch(
 		provider: &T::AccountId,
-		id: LeaseId,
 		epoch: EpochIndex,
-		attested_blocks: u32,
-		payee: Payee,
-	) -> Result<Settlement<BalanceOf<T>>, DispatchError> {
+		charges: &[LeaseCharge],
+	) -> Result<Vec<Settlement<BalanceOf<T>>>, DispatchError> {
 		// All or nothing, even for callers that keep going after an error.
-		with_storage_layer(|| Self::settle_inner(provider, id, epoch, attested_blocks, payee))
+		with_storage_layer(|| {
+			let now = Self::now();
+			let mut paid = CreditOf::<T>::zero();
+			let (mut charged, mut provider_share, mut take) = (Zero::zero(), Zero::zero(), Zero::zero());
+			let mut settlements = Vec::with_capacity(charges.len());
+			for charge in charges {
+				let (settlement, credit) = Self::settle_lease(provider, epoch, charge, now)?;
+				if charge.payee == Payee::Provider {
+					paid.subsume(credit);
+					charged = settlement.charged.saturating_add(charged);
+					provider_share = settlement.provider_share.saturating_add(provider_share);
+					take = settlement.take.saturating_add(take);
+				}
+				settlements.push(settlement);
+			}
+			// One payment to the provider and one to the protocol per report, not per lease.
+			if !paid.peek().is_zero() {
+				let burned = Self::pay_out(provider, paid, take)?;
+				T::Observer::settled(epoch, provider, charged, provider_share, take, burned);
+			}
+			Ok(settlements)
+		})
 	}
 
-	fn settle_inner(
+	/// Charges one lease; returns what it did and, if paid to the provider, the funds taken.
+	fn settle_lease(
 		provider: &T::AccountId,
-		id: LeaseId,
 		epoch: EpochIndex,
-		attested_blocks: u32,
-		payee: Payee,
-	) -> Result<Settlement<BalanceOf<T>>, DispatchError> {
+		charge: &LeaseCharge,
+		now: BlockNumberOf<T>,
+	) -> Result<(Settlement<BalanceOf<T>>, CreditOf<T>), DispatchError> {
+		let id = charge.lease;
 		let mut lease = Leases::<T>::get(id).ok_or(Error::<T>::UnknownLease)?;
 		ensure!(lease.provider == *provider, Error::<T>::WrongProvider);
-		let now = Self::now();
 		let ran = Self::settleable_blocks(&lease, epoch, now)?;
 
-		let blocks = attested_blocks.min(ran);
+		let blocks = charge.attested_blocks.min(ran);
 		let due = money::charge_for_blocks(lease.price_per_hour, blocks, T::BlocksPerHour::get())
 			.ok_or(Error::<T>::Overflow)?;
 		let charged = due.min(lease.escrow);
-		let (provider_share, take) = match payee {
+		let (provider_share, take, credit) = match charge.payee {
 			Payee::Provider => {
 				let (provider_share, take) = money::split_take(charged, T::TakeRate::get());
-				let burned =
-					Self::pay_from_hold(HoldReason::LeaseEscrow, &lease.consumer, &lease.provider, provider_share, take)?;
+				let credit = Self::take_from_hold(HoldReason::LeaseEscrow, &lease.consumer, charged)?;
 				lease.paid = lease.paid.saturating_add(provider_share);
 				lease.take = lease.take.saturating_add(take);
 				Self::deposit_event(Event::LeaseSettled { lease: id, epoch, charged, provider_share, take });
-				T::Observer::settled(epoch, &lease.provider, charged, provider_share, take, burned);
-				(provider_share, take)
+				(provider_share, take, credit)
 			},
 			Payee::HeldForDispute => {
 				Self::move_to_dispute_hold(&lease.consumer, charged)?;
 				lease.disputed = lease.disputed.saturating_add(charged);
 				HeldPayments::<T>::insert(id, epoch, charged);
 				Self::deposit_event(Event::PaymentHeld { lease: id, epoch, amount: charged });
-				(Zero::zero(), Zero::zero())
+				(Zero::zero(), Zero::zero(), CreditOf::<T>::zero())
 			},
 		};
 		lease.escrow = lease.escrow.saturating_sub(charged);
@@ -86,7 +107,7 @@ impl<T: Config> Pallet<T> {
 			Self::trim_retained(id, &mut lease)?;
 			Leases::<T>::insert(id, lease);
 		}
-		Ok(Settlement { charged, provider_share, take, closed })
+		Ok((Settlement { charged, provider_share, take, closed }, credit))
 	}
 
 	/// Ends the hold on a disputed epoch's payment: pays it to the provider (less the take) or
@@ -102,8 +123,8 @@ impl<T: Config> Pallet<T> {
 			lease.disputed = lease.disputed.saturating_sub(amount);
 			if pay_provider {
 				let (provider_share, take) = money::split_take(amount, T::TakeRate::get());
-				let burned =
-					Self::pay_from_hold(HoldReason::LeaseDispute, &lease.consumer, &lease.provider, provider_share, take)?;
+				let paid = Self::take_from_hold(HoldReason::LeaseDispute, &lease.consumer, amount)?;
+				let burned = Self::pay_out(&lease.provider, paid, take)?;
 				lease.paid = lease.paid.saturating_add(provider_share);
 				lease.take = lease.take.saturating_add(take);
 				Self::deposit_event(Event::LeaseSettled { lease: id, epoch, charged: amount, provider_share, take });
@@ -129,14 +150,12 @@ impl<T: Config> Pallet<T> {
 }
 
 impl<T: Config> LeaseSettlement<T::AccountId, BalanceOf<T>> for Pallet<T> {
-	fn settle(
+	fn settle_epoch(
 		provider: &T::AccountId,
-		lease: LeaseId,
 		epoch: EpochIndex,
-		attested_blocks: u32,
-		payee: Payee,
-	) -> Result<Settlement<BalanceOf<T>>, DispatchError> {
-		Self::do_settle(provider, lease, epoch, attested_blocks, payee)
+		charges: &[LeaseCharge],
+	) -> Result<Vec<Settlement<BalanceOf<T>>>, DispatchError> {
+		Self::do_settle_epoch(provider, epoch, charges)
 	}
 
 	fn resolve_held(lease: LeaseId, epoch: EpochIndex, pay_provider: bool) -> Result<BalanceOf<T>, DispatchError> {

@@ -281,6 +281,52 @@ mod settlement {
 		});
 	}
 
+	#[test]
+	fn a_report_pays_the_provider_and_the_take_once_for_all_its_leases() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let (a, b) = (rent_h100(10 * epoch_cost(H100_PRICE)), rent_h100(10 * epoch_cost(H100_PRICE)));
+			let provider_before = Balances::balance(&PROVIDER);
+			let treasury_before = Balances::balance(&TREASURY);
+			go_to(EPOCH);
+			System::reset_events();
+			let charges = [
+				LeaseCharge { lease: a, attested_blocks: 10, payee: Payee::Provider },
+				LeaseCharge { lease: b, attested_blocks: 5, payee: Payee::Provider },
+			];
+			let settled = <Market as LeaseSettlement<_, _>>::settle_epoch(&PROVIDER, 0, &charges).unwrap();
+			// 9 blocks ran (opened at block 1) and 5 were attested: 6000/h × blocks/600, 5% take.
+			assert_eq!(settled.iter().map(|s| (s.charged, s.provider_share, s.take)).collect::<Vec<_>>(), [(90, 86, 4), (50, 48, 2)]);
+			assert_eq!(Balances::balance(&PROVIDER), provider_before + 134);
+			assert_eq!(Balances::balance(&TREASURY), treasury_before + 6);
+			// One credit each to the provider and the treasury, whatever the number of leases.
+			let deposits: Vec<_> = System::events()
+				.into_iter()
+				.filter_map(|r| match r.event {
+					RuntimeEvent::Balances(pallet_balances::Event::Deposit { who, amount }) => Some((who, amount)),
+					_ => None,
+				})
+				.collect();
+			assert_eq!(deposits, [(PROVIDER, 134), (TREASURY, 6)]);
+			assert_eq!(escrow_held(CONSUMER), 2 * 10 * epoch_cost(H100_PRICE) - 140);
+		});
+	}
+
+	#[test]
+	fn a_report_with_one_bad_lease_settles_none() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let id = rent_h100(10 * epoch_cost(H100_PRICE));
+			go_to(EPOCH);
+			let charges = [
+				LeaseCharge { lease: id, attested_blocks: 10, payee: Payee::Provider },
+				LeaseCharge { lease: 42, attested_blocks: 10, payee: Payee::Provider },
+			];
+			assert_noop!(<Market as LeaseSettlement<_, _>>::settle_epoch(&PROVIDER, 0, &charges), Error::<Test>::UnknownLease);
+			assert_eq!(escrow_held(CONSUMER), 10 * epoch_cost(H100_PRICE));
+		});
+	}
+
 	fn dispute_held(who: AccountId) -> Balance {
 		Balances::balance_on_hold(&RuntimeHoldReason::Market(HoldReason::LeaseDispute), &who)
 	}

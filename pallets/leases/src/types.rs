@@ -12,6 +12,8 @@ use crate::Config;
 
 pub type AccountIdOf<T> = <T as frame_system::Config>::AccountId;
 pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<AccountIdOf<T>>>::Balance;
+/// Funds taken off a hold and not yet paid to anyone.
+pub type CreditOf<T> = frame_support::traits::fungible::Credit<AccountIdOf<T>, <T as Config>::Currency>;
 pub type BlockNumberOf<T> = frame_system::pallet_prelude::BlockNumberFor<T>;
 pub type LeaseId = u64;
 pub type OrderId = u64;
@@ -139,7 +141,15 @@ pub enum Payee {
 	HeldForDispute,
 }
 
-/// What `settle` did.
+/// One lease's attested service in an epoch, as a report presents it for settlement.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct LeaseCharge {
+	pub lease: LeaseId,
+	pub attested_blocks: u32,
+	pub payee: Payee,
+}
+
+/// What settling one lease did.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Settlement<Balance> {
 	/// Taken from the consumer's escrow.
