@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Regenerates the weights.rs of our pallets from their FRAME v2 benchmarks:
-# builds depin-node with `runtime-benchmarks` (a separate, longer build) and runs
-# `depin-node benchmark pallet` for each pallet, writing pallets/<name>/src/weights.rs.
+# builds a release depin-node with `runtime-benchmarks` (the build benches/run.sh uses too) and
+# runs `depin-node benchmark pallet` for each pallet, writing pallets/<name>/src/weights.rs.
+# Release, because the host functions the runtime calls (storage, hashing, signatures) run
+# native code whose debug build would inflate every weight.
 # Usage: scripts/benchmark-weights.sh [pallet-dir ...]   (default: every pallet)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
-cargo build --locked -p depin-node --features runtime-benchmarks
-bench_bin="$CARGO_TARGET_DIR/debug/depin-node"
+cargo build --locked --release -p depin-node -p depin-benches --features depin-node/runtime-benchmarks
+bench_bin="$CARGO_TARGET_DIR/release/depin-node"
 
 pallets=("$@")
 if [ ${#pallets[@]} -eq 0 ]; then
@@ -21,7 +23,7 @@ for name in "${pallets[@]}"; do
 	if [ "$name" = attestation ]; then steps="${BENCH_STEPS:-10}" repeat="${BENCH_REPEAT:-3}"; fi
 	log "benchmarking $pallet (steps $steps, repeat $repeat)"
 	"$bench_bin" benchmark pallet \
-		--runtime "$CARGO_TARGET_DIR/debug/wbuild/depin-runtime/depin_runtime.wasm" \
+		--runtime "$CARGO_TARGET_DIR/release/wbuild/depin-runtime/depin_runtime.wasm" \
 		--genesis-builder=runtime \
 		--genesis-builder-preset=development \
 		--pallet "$pallet" \
@@ -31,5 +33,3 @@ for name in "${pallets[@]}"; do
 		--template scripts/frame-weight-template.hbs \
 		--output "pallets/$name/src/weights.rs"
 done
-# The runtime-benchmarks build replaced the default binary; rebuild it for the tests.
-cargo build --locked -p depin-node

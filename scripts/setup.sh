@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, skipping whatever is already there:
-# C toolchain deps (apt), the pinned Rust toolchain and wasm target, and the e2e npm packages.
+# C toolchain deps (apt), the pinned Rust toolchain and wasm target, and the npm packages of
+# the end-to-end tests and benchmarks.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -23,11 +24,13 @@ toolchain="$(sed -n 's/^channel = "\(.*\)"/\1/p' "$REPO_ROOT/rust-toolchain.toml
 rustup target list --installed --toolchain "$toolchain" | grep -qx wasm32v1-none \
 	|| rustup target add wasm32v1-none --toolchain "$toolchain"
 
-e2e="$REPO_ROOT/scripts/e2e"
-stamp="$e2e/node_modules/.depin-lock-sha256"
-want="$(sha256sum "$e2e/package-lock.json" | cut -d' ' -f1)"
-if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-	log "installing e2e npm packages (npm ci, from package-lock.json)"
-	(cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error)
-	echo "$want" >"$stamp"
-fi
+# npm packages of the end-to-end tests and of the live benchmarks, each from its lockfile.
+for dir in "$REPO_ROOT/scripts/e2e" "$REPO_ROOT/benches"; do
+	stamp="$dir/node_modules/.depin-lock-sha256"
+	want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+	if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+		log "installing npm packages of ${dir#"$REPO_ROOT"/} (npm ci, from package-lock.json)"
+		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+		echo "$want" >"$stamp"
+	fi
+done

@@ -3,15 +3,9 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
-import { DEPIN_RPC } from './depin-rpc.mjs';
+import { DEPIN_RPC, DEPIN_SIGNED_EXTENSIONS } from './depin-rpc.mjs';
 
-/**
- * Transaction extensions of the depin runtime that polkadot.js does not know by name. They
- * carry no data in the extrinsic or the signed payload, so declaring them empty is exact.
- */
-export const DEPIN_SIGNED_EXTENSIONS = {
-  AuthorizeCall: { extrinsic: {}, payload: {} },
-};
+export { DEPIN_SIGNED_EXTENSIONS };
 
 export async function connect(wsUrl) {
   const provider = new WsProvider(wsUrl, 1_000);

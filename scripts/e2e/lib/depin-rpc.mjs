@@ -37,3 +37,11 @@ export const DEPIN_RPC = {
     },
   },
 };
+
+/**
+ * Transaction extensions of the depin runtime that polkadot.js does not know by name. They
+ * carry no data in the extrinsic or the signed payload, so declaring them empty is exact.
+ */
+export const DEPIN_SIGNED_EXTENSIONS = {
+  AuthorizeCall: { extrinsic: {}, payload: {} },
+};

@@ -62,6 +62,7 @@ export async function waitFor(what, check, { timeoutMs = 120_000, intervalMs = 5
       const value = await check();
       if (value) return value;
     } catch (e) {
+      if (e.fatal) throw e;
       lastError = e;
     }
     await sleep(intervalMs);
@@ -108,7 +109,7 @@ export async function startNode({ name = 'node', args = [], basePath } = {}) {
   child.on('exit', (code, signal) => { exited = { code, signal }; });
 
   await waitFor(`${name} RPC on port ${rpcPort} (log: ${logFile})`, async () => {
-    if (exited) throw new Error(`${name} exited early ${JSON.stringify(exited)}; log: ${logFile}`);
+    if (exited) throw Object.assign(new Error(`${name} exited early ${JSON.stringify(exited)}; log: ${logFile}`), { fatal: true });
     return (await rpcCall(rpcPort, 'system_health')).result;
   }, { timeoutMs: 180_000 });
 

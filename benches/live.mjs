@@ -1,0 +1,211 @@
+// One live benchmark run: the release depin-node on a seeded market spec (from
+// depin-market-spec), loaded over loopback with pre-signed usage reports and transfers, then
+// every block it produced re-executed with `depin-node benchmark block` (real RocksDB, compiled
+// wasm) for its execution time and the weight it consumed.
+//
+// Usage: node live.mjs --spec S --manifest M --out results.json [--plan typical|full] [--repeat R]
+//
+// Plans (epochs are 10 blocks; reports of epoch e are sent at block 10e+9 and may land in
+// blocks 10e+10 .. 10e+14):
+// - typical: empty blocks, a block of 10 transfers, and a typical block (a report covering 10
+//   leases + 10 transfers) — the same content whatever the market size.
+// - full: the same, then blocks full of transfers; of reports covering 1 lease; 16 leases; the
+//   most a report may cover; then reports and transfers together (the live throughput), while
+//   the node's own off-chain worker starts reporting for the last provider from a stand-in
+//   exporter (its latency: the epoch's last probe reading to the report's inclusion).
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { u8aToHex, hexToU8a } from '@polkadot/util';
+import { sr25519PairFromSeed } from '@polkadot/util-crypto';
+
+import { startNode, NODE_BIN, waitFor, rpc } from '../scripts/e2e/lib/node.mjs';
+import { fakeExporter, fixture } from '../scripts/e2e/lib/exporter.mjs';
+import { DEPIN_SIGNED_EXTENSIONS } from '../scripts/e2e/lib/depin-rpc.mjs';
+import { ready, usageReport, senders, transfers } from './lib/extrinsics.mjs';
+
+const execFileP = promisify(execFile);
+
+function args() {
+  const out = { plan: 'typical', repeat: '10' };
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i += 2) out[argv[i].replace(/^--/, '')] = argv[i + 1];
+  for (const required of ['spec', 'manifest', 'out']) if (!out[required]) throw new Error(`--${required} is required`);
+  return out;
+}
+
+const log = (...parts) => console.error(`[live ${new Date().toISOString().slice(11, 19)}]`, ...parts);
+
+/** Sends raw extrinsics, `width` at a time; returns how many the pool accepted. */
+async function submitAll(provider, hexes, width = 256) {
+  let accepted = 0;
+  for (let i = 0; i < hexes.length; i += width) {
+    const results = await Promise.allSettled(hexes.slice(i, i + width).map((x) => provider.send('author_submitExtrinsic', [x])));
+    accepted += results.filter((r) => r.status === 'fulfilled').length;
+    const refused = results.find((r) => r.status === 'rejected');
+    if (refused && accepted === 0) log('pool refused:', refused.reason?.message ?? refused.reason);
+  }
+  return accepted;
+}
+
+/** The stand-in exporter's text for one GPU: the fixture's first GPU, renamed to `uuid`. */
+function exporterText(uuid) {
+  return fixture('eight-h100-two-disks.prom')
+    .split('\n')
+    .filter((line) => line.startsWith('#') || line.includes('gpu="0"'))
+    .map((line) => line.replace(/UUID="[^"]+"/, `UUID="${uuid}"`))
+    .join('\n') + '\n';
+}
+
+async function main() {
+  const opt = args();
+  const manifest = JSON.parse(readFileSync(opt.manifest, 'utf8'));
+  const epochLength = manifest.epochLength;
+  const full = opt.plan === 'full';
+  await ready();
+
+  // The last provider's node reports for it through its off-chain worker (latency probe).
+  const probed = full ? manifest.providers[manifest.providers.length - 1] : null;
+  const exporter = probed ? await fakeExporter(exporterText(probed.gpuUuid)) : null;
+  const node = await startNode({
+    name: `bench-${manifest.leases}`,
+    args: [
+      '--chain', opt.spec, '--alice', '--validator', '--force-authoring',
+      '--node-key', '0000000000000000000000000000000000000000000000000000000000000001',
+      '--pool-limit', '100000', '--pool-kbytes', '1048576',
+      '--rpc-max-request-size', '64', '--rpc-max-response-size', '64',
+      ...(exporter ? ['--metrics-source', exporter.url] : []),
+    ],
+  });
+  log(`node up: ${node.wsUrl}, log ${node.logFile}`);
+  const provider = new WsProvider(node.wsUrl, 1_000);
+  const api = await ApiPromise.create({
+    provider,
+    signedExtensions: DEPIN_SIGNED_EXTENSIONS,
+    throwOnConnect: true,
+    noInitWarn: true,
+  });
+  let best = 0;
+  const hashes = new Map();
+  await api.rpc.chain.subscribeNewHeads((header) => {
+    best = Math.max(best, header.number.toNumber());
+    hashes.set(header.number.toNumber(), header.hash.toHex());
+  });
+  const atBest = (n) => waitFor(`block ${n}`, () => best >= n, { timeoutMs: 60_000 + 12_000 * Math.max(0, n - best), intervalMs: 100 });
+  const anchor = async (n) => ({ number: n, hash: (await api.rpc.chain.getBlockHash(n)).toHex() });
+
+  // Everything signed before the load starts.
+  const pairs = senders(manifest);
+  const nonces = new Map();
+  const lightTransfers = await transfers(api, pairs.slice(0, 10), nonces, 1);
+  const typicalTransfers = await transfers(api, pairs.slice(0, 10), nonces, 1);
+  const phases = [];
+  const mark = (name, from) => phases.push({ name, from });
+
+  // Epoch 0: empty blocks, then one block of 10 transfers; the typical block at 9 → 10.
+  mark('empty', 1);
+  await atBest(4);
+  mark('transfers-10', best + 1);
+  await submitAll(provider, lightTransfers);
+  await atBest(epochLength - 1);
+  const typicalProvider = manifest.providers[0];
+  const typical = [usageReport(api, typicalProvider, { epoch: 0, epochLength, anchor: await anchor(best), leaseCount: Math.min(10, typicalProvider.leases.length) }), ...typicalTransfers];
+  mark('typical', best + 1);
+  log(`typical block: ${await submitAll(provider, typical)} of ${typical.length} accepted`);
+
+  let last = 2 * epochLength;
+  if (full) {
+    const maxLeases = manifest.maxLeasesPerReport;
+    const large = manifest.providers.filter((p) => p.leases.length >= maxLeases && p !== probed);
+    const medium = manifest.providers.filter((p) => p.leases.length >= 16 && p.leases.length < maxLeases && p !== probed);
+    const small = manifest.providers.filter((p) => p !== probed && p !== typicalProvider && p.leases.length < 16);
+    log(`signing the load: ${pairs.length} senders, ${small.length} small, ${medium.length} medium, ${large.length} large providers`);
+    const fullTransfers = await transfers(api, pairs, nonces, Math.ceil(6_000 / pairs.length));
+    const mixedTransfers = await transfers(api, pairs, nonces, Math.ceil(6_000 / pairs.length));
+    const reportsAt = async (epoch, providers, leaseCount) => {
+      await atBest((epoch + 1) * epochLength - 1);
+      const a = await anchor(best);
+      return providers.map((p) => usageReport(api, p, { epoch, epochLength, anchor: a, leaseCount }));
+    };
+
+    await atBest(epochLength + 1);
+    mark('transfers-full', best + 1);
+    log(`full transfer blocks: ${await submitAll(provider, fullTransfers)} of ${fullTransfers.length} accepted`);
+
+    const r1 = await reportsAt(1, small.slice(0, 4_000), 1);
+    mark('reports-1', best + 1);
+    log(`1-lease reports: ${await submitAll(provider, r1)} of ${r1.length} accepted`);
+
+    const r16 = await reportsAt(2, medium, 16);
+    mark('reports-16', best + 1);
+    log(`16-lease reports: ${await submitAll(provider, r16)} of ${r16.length} accepted`);
+
+    const rMax = await reportsAt(3, large, maxLeases);
+    mark('reports-max', best + 1);
+    log(`${maxLeases}-lease reports: ${await submitAll(provider, rMax)} of ${rMax.length} accepted`);
+
+    // From here on the node's off-chain worker also reports for the probed provider (not
+    // earlier: its reports would mix into the blocks measured above).
+    const publicKey = u8aToHex(sr25519PairFromSeed(hexToU8a(probed.reportingSeed)).publicKey);
+    await rpc(node.rpcPort, 'author_insertKey', ['dpna', probed.reportingSeed, publicKey]);
+
+    const mixedReports = await reportsAt(4, small.slice(0, 4_000), 1);
+    mark('mixed', best + 1);
+    const mixed = await Promise.all([submitAll(provider, mixedReports), submitAll(provider, mixedTransfers)]);
+    log(`mixed load: ${mixed[0]} reports, ${mixed[1]} transfers accepted`);
+    // Three epochs of off-chain worker reports: under the mixed load, then quiet.
+    last = 7 * epochLength + 5;
+  }
+  await atBest(last);
+  mark('end', last + 1);
+
+  // What each block holds, from its events (the runtime's own account of it).
+  const blocks = [];
+  for (let n = 1; n <= last; n++) {
+    const hash = await api.rpc.chain.getBlockHash(n);
+    const raw = await provider.send('chain_getBlock', [hash.toHex()]);
+    const events = await api.query.system.events.at(hash);
+    const block = { number: n, extrinsics: raw.block.extrinsics.length, transfers: 0, reports: 0, leasesSettled: 0, probedReports: [], epochClosed: false };
+    for (const { event } of events) {
+      if (api.events.balances.Transfer.is(event)) block.transfers += 1;
+      if (api.events.economics.EpochClosed.is(event)) block.epochClosed = true;
+      if (api.events.attestation.ReportAccepted.is(event)) {
+        block.reports += 1;
+        block.leasesSettled += event.data.leases.toNumber();
+        if (probed && event.data.provider.toHex() === probed.account) block.probedReports.push(event.data.epoch.toNumber());
+      }
+    }
+    blocks.push(block);
+  }
+  const probeScrapes = exporter?.scrapes ?? 0;
+  await api.disconnect();
+  await node.stop();
+  await exporter?.stop();
+
+  log(`re-executing blocks 1..${last} (${opt.repeat} times each)`);
+  const { stdout, stderr } = await execFileP(NODE_BIN, [
+    'benchmark', 'block', '--chain', opt.spec, '--base-path', node.basePath,
+    '--from', '1', '--to', String(last), '--repeat', opt.repeat,
+  ], { maxBuffer: 64 << 20, timeout: 3_600_000 });
+  const timing = new Map();
+  for (const m of `${stdout}\n${stderr}`.matchAll(/Block (\d+) with +(\d+) tx used +[\d.]+% of its weight \( *([\d,]+) of +([\d,]+) ns\)/g)) {
+    timing.set(Number(m[1]), { ns: Number(m[3].replaceAll(',', '')), weightNs: Number(m[4].replaceAll(',', '')) });
+  }
+  for (const b of blocks) Object.assign(b, timing.get(b.number) ?? {});
+  if (blocks.some((b) => b.ns === undefined)) throw new Error(`benchmark block did not time every block:\n${stderr.slice(-2000)}`);
+
+  writeFileSync(opt.out, JSON.stringify({
+    leases: manifest.leases,
+    providers: manifest.providers.length,
+    epochLength,
+    normalBlockRefTime: manifest.normalBlockRefTime,
+    maxLeasesPerReport: manifest.maxLeasesPerReport,
+    probeScrapes,
+    phases,
+    blocks,
+  }, null, 1));
+  log(`wrote ${opt.out}`);
+}
+
+main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
