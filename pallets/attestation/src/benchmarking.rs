@@ -11,7 +11,7 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
-use pallet_leases::LeaseSettlement;
+use pallet_leases::{LeaseCharge, LeaseSettlement, Payee};
 use pallet_providers::ProviderRegistry;
 use sp_core::{sr25519, H256};
 use sp_runtime::traits::{Bounded, UniqueSaturatedInto, Zero};
@@ -26,9 +26,10 @@ impl<T: pallet_providers::Config + pallet_leases::Config> RegistryAndLeases<T> {
 		1_000_000_000
 	}
 
+	/// Each lease its own consumer: settling a report then touches as many accounts as it
+	/// covers leases, the costliest case.
 	fn consumer_of(lease: LeaseId) -> T::AccountId {
-		let per_consumer = <T as pallet_leases::Config>::MaxLeasesPerConsumer::get().max(1);
-		account("lease-consumer", (lease / u64::from(per_consumer)) as u32, 0)
+		account("lease-consumer", lease as u32, 0)
 	}
 }
 
@@ -120,16 +121,17 @@ fn fill_reports<T: Config>(provider: &T::AccountId, epoch: EpochIndex) {
 	);
 }
 
-/// Worst case of a report covering `l` leases and `g` GPUs: every lease disputed (its charge is
-/// held), the provider suspended for misses (the report lifts it), and a full record history
-/// to prune. Returns the signed report, one block into the next epoch.
-fn signed_report<T: Config>(l: u32, g: u32) -> (UsageReport<T>, sr25519::Signature) {
+/// Worst case of a report covering `l` leases, the last `d` of them disputed (their charge is
+/// held), and `g` GPUs: each lease with its own consumer, the provider suspended for misses (the
+/// report lifts it), and a full record history to prune. Returns the signed report, one block
+/// into the next epoch.
+fn signed_report<T: Config>(l: u32, d: u32, g: u32) -> (UsageReport<T>, sr25519::Signature) {
 	let (provider, key) = provider::<T>();
 	let epoch = busy_epoch::<T>();
 	go_to::<T>(epoch_start::<T>(epoch) + 1);
 	let gpu_hashes = <T as Config>::BenchmarkHelper::setup_provider(&provider, key, g);
 	let leases = <T as Config>::BenchmarkHelper::open_leases(&provider, l);
-	for lease in &leases {
+	for lease in leases.iter().skip(l.saturating_sub(d) as usize) {
 		let (consumer, _) = <T as Config>::Leases::parties(*lease).expect("a lease");
 		Pallet::<T>::dispute(RawOrigin::Signed(consumer).into(), *lease, epoch).expect("disputes");
 	}
@@ -196,9 +198,11 @@ fn max_leases<T: Config>() -> u32 {
 mod benchmarks {
 	use super::*;
 
+	/// A report of `l` leases, all paid to the provider, and `g` GPUs. Disputed leases cost
+	/// more: see `hold_disputed`.
 	#[benchmark]
 	fn submit_report(l: Linear<0, { max_leases::<T>() }>, g: Linear<0, { max_gpus::<T>() }>) {
-		let (report, signature) = signed_report::<T>(l, g);
+		let (report, signature) = signed_report::<T>(l, 0, g);
 		let (provider, epoch) = (report.provider.clone(), report.epoch);
 
 		#[extrinsic_call]
@@ -213,13 +217,41 @@ mod benchmarks {
 		l: Linear<0, { max_leases::<T>() }>,
 		g: Linear<0, { max_gpus::<T>() }>,
 	) -> Result<(), BenchmarkError> {
-		let (report, signature) = signed_report::<T>(l, g);
+		let (report, signature) = signed_report::<T>(l, 0, g);
 		let call = Call::<T>::submit_report { report, signature };
 
 		#[block]
 		{
 			call.authorize(TransactionSource::External).ok_or("authorized")?.map_err(|_| "valid")?;
 		}
+		Ok(())
+	}
+
+	/// What `d` disputed leases of a report add: their charges are held on the consumers and
+	/// recorded on the disputes instead of being paid (a report is charged for it up front for
+	/// all its leases, and refunded to the disputes it met).
+	#[benchmark]
+	fn hold_disputed(d: Linear<0, { max_leases::<T>() }>) -> Result<(), BenchmarkError> {
+		let (report, _) = signed_report::<T>(d, d, 0);
+		let (provider, epoch) = (report.provider.clone(), report.epoch);
+		let charges: Vec<LeaseCharge> = report
+			.leases
+			.iter()
+			.map(|entry| LeaseCharge {
+				lease: entry.lease,
+				attested_blocks: entry.uptime_blocks,
+				payee: Payee::HeldForDispute,
+			})
+			.collect();
+
+		#[block]
+		{
+			let settled = <T as Config>::Leases::settle_epoch(&provider, epoch, &charges).map_err(|_| "settles")?;
+			for (charge, settlement) in charges.iter().zip(settled.iter()) {
+				Pallet::<T>::record_held(charge.lease, epoch, settlement.charged);
+			}
+		}
+		assert!(charges.iter().all(|c| Disputes::<T>::get(c.lease, epoch).is_some_and(|d| d.held.is_some())));
 		Ok(())
 	}
 
@@ -275,7 +307,7 @@ mod benchmarks {
 	/// Worst case: a charge was held and the consumer wins (refund, deposit back, bond slashed).
 	#[benchmark]
 	fn resolve_dispute() -> Result<(), BenchmarkError> {
-		let (report, signature) = signed_report::<T>(1, 0);
+		let (report, signature) = signed_report::<T>(1, 1, 0);
 		let (lease, epoch) = (report.leases[0].lease, report.epoch);
 		Pallet::<T>::submit_report(RawOrigin::Authorized.into(), report, signature).map_err(|_| "reports")?;
 		assert!(Disputes::<T>::get(lease, epoch).is_some_and(|d| d.held.is_some()));

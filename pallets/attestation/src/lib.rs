@@ -327,7 +327,10 @@ pub mod pallet {
 		/// A provider's signed usage report for the epoch that just ended; settles the leases it
 		/// covers. Submitted by the provider's off-chain worker as an authorized transaction.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::submit_report(report.leases.len() as u32, report.devices.gpus.len() as u32))]
+		// Charged up front as if every lease were disputed (the dearer path); refunded to the
+		// disputes the report actually met.
+		#[pallet::weight(T::WeightInfo::submit_report(report.leases.len() as u32, report.devices.gpus.len() as u32)
+			.saturating_add(T::WeightInfo::hold_disputed(report.leases.len() as u32)))]
 		#[pallet::authorize(Pallet::<T>::authorize_report)]
 		#[pallet::weight_of_authorize(T::WeightInfo::authorize_submit_report(
 			report.leases.len() as u32,
@@ -337,11 +340,13 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			report: UsageReport<T>,
 			signature: sr25519::Signature,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			ensure_authorized(origin)?;
 			// `authorize` verified the signature in this same extrinsic (see `check_report`).
 			let _ = signature;
-			Self::do_submit_report(report)
+			let (leases, gpus) = (report.leases.len() as u32, report.devices.gpus.len() as u32);
+			let disputed = Self::do_submit_report(report)?;
+			Ok(Some(T::WeightInfo::submit_report(leases, gpus).saturating_add(T::WeightInfo::hold_disputed(disputed))).into())
 		}
 
 		/// Records that `provider` did not report `epoch` (whose window has closed) although it

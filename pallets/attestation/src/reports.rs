@@ -3,13 +3,14 @@
 use alloc::vec::Vec;
 use pallet_leases::{LeaseCharge, LeaseSettlement, Payee};
 use pallet_providers::ProviderRegistry;
-use sp_runtime::{traits::Zero, DispatchResult, Saturating};
+use sp_runtime::{traits::Zero, DispatchError, Saturating};
 
 use crate::{pallet::*, types::*, AttestationObserver, Config};
 use pallet_leases::LeaseUsage;
 
 impl<T: Config> Pallet<T> {
-	pub(crate) fn do_submit_report(report: UsageReport<T>) -> DispatchResult {
+	/// Returns how many of the report's leases were disputed (their charge held).
+	pub(crate) fn do_submit_report(report: UsageReport<T>) -> Result<u32, DispatchError> {
 		let covered = Self::check_report(&report, None)?;
 		let (provider, epoch) = (report.provider.clone(), report.epoch);
 
@@ -30,22 +31,15 @@ impl<T: Config> Pallet<T> {
 
 		let mut charged = BalanceOf::<T>::zero();
 		let mut attested_blocks = 0u32;
+		let mut disputed = 0u32;
 		let mut usage = Self::device_usage(&report);
 		for ((entry, lease), (charge, settlement)) in
 			report.leases.iter().zip(covered.iter()).zip(charges.iter().zip(settlements.iter()))
 		{
 			Self::add_lease_usage(&mut usage, entry, lease);
 			if charge.payee == Payee::HeldForDispute {
-				Disputes::<T>::mutate(entry.lease, epoch, |dispute| {
-					if let Some(dispute) = dispute {
-						dispute.held = Some(settlement.charged);
-					}
-				});
-				Self::deposit_event(Event::DisputedChargeHeld {
-					lease: entry.lease,
-					epoch,
-					amount: settlement.charged,
-				});
+				disputed = disputed.saturating_add(1);
+				Self::record_held(entry.lease, epoch, settlement.charged);
 			}
 			charged = charged.saturating_add(settlement.charged);
 			attested_blocks = attested_blocks.saturating_add(entry.uptime_blocks);
@@ -76,11 +70,21 @@ impl<T: Config> Pallet<T> {
 		if reinstate && T::Providers::resume(&provider).is_ok() {
 			Self::deposit_event(Event::ReinstatedByReport { provider });
 		}
-		Ok(())
+		Ok(disputed)
 	}
 }
 
 impl<T: Config> Pallet<T> {
+	/// A disputed lease's charge for `epoch` is held: noted on its dispute.
+	pub(crate) fn record_held(lease: LeaseId, epoch: EpochIndex, amount: BalanceOf<T>) {
+		Disputes::<T>::mutate(lease, epoch, |dispute| {
+			if let Some(dispute) = dispute {
+				dispute.held = Some(amount);
+			}
+		});
+		Self::deposit_event(Event::DisputedChargeHeld { lease, epoch, amount });
+	}
+
 	/// Capacity the report shows: GPU-blocks answered, filesystem GiB-blocks offered.
 	fn device_usage(report: &UsageReport<T>) -> AttestedUsage {
 		let d = &report.devices;

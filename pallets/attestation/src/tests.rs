@@ -19,7 +19,7 @@ use sp_core::{
 };
 use sp_runtime::DispatchError;
 
-use crate::{mock::*, pallet::*, prometheus, types::*, worker, KEY_TYPE};
+use crate::{mock::*, pallet::*, prometheus, types::*, worker, WeightInfo, KEY_TYPE};
 
 fn go_to(block: u64) {
 	System::set_block_number(block);
@@ -507,6 +507,30 @@ mod disputes {
 		assert!(has_event(Event::DisputedChargeHeld { lease, epoch: 0, amount: 90 }));
 		assert_eq!(Disputes::<Test>::get(lease, 0).unwrap().held, Some(90));
 		lease
+	}
+
+	#[test]
+	fn a_report_is_charged_for_the_disputes_it_meets_not_as_if_all_were_disputed() {
+		run_test(|| {
+			use frame_support::dispatch::GetDispatchInfo;
+			let key = provider(PROVIDER);
+			let (calm, disputed) = (rent_h100(CONSUMER), rent_h100(CONSUMER));
+			go_to(5);
+			assert_ok!(Attestation::dispute(RuntimeOrigin::signed(CONSUMER), disputed, 0));
+			go_to(epoch_start(1) + 1);
+			let report = report(0, &[(calm, 9), (disputed, 9)]);
+			let gpus = report.devices.gpus.len() as u32;
+			let call = call(report.clone(), sign(&key, &report));
+			let weights = |disputed| {
+				<Test as Config>::WeightInfo::submit_report(2, gpus)
+					.saturating_add(<Test as Config>::WeightInfo::hold_disputed(disputed))
+			};
+			let worst = weights(2);
+			assert_eq!(call.get_dispatch_info().call_weight, worst);
+			let post = call.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into()).unwrap();
+			assert_eq!(post.actual_weight, Some(weights(1)));
+			assert_ne!(post.actual_weight, Some(worst));
+		});
 	}
 
 	#[test]
