@@ -102,11 +102,14 @@ row('3. settlement throughput', 'records per block by measured time (same limit)
 row('3. settlement throughput', 'records settled in the fullest block of the live run', observed, 2000, 'records', '—', null);
 
 // 4. Live node: reports and transfers sent together.
+// The load's blocks: from the first to the last holding its transfers or reports (the probed
+// provider's own report is not part of it).
 const mixed = phaseBlocks(full, 'mixed');
-const busy = mixed.filter((b) => b.extrinsics > 1);
+const loaded = mixed.filter((b) => b.transfers > 0 || b.reports > b.probedReports.length);
+const busy = loaded.length ? mixed.filter((b) => b.number >= loaded[0].number && b.number <= loaded[loaded.length - 1].number) : [];
 const span = busy.length ? busy[busy.length - 1].number - busy[0].number + 1 : 1;
 const mixedTransfers = busy.reduce((a, b) => a + b.transfers, 0);
-const mixedReports = busy.reduce((a, b) => a + b.reports, 0);
+const mixedReports = busy.reduce((a, b) => a + b.reports - b.probedReports.length, 0);
 const transferOnly = phaseBlocks(full, 'transfers-full').filter((b) => b.transfers > 0);
 const transferOnlyRate = transferOnly.reduce((a, b) => a + b.transfers, 0) / (transferOnly.length * SLOT_SECONDS);
 row('4. live node (reports + transfers sent together)', `transfers/s over ${span} blocks`, mixedTransfers / (span * SLOT_SECONDS), transferOnlyRate, '/s', 'baseline: transfers alone', null);
