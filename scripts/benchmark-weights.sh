@@ -20,7 +20,7 @@ for name in "${pallets[@]}"; do
 	pallet="pallet_${name//-/_}"
 	steps="${BENCH_STEPS:-50}" repeat="${BENCH_REPEAT:-20}"
 	# Attestation's worst cases set up hundreds of leases per run: fewer, still linear, samples.
-	if [ "$name" = attestation ]; then steps="${BENCH_STEPS:-10}" repeat="${BENCH_REPEAT:-3}"; fi
+	if [ "$name" = attestation ]; then steps="${BENCH_STEPS:-20}" repeat="${BENCH_REPEAT:-10}"; fi
 	log "benchmarking $pallet (steps $steps, repeat $repeat)"
 	"$bench_bin" benchmark pallet \
 		--runtime "$CARGO_TARGET_DIR/release/wbuild/depin-runtime/depin_runtime.wasm" \

@@ -123,7 +123,8 @@ fn lease_counts(o: &Options) -> Result<Vec<u32>, String> {
 fn genesis_config(o: &Options, counts: &[u32]) -> Result<RuntimeGenesisConfig, String> {
 	let preset = genesis_config_presets::get_preset(&sp_genesis_builder_dev()).ok_or("no development preset")?;
 	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).map_err(|e| e.to_string())?;
-	merge(&mut config, serde_json::from_slice(&preset).map_err(|e| e.to_string())?);
+	// The preset is a JSON merge patch over the default config, as the node applies it.
+	sc_chain_spec::json_merge(&mut config, serde_json::from_slice(&preset).map_err(|e| e.to_string())?);
 	let mut config: RuntimeGenesisConfig = serde_json::from_value(config).map_err(|e| e.to_string())?;
 	let bond = MinProviderBond::get();
 	let balances = &mut config.balances.balances;
@@ -136,17 +137,6 @@ fn genesis_config(o: &Options, counts: &[u32]) -> Result<RuntimeGenesisConfig, S
 
 fn sp_genesis_builder_dev() -> sp_genesis_builder::PresetId {
 	sp_genesis_builder::PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET)
-}
-
-/// A JSON merge patch, as the node applies a preset to the default genesis config.
-fn merge(base: &mut Value, patch: Value) {
-	match (base, patch) {
-		(Value::Object(base), Value::Object(patch)) =>
-			for (key, value) in patch {
-				merge(base.entry(key).or_insert(Value::Null), value);
-			},
-		(base, patch) => *base = patch,
-	}
 }
 
 /// Registers provider `i` with one GPU, cores for its leases and a reporting key.

@@ -11,7 +11,7 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
-use pallet_leases::{LeaseCharge, LeaseSettlement, Payee};
+use pallet_leases::{LeaseSettlement, Payee};
 use pallet_providers::ProviderRegistry;
 use sp_core::{sr25519, H256};
 use sp_runtime::traits::{Bounded, UniqueSaturatedInto, Zero};
@@ -234,15 +234,9 @@ mod benchmarks {
 	fn hold_disputed(d: Linear<0, { max_leases::<T>() }>) -> Result<(), BenchmarkError> {
 		let (report, _) = signed_report::<T>(d, d, 0);
 		let (provider, epoch) = (report.provider.clone(), report.epoch);
-		let charges: Vec<LeaseCharge> = report
-			.leases
-			.iter()
-			.map(|entry| LeaseCharge {
-				lease: entry.lease,
-				attested_blocks: entry.uptime_blocks,
-				payee: Payee::HeldForDispute,
-			})
-			.collect();
+		// Every lease of it is disputed, so all its charges are held.
+		let charges = Pallet::<T>::lease_charges(&report);
+		assert!(charges.iter().all(|c| c.payee == Payee::HeldForDispute));
 
 		#[block]
 		{

@@ -14,19 +14,7 @@ impl<T: Config> Pallet<T> {
 		let covered = Self::check_report(&report, None)?;
 		let (provider, epoch) = (report.provider.clone(), report.epoch);
 
-		let charges: Vec<LeaseCharge> = report
-			.leases
-			.iter()
-			.map(|entry| LeaseCharge {
-				lease: entry.lease,
-				attested_blocks: entry.uptime_blocks,
-				payee: if Disputes::<T>::contains_key(entry.lease, epoch) {
-					Payee::HeldForDispute
-				} else {
-					Payee::Provider
-				},
-			})
-			.collect();
+		let charges = Self::lease_charges(&report);
 		let settlements = T::Leases::settle_epoch(&provider, epoch, &charges)?;
 
 		let mut charged = BalanceOf::<T>::zero();
@@ -75,6 +63,23 @@ impl<T: Config> Pallet<T> {
 }
 
 impl<T: Config> Pallet<T> {
+	/// What the report asks to charge: each lease's uptime, held if the lease is disputed.
+	pub(crate) fn lease_charges(report: &UsageReport<T>) -> Vec<LeaseCharge> {
+		report
+			.leases
+			.iter()
+			.map(|entry| LeaseCharge {
+				lease: entry.lease,
+				attested_blocks: entry.uptime_blocks,
+				payee: if Disputes::<T>::contains_key(entry.lease, report.epoch) {
+					Payee::HeldForDispute
+				} else {
+					Payee::Provider
+				},
+			})
+			.collect()
+	}
+
 	/// A disputed lease's charge for `epoch` is held: noted on its dispute.
 	pub(crate) fn record_held(lease: LeaseId, epoch: EpochIndex, amount: BalanceOf<T>) {
 		Disputes::<T>::mutate(lease, epoch, |dispute| {
