@@ -153,7 +153,10 @@ async function isFree(port) {
 /** The first port of `count` consecutive free ports (for scripts that number ports base+i). */
 export async function freePortRange(count, avoid = []) {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    // Below Linux's ephemeral range (32768+): there the kernel may hand a port to an outgoing
+    // connection between this check and the node binding it (a node whose RPC port is taken
+    // binds a random one instead, and the test then cannot reach it).
+    const base = 20_000 + Math.floor(Math.random() * (32_000 - 20_000 - count));
     const range = Array.from({ length: count }, (_, i) => base + i);
     if (range.some((p) => avoid.includes(p))) continue;
     if ((await Promise.all(range.map(isFree))).every(Boolean)) return base;
