@@ -74,15 +74,15 @@ for (const [what, key, unit] of [['time', 'us', 'µs'], ['weight', 'weightUs', '
 
 // 2. Per-block cost against market size, same block content at every size.
 const smallest = sizes[0];
-const typicalNs = (run) => phaseBlocks(run, 'typical').find((b) => b.reports > 0);
+const typicalBlock = (run) => phaseBlocks(run, 'typical').find((b) => b.reports > 0);
 for (const run of sizes) {
   const label = `${run.leases.toLocaleString('en')} leases, ${run.providers.toLocaleString('en')} providers`;
   const isLargest = run === sizes[sizes.length - 1];
   const e = mean(emptyBlocks(run).map((b) => b.ns)) / 1000;
   const e0 = mean(emptyBlocks(smallest).map((b) => b.ns)) / 1000;
   row('2. block execution vs market size', `empty block, ${label}`, e, e0, 'µs', isLargest ? '≤ 1.2×' : '—', isLargest ? e <= 1.2 * e0 : null);
-  const t = typicalNs(run);
-  const t0 = typicalNs(smallest);
+  const t = typicalBlock(run);
+  const t0 = typicalBlock(smallest);
   if (!t || !t0) throw new Error(`no typical block in the run of ${run.leases} leases`);
   const close = run.blocks.find((b) => b.epochClosed && b.extrinsics === 1);
   const close0 = smallest.blocks.find((b) => b.epochClosed && b.extrinsics === 1);

@@ -121,7 +121,8 @@ fn lease_counts(o: &Options) -> Result<Vec<u32>, String> {
 }
 
 fn genesis_config(o: &Options, counts: &[u32]) -> Result<RuntimeGenesisConfig, String> {
-	let preset = genesis_config_presets::get_preset(&sp_genesis_builder_dev()).ok_or("no development preset")?;
+	let dev = sp_genesis_builder::PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET);
+	let preset = genesis_config_presets::get_preset(&dev).ok_or("no development preset")?;
 	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).map_err(|e| e.to_string())?;
 	// The preset is a JSON merge patch over the default config, as the node applies it.
 	sc_chain_spec::json_merge(&mut config, serde_json::from_slice(&preset).map_err(|e| e.to_string())?);
@@ -133,10 +134,6 @@ fn genesis_config(o: &Options, counts: &[u32]) -> Result<RuntimeGenesisConfig, S
 	balances.extend((0..leases).map(|i| (account("consumer", i), CONSUMER_FUNDS)));
 	balances.extend((0..o.senders).map(|i| (sr25519::Pair::from_seed(&derived("sender", i)).public().into(), SENDER_FUNDS)));
 	Ok(config)
-}
-
-fn sp_genesis_builder_dev() -> sp_genesis_builder::PresetId {
-	sp_genesis_builder::PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET)
 }
 
 /// Registers provider `i` with one GPU, cores for its leases and a reporting key.

@@ -1,4 +1,5 @@
-// polkadot.js definitions of the chain's explorer JSON-RPC methods, so that
+// polkadot.js definitions of the chain's explorer JSON-RPC methods (and, at the end, of its
+// transaction extensions polkadot.js does not know), so that
 // `api.rpc.depin.networkStats()` and friends work. Results are JSON (`.toJSON()`: objects, arrays,
 // or null for unknown ids); balances in them are decimal strings of planck. Pass to ApiPromise.create({ rpc: DEPIN_RPC }).
 const at = { name: 'at', type: 'Hash', isOptional: true };
