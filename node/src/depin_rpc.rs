@@ -13,10 +13,8 @@ use jsonrpsee::{
 	proc_macros::rpc,
 	types::error::{ErrorCode, ErrorObject, ErrorObjectOwned},
 };
-use pallet_economics::{
-	runtime_api::{DepinApi as DepinRuntimeApi, LeaseView, NetworkStats, ProviderView},
-	EpochLedger,
-};
+use depin_explorer_api::{DepinApi as DepinRuntimeApi, LeaseView, NetworkStats, ProviderView};
+use depin_primitives::EpochLedger;
 use serde_json::{json, Value};
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;

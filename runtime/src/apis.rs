@@ -144,28 +144,28 @@ impl_runtime_apis! {
 		}
 	}
 
-	impl pallet_economics::runtime_api::DepinApi<Block, AccountId, Balance> for Runtime {
-		fn network_stats() -> pallet_economics::runtime_api::NetworkStats<Balance> {
+	impl depin_explorer_api::DepinApi<Block, AccountId, Balance> for Runtime {
+		fn network_stats() -> depin_explorer_api::NetworkStats<Balance> {
 			crate::explorer::network_stats()
 		}
 
-		fn epoch_ledger(epoch: pallet_economics::EpochIndex) -> Option<pallet_economics::EpochLedger<Balance>> {
+		fn epoch_ledger(epoch: depin_primitives::EpochIndex) -> Option<depin_primitives::EpochLedger<Balance>> {
 			crate::explorer::epoch_ledger(epoch)
 		}
 
-		fn provider(account: AccountId) -> Option<pallet_economics::runtime_api::ProviderView<AccountId, Balance>> {
+		fn provider(account: AccountId) -> Option<depin_explorer_api::ProviderView<AccountId, Balance>> {
 			crate::explorer::provider(&account)
 		}
 
-		fn lease(id: pallet_leases::LeaseId) -> Option<pallet_economics::runtime_api::LeaseView<AccountId, Balance>> {
+		fn lease(id: depin_primitives::LeaseId) -> Option<depin_explorer_api::LeaseView<AccountId, Balance>> {
 			crate::explorer::lease(id)
 		}
 
-		fn leases_of(account: AccountId) -> Vec<pallet_economics::runtime_api::LeaseView<AccountId, Balance>> {
+		fn leases_of(account: AccountId) -> Vec<depin_explorer_api::LeaseView<AccountId, Balance>> {
 			crate::explorer::leases_of(&account)
 		}
 
-		fn providers(start: u32, count: u32) -> Vec<pallet_economics::runtime_api::ProviderView<AccountId, Balance>> {
+		fn providers(start: u32, count: u32) -> Vec<depin_explorer_api::ProviderView<AccountId, Balance>> {
 			crate::explorer::providers(start, count)
 		}
 	}

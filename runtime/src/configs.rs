@@ -194,7 +194,7 @@ impl pallet_providers::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	// Governance is sudo until a council exists.
 	type AuditorOrigin = frame_system::EnsureRoot<AccountId>;
-	type Leases = Leases;
+	type Commitments = Leases;
 	type MinProviderBond = MinProviderBond;
 	type UnbondingPeriod = ProviderUnbondingPeriod;
 	type MaxMetadataLen = ConstU32<256>;
@@ -204,19 +204,21 @@ impl pallet_providers::Config for Runtime {
 	type WeightInfo = pallet_providers::weights::SubstrateWeight<Runtime>;
 }
 
-/// Settlement epochs: set at genesis (an hour in production, like the prices; shorter on the
-/// dev chain), shared by leases and attestation.
-pub type EpochLength = pallet_attestation::EpochLengthOf<Runtime>;
+/// The chain's one epoch clock: epochs of the genesis length (an hour in production, like the
+/// prices; shorter on the dev chain) with `ReportGrace`, kept by attestation and shared by
+/// leases and economics.
+pub type Clock = pallet_attestation::ClockOf<Runtime>;
 
 /// How long after an epoch its usage report may land: a sixth of the epoch (ten minutes of an
 /// hour), at least five blocks so a report survives a missed slot or two, and always shorter
-/// than the epoch (at most one epoch awaits settlement).
+/// than the epoch (at most one epoch awaits settlement; the clock holds to that too, and this
+/// keeps the `reportGrace` constant clients read equal to what the clock uses).
 pub struct ReportGrace;
 
-impl Get<BlockNumber> for ReportGrace {
-	fn get() -> BlockNumber {
-		let epoch = EpochLength::get();
-		(epoch / 6).max(5).min(epoch.saturating_sub(1))
+impl Get<u32> for ReportGrace {
+	fn get() -> u32 {
+		let length = pallet_attestation::EpochLength::<Runtime>::get();
+		(length / 6).max(5).min(length.saturating_sub(1))
 	}
 }
 
@@ -234,21 +236,18 @@ impl pallet_leases::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Providers = pallet_providers::Pallet<Runtime>;
-	type EpochLength = EpochLength;
+	type Clock = Clock;
 	type BlocksPerHour = BlocksPerHour;
 	type MinLeaseEpochs = MinLeaseEpochs;
 	type TakeRate = LeaseTakeRate;
 	type TakeBeneficiary = TakeBeneficiary;
 	type OrderTtl = OrderTtl;
-	type ReportGrace = ReportGrace;
 	type MaxGpusPerLease = ConstU32<16>;
 	type MaxLeasesPerProvider = ConstU32<256>;
 	type MaxLeasesPerConsumer = ConstU32<64>;
 	type MaxBidsPerOrder = ConstU32<32>;
 	type Observer = Economics;
 	type WeightInfo = pallet_leases::weights::SubstrateWeight<Runtime>;
-	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = pallet_leases::ProvidersBenchmarkHelper<Runtime>;
 }
 
 parameter_types! {
@@ -286,8 +285,6 @@ impl pallet_attestation::Config for Runtime {
 	type ReportPriority = ReportPriority;
 	type Observer = Economics;
 	type WeightInfo = pallet_attestation::weights::SubstrateWeight<Runtime>;
-	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = pallet_attestation::benchmarking::RegistryAndLeases<Runtime>;
 }
 
 parameter_types! {
@@ -296,8 +293,7 @@ parameter_types! {
 
 impl pallet_economics::Config for Runtime {
 	type Currency = Balances;
-	type EpochLength = EpochLength;
-	type ReportGrace = ReportGrace;
+	type Clock = Clock;
 	// Governance is sudo until a council exists.
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	/// One fully busy GPU-block is worth as much useful work as 1,000 used GiB-blocks.

@@ -3,12 +3,9 @@
 //! in blocks.
 
 use alloc::{collections::btree_set::BTreeSet, vec::Vec};
-use pallet_economics::{
-	runtime_api::{LeaseView, NetworkStats, ProviderView},
-	EpochIndex, EpochLedger,
-};
-use pallet_leases::{LeaseId, LeaseStatus};
-use pallet_providers::ProviderStatus;
+use depin_explorer_api::{LeaseView, NetworkStats, ProviderView};
+use depin_primitives::{EpochIndex, EpochLedger, LeaseId, ProviderStatus};
+use pallet_leases::LeaseStatus;
 
 use crate::{AccountId, Balance, Balances, Runtime};
 
@@ -18,7 +15,7 @@ pub const MAX_PROVIDERS_PER_PAGE: u32 = 100;
 pub fn network_stats() -> NetworkStats<Balance> {
 	let mut stats = NetworkStats::<Balance> {
 		current_epoch: pallet_economics::Pallet::<Runtime>::current_epoch(),
-		epoch_length: pallet_attestation::Pallet::<Runtime>::epoch_length(),
+		epoch_length: pallet_attestation::Pallet::<Runtime>::clock().length(),
 		last_closed_epoch: pallet_economics::LastClosedEpoch::<Runtime>::get(),
 		open_leases: pallet_economics::OpenLeases::<Runtime>::get(),
 		total_issuance: Balances::total_issuance(),
@@ -76,7 +73,7 @@ pub fn provider(who: &AccountId) -> Option<ProviderView<AccountId, Balance>> {
 		gpus: pallet_providers::Gpus::<Runtime>::get(who).into_inner(),
 		storage_bytes: record.capacity.storage_bytes,
 		cpu_cores: record.capacity.cpu_cores,
-		open_leases: pallet_leases::Committed::<Runtime>::get(who).open_leases,
+		open_leases: pallet_leases::Commitments::<Runtime>::get(who).open_leases,
 		earned_fees: earnings.fees,
 		earned_emission: earnings.emission,
 		reports: liveness.reports,

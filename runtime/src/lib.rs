@@ -15,6 +15,8 @@ extern crate alloc;
 pub mod apis;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarks;
+#[cfg(test)]
+mod clock_agreement;
 pub mod configs;
 pub mod explorer;
 pub mod genesis_config_presets;

@@ -1,88 +1,24 @@
 //! FRAME v2 benchmarks: every call at its worst case.
 
 use alloc::vec::Vec;
+use depin_primitives::{
+	benchmarking::{LeaseFixtures, ProviderFixtures},
+	LeaseSettlement, Payee, ProviderRegistry,
+};
 use frame_benchmarking::v2::*;
 use frame_support::{
 	pallet_prelude::TransactionSource,
-	traits::{
-		fungible::{Inspect, Mutate},
-		Authorize, EnsureOrigin, Get,
-	},
+	traits::{Authorize, EnsureOrigin, Get},
 	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
-use pallet_leases::{LeaseSettlement, Payee};
-use pallet_providers::ProviderRegistry;
 use sp_core::{sr25519, H256};
-use sp_runtime::traits::{Bounded, UniqueSaturatedInto, Zero};
 
-use crate::{pallet::*, types::*, BenchmarkHelper, Config, KEY_TYPE};
+use crate::{pallet::*, types::*, Config};
 
-/// [`BenchmarkHelper`] backed by `pallet-providers` and `pallet-leases`.
-pub struct RegistryAndLeases<T>(core::marker::PhantomData<T>);
-
-impl<T: pallet_providers::Config + pallet_leases::Config> RegistryAndLeases<T> {
-	fn price() -> u32 {
-		1_000_000_000
-	}
-
-	/// Each lease its own consumer: settling a report then touches as many accounts as it
-	/// covers leases, the costliest case.
-	fn consumer_of(lease: LeaseId) -> T::AccountId {
-		account("lease-consumer", lease as u32, 0)
-	}
-}
-
-impl<T: pallet_providers::Config + pallet_leases::Config> BenchmarkHelper<T::AccountId> for RegistryAndLeases<T> {
-	fn setup_provider(provider: &T::AccountId, key: sr25519::Public, gpus: u32) -> Vec<H256> {
-		pallet_providers::Pallet::<T>::benchmark_provider(
-			provider,
-			Default::default(),
-			gpus,
-			BoundedVec::try_from(b"bench-gpu".to_vec()).unwrap_or_default(),
-			Self::price().into(),
-		);
-		// Twice the minimum, so slashes in the benchmarks leave it active.
-		pallet_providers::Pallet::<T>::bond_extra(
-			RawOrigin::Signed(provider.clone()).into(),
-			<T as pallet_providers::Config>::MinProviderBond::get(),
-		)
-		.expect("funded");
-		pallet_providers::Pallet::<T>::set_reporting_key(RawOrigin::Signed(provider.clone()).into(), key)
-			.expect("a fresh key");
-		pallet_providers::Gpus::<T>::get(provider).iter().map(|g| g.uuid_hash).collect()
-	}
-
-	fn open_leases(provider: &T::AccountId, count: u32) -> Vec<LeaseId> {
-		let deposit = pallet_leases::BalanceOf::<T>::from(Self::price()) * 1_000u32.into();
-		(0..count)
-			.map(|_| {
-				let id = pallet_leases::NextLeaseId::<T>::get();
-				let consumer = Self::consumer_of(id);
-				// Plenty for all its leases' deposits and dispute deposits, funded once (a small
-				// fraction of the maximum, so the issuance of all consumers cannot overflow).
-				if <T as pallet_leases::Config>::Currency::balance(&consumer).is_zero() {
-					<T as pallet_leases::Config>::Currency::set_balance(
-						&consumer,
-						pallet_leases::BalanceOf::<T>::max_value() / (1u32 << 20).into(),
-					);
-				}
-				pallet_leases::Pallet::<T>::rent(
-					RawOrigin::Signed(consumer).into(),
-					provider.clone(),
-					pallet_leases::ResourceRequest { cpu_cores: 1, ..Default::default() },
-					deposit,
-				)
-				.expect("rents");
-				id
-			})
-			.collect()
-	}
-
-	fn close_lease(lease: LeaseId) {
-		pallet_leases::Pallet::<T>::close_lease(RawOrigin::Signed(Self::consumer_of(lease)).into(), lease)
-			.expect("closes");
-	}
+/// An hourly price whose epochs cost something whatever the epoch length.
+fn price<T: Config>() -> BalanceOf<T> {
+	1_000_000_000u32.into()
 }
 
 fn go_to<T: Config>(block: u32) {
@@ -93,11 +29,11 @@ fn go_to<T: Config>(block: u32) {
 }
 
 fn epoch_start<T: Config>(epoch: EpochIndex) -> u32 {
-	epoch * Pallet::<T>::epoch_length()
+	Pallet::<T>::clock().first_block(epoch)
 }
 
-fn grace<T: Config>() -> u32 {
-	<T as Config>::ReportGrace::get().unique_saturated_into()
+fn window_closes<T: Config>(epoch: EpochIndex) -> u32 {
+	Pallet::<T>::clock().report_window_closes(epoch)
 }
 
 fn provider<T: Config>() -> (T::AccountId, sr25519::Public) {
@@ -125,12 +61,16 @@ fn fill_reports<T: Config>(provider: &T::AccountId, epoch: EpochIndex) {
 /// held), and `g` GPUs: each lease with its own consumer, the provider suspended for misses (the
 /// report lifts it), and a full record history to prune. Returns the signed report, one block
 /// into the next epoch.
-fn signed_report<T: Config>(l: u32, d: u32, g: u32) -> (UsageReport<T>, sr25519::Signature) {
+fn signed_report<T: Config>(l: u32, d: u32, g: u32) -> (UsageReport<T>, sr25519::Signature)
+where
+	T::Providers: ProviderFixtures<T::AccountId, BalanceOf<T>>,
+	T::Leases: LeaseFixtures<T::AccountId>,
+{
 	let (provider, key) = provider::<T>();
 	let epoch = busy_epoch::<T>();
 	go_to::<T>(epoch_start::<T>(epoch) + 1);
-	let gpu_hashes = <T as Config>::BenchmarkHelper::setup_provider(&provider, key, g);
-	let leases = <T as Config>::BenchmarkHelper::open_leases(&provider, l);
+	let gpu_hashes = reporting_provider::<T>(&provider, key, g);
+	let leases = T::Leases::open_leases(&provider, l);
 	for lease in leases.iter().skip(l.saturating_sub(d) as usize) {
 		let (consumer, _) = <T as Config>::Leases::parties(*lease).expect("a lease");
 		Pallet::<T>::dispute(RawOrigin::Signed(consumer).into(), *lease, epoch).expect("disputes");
@@ -139,8 +79,8 @@ fn signed_report<T: Config>(l: u32, d: u32, g: u32) -> (UsageReport<T>, sr25519:
 	<T as Config>::Providers::suspend(&provider).expect("active");
 	ProviderLiveness::<T>::mutate(&provider, |l| l.suspended_for_misses = true);
 
-	let length = Pallet::<T>::epoch_length();
-	let anchor = epoch_start::<T>(epoch + 1);
+	let length = Pallet::<T>::clock().length();
+	let anchor = Pallet::<T>::clock().report_window_opens(epoch);
 	go_to::<T>(anchor + 1);
 	let report = UsageReport::<T> {
 		provider,
@@ -184,9 +124,22 @@ fn signed_report<T: Config>(l: u32, d: u32, g: u32) -> (UsageReport<T>, sr25519:
 	(report, signature)
 }
 
+/// `provider`, active and reporting with `key`, with `gpus` GPUs, whose hashes it returns.
+fn reporting_provider<T: Config>(provider: &T::AccountId, key: sr25519::Public, gpus: u32) -> Vec<H256>
+where
+	T::Providers: ProviderFixtures<T::AccountId, BalanceOf<T>>,
+{
+	let hashes = T::Providers::active_provider(provider, gpus, price::<T>());
+	T::Providers::reporting_provider(provider, key);
+	hashes
+}
+
 /// GPUs a report can list that a provider can also register.
-fn max_gpus<T: Config + pallet_providers::Config>() -> u32 {
-	<T as Config>::MaxGpusPerReport::get().min(<T as pallet_providers::Config>::MaxGpusPerProvider::get())
+fn max_gpus<T: Config>() -> u32
+where
+	T::Providers: ProviderFixtures<T::AccountId, BalanceOf<T>>,
+{
+	T::MaxGpusPerReport::get().min(T::Providers::max_gpus())
 }
 
 /// Leases a report can cover that a provider can also have.
@@ -194,7 +147,8 @@ fn max_leases<T: Config>() -> u32 {
 	<T as Config>::MaxLeasesPerReport::get().min(<T as Config>::Leases::max_leases_per_provider())
 }
 
-#[benchmarks(where T: pallet_providers::Config + pallet_leases::Config)]
+// The registry and leases pallets set up providers and leases for these benchmarks.
+#[benchmarks(where T::Providers: ProviderFixtures<T::AccountId, BalanceOf<T>>, T::Leases: LeaseFixtures<T::AccountId>)]
 mod benchmarks {
 	use super::*;
 
@@ -256,14 +210,14 @@ mod benchmarks {
 		let (provider, key) = provider::<T>();
 		let epoch = busy_epoch::<T>();
 		go_to::<T>(epoch_start::<T>(epoch - 1) + 1);
-		<T as Config>::BenchmarkHelper::setup_provider(&provider, key, 1);
-		let idle = <T as Config>::BenchmarkHelper::open_leases(&provider, n - 1);
+		reporting_provider::<T>(&provider, key, 1);
+		let idle = T::Leases::open_leases(&provider, n - 1);
 		go_to::<T>(epoch_start::<T>(epoch - 1) + 2);
 		for lease in idle {
-			<T as Config>::BenchmarkHelper::close_lease(lease);
+			T::Leases::close_lease(lease);
 		}
 		go_to::<T>(epoch_start::<T>(epoch) + 1);
-		<T as Config>::BenchmarkHelper::open_leases(&provider, 1);
+		T::Leases::open_leases(&provider, 1);
 		for e in 0..epoch {
 			Misses::<T>::insert(&provider, e, ());
 		}
@@ -275,7 +229,7 @@ mod benchmarks {
 				..Default::default()
 			},
 		);
-		go_to::<T>(epoch_start::<T>(epoch + 1) + grace::<T>());
+		go_to::<T>(window_closes::<T>(epoch));
 		let reporter: T::AccountId = whitelisted_caller();
 
 		#[extrinsic_call]
@@ -288,8 +242,8 @@ mod benchmarks {
 	fn dispute() {
 		let (provider, key) = provider::<T>();
 		go_to::<T>(1);
-		<T as Config>::BenchmarkHelper::setup_provider(&provider, key, 1);
-		let lease = <T as Config>::BenchmarkHelper::open_leases(&provider, 1)[0];
+		reporting_provider::<T>(&provider, key, 1);
+		let lease = T::Leases::open_leases(&provider, 1)[0];
 		let (consumer, _) = <T as Config>::Leases::parties(lease).expect("a lease");
 
 		#[extrinsic_call]
@@ -318,11 +272,11 @@ mod benchmarks {
 	fn release_dispute() {
 		let (provider, key) = provider::<T>();
 		go_to::<T>(1);
-		<T as Config>::BenchmarkHelper::setup_provider(&provider, key, 1);
-		let lease = <T as Config>::BenchmarkHelper::open_leases(&provider, 1)[0];
+		reporting_provider::<T>(&provider, key, 1);
+		let lease = T::Leases::open_leases(&provider, 1)[0];
 		let (consumer, _) = <T as Config>::Leases::parties(lease).expect("a lease");
 		Pallet::<T>::dispute(RawOrigin::Signed(consumer).into(), lease, 0).expect("disputes");
-		go_to::<T>(epoch_start::<T>(1) + grace::<T>());
+		go_to::<T>(window_closes::<T>(0));
 		let caller: T::AccountId = whitelisted_caller();
 
 		#[extrinsic_call]

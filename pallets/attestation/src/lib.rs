@@ -3,7 +3,9 @@
 //! Providers are paid only for usage their own node attested.
 //!
 //! - **Epochs** of [`EpochLength`] blocks (set at genesis: 10 on the dev chain, 600 — an hour —
-//!   in production). The leases pallet uses the same length through [`EpochLengthOf`].
+//!   in production), reportable for `ReportGrace` blocks after they end: this pallet keeps the
+//!   chain's one `EpochClock` (`depin-primitives`), and the leases and economics pallets read it
+//!   through [`ClockOf`].
 //! - **Off-chain worker** (`worker`): on every block, for the providers whose reporting key
 //!   (key type [`KEY_TYPE`], sr25519) is in the node's keystore, it reads the metrics source over
 //!   HTTP (dcgm-exporter and node_exporter names; by default the node's built-in probe) and
@@ -17,8 +19,8 @@
 //!   (`ReportGrace`) is open; the anchor is a recent block at or after the epoch's end; one report
 //!   per provider and epoch; only GPUs registered to the provider; only leases that can be
 //!   charged for the epoch; values within their bounds.
-//! - **Settlement**: an accepted report settles each lease it covers through
-//!   [`pallet_leases::LeaseSettlement`]; a lease it does not cover is not charged for the epoch.
+//! - **Settlement**: an accepted report settles each lease it covers through `LeaseSettlement`
+//!   (the leases pallet); a lease it does not cover is not charged for the epoch.
 //! - **Missed reports**: once an epoch's window has closed, anyone may `report_missed` a provider
 //!   that had a lease running in it and did not report. `MissSlash` of its bond is slashed, a
 //!   `MissBounty` share of it paid to the caller and the rest to `SlashBeneficiary`. After
@@ -39,9 +41,12 @@ pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
+use depin_primitives::EpochClock;
+
 #[cfg(feature = "runtime-benchmarks")]
-pub mod benchmarking;
+mod benchmarking;
 mod disputes;
+mod funds;
 mod invariants;
 mod misses;
 pub mod prometheus;
@@ -56,35 +61,6 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
-use sp_core::crypto::KeyTypeId;
-
-/// Told what reports attest and what is slashed, e.g. by the economics ledger. `()` ignores it.
-pub trait AttestationObserver<AccountId, Balance> {
-	fn report_accepted(provider: &AccountId, epoch: EpochIndex, usage: &AttestedUsage);
-	/// `amount` left a provider's bond (miss slash, lost dispute).
-	fn slashed(amount: Balance);
-}
-
-impl<AccountId, Balance> AttestationObserver<AccountId, Balance> for () {
-	fn report_accepted(_: &AccountId, _: EpochIndex, _: &AttestedUsage) {}
-	fn slashed(_: Balance) {}
-}
-
-/// Keystore type of reporting keys (sr25519). Insert with `author_insertKey("dpna", …)`.
-pub const KEY_TYPE: KeyTypeId = KeyTypeId(*b"dpna");
-
-/// Sets up what this pallet's benchmarks need from the other pallets.
-#[cfg(feature = "runtime-benchmarks")]
-pub trait BenchmarkHelper<AccountId> {
-	/// Makes `provider` an active provider (bonded twice the minimum) reporting with `key`, with
-	/// `gpus` registered GPUs, whose hashes it returns.
-	fn setup_provider(provider: &AccountId, key: sp_core::sr25519::Public, gpus: u32) -> alloc::vec::Vec<sp_core::H256>;
-	/// Opens `count` one-core leases of `provider`, each rented by a funded consumer.
-	fn open_leases(provider: &AccountId, count: u32) -> alloc::vec::Vec<LeaseId>;
-	/// The consumer closes `lease`.
-	fn close_lease(lease: LeaseId);
-}
-
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -92,44 +68,90 @@ pub mod pallet {
 		pallet_prelude::*,
 		traits::fungible::{Inspect, Mutate, MutateHold},
 	};
+	use depin_primitives::{AttestationObserver, LeaseSettlement, ProviderRegistry};
 	use frame_system::{offchain::CreateAuthorizedTransaction, pallet_prelude::*};
-	use pallet_leases::LeaseSettlement;
-	use pallet_providers::ProviderRegistry;
 	use sp_core::sr25519;
 	use sp_runtime::Perbill;
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
 
-	#[pallet::config]
+	/// Defaults for test runtimes: `#[derive_impl(pallet_attestation::config_preludes::TestDefaultConfig)]`.
+	pub mod config_preludes {
+		use super::*;
+		use frame_support::{
+			derive_impl,
+			traits::{ConstU32, ConstU64, ConstUint},
+		};
+
+		pub struct TestDefaultConfig;
+
+		#[derive_impl(frame_system::config_preludes::TestDefaultConfig, no_aggregated_types)]
+		impl frame_system::DefaultConfig for TestDefaultConfig {}
+
+		#[frame_support::register_default_impl(TestDefaultConfig)]
+		impl DefaultConfig for TestDefaultConfig {
+			#[inject_runtime_type]
+			type RuntimeHoldReason = ();
+			type DefaultEpochLength = ConstU32<600>;
+			type ReportGrace = ConstU32<5>;
+			type DisputeDeposit = ConstUint<500>;
+			type DisputeOrigin = frame_system::EnsureRoot<Self::AccountId>;
+			type MissSlash = ConstUint<1_000>;
+			type MissBounty = TestMissBounty;
+			type MaxMissedEpochs = ConstU32<3>;
+			type MissLookback = ConstU32<6>;
+			type MaxLeasesPerReport = ConstU32<4>;
+			type MaxGpusPerReport = ConstU32<8>;
+			type ReportPriority = ConstU64<{ u64::MAX / 2 }>;
+			type Observer = ();
+			type WeightInfo = ();
+		}
+
+		frame_support::parameter_types! {
+			pub const TestMissBounty: Perbill = Perbill::from_percent(20);
+		}
+	}
+
+	#[pallet::config(with_default)]
 	pub trait Config: frame_system::Config + CreateAuthorizedTransaction<Call<Self>> {
+		#[pallet::no_default]
 		type Currency: Inspect<Self::AccountId>
 			+ Mutate<Self::AccountId>
 			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
 
+		#[pallet::no_default_bounds]
 		type RuntimeHoldReason: From<HoldReason>;
 
+		/// The provider registry (the providers pallet).
+		#[pallet::no_default]
 		type Providers: ProviderRegistry<Self::AccountId, BalanceOf<Self>>;
 
+		/// Settles what reports attest (the leases pallet).
+		#[pallet::no_default]
 		type Leases: LeaseSettlement<Self::AccountId, BalanceOf<Self>>;
 
 		/// Epoch length when genesis does not set one.
 		#[pallet::constant]
 		type DefaultEpochLength: Get<u32>;
 
-		/// Blocks after an epoch's end during which it may be reported (as in the leases pallet).
+		/// Blocks after an epoch's end during which it may be reported: the grace of the
+		/// chain's epoch clock (capped below the epoch length).
 		#[pallet::constant]
-		type ReportGrace: Get<BlockNumberFor<Self>>;
+		type ReportGrace: Get<u32>;
 
 		/// Held from a consumer for each dispute.
 		#[pallet::constant]
+		#[pallet::no_default_bounds]
 		type DisputeDeposit: Get<BalanceOf<Self>>;
 
 		/// Governance: may resolve any dispute (auditors of the provider may too).
+		#[pallet::no_default_bounds]
 		type DisputeOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// Slashed from the bond of a provider for each missed report.
 		#[pallet::constant]
+		#[pallet::no_default_bounds]
 		type MissSlash: Get<BalanceOf<Self>>;
 
 		/// Share of a miss slash paid to whoever reported the miss.
@@ -145,11 +167,14 @@ pub mod pallet {
 		type MissLookback: Get<u32>;
 
 		/// Receives slashes not paid as bounties (the treasury).
+		#[pallet::no_default]
 		type SlashBeneficiary: Get<Self::AccountId>;
 
+		/// Most leases one report may cover.
 		#[pallet::constant]
 		type MaxLeasesPerReport: Get<u32>;
 
+		/// Most GPUs one report may list.
 		#[pallet::constant]
 		type MaxGpusPerReport: Get<u32>;
 
@@ -158,12 +183,10 @@ pub mod pallet {
 		type ReportPriority: Get<TransactionPriority>;
 
 		/// Told of attested usage and slashes (the economics ledger).
+		#[pallet::no_default_bounds]
 		type Observer: AttestationObserver<Self::AccountId, BalanceOf<Self>>;
 
 		type WeightInfo: WeightInfo;
-
-		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
 	}
 
 	#[pallet::composite_enum]
@@ -235,6 +258,8 @@ pub mod pallet {
 			attested_blocks: u32,
 			charged: BalanceOf<T>,
 		},
+		/// `reporter` recorded that `provider` did not report `epoch`: `slashed` left its bond,
+		/// `bounty` of it to the reporter.
 		ReportMissed {
 			provider: T::AccountId,
 			epoch: EpochIndex,
@@ -242,14 +267,17 @@ pub mod pallet {
 			slashed: BalanceOf<T>,
 			bounty: BalanceOf<T>,
 		},
+		/// `provider` missed `missed_in_a_row` reports without one in between and was suspended.
 		SuspendedForMisses { provider: T::AccountId, missed_in_a_row: u32 },
 		/// A report lifted a suspension for missed reports.
 		ReinstatedByReport { provider: T::AccountId },
+		/// `consumer` disputed `epoch` of `lease`, holding `deposit`.
 		DisputeOpened { lease: LeaseId, epoch: EpochIndex, consumer: T::AccountId, deposit: BalanceOf<T> },
 		/// The report charged a disputed epoch; the charge is held.
 		DisputedChargeHeld { lease: LeaseId, epoch: EpochIndex, amount: BalanceOf<T> },
 		/// A dispute ended with nothing held: its epoch's window closed without a charge.
 		DisputeLapsed { lease: LeaseId, epoch: EpochIndex, refunded: BalanceOf<T> },
+		/// The dispute over `epoch` of `lease` was decided for `verdict`'s side.
 		DisputeResolved {
 			lease: LeaseId,
 			epoch: EpochIndex,
@@ -265,17 +293,21 @@ pub mod pallet {
 	pub enum Error<T> {
 		/// The provider has no reporting key, or the report's provider is unknown.
 		UnknownReportingKey,
+		/// The signature is not the reporting key's over the report.
 		BadSignature,
 		/// The epoch has not ended yet.
 		FutureEpoch,
 		/// The epoch's report window has closed.
 		StaleEpoch,
+		/// The provider's report of the epoch is on chain already.
 		AlreadyReported,
 		/// The anchor is not a recent block of this chain at or after the epoch's end.
 		BadAnchor,
 		/// A GPU in the report is not registered to the provider.
 		ForeignGpu,
+		/// A GPU is listed twice.
 		DuplicateGpu,
+		/// A lease is listed twice.
 		DuplicateLease,
 		/// A lease in the report cannot be charged for the epoch by this provider.
 		LeaseNotChargeable,
@@ -287,17 +319,23 @@ pub mod pallet {
 		ReportWindowOpen,
 		/// Too long ago to be reported as missed.
 		MissTooOld,
+		/// The miss is recorded already.
 		MissAlreadyRecorded,
 		/// The provider had no lease running in the epoch: it owed no report.
 		NoReportOwed,
+		/// The account is not a registered provider.
 		NotRegistered,
+		/// No lease has this id.
 		UnknownLease,
 		/// Only the lease's consumer may dispute it.
 		NotConsumer,
+		/// The lease's epoch is disputed already.
 		AlreadyDisputed,
 		/// The epoch's report has landed or its window closed.
 		DisputeWindowClosed,
+		/// No dispute over this lease and epoch.
 		UnknownDispute,
+		/// Not enough free balance for the dispute deposit.
 		InsufficientBalance,
 		/// The report charged the disputed epoch: only a resolution can end the dispute.
 		ChargeHeld,
@@ -381,7 +419,11 @@ pub mod pallet {
 			epoch: EpochIndex,
 			verdict: Verdict,
 		) -> DispatchResult {
-			Self::do_resolve_dispute(origin, lease, epoch, verdict)
+			let judge = match T::DisputeOrigin::try_origin(origin) {
+				Ok(_) => Judge::Governance,
+				Err(origin) => Judge::Auditor(ensure_signed(origin)?),
+			};
+			Self::do_resolve_dispute(judge, lease, epoch, verdict)
 		}
 
 		/// Anyone may end a dispute whose epoch's window closed without its report charging the
@@ -395,17 +437,22 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
-		pub fn epoch_length() -> u32 {
-			EpochLength::<T>::get().max(1)
+		/// The chain's epoch clock: the genesis epoch length and `ReportGrace`.
+		pub fn clock() -> EpochClock {
+			// Only genesis writes the length, never a zero (see `build`), and the default is
+			// checked by `integrity_test`; a length of one block stands in should it be zero.
+			let length = core::num::NonZeroU32::new(EpochLength::<T>::get()).unwrap_or(core::num::NonZeroU32::MIN);
+			EpochClock::new(length, T::ReportGrace::get())
 		}
 	}
 }
 
-/// The genesis-configured epoch length, for the leases pallet's `EpochLength`.
-pub struct EpochLengthOf<T>(core::marker::PhantomData<T>);
+/// The chain's epoch clock as this pallet keeps it, for the leases and economics pallets'
+/// `Clock`.
+pub struct ClockOf<T>(core::marker::PhantomData<T>);
 
-impl<T: Config> frame_support::traits::Get<frame_system::pallet_prelude::BlockNumberFor<T>> for EpochLengthOf<T> {
-	fn get() -> frame_system::pallet_prelude::BlockNumberFor<T> {
-		Pallet::<T>::epoch_length().into()
+impl<T: Config> frame_support::traits::Get<EpochClock> for ClockOf<T> {
+	fn get() -> EpochClock {
+		Pallet::<T>::clock()
 	}
 }

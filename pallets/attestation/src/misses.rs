@@ -1,12 +1,11 @@
 //! Missed reports: slash, bounty, and suspension after repeated misses.
 
-use frame_support::{ensure, traits::Get};
-use pallet_leases::LeaseSettlement;
-use pallet_providers::{ProviderRegistry, ProviderStatus};
 use alloc::vec::Vec;
-use sp_runtime::{traits::Zero, DispatchError, Saturating};
+use depin_primitives::{LeaseSettlement, ProviderRegistry, ProviderStatus};
+use frame_support::{ensure, traits::Get};
+use sp_runtime::DispatchError;
 
-use crate::{pallet::*, types::*, AttestationObserver, Config};
+use crate::{pallet::*, types::*, Config};
 
 impl<T: Config> Pallet<T> {
 	/// Returns how many of the provider's leases were looked at, for the weight.
@@ -15,10 +14,10 @@ impl<T: Config> Pallet<T> {
 		provider: T::AccountId,
 		epoch: EpochIndex,
 	) -> Result<u32, DispatchError> {
-		let now = Self::now();
-		ensure!(!Self::window_open(epoch, now), Error::<T>::ReportWindowOpen);
+		let (clock, now) = (Self::clock(), Self::now());
+		ensure!(!clock.window_not_closed(epoch, now), Error::<T>::ReportWindowOpen);
 		ensure!(
-			epoch.saturating_add(T::MissLookback::get()) >= Self::epoch_of(now),
+			epoch.saturating_add(T::MissLookback::get()) >= clock.epoch_of(now),
 			Error::<T>::MissTooOld
 		);
 		ensure!(!Reports::<T>::contains_key(&provider, epoch), Error::<T>::AlreadyReported);
@@ -27,23 +26,9 @@ impl<T: Config> Pallet<T> {
 		ensure!(T::Leases::served_in(&provider, epoch), Error::<T>::NoReportOwed);
 		let scanned = T::Leases::lease_count(&provider);
 
-		let slash = T::MissSlash::get();
-		let bounty_share = T::MissBounty::get().mul_floor(slash);
-		let bounty = if bounty_share.is_zero() {
-			Zero::zero()
-		} else {
-			T::Providers::slash(&provider, bounty_share, &reporter)?
-		};
-		let rest = slash.saturating_sub(bounty_share);
-		let to_treasury = if rest.is_zero() {
-			Zero::zero()
-		} else {
-			T::Providers::slash(&provider, rest, &T::SlashBeneficiary::get()).unwrap_or_else(|_| Zero::zero())
-		};
-
-		T::Observer::slashed(bounty.saturating_add(to_treasury));
+		let slashed = Self::slash_miss(&provider, &reporter)?;
 		Misses::<T>::insert(&provider, epoch, ());
-		Self::prune_records(&provider, Self::epoch_of(now));
+		Self::prune_records(&provider, clock.epoch_of(now));
 		let mut liveness = ProviderLiveness::<T>::get(&provider);
 		liveness.misses = liveness.misses.saturating_add(1);
 		// Only misses after the last accepted report are in a row: old misses reported late
@@ -65,8 +50,8 @@ impl<T: Config> Pallet<T> {
 			provider: provider.clone(),
 			epoch,
 			reporter,
-			slashed: bounty.saturating_add(to_treasury),
-			bounty,
+			slashed: slashed.total,
+			bounty: slashed.bounty,
 		});
 		if suspend {
 			Self::deposit_event(Event::SuspendedForMisses { provider, missed_in_a_row });

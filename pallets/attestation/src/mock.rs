@@ -1,15 +1,15 @@
 //! Test runtime: System, Balances, the real provider registry and leases pallets, and
 //! Attestation; a keystore and off-chain externalities for signing and the worker.
 
-use frame_support::{
-	assert_ok, derive_impl, parameter_types,
-	traits::{ConstU32, ConstU64},
-	BoundedVec,
+use depin_primitives::{Capacity, EpochClock, GpuSpec};
+use frame_support::{derive_impl, parameter_types};
+use pallet_providers::{
+	testing::{bounded, fund, register_provider, Offer},
+	PriceList,
 };
-use pallet_providers::{GpuSpec, PriceList};
 use sp_core::{sr25519, H256};
 use sp_keystore::{testing::MemoryKeystore, KeystoreExt};
-use sp_runtime::{BuildStorage, Perbill};
+use sp_runtime::BuildStorage;
 
 use crate as pallet_attestation;
 
@@ -22,8 +22,8 @@ frame_support::construct_runtime!(
 	pub enum Test {
 		System: frame_system,
 		Balances: pallet_balances,
-		Registry: pallet_providers,
-		Market: pallet_leases,
+		Providers: pallet_providers,
+		Leases: pallet_leases,
 		Attestation: pallet_attestation,
 	}
 );
@@ -46,82 +46,42 @@ impl pallet_balances::Config for Test {
 
 pub const MIN_BOND: Balance = 10_000;
 
-parameter_types! {
-	pub const MinProviderBond: Balance = MIN_BOND;
-}
-
+#[derive_impl(pallet_providers::config_preludes::TestDefaultConfig)]
 impl pallet_providers::Config for Test {
 	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type AuditorOrigin = frame_system::EnsureRoot<AccountId>;
-	type Leases = Market;
-	type MinProviderBond = MinProviderBond;
-	type UnbondingPeriod = ConstU64<100>;
-	type MaxMetadataLen = ConstU32<32>;
-	type MaxGpusPerProvider = ConstU32<8>;
-	type MaxAuditors = ConstU32<4>;
-	type MaxAttributes = ConstU32<4>;
-	type WeightInfo = ();
+	type Commitments = Leases;
+	type MinProviderBond = frame_support::traits::ConstU128<MIN_BOND>;
 }
 
+/// The epoch length genesis sets; the grace is the attestation prelude's.
 pub const EPOCH: u32 = 10;
-pub const GRACE: u64 = 5;
 pub const TREASURY: AccountId = 99;
 
 parameter_types! {
 	pub const TakeTo: Option<AccountId> = Some(TREASURY);
 	pub const Treasury: AccountId = TREASURY;
-	pub const TakeRate: Perbill = Perbill::from_percent(5);
-	pub const MissBounty: Perbill = Perbill::from_percent(20);
 }
 
+#[derive_impl(pallet_leases::config_preludes::TestDefaultConfig)]
 impl pallet_leases::Config for Test {
 	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type Providers = Registry;
-	type EpochLength = crate::EpochLengthOf<Test>;
-	type BlocksPerHour = ConstU32<600>;
-	type MinLeaseEpochs = ConstU32<3>;
-	type TakeRate = TakeRate;
+	type Providers = Providers;
+	type Clock = crate::ClockOf<Test>;
 	type TakeBeneficiary = TakeTo;
-	type OrderTtl = ConstU64<20>;
-	type ReportGrace = ConstU64<GRACE>;
-	type MaxGpusPerLease = ConstU32<4>;
-	type MaxLeasesPerProvider = ConstU32<4>;
-	type MaxLeasesPerConsumer = ConstU32<4>;
-	type MaxBidsPerOrder = ConstU32<3>;
-	type Observer = ();
-	type WeightInfo = ();
-	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = pallet_leases::ProvidersBenchmarkHelper<Test>;
 }
 
+/// The attestation prelude's dispute deposit, miss slash, misses that suspend, and lookback.
 pub const DISPUTE_DEPOSIT: Balance = 500;
 pub const MISS_SLASH: Balance = 1_000;
 pub const MAX_MISSED: u32 = 3;
 pub const LOOKBACK: u32 = 6;
 
+#[derive_impl(pallet_attestation::config_preludes::TestDefaultConfig)]
 impl pallet_attestation::Config for Test {
 	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type Providers = Registry;
-	type Leases = Market;
-	type DefaultEpochLength = ConstU32<600>;
-	type ReportGrace = ConstU64<GRACE>;
-	type DisputeDeposit = frame_support::traits::ConstU128<DISPUTE_DEPOSIT>;
-	type DisputeOrigin = frame_system::EnsureRoot<AccountId>;
-	type MissSlash = frame_support::traits::ConstU128<MISS_SLASH>;
-	type MissBounty = MissBounty;
-	type MaxMissedEpochs = ConstU32<MAX_MISSED>;
-	type MissLookback = ConstU32<LOOKBACK>;
+	type Providers = Providers;
+	type Leases = Leases;
 	type SlashBeneficiary = Treasury;
-	type MaxLeasesPerReport = ConstU32<4>;
-	type MaxGpusPerReport = ConstU32<8>;
-	type ReportPriority = ConstU64<{ u64::MAX / 2 }>;
-	type Observer = ();
-	type WeightInfo = ();
-	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = crate::benchmarking::RegistryAndLeases<Test>;
 }
 
 impl<C> frame_system::offchain::CreateTransactionBase<C> for Test
@@ -160,10 +120,6 @@ pub const STARTING_BALANCE: Balance = 1_000_000;
 /// Per hour; one 10-block epoch of a 600-block hour costs 100.
 pub const H100_PRICE: Balance = 6_000;
 
-pub fn bounded<T: Clone + core::fmt::Debug, S: frame_support::traits::Get<u32>>(items: &[T]) -> BoundedVec<T, S> {
-	BoundedVec::try_from(items.to_vec()).expect("within bounds")
-}
-
 /// The NVML UUID of GPU `n` of `provider` in the tests' fixtures.
 pub fn gpu_uuid(provider: AccountId, n: u8) -> alloc::string::String {
 	alloc::format!("GPU-{provider:08}-0000-4000-8000-{n:012}")
@@ -178,48 +134,50 @@ pub const BOND: Balance = 2 * MIN_BOND;
 /// Registers `who` with a bond of `BOND`, two H100s and 1 TiB, and gives it a reporting key
 /// from the keystore.
 pub fn provider(who: AccountId) -> sr25519::Public {
-	assert_ok!(Registry::register(RuntimeOrigin::signed(who), BOND, bounded(b"eu"), bounded(b"")));
-	let gpus = [
-		GpuSpec { uuid_hash: gpu_id(who, 0), model: bounded(b"H100"), vram_mib: 81_559 },
-		GpuSpec { uuid_hash: gpu_id(who, 1), model: bounded(b"H100"), vram_mib: 81_559 },
-	];
-	assert_ok!(Registry::add_gpus(RuntimeOrigin::signed(who), bounded(&gpus)));
-	assert_ok!(Registry::set_capacity(RuntimeOrigin::signed(who), 1 << 40, 32));
-	assert_ok!(Registry::set_prices(
-		RuntimeOrigin::signed(who),
-		PriceList { gpu: bounded(&[(bounded(b"H100"), H100_PRICE)]), storage_gib: 60, cpu_core: 120 }
-	));
+	let h100 = |n| GpuSpec { uuid_hash: gpu_id(who, n), model: bounded(b"H100"), vram_mib: 81_559 };
+	register_provider::<Test>(
+		&who,
+		Offer {
+			bond: BOND,
+			region: b"eu",
+			gpus: vec![h100(0), h100(1)],
+			capacity: Capacity { storage_bytes: 1 << 40, cpu_cores: 32 },
+			prices: PriceList { gpu: bounded(&[(bounded(b"H100"), H100_PRICE)]), storage_gib: 60, cpu_core: 120 },
+		},
+	);
 	let key = sp_io::crypto::sr25519_generate(crate::KEY_TYPE, None);
-	assert_ok!(Registry::set_reporting_key(RuntimeOrigin::signed(who), key));
+	frame_support::assert_ok!(Providers::set_reporting_key(RuntimeOrigin::signed(who), key));
 	key
+}
+
+/// The chain's clock in this runtime: the genesis length, the prelude's grace.
+pub fn clock() -> EpochClock {
+	Attestation::clock()
 }
 
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	pallet_balances::GenesisConfig::<Test> {
-		balances: [PROVIDER, PROVIDER_2, CONSUMER, CONSUMER_2, AUDITOR, STRANGER, TREASURY]
-			.into_iter()
-			.map(|who| (who, STARTING_BALANCE))
-			.chain([(POOR, 100)])
-			.collect(),
-		..Default::default()
-	}
-	.assimilate_storage(&mut storage)
-	.unwrap();
 	pallet_attestation::GenesisConfig::<Test> { epoch_length: EPOCH, ..Default::default() }
 		.assimilate_storage(&mut storage)
 		.unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
-	ext.execute_with(|| System::set_block_number(1));
+	ext.execute_with(|| {
+		// At block 0, like genesis: no events.
+		for who in [PROVIDER, PROVIDER_2, CONSUMER, CONSUMER_2, AUDITOR, STRANGER, TREASURY] {
+			fund::<Test>(&who, STARTING_BALANCE);
+		}
+		fund::<Test>(&POOR, 100);
+		System::set_block_number(1);
+	});
 	ext
 }
 
 /// Checks all three pallets' invariants and that no funds were created or destroyed.
 pub fn check_invariants(issuance: Balance) {
 	Attestation::do_try_state().expect("attestation invariants hold");
-	Market::do_try_state().expect("leases invariants hold");
-	Registry::do_try_state().expect("provider invariants hold");
+	Leases::do_try_state().expect("leases invariants hold");
+	Providers::do_try_state().expect("provider invariants hold");
 	assert_eq!(Balances::total_issuance(), issuance, "funds were created or destroyed");
 }
 

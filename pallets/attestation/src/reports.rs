@@ -1,12 +1,10 @@
 //! Accepting a usage report: settle what it covers, record it, and lift a miss suspension.
 
 use alloc::vec::Vec;
-use pallet_leases::{LeaseCharge, LeaseSettlement, Payee};
-use pallet_providers::ProviderRegistry;
+use depin_primitives::{AttestationObserver, ChargeableLease, LeaseCharge, LeaseSettlement, Payee, ProviderRegistry};
 use sp_runtime::{traits::Zero, DispatchError, Saturating};
 
-use crate::{pallet::*, types::*, AttestationObserver, Config};
-use pallet_leases::LeaseUsage;
+use crate::{pallet::*, types::*, Config};
 
 impl<T: Config> Pallet<T> {
 	/// Returns how many of the report's leases were disputed (their charge held).
@@ -35,7 +33,7 @@ impl<T: Config> Pallet<T> {
 
 		let leases = report.leases.len() as u32;
 		Reports::<T>::insert(&provider, epoch, ReportRecord { leases, charged });
-		Self::prune_records(&provider, Self::epoch_of(Self::now()));
+		Self::prune_records(&provider, Self::clock().epoch_of(Self::now()));
 
 		let mut liveness = ProviderLiveness::<T>::get(&provider);
 		liveness.last_reported = Some(epoch);
@@ -101,7 +99,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Adds a covered lease's attested use.
-	fn add_lease_usage(usage: &mut AttestedUsage, entry: &LeaseUsageReport, lease: &LeaseUsage<T::AccountId>) {
+	fn add_lease_usage(usage: &mut AttestedUsage, entry: &LeaseUsageReport, lease: &ChargeableLease<T::AccountId>) {
 		let uptime = u64::from(entry.uptime_blocks);
 		let gpu_blocks = uptime.saturating_mul(lease.gpus.len() as u64);
 		usage.gpu_leased_blocks = usage.gpu_leased_blocks.saturating_add(gpu_blocks);

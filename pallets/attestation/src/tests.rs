@@ -11,8 +11,10 @@ use frame_support::{
 		Authorize, UnfilteredDispatchable,
 	},
 };
-use pallet_leases::{LeaseId, Leases, ResourceRequest};
-use pallet_providers::{ProviderRegistry, ProviderStatus};
+use depin_primitives::{EpochClock, LeaseId, ProviderRegistry, ProviderStatus};
+use frame_support::traits::Get;
+use pallet_leases::ResourceRequest;
+use pallet_providers::testing::bounded;
 use sp_core::{
 	offchain::{testing, OffchainDbExt, OffchainWorkerExt, StorageKind, TransactionPoolExt},
 	sr25519, H256,
@@ -33,13 +35,21 @@ fn block_hash(block: u64) -> H256 {
 }
 
 fn epoch_start(epoch: u32) -> u64 {
-	u64::from(epoch * EPOCH)
+	u64::from(clock().first_block(epoch))
+}
+
+fn grace() -> u64 {
+	u64::from(clock().grace())
+}
+
+fn epoch_length() -> u32 {
+	clock().length()
 }
 
 fn rent_h100(consumer: AccountId) -> LeaseId {
 	let id = pallet_leases::NextLeaseId::<Test>::get();
 	let request = ResourceRequest { gpus: 1, gpu_model: Some(bounded(b"H100")), ..Default::default() };
-	assert_ok!(Market::rent(RuntimeOrigin::signed(consumer), PROVIDER, request, 2_000));
+	assert_ok!(Leases::rent(RuntimeOrigin::signed(consumer), PROVIDER, request, 2_000));
 	id
 }
 
@@ -62,10 +72,10 @@ fn report(epoch: u32, leases: &[(LeaseId, u32)]) -> UsageReport<Test> {
 				.collect::<alloc::vec::Vec<_>>(),
 		),
 		devices: DeviceSummary {
-			sampled_blocks: EPOCH,
-			answered_blocks: EPOCH,
-			gpus: bounded(&[gpu_usage(gpu_id(PROVIDER, 0), EPOCH), gpu_usage(gpu_id(PROVIDER, 1), EPOCH)]),
-			storage_seen_blocks: EPOCH,
+			sampled_blocks: epoch_length(),
+			answered_blocks: epoch_length(),
+			gpus: bounded(&[gpu_usage(gpu_id(PROVIDER, 0), epoch_length()), gpu_usage(gpu_id(PROVIDER, 1), epoch_length())]),
+			storage_seen_blocks: epoch_length(),
 			storage_total_gib: 1_024,
 			storage_used_gib: 10,
 		},
@@ -145,7 +155,7 @@ mod reports {
 			// The GPUs were seen all 10 blocks, but the lease ran 9.
 			let report = report(0, &[(lease, 10)]);
 			assert_ok!(submit(report.clone(), sign(&key, &report)));
-			assert_eq!(Leases::<Test>::get(lease).unwrap().deposited - Leases::<Test>::get(lease).unwrap().escrow, H100_PRICE * 9 / 600);
+			assert_eq!(pallet_leases::Leases::<Test>::get(lease).unwrap().deposited - pallet_leases::Leases::<Test>::get(lease).unwrap().escrow, H100_PRICE * 9 / 600);
 		});
 	}
 
@@ -158,9 +168,9 @@ mod reports {
 			go_to(epoch_start(1) + 1);
 			let report = report(0, &[(covered, 9)]);
 			assert_ok!(submit(report.clone(), sign(&key, &report)));
-			let lease = Leases::<Test>::get(left_out).unwrap();
+			let lease = pallet_leases::Leases::<Test>::get(left_out).unwrap();
 			assert_eq!(lease.escrow, lease.deposited);
-			assert_eq!(Balances::balance_on_hold(&RuntimeHoldReason::Market(pallet_leases::HoldReason::LeaseEscrow), &CONSUMER_2), 2_000);
+			assert_eq!(Balances::balance_on_hold(&RuntimeHoldReason::Leases(pallet_leases::HoldReason::LeaseEscrow), &CONSUMER_2), 2_000);
 		});
 	}
 
@@ -197,8 +207,8 @@ mod reports {
 			go_to(epoch_start(1) + 1);
 			let future = report(1, &[]);
 			refused(future.clone(), sign(&key, &future), InvalidTransaction::Future, Error::FutureEpoch);
-			// The window of epoch 0 closes GRACE blocks after it ends.
-			go_to(epoch_start(1) + GRACE);
+			// The window of epoch 0 closes the grace after it ends.
+			go_to(epoch_start(1) + grace());
 			let stale = report(0, &[]);
 			refused(stale.clone(), sign(&key, &stale), InvalidTransaction::Stale, Error::StaleEpoch);
 		});
@@ -269,10 +279,10 @@ mod reports {
 			provider(PROVIDER_2);
 			go_to(epoch_start(1) + 1);
 			let mut foreign = report(0, &[]);
-			foreign.devices.gpus[1] = gpu_usage(gpu_id(PROVIDER_2, 0), EPOCH);
+			foreign.devices.gpus[1] = gpu_usage(gpu_id(PROVIDER_2, 0), epoch_length());
 			refused(foreign.clone(), sign(&key, &foreign), custom(Error::ForeignGpu), Error::ForeignGpu);
 			let mut unregistered = report(0, &[]);
-			unregistered.devices.gpus[1] = gpu_usage(H256::repeat_byte(3), EPOCH);
+			unregistered.devices.gpus[1] = gpu_usage(H256::repeat_byte(3), epoch_length());
 			refused(unregistered.clone(), sign(&key, &unregistered), custom(Error::ForeignGpu), Error::ForeignGpu);
 			let mut twice = report(0, &[]);
 			twice.devices.gpus[1] = twice.devices.gpus[0].clone();
@@ -288,7 +298,7 @@ mod reports {
 			let lease = rent_h100(CONSUMER);
 			let request = ResourceRequest { gpus: 1, ..Default::default() };
 			let other = pallet_leases::NextLeaseId::<Test>::get();
-			assert_ok!(Market::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER_2, request, 2_000));
+			assert_ok!(Leases::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER_2, request, 2_000));
 			go_to(epoch_start(1) + 1);
 			let twice = report(0, &[(lease, 5), (lease, 5)]);
 			refused(twice.clone(), sign(&key, &twice), custom(Error::DuplicateLease), Error::DuplicateLease);
@@ -312,9 +322,9 @@ mod reports {
 			};
 			out_of_range(&|r| r.devices.gpus[0].util_percent = 101);
 			out_of_range(&|r| r.devices.gpus[0].mem_used_mib = 90_000);
-			out_of_range(&|r| r.devices.sampled_blocks = EPOCH + 1);
-			out_of_range(&|r| r.devices.answered_blocks = EPOCH + 1);
-			out_of_range(&|r| r.devices.gpus[0].seen_blocks = EPOCH + 1);
+			out_of_range(&|r| r.devices.sampled_blocks = epoch_length() + 1);
+			out_of_range(&|r| r.devices.answered_blocks = epoch_length() + 1);
+			out_of_range(&|r| r.devices.gpus[0].seen_blocks = epoch_length() + 1);
 			out_of_range(&|r| r.devices.storage_used_gib = 2_000);
 			out_of_range(&|r| r.leases[0].gpu_util_percent = 101);
 			out_of_range(&|r| r.leases[0].storage_used_gib = 1);
@@ -338,7 +348,7 @@ mod reports {
 				.authorize(TransactionSource::External)
 				.unwrap()
 				.unwrap();
-			assert_eq!(validity.longevity, epoch_start(1) + GRACE - (epoch_start(1) + 1));
+			assert_eq!(validity.longevity, epoch_start(1) + grace() - (epoch_start(1) + 1));
 			let mut other = report.clone();
 			other.devices.storage_used_gib = 9;
 			let (other_validity, _) = call(other.clone(), sign(&key, &other))
@@ -367,14 +377,14 @@ mod misses {
 	}
 
 	fn bond() -> Balance {
-		Balances::balance_on_hold(&RuntimeHoldReason::Registry(pallet_providers::HoldReason::ProviderBond), &PROVIDER)
+		Balances::balance_on_hold(&RuntimeHoldReason::Providers(pallet_providers::HoldReason::ProviderBond), &PROVIDER)
 	}
 
 	#[test]
 	fn a_missed_report_slashes_the_bond_and_pays_the_caller_a_bounty() {
 		run_test(|| {
 			missing_from(0);
-			go_to(epoch_start(1) + GRACE);
+			go_to(epoch_start(1) + grace());
 			let (stranger, treasury) = (Balances::balance(&STRANGER), Balances::balance(&TREASURY));
 			assert_ok!(Attestation::report_missed(RuntimeOrigin::signed(STRANGER), PROVIDER, 0));
 			let bounty = MISS_SLASH / 5;
@@ -400,16 +410,16 @@ mod misses {
 			go_to(epoch_start(1) + 1);
 			let miss = |epoch| Attestation::report_missed(RuntimeOrigin::signed(STRANGER), PROVIDER, epoch);
 			assert_noop!(miss(0), Error::<Test>::ReportWindowOpen);
-			go_to(epoch_start(1) + GRACE);
+			go_to(epoch_start(1) + grace());
 			// No lease ran in epoch 0: nothing was owed.
 			assert_noop!(miss(0), Error::<Test>::NoReportOwed);
 			rent_h100(CONSUMER);
 			go_to(epoch_start(2) + 1);
 			let report = report(1, &[]);
 			assert_ok!(submit(report.clone(), sign(&key, &report)));
-			go_to(epoch_start(2) + GRACE);
+			go_to(epoch_start(2) + grace());
 			assert_noop!(miss(1), Error::<Test>::AlreadyReported);
-			go_to(epoch_start(3 + LOOKBACK) + GRACE);
+			go_to(epoch_start(3 + LOOKBACK) + grace());
 			assert_noop!(miss(2), Error::<Test>::MissTooOld);
 			assert_ok!(miss(3));
 			assert_noop!(
@@ -429,22 +439,22 @@ mod misses {
 		run_test(|| {
 			let key = missing_from(0);
 			for epoch in 0..MAX_MISSED {
-				go_to(epoch_start(epoch + 1) + GRACE);
+				go_to(epoch_start(epoch + 1) + grace());
 				assert_ok!(Attestation::report_missed(RuntimeOrigin::signed(STRANGER), PROVIDER, epoch));
 				let suspended = epoch + 1 == MAX_MISSED;
-				assert_eq!(Registry::status(&PROVIDER) == Some(ProviderStatus::Suspended), suspended);
+				assert_eq!(Providers::status(&PROVIDER) == Some(ProviderStatus::Suspended), suspended);
 			}
 			assert!(has_event(Event::SuspendedForMisses { provider: PROVIDER, missed_in_a_row: MAX_MISSED }));
 			let request = ResourceRequest { gpus: 1, ..Default::default() };
 			assert_noop!(
-				Market::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER, request, 2_000),
+				Leases::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER, request, 2_000),
 				pallet_leases::Error::<Test>::ProviderNotActive
 			);
 
 			go_to(epoch_start(MAX_MISSED + 1) + 1);
 			let report = report(MAX_MISSED, &[]);
 			assert_ok!(submit(report.clone(), sign(&key, &report)));
-			assert_eq!(Registry::status(&PROVIDER), Some(ProviderStatus::Active));
+			assert_eq!(Providers::status(&PROVIDER), Some(ProviderStatus::Active));
 			assert!(has_event(Event::ReinstatedByReport { provider: PROVIDER }));
 			let liveness = ProviderLiveness::<Test>::get(PROVIDER);
 			assert_eq!((liveness.missed_in_a_row, liveness.misses, liveness.suspended_for_misses), (0, MAX_MISSED, false));
@@ -459,13 +469,13 @@ mod misses {
 			go_to(epoch_start(4) + 1);
 			let report = report(3, &[]);
 			assert_ok!(submit(report.clone(), sign(&key, &report)));
-			go_to(epoch_start(4) + GRACE);
+			go_to(epoch_start(4) + grace());
 			for epoch in 0..MAX_MISSED {
 				assert_ok!(Attestation::report_missed(RuntimeOrigin::signed(STRANGER), PROVIDER, epoch));
 			}
 			let liveness = ProviderLiveness::<Test>::get(PROVIDER);
 			assert_eq!((liveness.misses, liveness.missed_in_a_row), (MAX_MISSED, 0));
-			assert_eq!(Registry::status(&PROVIDER), Some(ProviderStatus::Active));
+			assert_eq!(Providers::status(&PROVIDER), Some(ProviderStatus::Active));
 		});
 	}
 
@@ -479,7 +489,7 @@ mod misses {
 			assert!(Reports::<Test>::get(PROVIDER, 2).is_some());
 			assert_eq!(Reports::<Test>::iter_prefix(PROVIDER).count() as u32, LOOKBACK);
 			// Even after a gap, everything older goes at the next record.
-			go_to(epoch_start(3 * LOOKBACK) + GRACE);
+			go_to(epoch_start(3 * LOOKBACK) + grace());
 			assert_ok!(Attestation::report_missed(RuntimeOrigin::signed(STRANGER), PROVIDER, 3 * LOOKBACK - 1));
 			assert_eq!(Reports::<Test>::iter_prefix(PROVIDER).count(), 0);
 			assert_eq!(Misses::<Test>::iter_prefix(PROVIDER).count(), 1);
@@ -569,7 +579,7 @@ mod disputes {
 				held: 90,
 				penalty: DISPUTE_DEPOSIT
 			}));
-			let lease = Leases::<Test>::get(lease).unwrap();
+			let lease = pallet_leases::Leases::<Test>::get(lease).unwrap();
 			assert_eq!((lease.paid, lease.refunded, lease.disputed), (0, 90, 0));
 		});
 	}
@@ -586,8 +596,8 @@ mod disputes {
 				Attestation::resolve_dispute(RuntimeOrigin::signed(CONSUMER), lease, 0, Verdict::Consumer),
 				DispatchError::BadOrigin
 			);
-			assert_ok!(Registry::add_auditor(RuntimeOrigin::root(), AUDITOR));
-			assert_ok!(Registry::set_attributes(
+			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
+			assert_ok!(Providers::set_attributes(
 				RuntimeOrigin::signed(AUDITOR),
 				PROVIDER,
 				bounded(&[(bounded(b"tier"), bounded(b"3"))])
@@ -623,7 +633,7 @@ mod disputes {
 			assert_ok!(Balances::transfer_allow_death(RuntimeOrigin::signed(CONSUMER_2), POOR, 1_000));
 			let request = ResourceRequest { gpus: 1, ..Default::default() };
 			let poor_lease = pallet_leases::NextLeaseId::<Test>::get();
-			assert_ok!(Market::rent(RuntimeOrigin::signed(POOR), PROVIDER, request, 1_000));
+			assert_ok!(Leases::rent(RuntimeOrigin::signed(POOR), PROVIDER, request, 1_000));
 			assert_noop!(
 				Attestation::dispute(RuntimeOrigin::signed(POOR), poor_lease, 2),
 				Error::<Test>::InsufficientBalance
@@ -644,7 +654,7 @@ mod disputes {
 				Attestation::release_dispute(RuntimeOrigin::signed(STRANGER), lease, 1),
 				Error::<Test>::UnknownDispute
 			);
-			go_to(epoch_start(1) + GRACE);
+			go_to(epoch_start(1) + grace());
 			assert_ok!(release());
 			assert_eq!(Balances::balance(&CONSUMER), consumer_before);
 			assert_eq!(last_event(), Event::DisputeLapsed { lease, epoch: 0, refunded: DISPUTE_DEPOSIT }.into());
@@ -654,7 +664,7 @@ mod disputes {
 			go_to(epoch_start(2) + 1);
 			let report = report(1, &[(lease, 10)]);
 			assert_ok!(submit(report.clone(), sign(&key, &report)));
-			go_to(epoch_start(2) + GRACE);
+			go_to(epoch_start(2) + grace());
 			assert_noop!(
 				Attestation::release_dispute(RuntimeOrigin::signed(STRANGER), lease, 1),
 				Error::<Test>::ChargeHeld
@@ -705,6 +715,7 @@ mod worker_tests {
 
 	struct Harness {
 		ext: sp_io::TestExternalities,
+		clock: EpochClock,
 		offchain: std::sync::Arc<parking_lot::RwLock<testing::OffchainState>>,
 		pool: std::sync::Arc<parking_lot::RwLock<testing::PoolState>>,
 	}
@@ -717,10 +728,19 @@ mod worker_tests {
 		ext.register_extension(OffchainWorkerExt::new(offchain));
 		ext.register_extension(TransactionPoolExt::new(pool));
 		ext.execute_with(|| sp_io::offchain::local_storage_set(StorageKind::PERSISTENT, worker::METRICS_URL_KEY, URL.as_bytes()));
-		Harness { ext, offchain: offchain_state, pool: pool_state }
+		let clock = ext.execute_with(clock);
+		Harness { ext, clock, offchain: offchain_state, pool: pool_state }
 	}
 
 	impl Harness {
+		fn epoch_start(&self, epoch: u32) -> u64 {
+			self.clock.first_block(epoch).into()
+		}
+
+		fn grace(&self) -> u64 {
+			self.clock.grace().into()
+		}
+
 		/// The worker at `block`, with the source answering `body`.
 		fn run_worker(&mut self, block: u64, body: &[u8]) {
 			self.offchain.write().expect_request(testing::PendingRequest {
@@ -758,16 +778,16 @@ mod worker_tests {
 			provider(PROVIDER);
 			rent_h100(CONSUMER)
 		});
-		for block in 1..epoch_start(1) {
+		for block in 1..h.epoch_start(1) {
 			h.run_worker(block, metrics(80).as_bytes());
 			assert!(h.submitted().is_empty(), "nothing to report during the epoch");
 		}
-		h.run_worker(epoch_start(1), metrics(20).as_bytes());
+		h.run_worker(h.epoch_start(1), metrics(20).as_bytes());
 		let calls = h.submitted();
 		assert_eq!(calls.len(), 1);
 		let Call::submit_report { report, signature } = calls[0].clone() else { panic!("a report") };
 		assert_eq!((report.provider, report.epoch), (PROVIDER, 0));
-		assert_eq!(report.anchor_number, epoch_start(1));
+		assert_eq!(report.anchor_number, h.epoch_start(1));
 		// Blocks 1..=9 were sampled in epoch 0 (the worker runs after each block).
 		assert_eq!((report.devices.sampled_blocks, report.devices.answered_blocks), (9, 9));
 		assert_eq!(report.devices.gpus.len(), 2);
@@ -799,16 +819,16 @@ mod worker_tests {
 		h.ext.execute_with(|| {
 			provider(PROVIDER);
 		});
-		for block in 1..=epoch_start(1) + 1 {
+		for block in 1..=h.epoch_start(1) + 1 {
 			h.run_worker(block, metrics(50).as_bytes());
 		}
 		assert_eq!(h.submitted().len(), 1, "the next block does not submit again");
-		h.run_worker(epoch_start(1) + 2, metrics(50).as_bytes());
+		h.run_worker(h.epoch_start(1) + 2, metrics(50).as_bytes());
 		assert_eq!(h.submitted().len(), 1);
-		h.run_worker(epoch_start(1) + 3, metrics(50).as_bytes());
+		h.run_worker(h.epoch_start(1) + 3, metrics(50).as_bytes());
 		assert_eq!(h.submitted().len(), 2, "not on chain after RESUBMIT_AFTER_BLOCKS: retried");
 		// Once the window closes nothing more is sent.
-		h.run_worker(epoch_start(1) + GRACE, metrics(50).as_bytes());
+		h.run_worker(h.epoch_start(1) + h.grace(), metrics(50).as_bytes());
 		assert_eq!(h.submitted().len(), 2);
 	}
 
@@ -819,7 +839,7 @@ mod worker_tests {
 			provider(PROVIDER);
 			rent_h100(CONSUMER);
 		});
-		for block in 1..=epoch_start(1) + 1 {
+		for block in 1..=h.epoch_start(1) + 1 {
 			// Not Prometheus text: the scrape counts as not answered.
 			h.run_worker(block, &[0xff, 0xfe]);
 		}
@@ -832,16 +852,16 @@ mod worker_tests {
 		let leased_gpu = h.ext.execute_with(|| {
 			provider(PROVIDER);
 			let lease = rent_h100(CONSUMER);
-			Leases::<Test>::get(lease).unwrap().gpus[0]
+			pallet_leases::Leases::<Test>::get(lease).unwrap().gpus[0]
 		});
 		let (leased, other) = if leased_gpu == gpu_id(PROVIDER, 0) { (0, 1) } else { (1, 0) };
 		let only_other_gpu: alloc::string::String =
 			metrics(70).lines().filter(|l| !l.contains(&gpu_uuid(PROVIDER, leased))).map(|l| alloc::format!("{l}\n")).collect();
-		for block in 1..epoch_start(1) {
+		for block in 1..h.epoch_start(1) {
 			let body = if block <= 4 { metrics(70) } else { only_other_gpu.clone() };
 			h.run_worker(block, body.as_bytes());
 		}
-		h.run_worker(epoch_start(1), metrics(70).as_bytes());
+		h.run_worker(h.epoch_start(1), metrics(70).as_bytes());
 		let Call::submit_report { report, .. } = h.submitted()[0].clone() else { panic!("a report") };
 		// The leased GPU was seen at blocks 1..=4 only.
 		assert_eq!(report.leases[0].uptime_blocks, 4);
@@ -857,7 +877,7 @@ mod worker_tests {
 			// Both GPUs, from block 3.
 			let id = pallet_leases::NextLeaseId::<Test>::get();
 			let request = ResourceRequest { gpus: 2, ..Default::default() };
-			assert_ok!(Market::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, request, 4_000));
+			assert_ok!(Leases::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, request, 4_000));
 			id
 		});
 		let without = |n: u8| -> alloc::string::String {
@@ -865,7 +885,7 @@ mod worker_tests {
 		};
 		// Blocks 1..=4 both GPUs, 5..=6 only GPU 0, 7..=9 only GPU 1: each GPU answered 6 or 7
 		// blocks, but both together only at 1..=4, and the lease ran from block 3.
-		for block in 1..epoch_start(1) {
+		for block in 1..h.epoch_start(1) {
 			let body = match block {
 				1..=4 => metrics(70),
 				5..=6 => without(1),
@@ -873,7 +893,7 @@ mod worker_tests {
 			};
 			h.run_worker(block, body.as_bytes());
 		}
-		h.run_worker(epoch_start(1), metrics(70).as_bytes());
+		h.run_worker(h.epoch_start(1), metrics(70).as_bytes());
 		let Call::submit_report { report, .. } = h.submitted()[0].clone() else { panic!("a report") };
 		assert_eq!(report.leases[0].lease, lease);
 		assert_eq!(report.leases[0].uptime_blocks, 2, "blocks 3 and 4");
@@ -904,11 +924,11 @@ mod worker_tests {
 }
 
 #[test]
-fn the_epoch_length_comes_from_genesis_and_is_shared_with_leases() {
+fn the_epoch_clock_comes_from_genesis_and_is_shared_with_leases() {
 	run_test(|| {
-		assert_eq!(Attestation::epoch_length(), EPOCH);
-		assert_eq!(<crate::EpochLengthOf<Test> as frame_support::traits::Get<u64>>::get(), u64::from(EPOCH));
-		assert_eq!(<Market as pallet_leases::LeaseSettlement<_, _>>::epoch_length(), EPOCH);
+		assert_eq!(Attestation::clock().length(), EPOCH);
+		assert_eq!(<crate::ClockOf<Test> as Get<EpochClock>>::get(), Attestation::clock());
+		assert_eq!(<<Test as pallet_leases::Config>::Clock as Get<EpochClock>>::get(), Attestation::clock());
 	});
-	sp_io::TestExternalities::new_empty().execute_with(|| assert_eq!(Attestation::epoch_length(), 600));
+	sp_io::TestExternalities::new_empty().execute_with(|| assert_eq!(Attestation::clock().length(), 600));
 }

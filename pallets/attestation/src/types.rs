@@ -6,12 +6,15 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use scale_info::TypeInfo;
 use sp_core::H256;
 
-pub use pallet_leases::{EpochIndex, LeaseId};
+pub use depin_primitives::{AttestedUsage, EpochIndex, LeaseId, Verdict};
 
 use crate::Config;
 
 pub type AccountIdOf<T> = <T as frame_system::Config>::AccountId;
 pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<AccountIdOf<T>>>::Balance;
+
+/// Keystore type of reporting keys (sr25519). Insert with `author_insertKey("dpna", …)`.
+pub const KEY_TYPE: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"dpna");
 
 /// Signed payloads start with this, so a reporting key's signature over a report can never be
 /// replayed as anything else.
@@ -111,18 +114,6 @@ pub struct ReportRecord<Balance> {
 	pub charged: Balance,
 }
 
-/// Who a dispute was decided for.
-#[derive(
-	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug,
-)]
-pub enum Verdict {
-	/// The service was delivered: the provider is paid and the consumer's deposit slashed.
-	Provider,
-	/// It was not: the consumer is refunded and gets its deposit back, and the provider's bond
-	/// is slashed by the same deposit, paid to the consumer.
-	Consumer,
-}
-
 /// An open dispute over one lease's epoch.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
 #[scale_info(skip_type_params(T))]
@@ -136,21 +127,11 @@ pub struct Dispute<T: Config> {
 	pub opened_at: BlockNumberFor<T>,
 }
 
-/// What an accepted report attests, in device-blocks: capacity offered and use made.
-#[derive(
-	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug, Default,
-)]
-pub struct AttestedUsage {
-	/// GPU-blocks the provider's GPUs answered.
-	pub gpu_capacity_blocks: u64,
-	/// GPU-blocks under leases that answered.
-	pub gpu_leased_blocks: u64,
-	/// Leased GPU-blocks weighted by measured utilization: the useful GPU work.
-	pub gpu_busy_blocks: u64,
-	/// GiB-blocks of storage the provider's filesystems offered.
-	pub storage_capacity_gib_blocks: u64,
-	/// GiB-blocks of leased storage that answered.
-	pub storage_leased_gib_blocks: u64,
-	/// GiB-blocks of storage in use under leases: the useful storage work.
-	pub storage_used_gib_blocks: u64,
+/// Who decides a dispute.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Judge<AccountId> {
+	/// `DisputeOrigin` (governance): may decide any dispute.
+	Governance,
+	/// A signed account: may decide only if it is a current auditor that attested the provider.
+	Auditor(AccountId),
 }

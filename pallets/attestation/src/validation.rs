@@ -1,10 +1,8 @@
 //! Checks of a usage report, shared by the transaction pool (`authorize`) and dispatch.
 
 use alloc::{collections::btree_set::BTreeSet, vec::Vec};
-use pallet_leases::LeaseUsage;
+use depin_primitives::{BlockIndex, ChargeableLease, LeaseSettlement, ProviderRegistry};
 use frame_support::{ensure, pallet_prelude::*, traits::Get};
-use pallet_leases::LeaseSettlement;
-use pallet_providers::ProviderRegistry;
 use sp_core::sr25519;
 use sp_runtime::{
 	traits::UniqueSaturatedInto,
@@ -14,23 +12,9 @@ use sp_runtime::{
 use crate::{pallet::*, types::*, Config};
 
 impl<T: Config> Pallet<T> {
-	pub(crate) fn now() -> u32 {
+	/// The current block, as the clock counts blocks.
+	pub(crate) fn now() -> BlockIndex {
 		frame_system::Pallet::<T>::block_number().unique_saturated_into()
-	}
-
-	pub(crate) fn epoch_of(block: u32) -> EpochIndex {
-		block / Self::epoch_length()
-	}
-
-	/// First block after `epoch`.
-	pub(crate) fn epoch_end(epoch: EpochIndex) -> u32 {
-		epoch.saturating_add(1).saturating_mul(Self::epoch_length())
-	}
-
-	/// `epoch` may still be reported at block `now`.
-	pub(crate) fn window_open(epoch: EpochIndex, now: u32) -> bool {
-		let grace: u32 = T::ReportGrace::get().unique_saturated_into();
-		now < Self::epoch_end(epoch).saturating_add(grace)
 	}
 
 	/// Everything that makes a report acceptable now. Cheap checks first, so junk costs little.
@@ -43,10 +27,10 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn check_report(
 		report: &UsageReport<T>,
 		signature: Option<&sr25519::Signature>,
-	) -> Result<Vec<LeaseUsage<T::AccountId>>, Error<T>> {
-		let now = Self::now();
-		ensure!(report.epoch < Self::epoch_of(now), Error::<T>::FutureEpoch);
-		ensure!(Self::window_open(report.epoch, now), Error::<T>::StaleEpoch);
+	) -> Result<Vec<ChargeableLease<T::AccountId>>, Error<T>> {
+		let (clock, now) = (Self::clock(), Self::now());
+		ensure!(clock.has_ended(report.epoch, now), Error::<T>::FutureEpoch);
+		ensure!(clock.window_not_closed(report.epoch, now), Error::<T>::StaleEpoch);
 		ensure!(!Reports::<T>::contains_key(&report.provider, report.epoch), Error::<T>::AlreadyReported);
 
 		let key = T::Providers::reporting_key(&report.provider).ok_or(Error::<T>::UnknownReportingKey)?;
@@ -57,9 +41,9 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 
-		let anchor: u32 = report.anchor_number.unique_saturated_into();
+		let anchor: BlockIndex = report.anchor_number.unique_saturated_into();
 		ensure!(
-			anchor.saturating_add(1) >= Self::epoch_end(report.epoch) &&
+			anchor >= clock.last_block(report.epoch) &&
 				anchor < now && frame_system::BlockHash::<T>::get(report.anchor_number) == report.anchor_hash,
 			Error::<T>::BadAnchor
 		);
@@ -69,7 +53,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	fn check_devices(report: &UsageReport<T>) -> Result<(), Error<T>> {
-		let epoch_blocks = Self::epoch_length();
+		let epoch_blocks = Self::clock().length();
 		let d = &report.devices;
 		ensure!(
 			d.sampled_blocks <= epoch_blocks &&
@@ -92,7 +76,7 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	fn check_leases(report: &UsageReport<T>) -> Result<Vec<LeaseUsage<T::AccountId>>, Error<T>> {
+	fn check_leases(report: &UsageReport<T>) -> Result<Vec<ChargeableLease<T::AccountId>>, Error<T>> {
 		let mut seen = BTreeSet::new();
 		let mut leases = Vec::with_capacity(report.leases.len());
 		for entry in report.leases.iter() {
@@ -141,13 +125,11 @@ impl<T: Config> Pallet<T> {
 			};
 			TransactionValidityError::Invalid(invalid)
 		})?;
-		let now = Self::now();
-		let grace: u32 = T::ReportGrace::get().unique_saturated_into();
-		let window_end = Self::epoch_end(report.epoch).saturating_add(grace);
+		let window_closes = Self::clock().report_window_closes(report.epoch);
 		let validity = ValidTransaction::with_tag_prefix("DepinUsageReport")
 			.priority(T::ReportPriority::get())
 			.and_provides((report.provider.clone(), report.epoch))
-			.longevity(u64::from(window_end.saturating_sub(now)).max(1))
+			.longevity(u64::from(window_closes.saturating_sub(Self::now())).max(1))
 			.propagate(true)
 			.build()?;
 		Ok((validity, Weight::zero()))

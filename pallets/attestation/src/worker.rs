@@ -11,15 +11,14 @@ use frame_system::{
 	offchain::{CreateAuthorizedTransaction, SubmitTransaction},
 	pallet_prelude::BlockNumberFor,
 };
-use pallet_leases::{LeaseSettlement, LeaseUsage, GIB};
-use pallet_providers::ProviderRegistry;
+use depin_primitives::{ChargeableLease, LeaseSettlement, ProviderRegistry, GIB};
 use sp_core::{offchain::StorageKind, sr25519, H256};
 use sp_runtime::{
 	offchain::{http, storage::StorageValueRef, Duration},
 	traits::UniqueSaturatedInto,
 };
 
-use crate::{pallet::*, prometheus, types::*, Config, KEY_TYPE};
+use crate::{pallet::*, prometheus, types::*, Config};
 
 /// Persistent off-chain storage key of the metrics URL; the node writes it at start-up
 /// (`--metrics-source`, or its built-in probe).
@@ -170,8 +169,9 @@ pub fn run<T: Config>(block: BlockNumberFor<T>) {
 	if reporters.is_empty() {
 		return;
 	}
+	let clock = Pallet::<T>::clock();
 	let now: u32 = block.unique_saturated_into();
-	let epoch = Pallet::<T>::epoch_of(now);
+	let epoch = clock.epoch_of(now);
 
 	let scrape = fetch_metrics();
 	if let Err(error) = &scrape {
@@ -183,7 +183,7 @@ pub fn run<T: Config>(block: BlockNumberFor<T>) {
 	}
 
 	let Some(previous) = epoch.checked_sub(1) else { return };
-	if !Pallet::<T>::window_open(previous, now) {
+	if !clock.is_reportable(previous, now) {
 		return;
 	}
 	let Ok(Some(tally)) = StorageValueRef::persistent(&tally_key(previous)).get::<EpochTally>() else {
@@ -272,8 +272,8 @@ pub fn build_report<T: Config>(
 	};
 	let leases = T::Leases::chargeable_leases(provider, epoch);
 	let leased_storage: u64 = leases.iter().map(|l| u64::from(l.storage_gib)).sum();
-	let epoch_start = epoch.saturating_mul(Pallet::<T>::epoch_length());
-	let epoch_end = Pallet::<T>::epoch_end(epoch);
+	let clock = Pallet::<T>::clock();
+	let (epoch_start, epoch_end) = (clock.first_block(epoch), clock.report_window_opens(epoch));
 	let mut report = UsageReport::<T> {
 		provider: provider.clone(),
 		epoch,
@@ -297,7 +297,7 @@ pub fn build_report<T: Config>(
 
 fn lease_entry<T: Config>(
 	report: &UsageReport<T>,
-	lease: &LeaseUsage<T::AccountId>,
+	lease: &ChargeableLease<T::AccountId>,
 	uptime_blocks: u32,
 	leased_storage: u64,
 ) -> LeaseUsageReport {

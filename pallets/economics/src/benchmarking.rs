@@ -7,15 +7,20 @@ use frame_support::{
 };
 use frame_system::RawOrigin;
 use sp_runtime::traits::Zero;
-use pallet_attestation::{AttestationObserver, AttestedUsage};
-use pallet_leases::MarketObserver;
+use depin_primitives::{AttestationObserver, AttestedUsage, LeaseObserver, Payment, TakeDestination};
 
 use crate::{pallet::*, types::*, Config, EpochIndex};
 
 fn work_in<T: Config>(provider: &T::AccountId, epoch: EpochIndex) {
 	let usage = AttestedUsage { gpu_busy_blocks: 10, storage_used_gib_blocks: 10, ..Default::default() };
 	<Pallet<T> as AttestationObserver<_, _>>::report_accepted(provider, epoch, &usage);
-	<Pallet<T> as MarketObserver<_, _>>::settled(epoch, provider, 1_000u32.into(), 950u32.into(), 50u32.into(), false);
+	let payment = Payment {
+		charged: 1_000u32.into(),
+		provider_share: 950u32.into(),
+		take: 50u32.into(),
+		take_destination: TakeDestination::Beneficiary,
+	};
+	<Pallet<T> as LeaseObserver<_, _>>::settled(epoch, provider, &payment);
 }
 
 fn params_with_window<T: Config>(window: u32) -> EmissionParams<BalanceOf<T>> {
@@ -49,7 +54,7 @@ mod benchmarks {
 		for e in 0..=epoch {
 			work_in::<T>(&provider, e);
 		}
-		let block = (epoch + 1) * T::EpochLength::get() + T::ReportGrace::get();
+		let block = T::Clock::get().report_window_closes(epoch);
 		#[block]
 		{
 			Pallet::<T>::on_initialize(block.into());

@@ -1,41 +1,67 @@
 //! State invariants, checked by `try_state` and at the end of every test.
 
-use frame_support::traits::fungible::Inspect;
+use frame_support::{ensure, traits::fungible::Inspect};
 use sp_runtime::{Saturating, TryRuntimeError};
 
 use crate::{pallet::*, Config};
 
-fn ensure_state(condition: bool, message: &'static str) -> Result<(), TryRuntimeError> {
-	if condition {
-		Ok(())
-	} else {
-		Err(message.into())
-	}
-}
-
 impl<T: Config> Pallet<T> {
+	/// Checks the token supply and every epoch ledger:
+	///
+	/// 1. Total issuance is exactly genesis issuance + minted − burned: nothing else creates or
+	///    destroys tokens.
+	/// 2. In every ledger, claimed ≤ minted ≤ the emission allowance, and fee revenue is exactly
+	///    provider earnings + take (to the treasury or burned).
+	/// 3. No epoch after `LastClosedEpoch` is closed.
+	/// 4. The ledgers' minted and burned amounts add up to `TotalMinted` and `TotalBurned`.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
-		ensure_state(
-			T::Currency::total_issuance() ==
-				GenesisIssuance::<T>::get().saturating_add(TotalMinted::<T>::get()).saturating_sub(TotalBurned::<T>::get()),
-			"total issuance is not genesis issuance + minted - burned",
-		)?;
-		let mut minted = BalanceOf::<T>::default();
-		let mut burned = BalanceOf::<T>::default();
+		Self::issuance_is_accounted_for()?;
+		Self::ledgers_add_up()?;
+		Self::closed_epochs_are_in_order()?;
+		Self::totals_match_ledgers()
+	}
+
+	/// 1.
+	fn issuance_is_accounted_for() -> Result<(), TryRuntimeError> {
+		let expected =
+			GenesisIssuance::<T>::get().saturating_add(TotalMinted::<T>::get()).saturating_sub(TotalBurned::<T>::get());
+		ensure!(
+			T::Currency::total_issuance() == expected,
+			"total issuance is not genesis issuance + minted - burned"
+		);
+		Ok(())
+	}
+
+	/// 2.
+	fn ledgers_add_up() -> Result<(), TryRuntimeError> {
+		for (_, ledger) in Ledgers::<T>::iter() {
+			ensure!(ledger.emission_claimed <= ledger.emission_minted, "more claimed than minted");
+			ensure!(ledger.emission_minted <= ledger.emission, "more minted than the allowance");
+			let paid_out =
+				ledger.provider_earnings.saturating_add(ledger.take_to_treasury).saturating_add(ledger.take_burned);
+			ensure!(paid_out == ledger.fee_revenue, "fee revenue is not earnings + take");
+		}
+		Ok(())
+	}
+
+	/// 3.
+	fn closed_epochs_are_in_order() -> Result<(), TryRuntimeError> {
+		let last = LastClosedEpoch::<T>::get();
 		for (epoch, ledger) in Ledgers::<T>::iter() {
-			ensure_state(ledger.emission_claimed <= ledger.emission_minted, "more claimed than minted")?;
-			ensure_state(ledger.emission_minted <= ledger.emission, "more minted than the allowance")?;
-			ensure_state(
-				ledger.provider_earnings.saturating_add(ledger.take_to_treasury).saturating_add(ledger.take_burned) ==
-					ledger.fee_revenue,
-				"fee revenue is not earnings + take",
-			)?;
-			ensure_state(!ledger.closed || LastClosedEpoch::<T>::get().is_some_and(|last| epoch <= last), "closed after the last closed")?;
+			ensure!(!ledger.closed || last.is_some_and(|last| epoch <= last), "closed after the last closed");
+		}
+		Ok(())
+	}
+
+	/// 4.
+	fn totals_match_ledgers() -> Result<(), TryRuntimeError> {
+		let (mut minted, mut burned) = (BalanceOf::<T>::default(), BalanceOf::<T>::default());
+		for (_, ledger) in Ledgers::<T>::iter() {
 			minted = minted.saturating_add(ledger.emission_minted);
 			burned = burned.saturating_add(ledger.burned);
 		}
-		ensure_state(minted == TotalMinted::<T>::get(), "ledgers' minted differ from the total")?;
-		ensure_state(burned == TotalBurned::<T>::get(), "ledgers' burned differ from the total")?;
+		ensure!(minted == TotalMinted::<T>::get(), "ledgers' minted differ from the total");
+		ensure!(burned == TotalBurned::<T>::get(), "ledgers' burned differ from the total");
 		Ok(())
 	}
 }

@@ -1,9 +1,8 @@
 //! Recording what the market and attestation pallets report, and closing epochs.
 
+use depin_primitives::{AttestationObserver, AttestedUsage, LeaseObserver, Payment, TakeDestination};
 use frame_support::traits::Get;
 use frame_system::pallet_prelude::BlockNumberFor;
-use pallet_attestation::{AttestationObserver, AttestedUsage};
-use pallet_leases::MarketObserver;
 use sp_runtime::{
 	traits::{UniqueSaturatedInto, Zero},
 	Saturating,
@@ -12,21 +11,13 @@ use sp_runtime::{
 use crate::{emission, pallet::*, Config, EpochIndex};
 
 impl<T: Config> Pallet<T> {
-	pub(crate) fn epoch_length() -> u32 {
-		T::EpochLength::get().max(1)
-	}
-
 	pub fn current_epoch() -> EpochIndex {
-		let now: u32 = frame_system::Pallet::<T>::block_number().unique_saturated_into();
-		now / Self::epoch_length()
+		T::Clock::get().epoch_of(frame_system::Pallet::<T>::block_number().unique_saturated_into())
 	}
 
 	/// The epoch whose report window closes at `block`, if one does.
 	pub(crate) fn epoch_to_close(block: BlockNumberFor<T>) -> Option<EpochIndex> {
-		let block: u32 = block.unique_saturated_into();
-		let since_end = block.checked_sub(T::ReportGrace::get())?;
-		let length = Self::epoch_length();
-		(since_end % length == 0).then_some(since_end / length)?.checked_sub(1)
+		T::Clock::get().epoch_closing_at(block.unique_saturated_into())
 	}
 
 	/// Fee revenue of the `window` epochs up to and including `epoch`.
@@ -66,7 +57,7 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
-impl<T: Config> MarketObserver<T::AccountId, BalanceOf<T>> for Pallet<T> {
+impl<T: Config> LeaseObserver<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	fn lease_opened(_: &T::AccountId) {
 		OpenLeases::<T>::mutate(|n| *n = n.saturating_add(1));
 	}
@@ -75,24 +66,17 @@ impl<T: Config> MarketObserver<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		OpenLeases::<T>::mutate(|n| *n = n.saturating_sub(1));
 	}
 
-	fn settled(
-		epoch: EpochIndex,
-		provider: &T::AccountId,
-		charged: BalanceOf<T>,
-		provider_share: BalanceOf<T>,
-		take: BalanceOf<T>,
-		take_burned: bool,
-	) {
+	fn settled(epoch: EpochIndex, provider: &T::AccountId, payment: &Payment<BalanceOf<T>>) {
+		let Payment { charged, provider_share, take, take_destination } = *payment;
 		Ledgers::<T>::mutate(epoch, |l| {
 			l.fee_revenue = l.fee_revenue.saturating_add(charged);
 			l.provider_earnings = l.provider_earnings.saturating_add(provider_share);
-			if take_burned {
-				l.take_burned = l.take_burned.saturating_add(take);
-			} else {
-				l.take_to_treasury = l.take_to_treasury.saturating_add(take);
+			match take_destination {
+				TakeDestination::Burned => l.take_burned = l.take_burned.saturating_add(take),
+				TakeDestination::Beneficiary => l.take_to_treasury = l.take_to_treasury.saturating_add(take),
 			}
 		});
-		if take_burned {
+		if take_destination == TakeDestination::Burned {
 			Self::record_burn(epoch, take);
 		}
 		ProviderEarnings::<T>::mutate(provider, |e| e.fees = e.fees.saturating_add(provider_share));

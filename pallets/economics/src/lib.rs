@@ -7,10 +7,11 @@
 //!   service), provider earnings, the take (treasury or burned), emission (allowance, minted,
 //!   claimed), slashes, burns, open leases, providers that reported, and attested capacity
 //!   versus use (GPU-blocks, storage GiB-blocks). The leases and attestation pallets feed it
-//!   through their observer traits ([`pallet_leases::MarketObserver`],
-//!   [`pallet_attestation::AttestationObserver`]), never by writing its storage.
-//! - **Emission.** When an epoch's report window closes (the one `on_initialize` of the pallet
-//!   that does anything, O(trailing window)), its allowance is fixed:
+//!   through their observer traits (`LeaseObserver`, `AttestationObserver` of
+//!   `depin-primitives`), never by writing its storage.
+//! - **Emission.** When an epoch's report window closes — the block the chain's one
+//!   `EpochClock` names, after which attestation accepts no report of it — its allowance is fixed
+//!   (the one `on_initialize` of the pallet that does anything, O(trailing window)):
 //!   `min(schedule(e), bootstrap(e) + revenue_cap × trailing fee revenue)` (see [`emission`]),
 //!   and nothing without useful work. The schedule halves; the bootstrap allowance fades to zero.
 //!   `GovernanceOrigin` may change the parameters.
@@ -35,7 +36,6 @@ pub mod emission;
 mod invariants;
 mod ledger;
 mod rewards;
-pub mod runtime_api;
 pub mod types;
 pub mod weights;
 
@@ -44,7 +44,7 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
-pub use pallet_leases::EpochIndex;
+pub use depin_primitives::EpochIndex;
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -53,6 +53,7 @@ pub mod pallet {
 		pallet_prelude::*,
 		traits::fungible::{Inspect, Mutate},
 	};
+	use depin_primitives::EpochClock;
 	use frame_system::pallet_prelude::*;
 
 	pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
@@ -60,17 +61,47 @@ pub mod pallet {
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
 
-	#[pallet::config]
+	/// Defaults for test runtimes: `#[derive_impl(pallet_economics::config_preludes::TestDefaultConfig)]`.
+	pub mod config_preludes {
+		use super::*;
+		use depin_primitives::ConstClock;
+		use frame_support::{
+			derive_impl,
+			traits::{ConstU128, ConstU32},
+		};
+
+		pub struct TestDefaultConfig;
+
+		#[derive_impl(frame_system::config_preludes::TestDefaultConfig, no_aggregated_types)]
+		impl frame_system::DefaultConfig for TestDefaultConfig {}
+
+		#[frame_support::register_default_impl(TestDefaultConfig)]
+		impl DefaultConfig for TestDefaultConfig {
+			/// Ten-block epochs reportable for five blocks after they end.
+			type Clock = ConstClock<10, 5>;
+			type GovernanceOrigin = frame_system::EnsureRoot<Self::AccountId>;
+			type GpuBlockWork = ConstU128<1_000>;
+			type StorageGibBlockWork = ConstU128<1>;
+			type RewardExpiry = ConstU32<5>;
+			type ExpiredRewardsTo = frame_support::traits::GetDefault;
+			type MaxTrailingEpochs = ConstU32<8>;
+			type MaxClaimEpochs = ConstU32<4>;
+			type MaxProvidersPerEpoch = ConstU32<16>;
+			type WeightInfo = ();
+		}
+	}
+
+	#[pallet::config(with_default)]
 	pub trait Config: frame_system::Config {
+		#[pallet::no_default]
 		type Currency: Inspect<Self::AccountId> + Mutate<Self::AccountId>;
 
-		/// Blocks per epoch (the attestation pallet's genesis setting).
-		type EpochLength: Get<u32>;
-
-		/// Blocks after an epoch during which it can still be reported and paid.
-		type ReportGrace: Get<u32>;
+		/// The chain's epoch clock, shared with leases and attestation: an epoch closes for
+		/// emission in the block its report window closes.
+		type Clock: Get<EpochClock>;
 
 		/// May change the emission parameters.
+		#[pallet::no_default_bounds]
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// Useful work of one utilization-weighted GPU-block...
@@ -86,6 +117,7 @@ pub mod pallet {
 		type RewardExpiry: Get<u32>;
 
 		/// Receives expired emission; `None`: it is never minted.
+		#[pallet::no_default_bounds]
 		type ExpiredRewardsTo: Get<Option<Self::AccountId>>;
 
 		/// Bounds `trailing_epochs`.
@@ -162,9 +194,11 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// An epoch's report window closed; its emission allowance is fixed.
 		EpochClosed { epoch: EpochIndex, fee_revenue: BalanceOf<T>, emission: BalanceOf<T>, useful_work: u128 },
+		/// `provider` claimed `amount` of emission for `epochs` closed epochs.
 		RewardsClaimed { provider: T::AccountId, amount: BalanceOf<T>, epochs: u32 },
 		/// Unclaimed emission of an epoch expired: minted to `to`, or never minted.
 		RewardsExpired { epoch: EpochIndex, amount: BalanceOf<T>, to: Option<T::AccountId> },
+		/// Governance set the emission parameters for epochs closed from now on.
 		ParamsSet { params: EmissionParams<BalanceOf<T>> },
 	}
 
@@ -178,7 +212,9 @@ pub mod pallet {
 		RewardsExpired,
 		/// Not expired yet.
 		NotExpired,
+		/// The epoch's expired emission was dealt with already.
 		AlreadySwept,
+		/// An epoch is listed twice.
 		DuplicateEpoch,
 		/// A parameter is out of bounds (trailing window 0 or above the maximum).
 		InvalidParams,
@@ -192,13 +228,12 @@ pub mod pallet {
 					Self::close_epoch(epoch);
 					T::WeightInfo::close_epoch(Params::<T>::get().trailing_epochs)
 				},
-				// Reading the epoch length (genesis-configured storage) to find out.
+				// Reading the clock (the genesis epoch length) to find out.
 				None => T::DbWeight::get().reads(1),
 			}
 		}
 
 		fn integrity_test() {
-			assert!(T::EpochLength::get() > 0);
 			assert!(T::MaxTrailingEpochs::get() > 0 && T::MaxClaimEpochs::get() > 0);
 			assert!(
 				T::MaxClaimEpochs::get() <= T::RewardExpiry::get(),

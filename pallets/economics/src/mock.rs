@@ -1,9 +1,10 @@
 //! Test runtime: System, Balances and Economics; the tests play the leases and attestation
 //! pallets through the observer traits.
 
+use depin_primitives::EpochClock;
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{ConstU128, ConstU32},
+	traits::{ConstU128, Get},
 };
 use sp_runtime::BuildStorage;
 
@@ -35,8 +36,7 @@ impl pallet_balances::Config for Test {
 	type ExistentialDeposit = ConstU128<1>;
 }
 
-pub const EPOCH: u32 = 10;
-pub const GRACE: u32 = 5;
+/// The prelude's reward expiry, in closed epochs.
 pub const EXPIRY: u32 = 5;
 pub const TREASURY: AccountId = 99;
 pub const PROVIDER: AccountId = 1;
@@ -47,19 +47,15 @@ parameter_types! {
 	pub static ExpiredTo: Option<AccountId> = Some(TREASURY);
 }
 
+#[derive_impl(pallet_economics::config_preludes::TestDefaultConfig)]
 impl pallet_economics::Config for Test {
 	type Currency = Balances;
-	type EpochLength = ConstU32<EPOCH>;
-	type ReportGrace = ConstU32<GRACE>;
-	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
-	type GpuBlockWork = ConstU128<1_000>;
-	type StorageGibBlockWork = ConstU128<1>;
-	type RewardExpiry = ConstU32<EXPIRY>;
 	type ExpiredRewardsTo = ExpiredTo;
-	type MaxTrailingEpochs = ConstU32<8>;
-	type MaxClaimEpochs = ConstU32<4>;
-	type MaxProvidersPerEpoch = ConstU32<16>;
-	type WeightInfo = ();
+}
+
+/// The chain's clock in this runtime (the prelude's: 10-block epochs, 5 blocks of grace).
+pub fn clock() -> EpochClock {
+	<Test as pallet_economics::Config>::Clock::get()
 }
 
 pub fn params() -> EmissionParams<Balance> {

@@ -9,8 +9,7 @@ use frame_support::{
 	},
 	BoundedVec,
 };
-use pallet_attestation::{AttestationObserver, AttestedUsage};
-use pallet_leases::MarketObserver;
+use depin_primitives::{AttestationObserver, AttestedUsage, LeaseObserver, Payment, TakeDestination};
 use sp_runtime::DispatchError;
 
 use crate::{emission, mock::*, pallet::*, types::*};
@@ -24,9 +23,16 @@ fn run_to(block: u64) {
 	}
 }
 
-/// The first block after `epoch`'s report window: its emission is fixed by then.
+/// The block `epoch`'s report window closes: its emission is fixed in it.
 fn close(epoch: u32) {
-	run_to(u64::from((epoch + 1) * EPOCH + GRACE));
+	run_to(u64::from(clock().report_window_closes(epoch)));
+}
+
+/// The ledger is told that consumers paid `charged` for `epoch` to `provider`, `take` of it
+/// to the protocol (sent or burned as `take_destination`).
+fn settled(epoch: u32, provider: AccountId, charged: Balance, take: Balance, take_destination: TakeDestination) {
+	let payment = Payment { charged, provider_share: charged - take, take, take_destination };
+	<Economics as LeaseObserver<_, _>>::settled(epoch, &provider, &payment);
 }
 
 /// A consumer pays `charged` for `epoch` to `provider`, 5% take to the treasury: the money moves
@@ -35,7 +41,7 @@ fn pay(epoch: u32, provider: AccountId, charged: Balance) {
 	let take = charged / 20;
 	assert_ok!(Balances::transfer(&CONSUMER, &provider, charged - take, Preservation::Preserve));
 	assert_ok!(Balances::transfer(&CONSUMER, &TREASURY, take, Preservation::Preserve));
-	<Economics as MarketObserver<_, _>>::settled(epoch, &provider, charged, charged - take, take, false);
+	settled(epoch, provider, charged, take, TakeDestination::Beneficiary);
 }
 
 fn report(provider: AccountId, epoch: u32, busy_gpu_blocks: u64, used_gib_blocks: u64) {
@@ -83,7 +89,7 @@ fn many_epochs_of_mixed_usage_add_up_and_emission_follows_the_formula() {
 				report(PROVIDER, epoch, 30, 100);
 				report(PROVIDER_2, epoch, 10, 0);
 			}
-			<Economics as MarketObserver<_, _>>::lease_opened(&PROVIDER);
+			<Economics as LeaseObserver<_, _>>::lease_opened(&PROVIDER);
 		}
 		close(revenue.len() as u32 - 1);
 
@@ -210,7 +216,7 @@ fn burns_and_slashes_are_recorded_and_issuance_is_accounted_for() {
 		// A take that could not be paid to the treasury is burned by the leases pallet.
 		assert_ok!(Balances::burn_from(&CONSUMER, 50, Preservation::Preserve, Precision::Exact, Fortitude::Polite));
 		assert_ok!(Balances::transfer(&CONSUMER, &PROVIDER, 950, Preservation::Preserve));
-		<Economics as MarketObserver<_, _>>::settled(0, &PROVIDER, 1_000, 950, 50, true);
+		settled(0, PROVIDER, 1_000, 50, TakeDestination::Burned);
 		<Economics as AttestationObserver<_, _>>::slashed(7);
 		let ledger = Ledgers::<Test>::get(0);
 		assert_eq!((ledger.take_burned, ledger.burned, ledger.slashed), (50, 50, 7));
@@ -244,11 +250,11 @@ fn governance_sets_the_parameters_within_bounds() {
 #[test]
 fn open_leases_and_slashes_follow_the_market() {
 	run_test(|| {
-		<Economics as MarketObserver<_, _>>::lease_opened(&PROVIDER);
-		<Economics as MarketObserver<_, _>>::lease_opened(&PROVIDER);
-		<Economics as MarketObserver<_, _>>::lease_closed(&PROVIDER);
+		<Economics as LeaseObserver<_, _>>::lease_opened(&PROVIDER);
+		<Economics as LeaseObserver<_, _>>::lease_opened(&PROVIDER);
+		<Economics as LeaseObserver<_, _>>::lease_closed(&PROVIDER);
 		assert_eq!(OpenLeases::<Test>::get(), 1);
-		run_to(u64::from(EPOCH) + 2);
+		run_to(u64::from(clock().first_block(1)) + 2);
 		<Economics as AttestationObserver<_, _>>::slashed(9);
 		assert_eq!(Ledgers::<Test>::get(1).slashed, 9);
 	});

@@ -1,11 +1,23 @@
 //! FRAME v2 benchmarks: every call at its worst case.
 
+use alloc::vec::Vec;
+use depin_primitives::{
+	benchmarking::{LeaseFixtures, ProviderFixtures},
+	LeaseCharge, Payee,
+};
 use frame_benchmarking::v2::*;
-use frame_support::traits::{fungible::Mutate, Get};
+use frame_support::traits::{
+	fungible::{Inspect, Mutate},
+	Get,
+};
 use frame_system::RawOrigin;
 use sp_runtime::traits::{Bounded, Saturating, Zero};
 
-use crate::{pallet::*, types::*, BenchmarkHelper, Config};
+use crate::{pallet::*, types::*, Config};
+
+/// A provider registry that sets up providers for these benchmarks.
+pub trait Fixtures<T: Config>: ProviderFixtures<T::AccountId, BalanceOf<T>> {}
+impl<T: Config, P: ProviderFixtures<T::AccountId, BalanceOf<T>>> Fixtures<T> for P {}
 
 /// An hourly price whose epochs cost something whatever the epoch length.
 fn price<T: Config>() -> BalanceOf<T> {
@@ -18,9 +30,12 @@ fn consumer<T: Config>(index: u32) -> T::AccountId {
 	who
 }
 
-fn provider<T: Config>(index: u32, gpus: u32) -> T::AccountId {
+fn provider<T: Config>(index: u32, gpus: u32) -> T::AccountId
+where
+	T::Providers: Fixtures<T>,
+{
 	let who: T::AccountId = account("provider", index, 0);
-	T::BenchmarkHelper::setup_provider(&who, gpus, price::<T>());
+	T::Providers::active_provider(&who, gpus, price::<T>());
 	who
 }
 
@@ -51,7 +66,10 @@ fn fill_leases<T: Config>(consumer: &T::AccountId, provider: &T::AccountId, coun
 	}
 }
 
-fn order_with_bids<T: Config>(consumer: &T::AccountId, bids: u32) -> OrderId {
+fn order_with_bids<T: Config>(consumer: &T::AccountId, bids: u32) -> OrderId
+where
+	T::Providers: Fixtures<T>,
+{
 	let id = NextOrderId::<T>::get();
 	Pallet::<T>::do_create_order(
 		consumer.clone(),
@@ -73,7 +91,7 @@ fn go_to<T: Config>(block: u32) {
 	frame_system::Pallet::<T>::set_block_number(block.into());
 }
 
-#[benchmarks]
+#[benchmarks(where T::Providers: Fixtures<T>)]
 mod benchmarks {
 	use super::*;
 
@@ -170,8 +188,7 @@ mod benchmarks {
 		fill_leases::<T>(&who, &seller, others);
 		let id = NextLeaseId::<T>::get();
 		Pallet::<T>::do_rent(who.clone(), seller, gpus_request(g), deposit::<T>()).expect("rents");
-		let epoch: u32 = Pallet::<T>::epoch_length();
-		go_to::<T>(epoch.saturating_add(1));
+		go_to::<T>(Pallet::<T>::clock().first_block(1).saturating_add(1));
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), id);
 		assert!(!Leases::<T>::get(id).expect("exists").is_open());
@@ -182,10 +199,10 @@ mod benchmarks {
 		let who = consumer::<T>(0);
 		let seller = provider::<T>(0, 0);
 		fill_leases::<T>(&who, &seller, 1);
-		let epoch: u32 = Pallet::<T>::epoch_length();
-		go_to::<T>(epoch.saturating_add(1));
+		let clock = Pallet::<T>::clock();
+		go_to::<T>(clock.first_block(1).saturating_add(1));
 		Pallet::<T>::do_close_by_party(who.clone(), 0).expect("closes");
-		go_to::<T>(epoch.saturating_mul(3));
+		go_to::<T>(clock.first_block(3));
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), 0);
 		assert!(Leases::<T>::get(0).expect("exists").escrow.is_zero());
@@ -210,11 +227,11 @@ mod benchmarks {
 			lease.escrow = lease.escrow.saturating_sub(excess);
 			lease.refunded = lease.refunded.saturating_add(excess);
 		});
-		let epoch: u32 = Pallet::<T>::epoch_length();
-		go_to::<T>(epoch);
+		let clock = Pallet::<T>::clock();
+		go_to::<T>(clock.report_window_opens(0));
 		#[block]
 		{
-			let charge = LeaseCharge { lease: id, attested_blocks: epoch, payee: Payee::Provider };
+			let charge = LeaseCharge { lease: id, attested_blocks: clock.length(), payee: Payee::Provider };
 			Pallet::<T>::do_settle_epoch(&seller, 0, &[charge]).expect("settles");
 		}
 		assert!(!Leases::<T>::get(id).expect("exists").is_open());
@@ -223,3 +240,36 @@ mod benchmarks {
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }
 
+
+/// Leases for other pallets' benchmarks.
+impl<T: Config> LeaseFixtures<T::AccountId> for Pallet<T> {
+	fn open_leases(provider: &T::AccountId, count: u32) -> Vec<LeaseId> {
+		let request = ResourceRequest { cpu_cores: 1, ..Default::default() };
+		let price = Pallet::<T>::allocate(provider, &request)
+			.and_then(|allocation| Pallet::<T>::listed_price(provider, &allocation))
+			.expect("the provider lists cores");
+		let deposit = Pallet::<T>::required_deposit(price).expect("a sane price").saturating_mul(1_000u32.into());
+		(0..count)
+			.map(|_| {
+				let id = NextLeaseId::<T>::get();
+				let consumer = lease_consumer::<T>(id);
+				// Plenty for its leases' deposits and dispute deposits, funded once (a small
+				// fraction of the maximum, so the issuance of all consumers cannot overflow).
+				if T::Currency::balance(&consumer).is_zero() {
+					T::Currency::set_balance(&consumer, BalanceOf::<T>::max_value() / (1u32 << 20).into());
+				}
+				Pallet::<T>::do_rent(consumer, provider.clone(), request.clone(), deposit).expect("rents");
+				id
+			})
+			.collect()
+	}
+
+	fn close_lease(lease: LeaseId) {
+		Pallet::<T>::do_close_by_party(lease_consumer::<T>(lease), lease).expect("closes");
+	}
+}
+
+/// Each fixture lease has its own consumer.
+fn lease_consumer<T: Config>(lease: LeaseId) -> T::AccountId {
+	account("lease-consumer", lease as u32, 0)
+}

@@ -1,21 +1,16 @@
 //! What the provider registry needs to know: committed capacity and leased GPUs.
 
-use pallet_providers::{LeaseCommitments, LeasedResources};
+use depin_primitives::Commitment;
 use sp_core::H256;
 
-use crate::{pallet::*, types::GIB, Config};
+use crate::{pallet::*, Config};
 
-impl<T: Config> LeaseCommitments<T::AccountId> for Pallet<T> {
-	fn leased(provider: &T::AccountId) -> LeasedResources {
-		let committed = Committed::<T>::get(provider);
-		LeasedResources {
-			open_leases: committed.open_leases,
-			storage_bytes: committed.storage_gib.saturating_mul(GIB),
-			cpu_cores: committed.cpu_cores,
-		}
+impl<T: Config> depin_primitives::Commitments<T::AccountId> for Pallet<T> {
+	fn commitment(provider: &T::AccountId) -> Commitment {
+		Commitments::<T>::get(provider)
 	}
 
-	fn is_gpu_leased(uuid_hash: &H256) -> bool {
+	fn is_gpu_committed(uuid_hash: &H256) -> bool {
 		LeasedGpu::<T>::contains_key(uuid_hash)
 	}
 }

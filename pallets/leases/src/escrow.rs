@@ -1,5 +1,6 @@
 //! Moving escrow: the only place this pallet holds, releases, pays or burns funds.
 
+use depin_primitives::{funds::map_hold_shortfall, TakeDestination};
 use frame_support::{
 	ensure,
 	traits::{
@@ -8,7 +9,7 @@ use frame_support::{
 		Get,
 	},
 };
-use sp_runtime::{traits::Zero, DispatchError, DispatchResult, Saturating, TokenError};
+use sp_runtime::{traits::Zero, DispatchError, DispatchResult, Saturating};
 
 use crate::{pallet::*, types::*, Config};
 
@@ -19,12 +20,8 @@ impl<T: Config> Pallet<T> {
 
 	/// Holds `amount` of `who`'s free balance as escrow.
 	pub(crate) fn hold_escrow(who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
-		T::Currency::hold(&Self::escrow_reason(), who, amount).map_err(|e| match e {
-			DispatchError::Token(TokenError::FundsUnavailable) |
-			DispatchError::Token(TokenError::NotExpendable) |
-			DispatchError::Token(TokenError::BelowMinimum) => Error::<T>::InsufficientBalance.into(),
-			other => other,
-		})
+		T::Currency::hold(&Self::escrow_reason(), who, amount)
+			.map_err(|e| map_hold_shortfall(e, Error::<T>::InsufficientBalance))
 	}
 
 	/// Returns `amount` of escrow to `who`'s free balance.
@@ -70,25 +67,29 @@ impl<T: Config> Pallet<T> {
 
 	/// Pays `paid` out: `take` of it to the protocol (`TakeBeneficiary`, or burned if there is
 	/// none or it cannot receive it, e.g. a missing account and less than the existential
-	/// deposit), the rest to `provider`. Returns whether the take was burned.
-	pub(crate) fn pay_out(provider: &T::AccountId, paid: CreditOf<T>, take: BalanceOf<T>) -> Result<bool, DispatchError> {
+	/// deposit), the rest to `provider`. Returns where the take went.
+	pub(crate) fn pay_out(
+		provider: &T::AccountId,
+		paid: CreditOf<T>,
+		take: BalanceOf<T>,
+	) -> Result<TakeDestination, DispatchError> {
 		let (take, share) = paid.split(take);
 		if !share.peek().is_zero() {
 			T::Currency::resolve(provider, share).map_err(|_| Error::<T>::PayoutFailed)?;
 		}
 		if take.peek().is_zero() {
-			return Ok(false);
+			return Ok(TakeDestination::Beneficiary);
 		}
 		let unsent = match T::TakeBeneficiary::get() {
 			Some(beneficiary) => T::Currency::resolve(&beneficiary, take).err(),
 			None => Some(take),
 		};
-		let Some(burn) = unsent else { return Ok(false) };
+		let Some(burn) = unsent else { return Ok(TakeDestination::Beneficiary) };
 		let amount = burn.peek();
 		// Dropping a credit reduces the total issuance: the burn, on the record.
 		drop(burn);
 		TotalBurned::<T>::mutate(|burned| *burned = burned.saturating_add(amount));
 		Self::deposit_event(Event::TakeBurned { amount });
-		Ok(true)
+		Ok(TakeDestination::Burned)
 	}
 }

@@ -1,15 +1,15 @@
 //! Opening, funding and closing leases; allocating providers' resources.
 
 use alloc::vec::Vec;
+use depin_primitives::{BlockIndex, EpochClock, GpuSpec, LeaseObserver, ProviderRegistry, ProviderStatus};
 use frame_support::{ensure, traits::Get, BoundedVec};
-use pallet_providers::{GpuSpec, ProviderRegistry, ProviderStatus};
 use sp_core::H256;
 use sp_runtime::{
 	traits::{Saturating, UniqueSaturatedInto, Zero},
 	DispatchError, DispatchResult,
 };
 
-use crate::{money, pallet::*, types::*, Config, MarketObserver};
+use crate::{money, pallet::*, types::*, Config};
 
 /// Resources picked for a lease.
 pub(crate) struct Allocation {
@@ -23,22 +23,19 @@ impl<T: Config> Pallet<T> {
 		frame_system::Pallet::<T>::block_number()
 	}
 
-	pub(crate) fn epoch_length() -> u32 {
-		T::EpochLength::get().unique_saturated_into()
+	/// The chain's epoch clock.
+	pub(crate) fn clock() -> EpochClock {
+		T::Clock::get()
 	}
 
-	pub(crate) fn epoch_of(block: BlockNumberOf<T>) -> EpochIndex {
-		let block: u32 = block.unique_saturated_into();
-		block / Self::epoch_length().max(1)
-	}
-
-	pub(crate) fn epoch_start(epoch: EpochIndex) -> BlockNumberOf<T> {
-		epoch.saturating_mul(Self::epoch_length()).into()
+	/// `block` as the clock counts blocks.
+	pub(crate) fn block_index(block: BlockNumberOf<T>) -> BlockIndex {
+		block.unique_saturated_into()
 	}
 
 	/// What one full epoch of a lease at `price_per_hour` costs.
 	pub(crate) fn epoch_cost(price_per_hour: BalanceOf<T>) -> Result<BalanceOf<T>, DispatchError> {
-		money::charge_for_blocks(price_per_hour, Self::epoch_length(), T::BlocksPerHour::get())
+		money::charge_for_blocks(price_per_hour, Self::clock().length(), T::BlocksPerHour::get())
 			.ok_or_else(|| Error::<T>::Overflow.into())
 	}
 
@@ -70,7 +67,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(gpus.len() == request.gpus as usize, Error::<T>::NotEnoughGpus);
 
 		let capacity = T::Providers::capacity(provider).unwrap_or_default();
-		let committed = Committed::<T>::get(provider);
+		let committed = Commitments::<T>::get(provider);
 		let free_gib = (capacity.storage_bytes / GIB).saturating_sub(committed.storage_gib);
 		ensure!(u64::from(request.storage_gib) <= free_gib, Error::<T>::NotEnoughStorage);
 		let free_cores = capacity.cpu_cores.saturating_sub(committed.cpu_cores);
@@ -107,15 +104,14 @@ impl<T: Config> Pallet<T> {
 			.ok_or_else(|| Error::<T>::Overflow.into())
 	}
 
-	/// Opens a lease over `allocation`. The deposit is held here unless `deposit_held` (an
-	/// accepted order's deposit, held since the order was made).
+	/// Opens a lease over `allocation`, holding `deposit` as its escrow unless it is held already.
 	pub(crate) fn open_lease(
 		consumer: T::AccountId,
 		provider: T::AccountId,
 		allocation: Allocation,
 		price_per_hour: BalanceOf<T>,
 		deposit: BalanceOf<T>,
-		deposit_held: bool,
+		source: DepositSource,
 	) -> Result<LeaseId, DispatchError> {
 		ensure!(!price_per_hour.is_zero(), Error::<T>::ZeroPrice);
 		ensure!(deposit >= Self::required_deposit(price_per_hour)?, Error::<T>::DepositTooLow);
@@ -130,7 +126,7 @@ impl<T: Config> Pallet<T> {
 		provider_leases.try_push(id).map_err(|_| Error::<T>::TooManyProviderLeases)?;
 		let mut consumer_leases = ConsumerLeases::<T>::get(&consumer);
 		consumer_leases.try_push(id).map_err(|_| Error::<T>::TooManyConsumerLeases)?;
-		if !deposit_held {
+		if source == DepositSource::FreeBalance {
 			Self::hold_escrow(&consumer, deposit)?;
 		}
 
@@ -140,7 +136,7 @@ impl<T: Config> Pallet<T> {
 		for gpu in &gpus {
 			LeasedGpu::<T>::insert(gpu, id);
 		}
-		Committed::<T>::mutate(&provider, |c| {
+		Commitments::<T>::mutate(&provider, |c| {
 			c.open_leases = c.open_leases.saturating_add(1);
 			c.storage_gib = c.storage_gib.saturating_add(allocation.storage_gib.into());
 			c.cpu_cores = c.cpu_cores.saturating_add(allocation.cpu_cores);
@@ -178,7 +174,7 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let allocation = Self::allocate(&provider, &request)?;
 		let price = Self::listed_price(&provider, &allocation)?;
-		Self::open_lease(consumer, provider, allocation, price, deposit, false).map(|_| ())
+		Self::open_lease(consumer, provider, allocation, price, deposit, DepositSource::FreeBalance).map(|_| ())
 	}
 
 	pub(crate) fn do_top_up(who: T::AccountId, id: LeaseId, amount: BalanceOf<T>) -> DispatchResult {
@@ -223,36 +219,28 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Blocks of `epoch` during which `lease` ran, counting up to block `until`.
-	pub(crate) fn blocks_run_in(lease: &Lease<T>, epoch: EpochIndex, until: BlockNumberOf<T>) -> u32 {
-		let start: u32 = Self::epoch_start(epoch).unique_saturated_into();
-		let end = start.saturating_add(Self::epoch_length());
-		let opened: u32 = lease.opened_at.unique_saturated_into();
-		let until: u32 = until.unique_saturated_into();
-		end.min(until).saturating_sub(start.max(opened))
+	pub(crate) fn blocks_run_in(lease: &Lease<T>, epoch: EpochIndex, until: BlockIndex) -> u32 {
+		Self::clock().blocks_within(epoch, Self::block_index(lease.opened_at), until)
 	}
 
 	/// The block service ended (or now, for an open lease).
-	pub(crate) fn service_end(lease: &Lease<T>, now: BlockNumberOf<T>) -> BlockNumberOf<T> {
-		match lease.status {
+	pub(crate) fn service_end(lease: &Lease<T>, now: BlockNumberOf<T>) -> BlockIndex {
+		Self::block_index(match lease.status {
 			LeaseStatus::Open => now,
 			LeaseStatus::Closed { at, .. } => at,
-		}
-	}
-
-	/// The report window of `epoch` (until `ReportGrace` after its end) is open at `now`.
-	pub(crate) fn window_open(epoch: EpochIndex, now: BlockNumberOf<T>) -> bool {
-		now < Self::epoch_start(epoch.saturating_add(1)).saturating_add(T::ReportGrace::get())
+		})
 	}
 
 	/// Most that can still be charged for service already delivered: every unsettled epoch
-	/// whose report window is open (the one service ended in and, within the grace, the one
-	/// before), at full price for the blocks served.
+	/// whose report window has not closed (the one service ended in and, within the grace, the
+	/// one before), at full price for the blocks served.
 	pub(crate) fn pending_cost(lease: &Lease<T>, now: BlockNumberOf<T>) -> Result<BalanceOf<T>, DispatchError> {
-		let end = Self::service_end(lease, now);
-		let last = Self::epoch_of(end);
+		let clock = Self::clock();
+		let (end, now) = (Self::service_end(lease, now), Self::block_index(now));
+		let last = clock.epoch_of(end);
 		let mut pending = BalanceOf::<T>::zero();
 		for epoch in [last.checked_sub(1), Some(last)].into_iter().flatten() {
-			if lease.settled_epoch.is_some_and(|settled| epoch <= settled) || !Self::window_open(epoch, now) {
+			if lease.settled_epoch.is_some_and(|settled| epoch <= settled) || !clock.window_not_closed(epoch, now) {
 				continue;
 			}
 			let blocks = Self::blocks_run_in(lease, epoch, end);
@@ -276,7 +264,7 @@ impl<T: Config> Pallet<T> {
 		for gpu in &lease.gpus {
 			LeasedGpu::<T>::remove(gpu);
 		}
-		Committed::<T>::mutate(&lease.provider, |c| {
+		Commitments::<T>::mutate(&lease.provider, |c| {
 			c.open_leases = c.open_leases.saturating_sub(1);
 			c.storage_gib = c.storage_gib.saturating_sub(lease.storage_gib.into());
 			c.cpu_cores = c.cpu_cores.saturating_sub(lease.cpu_cores);
@@ -290,15 +278,15 @@ impl<T: Config> Pallet<T> {
 		lease.status = LeaseStatus::Closed { reason, at: now };
 		T::Observer::lease_closed(&lease.provider);
 		if retained.is_zero() {
-			Self::forget_claims(id, &lease);
+			Self::unlist(id, &lease);
 		}
 		Leases::<T>::insert(id, lease);
 		Self::deposit_event(Event::LeaseClosed { lease: id, reason, refunded, retained });
 		Ok(())
 	}
 
-	/// Drops a lease that holds no more escrow from its parties' lists.
-	pub(crate) fn forget_claims(id: LeaseId, lease: &Lease<T>) {
+	/// Takes a lease that holds no more escrow off its parties' lists (its record stays).
+	pub(crate) fn unlist(id: LeaseId, lease: &Lease<T>) {
 		ProviderLeases::<T>::mutate(&lease.provider, |ids| ids.retain(|l| *l != id));
 		ConsumerLeases::<T>::mutate(&lease.consumer, |ids| ids.retain(|l| *l != id));
 	}
@@ -335,7 +323,7 @@ impl<T: Config> Pallet<T> {
 		Self::release_escrow(&lease.consumer, refunded)?;
 		lease.refunded = lease.refunded.saturating_add(refunded);
 		lease.escrow = Zero::zero();
-		Self::forget_claims(id, lease);
+		Self::unlist(id, lease);
 		Self::deposit_event(Event::RetainedReleased { lease: id, refunded });
 		Ok(())
 	}

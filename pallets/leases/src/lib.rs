@@ -13,7 +13,7 @@
 //!
 //! **Payment only for attested usage.** A lease's price accrues per block, but money leaves the
 //! escrow only when the attestation pallet settles an epoch the provider attested
-//! ([`LeaseSettlement::settle_epoch`], once per report: each lease's charge leaves its
+//! (`LeaseSettlement::settle_epoch`, once per report: each lease's charge leaves its
 //! consumer's escrow, and the provider and the take are paid once); unattested epochs cost
 //! nothing. `TakeRate` of each payment is the protocol's, sent to `TakeBeneficiary` or burned
 //! (and recorded in `TotalBurned`).
@@ -29,6 +29,11 @@
 //! **Per-block cost does not depend on the number of leases**: there are no hooks. Settlement
 //! happens in the calls that touch a lease; time-driven cases (order expiry, exhausted escrow,
 //! retained escrow) are permissionless calls.
+//!
+//! Epochs and report windows come from the chain's one `EpochClock` (`Config::Clock`), the same
+//! the attestation and economics pallets ask. The pallet answers the other pallets through
+//! `LeaseSettlement` and `Commitments` and tells the ledger through `LeaseObserver`, all traits
+//! of `depin-primitives`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -55,102 +60,6 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
-/// Sets up providers for this pallet's benchmarks (the registry is another pallet).
-#[cfg(feature = "runtime-benchmarks")]
-pub trait BenchmarkHelper<AccountId, Balance> {
-	/// Makes `who` an active provider with `gpus` GPUs of model `b"bench-gpu"`, ample storage
-	/// and cores, every unit priced at `price` per hour.
-	fn setup_provider(who: &AccountId, gpus: u32, price: Balance);
-}
-
-/// [`BenchmarkHelper`] backed by `pallet-providers`.
-#[cfg(feature = "runtime-benchmarks")]
-pub struct ProvidersBenchmarkHelper<T>(core::marker::PhantomData<T>);
-
-#[cfg(feature = "runtime-benchmarks")]
-impl<T: pallet_providers::Config> BenchmarkHelper<T::AccountId, pallet_providers::BalanceOf<T>>
-	for ProvidersBenchmarkHelper<T>
-{
-	fn setup_provider(who: &T::AccountId, gpus: u32, price: pallet_providers::BalanceOf<T>) {
-		pallet_providers::Pallet::<T>::benchmark_provider(
-			who,
-			Default::default(),
-			gpus,
-			frame_support::BoundedVec::try_from(b"bench-gpu".to_vec()).unwrap_or_default(),
-			price,
-		);
-	}
-}
-
-/// Told what happens to money and leases, e.g. by the economics ledger. `()` ignores it all.
-pub trait MarketObserver<AccountId, Balance> {
-	fn lease_opened(provider: &AccountId);
-	fn lease_closed(provider: &AccountId);
-	/// A consumer paid `charged` for `epoch` of service: `provider_share` to the provider and
-	/// `take` to the protocol (burned if `take_burned`).
-	fn settled(epoch: EpochIndex, provider: &AccountId, charged: Balance, provider_share: Balance, take: Balance, take_burned: bool);
-}
-
-impl<AccountId, Balance> MarketObserver<AccountId, Balance> for () {
-	fn lease_opened(_: &AccountId) {}
-	fn lease_closed(_: &AccountId) {}
-	fn settled(_: EpochIndex, _: &AccountId, _: Balance, _: Balance, _: Balance, _: bool) {}
-}
-
-/// Settles attested usage; implemented by this pallet, called by the attestation pallet.
-pub trait LeaseSettlement<AccountId, Balance> {
-	/// Charges each lease of `provider` in `charges` for its attested blocks of service in the
-	/// finished `epoch`, within `ReportGrace` of its end, and pays the provider and the protocol
-	/// take once for all of them. Atomic: on error nothing changed. Results are in `charges`'
-	/// order.
-	///
-	/// With [`Payee::HeldForDispute`] a charge leaves the escrow but stays held on the consumer
-	/// until [`Self::resolve_held`] pays or refunds it.
-	fn settle_epoch(
-		provider: &AccountId,
-		epoch: EpochIndex,
-		charges: &[LeaseCharge],
-	) -> Result<alloc::vec::Vec<Settlement<Balance>>, sp_runtime::DispatchError>;
-
-	/// [`Self::settle_epoch`] for one lease.
-	fn settle(
-		provider: &AccountId,
-		lease: LeaseId,
-		epoch: EpochIndex,
-		attested_blocks: u32,
-		payee: Payee,
-	) -> Result<Settlement<Balance>, sp_runtime::DispatchError> {
-		let charge = LeaseCharge { lease, attested_blocks, payee };
-		let mut settled = Self::settle_epoch(provider, epoch, &[charge])?;
-		settled.pop().ok_or(sp_runtime::DispatchError::Corruption)
-	}
-
-	/// Pays the provider (`true`) or refunds the consumer what a disputed epoch's settlement
-	/// held; returns that amount.
-	fn resolve_held(lease: LeaseId, epoch: EpochIndex, pay_provider: bool) -> Result<Balance, sp_runtime::DispatchError>;
-
-	/// `(consumer, provider)` of a lease.
-	fn parties(lease: LeaseId) -> Option<(AccountId, AccountId)>;
-
-	/// `provider` had a lease running during `epoch`, so it owed a report for it.
-	fn served_in(provider: &AccountId, epoch: EpochIndex) -> bool;
-
-	/// Blocks per epoch.
-	fn epoch_length() -> u32;
-
-	/// Leases of `provider` that may be charged for `epoch`: what a usage report can cover.
-	fn chargeable_leases(provider: &AccountId, epoch: EpochIndex) -> alloc::vec::Vec<LeaseUsage<AccountId>>;
-
-	/// `lease`, if it is `provider`'s and may be charged for `epoch`.
-	fn chargeable(provider: &AccountId, lease: LeaseId, epoch: EpochIndex) -> Option<LeaseUsage<AccountId>>;
-
-	/// How many leases `provider` has listed (open, or closed with escrow retained).
-	fn lease_count(provider: &AccountId) -> u32;
-
-	/// The most leases a provider can have listed.
-	fn max_leases_per_provider() -> u32;
-}
-
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -158,16 +67,53 @@ pub mod pallet {
 		pallet_prelude::*,
 		traits::fungible::{hold::Balanced as BalancedHold, Balanced, Inspect, InspectHold, Mutate, MutateHold},
 	};
+	use depin_primitives::{Commitment, EpochClock, EpochIndex, LeaseId, LeaseObserver, ProviderRegistry, Region};
 	use frame_system::pallet_prelude::*;
-	use pallet_providers::{ProviderRegistry, Region};
 	use sp_core::H256;
 	use sp_runtime::Perbill;
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
 
-	#[pallet::config]
+	/// Defaults for test runtimes: `#[derive_impl(pallet_leases::config_preludes::TestDefaultConfig)]`.
+	pub mod config_preludes {
+		use super::*;
+		use depin_primitives::ConstClock;
+		use frame_support::{derive_impl, traits::ConstU32};
+
+		pub struct TestDefaultConfig;
+
+		#[derive_impl(frame_system::config_preludes::TestDefaultConfig, no_aggregated_types)]
+		impl frame_system::DefaultConfig for TestDefaultConfig {}
+
+		#[frame_support::register_default_impl(TestDefaultConfig)]
+		impl DefaultConfig for TestDefaultConfig {
+			#[inject_runtime_type]
+			type RuntimeHoldReason = ();
+			/// Ten-block epochs reportable for five blocks after they end.
+			type Clock = ConstClock<10, 5>;
+			/// Ten-block epochs are a sixtieth of an hour.
+			type BlocksPerHour = ConstU32<600>;
+			type MinLeaseEpochs = ConstU32<3>;
+			type TakeRate = TestTakeRate;
+			type TakeBeneficiary = frame_support::traits::GetDefault;
+			type OrderTtl = frame_support::traits::ConstUint<20>;
+			type MaxGpusPerLease = ConstU32<4>;
+			type MaxLeasesPerProvider = ConstU32<4>;
+			type MaxLeasesPerConsumer = ConstU32<4>;
+			type MaxBidsPerOrder = ConstU32<3>;
+			type Observer = ();
+			type WeightInfo = ();
+		}
+
+		frame_support::parameter_types! {
+			pub const TestTakeRate: Perbill = Perbill::from_percent(5);
+		}
+	}
+
+	#[pallet::config(with_default)]
 	pub trait Config: frame_system::Config {
+		#[pallet::no_default]
 		type Currency: Inspect<Self::AccountId>
 			+ Mutate<Self::AccountId>
 			+ InspectHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
@@ -177,14 +123,15 @@ pub mod pallet {
 			+ Balanced<Self::AccountId>
 			+ BalancedHold<Self::AccountId>;
 
+		#[pallet::no_default_bounds]
 		type RuntimeHoldReason: From<HoldReason>;
 
-		/// The provider registry.
+		/// The provider registry (the providers pallet).
+		#[pallet::no_default]
 		type Providers: ProviderRegistry<Self::AccountId, BalanceOf<Self>>;
 
-		/// Blocks per settlement epoch; the same value the attestation pallet uses.
-		#[pallet::constant]
-		type EpochLength: Get<BlockNumberFor<Self>>;
+		/// The chain's epoch clock, shared with attestation and economics.
+		type Clock: Get<EpochClock>;
 
 		/// Blocks per hour, to turn hourly prices into per-block accrual.
 		#[pallet::constant]
@@ -199,19 +146,19 @@ pub mod pallet {
 		type TakeRate: Get<Perbill>;
 
 		/// Receives the take; `None` burns it (recorded in `TotalBurned`).
+		#[pallet::no_default_bounds]
 		type TakeBeneficiary: Get<Option<Self::AccountId>>;
 
 		/// Blocks an order stays open for bids.
 		#[pallet::constant]
+		#[pallet::no_default_bounds]
 		type OrderTtl: Get<BlockNumberFor<Self>>;
 
-		/// Blocks after an epoch ends during which its usage may still be settled.
-		#[pallet::constant]
-		type ReportGrace: Get<BlockNumberFor<Self>>;
-
+		/// Most GPUs one lease may rent.
 		#[pallet::constant]
 		type MaxGpusPerLease: Get<u32>;
 
+		/// Bounds the leases (open or with retained escrow) of one provider.
 		#[pallet::constant]
 		type MaxLeasesPerProvider: Get<u32>;
 
@@ -219,16 +166,15 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxLeasesPerConsumer: Get<u32>;
 
+		/// Most providers bidding on one order.
 		#[pallet::constant]
 		type MaxBidsPerOrder: Get<u32>;
 
 		/// Told of openings, closings and payments (the economics ledger).
-		type Observer: MarketObserver<Self::AccountId, BalanceOf<Self>>;
+		#[pallet::no_default_bounds]
+		type Observer: LeaseObserver<Self::AccountId, BalanceOf<Self>>;
 
 		type WeightInfo: WeightInfo;
-
-		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: BenchmarkHelper<Self::AccountId, BalanceOf<Self>>;
 	}
 
 	#[pallet::composite_enum]
@@ -264,9 +210,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type LeasedGpu<T: Config> = StorageMap<_, Blake2_128Concat, H256, LeaseId>;
 
-	/// What each provider has committed to open leases.
+	/// What each provider has committed to open leases (stored under its first name,
+	/// `Committed`, so its keys never moved).
 	#[pallet::storage]
-	pub type Committed<T: Config> =
+	#[pallet::storage_prefix = "Committed"]
+	pub type Commitments<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, Commitment, ValueQuery>;
 
 	#[pallet::storage]
@@ -294,11 +242,17 @@ pub mod pallet {
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
+		/// `consumer` asked for bids up to `max_price_per_hour`, holding `deposit`.
 		OrderCreated { order: OrderId, consumer: T::AccountId, max_price_per_hour: BalanceOf<T>, deposit: BalanceOf<T> },
+		/// The consumer cancelled `order`; its deposit returned.
 		OrderCancelled { order: OrderId },
+		/// `order` expired unaccepted; its deposit returned.
 		OrderExpired { order: OrderId },
+		/// `provider` offered `order`'s resources at `price_per_hour`.
 		BidPlaced { order: OrderId, provider: T::AccountId, price_per_hour: BalanceOf<T> },
+		/// `provider` withdrew its bid on `order`.
 		BidWithdrawn { order: OrderId, provider: T::AccountId },
+		/// `consumer` rents from `provider` at `price_per_hour`; `deposit` is held as escrow.
 		LeaseOpened {
 			lease: LeaseId,
 			consumer: T::AccountId,
@@ -306,7 +260,10 @@ pub mod pallet {
 			price_per_hour: BalanceOf<T>,
 			deposit: BalanceOf<T>,
 		},
+		/// The consumer added `amount` to the lease's escrow, now `escrow`.
 		ToppedUp { lease: LeaseId, amount: BalanceOf<T>, escrow: BalanceOf<T> },
+		/// Attested usage of `epoch` was charged: `provider_share` to the provider, `take` to the
+		/// protocol.
 		LeaseSettled {
 			lease: LeaseId,
 			epoch: EpochIndex,
@@ -314,12 +271,16 @@ pub mod pallet {
 			provider_share: BalanceOf<T>,
 			take: BalanceOf<T>,
 		},
+		/// `amount` of protocol take was burned (no beneficiary could receive it).
 		TakeBurned { amount: BalanceOf<T> },
 		/// A disputed epoch was charged; the payment waits for the dispute's resolution.
 		PaymentHeld { lease: LeaseId, epoch: EpochIndex, amount: BalanceOf<T> },
 		/// A dispute went the consumer's way: the held payment returned to it.
 		HeldPaymentRefunded { lease: LeaseId, epoch: EpochIndex, amount: BalanceOf<T> },
+		/// The lease closed for `reason`: `refunded` returned to the consumer, `retained` kept for
+		/// service that may still be reported.
 		LeaseClosed { lease: LeaseId, reason: CloseReason, refunded: BalanceOf<T>, retained: BalanceOf<T> },
+		/// Escrow a closed lease retained went back to its consumer.
 		RetainedReleased { lease: LeaseId, refunded: BalanceOf<T> },
 	}
 
@@ -327,12 +288,15 @@ pub mod pallet {
 	pub enum Error<T> {
 		/// Nothing requested.
 		EmptyRequest,
+		/// More GPUs than `MaxGpusPerLease`.
 		TooManyGpus,
 		/// The provider is not registered or not taking leases.
 		ProviderNotActive,
 		/// Not enough free GPUs of the requested kind.
 		NotEnoughGpus,
+		/// Not enough free storage.
 		NotEnoughStorage,
+		/// Not enough free CPU cores.
 		NotEnoughCpu,
 		/// The provider lists no price for an allocated resource.
 		PriceNotListed,
@@ -340,32 +304,49 @@ pub mod pallet {
 		ZeroPrice,
 		/// The deposit does not cover `MinLeaseEpochs` epochs.
 		DepositTooLow,
+		/// Not enough free balance for the escrow.
 		InsufficientBalance,
+		/// A price or an amount too large to compute with.
 		Overflow,
+		/// An amount of zero.
 		ZeroAmount,
+		/// The provider has `MaxLeasesPerProvider` leases.
 		TooManyProviderLeases,
+		/// The consumer has `MaxLeasesPerConsumer` leases or orders.
 		TooManyConsumerLeases,
+		/// No lease has this id.
 		UnknownLease,
+		/// The lease has closed.
 		LeaseNotOpen,
 		/// Only the lease's consumer (or provider, for closing) may do this.
 		NotParty,
 		/// Nothing makes the lease closable by anyone.
 		LeaseHealthy,
+		/// The lease is open or holds no retained escrow.
 		NothingRetained,
 		/// The grace for the last epoch's report has not passed.
 		GraceNotOver,
+		/// No order has this id.
 		UnknownOrder,
+		/// Only the order's consumer may do this.
 		NotOrderOwner,
+		/// The order expired.
 		OrderExpired,
+		/// The order has not expired yet.
 		OrderNotExpired,
+		/// The bid is above the order's maximum price.
 		PriceAboveMaximum,
+		/// The provider is not in the order's region.
 		RegionMismatch,
+		/// The order's required auditor has not attested the provider.
 		NotAudited,
+		/// The order has `MaxBidsPerOrder` bids.
 		TooManyBids,
+		/// The provider has no bid on the order.
 		UnknownBid,
 		/// The epoch has not finished, was settled already, or the lease did not run in it.
 		EpochNotSettleable,
-		/// The epoch's report window (`ReportGrace` after its end) has closed.
+		/// The epoch's report window (the clock's grace after its end) has closed.
 		SettlementWindowClosed,
 		/// The lease belongs to another provider.
 		WrongProvider,
@@ -380,10 +361,8 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn integrity_test() {
-			assert!(!T::EpochLength::get().is_zero(), "epochs must have blocks");
 			assert!(T::BlocksPerHour::get() > 0);
 			assert!(T::MinLeaseEpochs::get() > 0, "a lease must be funded for at least an epoch");
-			assert!(T::ReportGrace::get() < T::EpochLength::get(), "at most one epoch awaits settlement");
 			assert!(T::MaxGpusPerLease::get() > 0);
 		}
 
@@ -415,7 +394,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::cancel_order(T::MaxBidsPerOrder::get()))]
 		pub fn cancel_order(origin: OriginFor<T>, order: OrderId) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_cancel_order(Some(who), order)
+			Self::do_end_order(order, OrderEnding::CancelledBy(who))
 		}
 
 		/// Anyone may end an order past its expiry; the deposit returns to the consumer.
@@ -423,7 +402,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::cancel_order(T::MaxBidsPerOrder::get()))]
 		pub fn expire_order(origin: OriginFor<T>, order: OrderId) -> DispatchResultWithPostInfo {
 			ensure_signed(origin)?;
-			Self::do_cancel_order(None, order)
+			Self::do_end_order(order, OrderEnding::Expired)
 		}
 
 		/// A provider offers the order's resources at `price_per_hour` (≤ the maximum).

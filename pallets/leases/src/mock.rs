@@ -1,13 +1,13 @@
 //! Test runtime: System, Balances, the real provider registry, and Leases.
 
-use frame_support::{
-	assert_ok, derive_impl, parameter_types,
-	traits::{ConstU32, ConstU64},
-	BoundedVec,
+use depin_primitives::{Capacity, EpochClock, EpochIndex, GpuSpec};
+use frame_support::{derive_impl, parameter_types, traits::Get};
+use pallet_providers::{
+	testing::{bounded, fund, register_provider, Offer},
+	PriceList,
 };
-use pallet_providers::{GpuSpec, PriceList};
 use sp_core::H256;
-use sp_runtime::{BuildStorage, Perbill};
+use sp_runtime::BuildStorage;
 
 use crate as pallet_leases;
 
@@ -19,8 +19,8 @@ frame_support::construct_runtime!(
 	pub enum Test {
 		System: frame_system,
 		Balances: pallet_balances,
-		Registry: pallet_providers,
-		Market: pallet_leases,
+		Providers: pallet_providers,
+		Leases: pallet_leases,
 	}
 );
 
@@ -40,57 +40,43 @@ impl pallet_balances::Config for Test {
 	type ExistentialDeposit = frame_support::traits::ConstU128<ED>;
 }
 
+/// The providers prelude's minimum bond.
 pub const MIN_BOND: Balance = 1_000;
 
-parameter_types! {
-	pub const MinProviderBond: Balance = MIN_BOND;
-}
-
+#[derive_impl(pallet_providers::config_preludes::TestDefaultConfig)]
 impl pallet_providers::Config for Test {
 	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type AuditorOrigin = frame_system::EnsureRoot<AccountId>;
-	type Leases = Market;
-	type MinProviderBond = MinProviderBond;
-	type UnbondingPeriod = ConstU64<100>;
-	type MaxMetadataLen = ConstU32<32>;
-	type MaxGpusPerProvider = ConstU32<8>;
-	type MaxAuditors = ConstU32<4>;
-	type MaxAttributes = ConstU32<4>;
-	type WeightInfo = ();
+	type Commitments = Leases;
 }
 
-pub const EPOCH: u64 = 10;
+/// The leases prelude's price unit, deposit and order lifetime.
 pub const BLOCKS_PER_HOUR: u32 = 600;
-pub const GRACE: u64 = 5;
 pub const MIN_EPOCHS: u32 = 3;
 pub const ORDER_TTL: u64 = 20;
 pub const TREASURY: AccountId = 99;
 
 parameter_types! {
 	pub static TakeTo: Option<AccountId> = Some(TREASURY);
-	pub const TakeRate: Perbill = Perbill::from_percent(5);
 }
 
+#[derive_impl(pallet_leases::config_preludes::TestDefaultConfig)]
 impl pallet_leases::Config for Test {
 	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type Providers = Registry;
-	type EpochLength = ConstU64<EPOCH>;
-	type BlocksPerHour = ConstU32<BLOCKS_PER_HOUR>;
-	type MinLeaseEpochs = ConstU32<MIN_EPOCHS>;
-	type TakeRate = TakeRate;
+	type Providers = Providers;
 	type TakeBeneficiary = TakeTo;
-	type OrderTtl = ConstU64<ORDER_TTL>;
-	type ReportGrace = ConstU64<GRACE>;
-	type MaxGpusPerLease = ConstU32<4>;
-	type MaxLeasesPerProvider = ConstU32<4>;
-	type MaxLeasesPerConsumer = ConstU32<4>;
-	type MaxBidsPerOrder = ConstU32<3>;
-	type Observer = ();
-	type WeightInfo = ();
-	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = crate::ProvidersBenchmarkHelper<Test>;
+}
+
+/// The chain's clock in this runtime (the prelude's: 10-block epochs, 5 blocks of grace).
+pub fn clock() -> EpochClock {
+	<Test as pallet_leases::Config>::Clock::get()
+}
+
+pub fn epoch_start(epoch: EpochIndex) -> u64 {
+	clock().first_block(epoch).into()
+}
+
+pub fn grace() -> u64 {
+	clock().grace().into()
 }
 
 pub const PROVIDER: AccountId = 1;
@@ -110,10 +96,6 @@ pub const A100_PRICE: Balance = 3_000;
 pub const GIB_PRICE: Balance = 60;
 pub const CORE_PRICE: Balance = 120;
 
-pub fn bounded<T: Clone + core::fmt::Debug, S: frame_support::traits::Get<u32>>(items: &[T]) -> BoundedVec<T, S> {
-	BoundedVec::try_from(items.to_vec()).expect("within bounds")
-}
-
 pub fn gpu_id(provider: AccountId, n: u8) -> H256 {
 	let mut bytes = [n; 32];
 	bytes[0] = provider as u8;
@@ -121,39 +103,35 @@ pub fn gpu_id(provider: AccountId, n: u8) -> H256 {
 }
 
 /// Registers `who` with two H100s and one A100, 1 TiB of storage, 32 cores, and prices.
-pub fn provider(who: AccountId, region: &str) {
-	assert_ok!(Registry::register(RuntimeOrigin::signed(who), MIN_BOND, bounded(region.as_bytes()), bounded(b"")));
-	let gpus = [
-		GpuSpec { uuid_hash: gpu_id(who, 1), model: bounded(b"H100"), vram_mib: 81_559 },
-		GpuSpec { uuid_hash: gpu_id(who, 2), model: bounded(b"H100"), vram_mib: 81_559 },
-		GpuSpec { uuid_hash: gpu_id(who, 3), model: bounded(b"A100"), vram_mib: 40_960 },
-	];
-	assert_ok!(Registry::add_gpus(RuntimeOrigin::signed(who), bounded(&gpus)));
-	assert_ok!(Registry::set_capacity(RuntimeOrigin::signed(who), 1 << 40, 32));
-	assert_ok!(Registry::set_prices(
-		RuntimeOrigin::signed(who),
-		PriceList {
-			gpu: bounded(&[(bounded(b"H100"), H100_PRICE), (bounded(b"A100"), A100_PRICE)]),
-			storage_gib: GIB_PRICE,
-			cpu_core: CORE_PRICE,
-		}
-	));
+pub fn provider(who: AccountId, region: &'static str) {
+	let gpu = |n, model: &[u8], vram_mib| GpuSpec { uuid_hash: gpu_id(who, n), model: bounded(model), vram_mib };
+	register_provider::<Test>(
+		&who,
+		Offer {
+			bond: MIN_BOND,
+			region: region.as_bytes(),
+			gpus: vec![gpu(1, b"H100", 81_559), gpu(2, b"H100", 81_559), gpu(3, b"A100", 40_960)],
+			capacity: Capacity { storage_bytes: 1 << 40, cpu_cores: 32 },
+			prices: PriceList {
+				gpu: bounded(&[(bounded(b"H100"), H100_PRICE), (bounded(b"A100"), A100_PRICE)]),
+				storage_gib: GIB_PRICE,
+				cpu_core: CORE_PRICE,
+			},
+		},
+	);
 }
 
 pub fn new_test_ext() -> sp_io::TestExternalities {
-	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	pallet_balances::GenesisConfig::<Test> {
-		balances: [PROVIDER, PROVIDER_2, PROVIDER_3, PROVIDER_4, CONSUMER, CONSUMER_2, AUDITOR, STRANGER, TREASURY]
-			.into_iter()
-			.map(|who| (who, STARTING_BALANCE))
-			.collect(),
-		..Default::default()
-	}
-	.assimilate_storage(&mut storage)
-	.unwrap();
+	let storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	TakeTo::set(Some(TREASURY));
 	let mut ext = sp_io::TestExternalities::new(storage);
-	ext.execute_with(|| System::set_block_number(1));
+	ext.execute_with(|| {
+		// At block 0, like genesis: no events.
+		for who in [PROVIDER, PROVIDER_2, PROVIDER_3, PROVIDER_4, CONSUMER, CONSUMER_2, AUDITOR, STRANGER, TREASURY] {
+			fund::<Test>(&who, STARTING_BALANCE);
+		}
+		System::set_block_number(1);
+	});
 	ext
 }
 
@@ -163,8 +141,8 @@ pub fn run_test(test: impl FnOnce()) {
 	new_test_ext().execute_with(|| {
 		let issuance = Balances::total_issuance();
 		test();
-		Market::do_try_state().expect("leases invariants hold");
-		Registry::do_try_state().expect("provider invariants hold");
+		Leases::do_try_state().expect("leases invariants hold");
+		Providers::do_try_state().expect("provider invariants hold");
 		assert_eq!(
 			Balances::total_issuance() + crate::TotalBurned::<Test>::get(),
 			issuance,

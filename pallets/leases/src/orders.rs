@@ -5,7 +5,7 @@ use frame_support::{
 	ensure,
 	traits::Get,
 };
-use pallet_providers::{ProviderRegistry, Region};
+use depin_primitives::{ProviderRegistry, Region};
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	DispatchError, DispatchResult,
@@ -53,19 +53,19 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Ends an order and refunds its deposit: by its consumer (`Some`), or by anyone once it
-	/// expired (`None`).
-	pub(crate) fn do_cancel_order(caller: Option<T::AccountId>, id: OrderId) -> DispatchResultWithPostInfo {
+	/// Ends an order and refunds its deposit: cancelled by its consumer, or expired (anyone
+	/// may end it then).
+	pub(crate) fn do_end_order(id: OrderId, ending: OrderEnding<T::AccountId>) -> DispatchResultWithPostInfo {
 		let order = Orders::<T>::get(id).ok_or(Error::<T>::UnknownOrder)?;
-		match caller {
-			Some(ref who) => ensure!(*who == order.consumer, Error::<T>::NotOrderOwner),
-			None => ensure!(Self::now() >= order.expires_at, Error::<T>::OrderNotExpired),
+		match ending {
+			OrderEnding::CancelledBy(ref who) => ensure!(*who == order.consumer, Error::<T>::NotOrderOwner),
+			OrderEnding::Expired => ensure!(Self::now() >= order.expires_at, Error::<T>::OrderNotExpired),
 		}
 		Self::release_escrow(&order.consumer, order.deposit)?;
 		let bids = Self::remove_order(id, &order);
-		Self::deposit_event(match caller {
-			Some(_) => Event::OrderCancelled { order: id },
-			None => Event::OrderExpired { order: id },
+		Self::deposit_event(match ending {
+			OrderEnding::CancelledBy(_) => Event::OrderCancelled { order: id },
+			OrderEnding::Expired => Event::OrderExpired { order: id },
 		});
 		Ok(Some(T::WeightInfo::cancel_order(bids)).into())
 	}
@@ -133,7 +133,7 @@ impl<T: Config> Pallet<T> {
 		let allocation = Self::ensure_can_serve(&provider, &order, price)?;
 		let gpus = allocation.gpus.len() as u32;
 		// The order's deposit, held since the order was made, becomes the lease's escrow.
-		Self::open_lease(consumer, provider, allocation, price, order.deposit, true)?;
+		Self::open_lease(consumer, provider, allocation, price, order.deposit, DepositSource::HeldByOrder)?;
 		let bids = Self::remove_order(id, &order);
 		Ok(Some(T::WeightInfo::accept_bid(gpus, bids)).into())
 	}

@@ -1,6 +1,9 @@
 //! Settlement of attested usage: the only way money reaches a provider.
 
 use alloc::vec::Vec;
+use depin_primitives::{
+	ChargeableLease, LeaseCharge, LeaseObserver, LeaseSettlement, Payee, Payment, Settlement, Verdict,
+};
 use frame_support::{
 	ensure,
 	storage::with_storage_layer,
@@ -11,15 +14,16 @@ use sp_runtime::{
 	DispatchError,
 };
 
-use crate::{money, pallet::*, types::*, Config, LeaseSettlement, MarketObserver};
+use crate::{money, pallet::*, types::*, Config};
 
 impl<T: Config> Pallet<T> {
 	/// An epoch `lease` may be charged for now: finished, unsettled, inside its report window,
 	/// and one in which the lease ran. Returns the blocks it ran.
 	fn settleable_blocks(lease: &Lease<T>, epoch: EpochIndex, now: BlockNumberOf<T>) -> Result<u32, DispatchError> {
-		ensure!(epoch < Self::epoch_of(now), Error::<T>::EpochNotSettleable);
+		let (clock, block) = (Self::clock(), Self::block_index(now));
+		ensure!(clock.has_ended(epoch, block), Error::<T>::EpochNotSettleable);
 		ensure!(lease.settled_epoch.is_none_or(|settled| epoch > settled), Error::<T>::EpochNotSettleable);
-		ensure!(Self::window_open(epoch, now), Error::<T>::SettlementWindowClosed);
+		ensure!(clock.window_not_closed(epoch, block), Error::<T>::SettlementWindowClosed);
 		if !lease.is_open() {
 			// A closed lease can be charged only from what it retained for this purpose.
 			ensure!(!lease.escrow.is_zero(), Error::<T>::EpochNotSettleable);
@@ -52,8 +56,8 @@ impl<T: Config> Pallet<T> {
 			}
 			// One payment to the provider and one to the protocol per report, not per lease.
 			if !paid.peek().is_zero() {
-				let burned = Self::pay_out(provider, paid, take)?;
-				T::Observer::settled(epoch, provider, charged, provider_share, take, burned);
+				let take_destination = Self::pay_out(provider, paid, take)?;
+				T::Observer::settled(epoch, provider, &Payment { charged, provider_share, take, take_destination });
 			}
 			Ok(settlements)
 		})
@@ -110,29 +114,33 @@ impl<T: Config> Pallet<T> {
 		Ok((Settlement { charged, provider_share, take, closed }, credit))
 	}
 
-	/// Ends the hold on a disputed epoch's payment: pays it to the provider (less the take) or
-	/// refunds it to the consumer. Returns the amount that was held.
+	/// Ends the hold on a disputed epoch's payment as `verdict` says: pays it to the provider
+	/// (less the take) or refunds it to the consumer. Returns the amount that was held.
 	pub(crate) fn do_resolve_held(
 		id: LeaseId,
 		epoch: EpochIndex,
-		pay_provider: bool,
+		verdict: Verdict,
 	) -> Result<BalanceOf<T>, DispatchError> {
 		with_storage_layer(|| {
 			let amount = HeldPayments::<T>::take(id, epoch).ok_or(Error::<T>::NothingHeld)?;
 			let mut lease = Leases::<T>::get(id).ok_or(Error::<T>::UnknownLease)?;
 			lease.disputed = lease.disputed.saturating_sub(amount);
-			if pay_provider {
-				let (provider_share, take) = money::split_take(amount, T::TakeRate::get());
-				let paid = Self::take_from_hold(HoldReason::LeaseDispute, &lease.consumer, amount)?;
-				let burned = Self::pay_out(&lease.provider, paid, take)?;
-				lease.paid = lease.paid.saturating_add(provider_share);
-				lease.take = lease.take.saturating_add(take);
-				Self::deposit_event(Event::LeaseSettled { lease: id, epoch, charged: amount, provider_share, take });
-				T::Observer::settled(epoch, &lease.provider, amount, provider_share, take, burned);
-			} else {
-				Self::release_hold(HoldReason::LeaseDispute, &lease.consumer, amount)?;
-				lease.refunded = lease.refunded.saturating_add(amount);
-				Self::deposit_event(Event::HeldPaymentRefunded { lease: id, epoch, amount });
+			match verdict {
+				Verdict::Provider => {
+					let (provider_share, take) = money::split_take(amount, T::TakeRate::get());
+					let paid = Self::take_from_hold(HoldReason::LeaseDispute, &lease.consumer, amount)?;
+					let take_destination = Self::pay_out(&lease.provider, paid, take)?;
+					lease.paid = lease.paid.saturating_add(provider_share);
+					lease.take = lease.take.saturating_add(take);
+					Self::deposit_event(Event::LeaseSettled { lease: id, epoch, charged: amount, provider_share, take });
+					let payment = Payment { charged: amount, provider_share, take, take_destination };
+					T::Observer::settled(epoch, &lease.provider, &payment);
+				},
+				Verdict::Consumer => {
+					Self::release_hold(HoldReason::LeaseDispute, &lease.consumer, amount)?;
+					lease.refunded = lease.refunded.saturating_add(amount);
+					Self::deposit_event(Event::HeldPaymentRefunded { lease: id, epoch, amount });
+				},
 			}
 			Leases::<T>::insert(id, lease);
 			Ok(amount)
@@ -158,8 +166,8 @@ impl<T: Config> LeaseSettlement<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		Self::do_settle_epoch(provider, epoch, charges)
 	}
 
-	fn resolve_held(lease: LeaseId, epoch: EpochIndex, pay_provider: bool) -> Result<BalanceOf<T>, DispatchError> {
-		Self::do_resolve_held(lease, epoch, pay_provider)
+	fn resolve_held(lease: LeaseId, epoch: EpochIndex, verdict: Verdict) -> Result<BalanceOf<T>, DispatchError> {
+		Self::do_resolve_held(lease, epoch, verdict)
 	}
 
 	fn parties(lease: LeaseId) -> Option<(T::AccountId, T::AccountId)> {
@@ -170,21 +178,17 @@ impl<T: Config> LeaseSettlement<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		Self::served_in(provider, epoch)
 	}
 
-	fn epoch_length() -> u32 {
-		Self::epoch_length()
-	}
-
-	fn chargeable_leases(provider: &T::AccountId, epoch: EpochIndex) -> Vec<LeaseUsage<T::AccountId>> {
+	fn chargeable_leases(provider: &T::AccountId, epoch: EpochIndex) -> Vec<ChargeableLease<T::AccountId>> {
 		ProviderLeases::<T>::get(provider)
 			.into_iter()
 			.filter_map(|id| Self::chargeable(provider, id, epoch))
 			.collect()
 	}
 
-	fn chargeable(provider: &T::AccountId, id: LeaseId, epoch: EpochIndex) -> Option<LeaseUsage<T::AccountId>> {
+	fn chargeable(provider: &T::AccountId, id: LeaseId, epoch: EpochIndex) -> Option<ChargeableLease<T::AccountId>> {
 		let lease = Leases::<T>::get(id).filter(|lease| lease.provider == *provider)?;
 		Self::settleable_blocks(&lease, epoch, Self::now()).ok()?;
-		Some(LeaseUsage {
+		Some(ChargeableLease {
 			id,
 			served_from: lease.opened_at.unique_saturated_into(),
 			served_until: match lease.status {

@@ -5,13 +5,15 @@ use frame_support::{
 	assert_noop, assert_ok,
 	traits::fungible::{Inspect, InspectHold},
 };
-use pallet_providers::{LeaseCommitments, ProviderRegistry};
+use depin_primitives::{Commitments, LeaseCharge, LeaseSettlement, Payee, ProviderRegistry, Verdict};
+use pallet_providers::testing::bounded;
 use sp_runtime::DispatchError;
 
-use crate::{mock::*, pallet::*, types::*, LeaseSettlement};
+use crate::{mock::*, pallet, pallet::*, types::*};
+use crate::mock::Leases;
 
 fn escrow_held(who: AccountId) -> Balance {
-	Balances::balance_on_hold(&RuntimeHoldReason::Market(HoldReason::LeaseEscrow), &who)
+	Balances::balance_on_hold(&RuntimeHoldReason::Leases(HoldReason::LeaseEscrow), &who)
 }
 
 fn one_h100() -> ResourceRequest {
@@ -20,12 +22,12 @@ fn one_h100() -> ResourceRequest {
 
 /// One epoch (10 blocks of a 600-block hour) of a lease priced `per_hour`.
 fn epoch_cost(per_hour: Balance) -> Balance {
-	per_hour * EPOCH as Balance / BLOCKS_PER_HOUR as Balance
+	per_hour * Balance::from(clock().length()) / BLOCKS_PER_HOUR as Balance
 }
 
 fn rent_h100(deposit: Balance) -> LeaseId {
 	let id = NextLeaseId::<Test>::get();
-	assert_ok!(Market::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, one_h100(), deposit));
+	assert_ok!(Leases::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, one_h100(), deposit));
 	id
 }
 
@@ -58,9 +60,9 @@ mod rent {
 			};
 			let price = 2 * H100_PRICE + 100 * GIB_PRICE + 8 * CORE_PRICE;
 			let deposit = MIN_EPOCHS as Balance * epoch_cost(price);
-			assert_ok!(Market::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, request, deposit));
+			assert_ok!(Leases::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, request, deposit));
 
-			let lease = Leases::<Test>::get(0).unwrap();
+			let lease = pallet::Leases::<Test>::get(0).unwrap();
 			assert_eq!(lease.price_per_hour, price);
 			assert_eq!(lease.gpus.to_vec(), vec![gpu_id(PROVIDER, 1), gpu_id(PROVIDER, 2)]);
 			assert_eq!((lease.storage_gib, lease.cpu_cores), (100, 8));
@@ -73,9 +75,9 @@ mod rent {
 					.into()
 			);
 			// The registry sees the commitment.
-			let leased = <Market as LeaseCommitments<_>>::leased(&PROVIDER);
-			assert_eq!((leased.open_leases, leased.storage_bytes, leased.cpu_cores), (1, 100 * GIB, 8));
-			assert!(<Market as LeaseCommitments<_>>::is_gpu_leased(&gpu_id(PROVIDER, 1)));
+			let committed = <Leases as Commitments<_>>::commitment(&PROVIDER);
+			assert_eq!((committed.open_leases, committed.storage_bytes(), committed.cpu_cores), (1, 100 * GIB, 8));
+			assert!(<Leases as Commitments<_>>::is_gpu_committed(&gpu_id(PROVIDER, 1)));
 		});
 	}
 
@@ -85,31 +87,31 @@ mod rent {
 			provider(PROVIDER, "eu");
 			let deposit = 1_000_000 / 2;
 			let two_h100 = ResourceRequest { gpus: 2, gpu_model: Some(bounded(b"H100")), ..Default::default() };
-			assert_ok!(Market::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, two_h100.clone(), deposit / 4));
+			assert_ok!(Leases::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, two_h100.clone(), deposit / 4));
 			// Both H100s are taken; the A100 is not an H100.
 			assert_noop!(
-				Market::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER, one_h100(), deposit / 4),
+				Leases::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER, one_h100(), deposit / 4),
 				Error::<Test>::NotEnoughGpus
 			);
 			// Any GPU with enough memory: the A100 (40 GiB) does not have 80.
 			let big = ResourceRequest { gpus: 1, min_vram_mib: 80_000, ..Default::default() };
 			assert_noop!(
-				Market::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER, big, deposit / 4),
+				Leases::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER, big, deposit / 4),
 				Error::<Test>::NotEnoughGpus
 			);
 			let storage = ResourceRequest { storage_gib: 1_025, ..Default::default() };
 			assert_noop!(
-				Market::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER, storage, deposit / 4),
+				Leases::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER, storage, deposit / 4),
 				Error::<Test>::NotEnoughStorage
 			);
 			let cpu = ResourceRequest { cpu_cores: 33, ..Default::default() };
 			assert_noop!(
-				Market::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER, cpu, deposit / 4),
+				Leases::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER, cpu, deposit / 4),
 				Error::<Test>::NotEnoughCpu
 			);
 			// Closing frees the GPUs for the next consumer.
-			assert_ok!(Market::close_lease(RuntimeOrigin::signed(CONSUMER), 0));
-			assert_ok!(Market::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER, two_h100, deposit / 4));
+			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), 0));
+			assert_ok!(Leases::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER, two_h100, deposit / 4));
 		});
 	}
 
@@ -120,37 +122,37 @@ mod rent {
 			let origin = || RuntimeOrigin::signed(CONSUMER);
 			let enough = 10 * epoch_cost(H100_PRICE);
 			assert_noop!(
-				Market::rent(origin(), PROVIDER, ResourceRequest::default(), enough),
+				Leases::rent(origin(), PROVIDER, ResourceRequest::default(), enough),
 				Error::<Test>::EmptyRequest
 			);
 			assert_noop!(
-				Market::rent(origin(), PROVIDER, ResourceRequest { gpus: 5, ..Default::default() }, enough),
+				Leases::rent(origin(), PROVIDER, ResourceRequest { gpus: 5, ..Default::default() }, enough),
 				Error::<Test>::TooManyGpus
 			);
-			assert_noop!(Market::rent(origin(), STRANGER, one_h100(), enough), Error::<Test>::ProviderNotActive);
+			assert_noop!(Leases::rent(origin(), STRANGER, one_h100(), enough), Error::<Test>::ProviderNotActive);
 			assert_noop!(
-				Market::rent(origin(), PROVIDER, one_h100(), MIN_EPOCHS as Balance * epoch_cost(H100_PRICE) - 1),
+				Leases::rent(origin(), PROVIDER, one_h100(), MIN_EPOCHS as Balance * epoch_cost(H100_PRICE) - 1),
 				Error::<Test>::DepositTooLow
 			);
 			assert_noop!(
-				Market::rent(origin(), PROVIDER, one_h100(), STARTING_BALANCE),
+				Leases::rent(origin(), PROVIDER, one_h100(), STARTING_BALANCE),
 				Error::<Test>::InsufficientBalance
 			);
 			// A GPU model without a listed price cannot be rented at listed prices.
-			assert_ok!(Registry::set_prices(
+			assert_ok!(Providers::set_prices(
 				RuntimeOrigin::signed(PROVIDER),
 				pallet_providers::PriceList { gpu: bounded(&[]), storage_gib: 0, cpu_core: 0 }
 			));
-			assert_noop!(Market::rent(origin(), PROVIDER, one_h100(), enough), Error::<Test>::PriceNotListed);
+			assert_noop!(Leases::rent(origin(), PROVIDER, one_h100(), enough), Error::<Test>::PriceNotListed);
 			// Unpriced storage is not free storage.
 			let one_gib = ResourceRequest { storage_gib: 1, ..Default::default() };
-			assert_noop!(Market::rent(origin(), PROVIDER, one_gib.clone(), enough), Error::<Test>::PriceNotListed);
+			assert_noop!(Leases::rent(origin(), PROVIDER, one_gib.clone(), enough), Error::<Test>::PriceNotListed);
 			// A price so low that an epoch rounds to nothing cannot be metered by escrow.
-			assert_ok!(Registry::set_prices(
+			assert_ok!(Providers::set_prices(
 				RuntimeOrigin::signed(PROVIDER),
 				pallet_providers::PriceList { gpu: bounded(&[]), storage_gib: 1, cpu_core: 0 }
 			));
-			assert_noop!(Market::rent(origin(), PROVIDER, one_gib, enough), Error::<Test>::ZeroPrice);
+			assert_noop!(Leases::rent(origin(), PROVIDER, one_gib, enough), Error::<Test>::ZeroPrice);
 		});
 	}
 
@@ -158,19 +160,19 @@ mod rent {
 	fn absurd_prices_overflow_into_an_error_not_a_panic() {
 		run_test(|| {
 			provider(PROVIDER, "eu");
-			assert_ok!(Registry::set_prices(
+			assert_ok!(Providers::set_prices(
 				RuntimeOrigin::signed(PROVIDER),
 				pallet_providers::PriceList { gpu: bounded(&[(bounded(b"H100"), Balance::MAX)]), storage_gib: 1, cpu_core: 1 }
 			));
-			assert_noop!(Market::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, one_h100(), 1), Error::<Test>::Overflow);
+			assert_noop!(Leases::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, one_h100(), 1), Error::<Test>::Overflow);
 			let two = ResourceRequest { gpus: 2, gpu_model: Some(bounded(b"H100")), ..Default::default() };
-			assert_noop!(Market::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, two, 1), Error::<Test>::Overflow);
+			assert_noop!(Leases::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, two, 1), Error::<Test>::Overflow);
 			assert_noop!(
-				Market::create_order(RuntimeOrigin::signed(CONSUMER), one_h100(), None, None, Balance::MAX, 1),
+				Leases::create_order(RuntimeOrigin::signed(CONSUMER), one_h100(), None, None, Balance::MAX, 1),
 				Error::<Test>::Overflow
 			);
 			assert_noop!(
-				Market::create_order(
+				Leases::create_order(
 					RuntimeOrigin::signed(CONSUMER),
 					ResourceRequest { gpus: 5, ..Default::default() },
 					None,
@@ -189,15 +191,15 @@ mod rent {
 			provider(PROVIDER, "eu");
 			rent_h100(10 * epoch_cost(H100_PRICE));
 			assert_noop!(
-				Registry::remove_gpus(RuntimeOrigin::signed(PROVIDER), bounded(&[gpu_id(PROVIDER, 1)])),
+				Providers::remove_gpus(RuntimeOrigin::signed(PROVIDER), bounded(&[gpu_id(PROVIDER, 1)])),
 				pallet_providers::Error::<Test>::GpuLeased
 			);
 			assert_noop!(
-				Registry::deregister(RuntimeOrigin::signed(PROVIDER)),
+				Providers::deregister(RuntimeOrigin::signed(PROVIDER)),
 				pallet_providers::Error::<Test>::HasOpenLeases
 			);
 			assert_noop!(
-				Registry::unbond(RuntimeOrigin::signed(PROVIDER), 1),
+				Providers::unbond(RuntimeOrigin::signed(PROVIDER), 1),
 				pallet_providers::Error::<Test>::HasOpenLeases
 			);
 		});
@@ -210,16 +212,16 @@ mod rent {
 			let deposit = 10 * epoch_cost(CORE_PRICE);
 			let core = ResourceRequest { cpu_cores: 1, ..Default::default() };
 			for _ in 0..4 {
-				assert_ok!(Market::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER, core.clone(), deposit));
+				assert_ok!(Leases::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER, core.clone(), deposit));
 			}
 			assert_noop!(
-				Market::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, core.clone(), deposit),
+				Leases::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, core.clone(), deposit),
 				Error::<Test>::TooManyProviderLeases
 			);
 			// And a consumer a bounded number of leases and orders.
 			provider(PROVIDER_2, "us");
 			assert_noop!(
-				Market::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER_2, core, deposit),
+				Leases::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER_2, core, deposit),
 				Error::<Test>::TooManyConsumerLeases
 			);
 		});
@@ -231,21 +233,21 @@ mod rent {
 			provider(PROVIDER, "eu");
 			let deposit = MIN_EPOCHS as Balance * epoch_cost(H100_PRICE);
 			let id = rent_h100(deposit);
-			assert_ok!(Market::top_up(RuntimeOrigin::signed(CONSUMER), id, 500));
-			let lease = Leases::<Test>::get(id).unwrap();
+			assert_ok!(Leases::top_up(RuntimeOrigin::signed(CONSUMER), id, 500));
+			let lease = pallet::Leases::<Test>::get(id).unwrap();
 			assert_eq!((lease.deposited, lease.escrow), (deposit + 500, deposit + 500));
 			assert_eq!(escrow_held(CONSUMER), deposit + 500);
 			assert_eq!(last_event(), Event::ToppedUp { lease: id, amount: 500, escrow: deposit + 500 }.into());
 
-			assert_noop!(Market::top_up(RuntimeOrigin::signed(STRANGER), id, 1), Error::<Test>::NotParty);
-			assert_noop!(Market::top_up(RuntimeOrigin::signed(CONSUMER), id, 0), Error::<Test>::ZeroAmount);
-			assert_noop!(Market::top_up(RuntimeOrigin::signed(CONSUMER), 7, 1), Error::<Test>::UnknownLease);
+			assert_noop!(Leases::top_up(RuntimeOrigin::signed(STRANGER), id, 1), Error::<Test>::NotParty);
+			assert_noop!(Leases::top_up(RuntimeOrigin::signed(CONSUMER), id, 0), Error::<Test>::ZeroAmount);
+			assert_noop!(Leases::top_up(RuntimeOrigin::signed(CONSUMER), 7, 1), Error::<Test>::UnknownLease);
 			assert_noop!(
-				Market::top_up(RuntimeOrigin::signed(CONSUMER), id, STARTING_BALANCE),
+				Leases::top_up(RuntimeOrigin::signed(CONSUMER), id, STARTING_BALANCE),
 				Error::<Test>::InsufficientBalance
 			);
-			assert_ok!(Market::close_lease(RuntimeOrigin::signed(CONSUMER), id));
-			assert_noop!(Market::top_up(RuntimeOrigin::signed(CONSUMER), id, 1), Error::<Test>::LeaseNotOpen);
+			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), id));
+			assert_noop!(Leases::top_up(RuntimeOrigin::signed(CONSUMER), id, 1), Error::<Test>::LeaseNotOpen);
 		});
 	}
 }
@@ -262,10 +264,10 @@ mod settlement {
 			let treasury_before = Balances::balance(&TREASURY);
 
 			// Epoch 0 is running: it cannot be settled yet.
-			assert_noop!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9, Payee::Provider), Error::<Test>::EpochNotSettleable);
-			go_to(EPOCH);
+			assert_noop!(<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9, Payee::Provider), Error::<Test>::EpochNotSettleable);
+			go_to(epoch_start(1));
 			// Opened at block 1, so at most 9 blocks of epoch 0 are chargeable: 6000/h × 9/600.
-			let settled = <Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10, Payee::Provider).unwrap();
+			let settled = <Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10, Payee::Provider).unwrap();
 			assert_eq!(settled.charged, 90);
 			assert_eq!((settled.provider_share, settled.take), (86, 4));
 			assert!(!settled.closed);
@@ -273,11 +275,11 @@ mod settlement {
 			assert_eq!(Balances::balance(&TREASURY), treasury_before + 4);
 			assert!(has_event(Event::LeaseSettled { lease: id, epoch: 0, charged: 90, provider_share: 86, take: 4 }));
 
-			let lease = Leases::<Test>::get(id).unwrap();
+			let lease = pallet::Leases::<Test>::get(id).unwrap();
 			assert_eq!((lease.paid, lease.take, lease.escrow), (86, 4, lease.deposited - 90));
 			assert_eq!(escrow_held(CONSUMER), lease.deposited - 90);
 			// Each epoch once.
-			assert_noop!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10, Payee::Provider), Error::<Test>::EpochNotSettleable);
+			assert_noop!(<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10, Payee::Provider), Error::<Test>::EpochNotSettleable);
 		});
 	}
 
@@ -288,13 +290,13 @@ mod settlement {
 			let (a, b) = (rent_h100(10 * epoch_cost(H100_PRICE)), rent_h100(10 * epoch_cost(H100_PRICE)));
 			let provider_before = Balances::balance(&PROVIDER);
 			let treasury_before = Balances::balance(&TREASURY);
-			go_to(EPOCH);
+			go_to(epoch_start(1));
 			System::reset_events();
 			let charges = [
 				LeaseCharge { lease: a, attested_blocks: 10, payee: Payee::Provider },
 				LeaseCharge { lease: b, attested_blocks: 5, payee: Payee::Provider },
 			];
-			let settled = <Market as LeaseSettlement<_, _>>::settle_epoch(&PROVIDER, 0, &charges).unwrap();
+			let settled = <Leases as LeaseSettlement<_, _>>::settle_epoch(&PROVIDER, 0, &charges).unwrap();
 			// 9 blocks ran (opened at block 1) and 5 were attested: 6000/h × blocks/600, 5% take.
 			assert_eq!(settled.iter().map(|s| (s.charged, s.provider_share, s.take)).collect::<Vec<_>>(), [(90, 86, 4), (50, 48, 2)]);
 			assert_eq!(Balances::balance(&PROVIDER), provider_before + 134);
@@ -317,18 +319,18 @@ mod settlement {
 		run_test(|| {
 			provider(PROVIDER, "eu");
 			let id = rent_h100(10 * epoch_cost(H100_PRICE));
-			go_to(EPOCH);
+			go_to(epoch_start(1));
 			let charges = [
 				LeaseCharge { lease: id, attested_blocks: 10, payee: Payee::Provider },
 				LeaseCharge { lease: 42, attested_blocks: 10, payee: Payee::Provider },
 			];
-			assert_noop!(<Market as LeaseSettlement<_, _>>::settle_epoch(&PROVIDER, 0, &charges), Error::<Test>::UnknownLease);
+			assert_noop!(<Leases as LeaseSettlement<_, _>>::settle_epoch(&PROVIDER, 0, &charges), Error::<Test>::UnknownLease);
 			assert_eq!(escrow_held(CONSUMER), 10 * epoch_cost(H100_PRICE));
 		});
 	}
 
 	fn dispute_held(who: AccountId) -> Balance {
-		Balances::balance_on_hold(&RuntimeHoldReason::Market(HoldReason::LeaseDispute), &who)
+		Balances::balance_on_hold(&RuntimeHoldReason::Leases(HoldReason::LeaseDispute), &who)
 	}
 
 	#[test]
@@ -337,9 +339,9 @@ mod settlement {
 			provider(PROVIDER, "eu");
 			let id = rent_h100(10 * epoch_cost(H100_PRICE));
 			let provider_before = Balances::balance(&PROVIDER);
-			go_to(EPOCH);
+			go_to(epoch_start(1));
 			let settled =
-				<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10, Payee::HeldForDispute).unwrap();
+				<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10, Payee::HeldForDispute).unwrap();
 			assert_eq!((settled.charged, settled.provider_share, settled.take), (90, 0, 0));
 			assert_eq!(Balances::balance(&PROVIDER), provider_before);
 			assert_eq!(dispute_held(CONSUMER), 90);
@@ -347,16 +349,16 @@ mod settlement {
 			assert!(has_event(Event::PaymentHeld { lease: id, epoch: 0, amount: 90 }));
 			// The epoch counts as settled: no second charge.
 			assert_noop!(
-				<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10, Payee::Provider),
+				<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10, Payee::Provider),
 				Error::<Test>::EpochNotSettleable
 			);
 
-			assert_eq!(<Market as LeaseSettlement<_, _>>::resolve_held(id, 0, true), Ok(90));
+			assert_eq!(<Leases as LeaseSettlement<_, _>>::resolve_held(id, 0, Verdict::Provider), Ok(90));
 			assert_eq!(Balances::balance(&PROVIDER), provider_before + 86);
 			assert_eq!(dispute_held(CONSUMER), 0);
-			let lease = Leases::<Test>::get(id).unwrap();
+			let lease = pallet::Leases::<Test>::get(id).unwrap();
 			assert_eq!((lease.paid, lease.take, lease.disputed), (86, 4, 0));
-			assert_noop!(<Market as LeaseSettlement<_, _>>::resolve_held(id, 0, true), Error::<Test>::NothingHeld);
+			assert_noop!(<Leases as LeaseSettlement<_, _>>::resolve_held(id, 0, Verdict::Provider), Error::<Test>::NothingHeld);
 		});
 	}
 
@@ -366,13 +368,13 @@ mod settlement {
 			provider(PROVIDER, "eu");
 			let id = rent_h100(10 * epoch_cost(H100_PRICE));
 			let consumer_before = Balances::balance(&CONSUMER);
-			go_to(EPOCH);
-			assert_ok!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10, Payee::HeldForDispute).map(|_| ()));
-			assert_eq!(<Market as LeaseSettlement<_, _>>::resolve_held(id, 0, false), Ok(90));
+			go_to(epoch_start(1));
+			assert_ok!(<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10, Payee::HeldForDispute).map(|_| ()));
+			assert_eq!(<Leases as LeaseSettlement<_, _>>::resolve_held(id, 0, Verdict::Consumer), Ok(90));
 			// The charge came out of held escrow and returns as free balance.
 			assert_eq!(Balances::balance(&CONSUMER), consumer_before + 90);
 			assert!(has_event(Event::HeldPaymentRefunded { lease: id, epoch: 0, amount: 90 }));
-			let lease = Leases::<Test>::get(id).unwrap();
+			let lease = pallet::Leases::<Test>::get(id).unwrap();
 			assert_eq!((lease.paid, lease.refunded, lease.disputed), (0, 90, 0));
 		});
 	}
@@ -381,16 +383,16 @@ mod settlement {
 	fn served_in_tells_which_epochs_a_provider_owed_a_report_for() {
 		run_test(|| {
 			provider(PROVIDER, "eu");
-			assert!(!<Market as LeaseSettlement<_, _>>::served_in(&PROVIDER, 0));
-			go_to(2 * EPOCH + 5);
+			assert!(!<Leases as LeaseSettlement<_, _>>::served_in(&PROVIDER, 0));
+			go_to(epoch_start(2) + 5);
 			let id = rent_h100(10 * epoch_cost(H100_PRICE));
-			assert_eq!(<Market as LeaseSettlement<_, _>>::parties(id), Some((CONSUMER, PROVIDER)));
-			assert_eq!(<Market as LeaseSettlement<_, _>>::parties(id + 1), None);
-			go_to(3 * EPOCH + 1);
-			assert!(!<Market as LeaseSettlement<_, _>>::served_in(&PROVIDER, 1));
-			assert!(<Market as LeaseSettlement<_, _>>::served_in(&PROVIDER, 2));
-			assert!(<Market as LeaseSettlement<_, _>>::served_in(&PROVIDER, 3));
-			assert!(!<Market as LeaseSettlement<_, _>>::served_in(&PROVIDER_2, 2));
+			assert_eq!(<Leases as LeaseSettlement<_, _>>::parties(id), Some((CONSUMER, PROVIDER)));
+			assert_eq!(<Leases as LeaseSettlement<_, _>>::parties(id + 1), None);
+			go_to(epoch_start(3) + 1);
+			assert!(!<Leases as LeaseSettlement<_, _>>::served_in(&PROVIDER, 1));
+			assert!(<Leases as LeaseSettlement<_, _>>::served_in(&PROVIDER, 2));
+			assert!(<Leases as LeaseSettlement<_, _>>::served_in(&PROVIDER, 3));
+			assert!(!<Leases as LeaseSettlement<_, _>>::served_in(&PROVIDER_2, 2));
 		});
 	}
 
@@ -399,13 +401,13 @@ mod settlement {
 		run_test(|| {
 			provider(PROVIDER, "eu");
 			let id = rent_h100(10 * epoch_cost(H100_PRICE));
-			go_to(3 * EPOCH);
+			go_to(epoch_start(3));
 			// Epoch 1 had no report; epoch 2 had 4 attested blocks.
-			let settled = <Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 2, 4, Payee::Provider).unwrap();
+			let settled = <Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 2, 4, Payee::Provider).unwrap();
 			assert_eq!(settled.charged, H100_PRICE * 4 / 600);
 			// Epoch 1 can no longer be charged once a later one is settled.
-			assert_noop!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 10, Payee::Provider), Error::<Test>::EpochNotSettleable);
-			let lease = Leases::<Test>::get(id).unwrap();
+			assert_noop!(<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 10, Payee::Provider), Error::<Test>::EpochNotSettleable);
+			let lease = pallet::Leases::<Test>::get(id).unwrap();
 			assert_eq!(lease.deposited - lease.escrow, H100_PRICE * 4 / 600);
 		});
 	}
@@ -416,9 +418,9 @@ mod settlement {
 			TakeTo::set(None);
 			provider(PROVIDER, "eu");
 			let id = rent_h100(10 * epoch_cost(H100_PRICE));
-			go_to(2 * EPOCH);
+			go_to(epoch_start(2));
 			let issuance = Balances::total_issuance();
-			let settled = <Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 10, Payee::Provider).unwrap();
+			let settled = <Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 10, Payee::Provider).unwrap();
 			assert_eq!((settled.charged, settled.take), (100, 5));
 			assert_eq!(TotalBurned::<Test>::get(), 5);
 			assert_eq!(Balances::total_issuance(), issuance - 5);
@@ -435,20 +437,20 @@ mod settlement {
 			let id = rent_h100(MIN_EPOCHS as Balance * cost + 30);
 			let free_before = Balances::balance(&CONSUMER);
 			for epoch in 1..MIN_EPOCHS {
-				go_to((epoch as u64 + 1) * EPOCH);
-				assert!(!<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, epoch, 10, Payee::Provider).unwrap().closed);
+				go_to(epoch_start(epoch + 1));
+				assert!(!<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, epoch, 10, Payee::Provider).unwrap().closed);
 			}
 			// One epoch + 30 left: still fine. After the next, 30 < one epoch: closed, 30 refunded.
-			go_to((MIN_EPOCHS as u64 + 1) * EPOCH);
-			let settled = <Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, MIN_EPOCHS, 10, Payee::Provider).unwrap();
+			go_to(epoch_start(MIN_EPOCHS + 1));
+			let settled = <Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, MIN_EPOCHS, 10, Payee::Provider).unwrap();
 			assert!(settled.closed);
-			let lease = Leases::<Test>::get(id).unwrap();
+			let lease = pallet::Leases::<Test>::get(id).unwrap();
 			assert_eq!(lease.status, LeaseStatus::Closed { reason: CloseReason::InsufficientFunds, at: 40 });
 			assert_eq!((lease.escrow, lease.refunded), (0, 30));
 			assert_eq!(lease.paid + lease.take + lease.refunded, lease.deposited);
 			assert_eq!(Balances::balance(&CONSUMER), free_before + 30);
 			assert_eq!(escrow_held(CONSUMER), 0);
-			assert!(!<Market as LeaseCommitments<_>>::is_gpu_leased(&gpu_id(PROVIDER, 1)));
+			assert!(!<Leases as Commitments<_>>::is_gpu_committed(&gpu_id(PROVIDER, 1)));
 		});
 	}
 
@@ -457,14 +459,14 @@ mod settlement {
 		run_test(|| {
 			provider(PROVIDER, "eu");
 			let id = rent_h100(10 * epoch_cost(H100_PRICE));
-			go_to(EPOCH + GRACE);
+			go_to(epoch_start(1) + grace());
 			assert_noop!(
-				<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9, Payee::Provider),
+				<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9, Payee::Provider),
 				Error::<Test>::SettlementWindowClosed
 			);
-			assert!(<Market as LeaseSettlement<_, _>>::chargeable_leases(&PROVIDER, 0).is_empty());
+			assert!(<Leases as LeaseSettlement<_, _>>::chargeable_leases(&PROVIDER, 0).is_empty());
 			assert_noop!(
-				<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, 42, 0, 9, Payee::Provider),
+				<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, 42, 0, 9, Payee::Provider),
 				Error::<Test>::UnknownLease
 			);
 		});
@@ -476,8 +478,8 @@ mod settlement {
 			TakeTo::set(Some(777)); // no such account, and a 5-planck take is below the ED
 			provider(PROVIDER, "eu");
 			let id = rent_h100(10 * epoch_cost(H100_PRICE));
-			go_to(2 * EPOCH);
-			let settled = <Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 10, Payee::Provider).unwrap();
+			go_to(epoch_start(2));
+			let settled = <Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 10, Payee::Provider).unwrap();
 			assert_eq!(settled.take, 5);
 			assert_eq!(TotalBurned::<Test>::get(), 5);
 			assert_eq!(Balances::total_balance(&777), 0);
@@ -489,14 +491,14 @@ mod settlement {
 		run_test(|| {
 			provider(PROVIDER, "eu");
 			let id = rent_h100(10 * epoch_cost(H100_PRICE));
-			go_to(EPOCH);
-			let leases = <Market as LeaseSettlement<_, _>>::chargeable_leases(&PROVIDER, 0);
+			go_to(epoch_start(1));
+			let leases = <Leases as LeaseSettlement<_, _>>::chargeable_leases(&PROVIDER, 0);
 			assert_eq!(leases.len(), 1);
 			assert_eq!((leases[0].id, leases[0].consumer), (id, CONSUMER));
 			assert_eq!(leases[0].gpus, vec![gpu_id(PROVIDER, 1)]);
-			assert!(<Market as LeaseSettlement<_, _>>::chargeable_leases(&PROVIDER_2, 0).is_empty());
-			assert_ok!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9, Payee::Provider).map(|_| ()));
-			assert!(<Market as LeaseSettlement<_, _>>::chargeable_leases(&PROVIDER, 0).is_empty());
+			assert!(<Leases as LeaseSettlement<_, _>>::chargeable_leases(&PROVIDER_2, 0).is_empty());
+			assert_ok!(<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9, Payee::Provider).map(|_| ()));
+			assert!(<Leases as LeaseSettlement<_, _>>::chargeable_leases(&PROVIDER, 0).is_empty());
 		});
 	}
 }
@@ -510,11 +512,11 @@ mod closing {
 			provider(PROVIDER, "eu");
 			let deposit = 10 * epoch_cost(H100_PRICE) + 7;
 			let id = rent_h100(deposit);
-			go_to(EPOCH + GRACE - 1);
-			assert_ok!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9, Payee::Provider).map(|_| ()));
+			go_to(epoch_start(1) + grace() - 1);
+			assert_ok!(<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9, Payee::Provider).map(|_| ()));
 			// Blocks 10..14 of epoch 1 were served and may still be reported: 4 blocks retained.
 			let before = Balances::balance(&CONSUMER);
-			assert_ok!(Market::close_lease(RuntimeOrigin::signed(CONSUMER), id));
+			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), id));
 			let retained = H100_PRICE * 4 / 600;
 			assert_eq!(Balances::balance(&CONSUMER), before + deposit - 90 - retained);
 			assert_eq!(
@@ -527,13 +529,13 @@ mod closing {
 				}
 				.into()
 			);
-			assert_noop!(Market::close_lease(RuntimeOrigin::signed(CONSUMER), id), Error::<Test>::LeaseNotOpen);
+			assert_noop!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), id), Error::<Test>::LeaseNotOpen);
 
 			// The provider attests 3 of those 4 blocks: charged 30, the other 10 come back.
-			go_to(2 * EPOCH);
-			let settled = <Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 3, Payee::Provider).unwrap();
+			go_to(epoch_start(2));
+			let settled = <Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 3, Payee::Provider).unwrap();
 			assert_eq!(settled.charged, 30);
-			let lease = Leases::<Test>::get(id).unwrap();
+			let lease = pallet::Leases::<Test>::get(id).unwrap();
 			assert_eq!((lease.escrow, lease.refunded), (0, deposit - 90 - 30));
 			assert_eq!(lease.paid + lease.take + lease.refunded, lease.deposited);
 			assert!(ConsumerLeases::<Test>::get(CONSUMER).is_empty());
@@ -548,14 +550,14 @@ mod closing {
 			let deposit = 10 * epoch_cost(H100_PRICE);
 			let id = rent_h100(deposit);
 			// Closing on the last block of the epoch the lease opened in.
-			go_to(EPOCH - 1);
-			assert_ok!(Market::close_lease(RuntimeOrigin::signed(CONSUMER), id));
+			go_to(epoch_start(1) - 1);
+			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), id));
 			// Blocks 1..9 were served: 80 retained, and settled when the report lands.
 			assert_eq!(escrow_held(CONSUMER), 80);
-			go_to(EPOCH);
-			let leases = <Market as LeaseSettlement<_, _>>::chargeable_leases(&PROVIDER, 0);
+			go_to(epoch_start(1));
+			let leases = <Leases as LeaseSettlement<_, _>>::chargeable_leases(&PROVIDER, 0);
 			assert_eq!(leases.iter().map(|l| l.id).collect::<Vec<_>>(), vec![id]);
-			assert_eq!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10, Payee::Provider).unwrap().charged, 80);
+			assert_eq!(<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10, Payee::Provider).unwrap().charged, 80);
 			assert_eq!(escrow_held(CONSUMER), 0);
 		});
 	}
@@ -565,11 +567,11 @@ mod closing {
 		run_test(|| {
 			provider(PROVIDER, "eu");
 			let id = rent_h100(10 * epoch_cost(H100_PRICE));
-			assert_noop!(Market::close_lease(RuntimeOrigin::signed(STRANGER), id), Error::<Test>::NotParty);
-			assert_noop!(Market::close_lease(RuntimeOrigin::signed(STRANGER), 9), Error::<Test>::UnknownLease);
-			assert_ok!(Market::close_lease(RuntimeOrigin::signed(PROVIDER), id));
+			assert_noop!(Leases::close_lease(RuntimeOrigin::signed(STRANGER), id), Error::<Test>::NotParty);
+			assert_noop!(Leases::close_lease(RuntimeOrigin::signed(STRANGER), 9), Error::<Test>::UnknownLease);
+			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(PROVIDER), id));
 			assert!(matches!(
-				Leases::<Test>::get(id).unwrap().status,
+				pallet::Leases::<Test>::get(id).unwrap().status,
 				LeaseStatus::Closed { reason: CloseReason::ProviderClosed, .. }
 			));
 		});
@@ -583,8 +585,8 @@ mod closing {
 			let id = rent_h100(deposit);
 			// Epoch 0 ended at block 10; its report may land until block 15. Two blocks of epoch 1
 			// were served too.
-			go_to(EPOCH + 2);
-			assert_ok!(Market::close_lease(RuntimeOrigin::signed(CONSUMER), id));
+			go_to(epoch_start(1) + 2);
+			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), id));
 			assert!(has_event(Event::LeaseClosed {
 				lease: id,
 				reason: CloseReason::ConsumerClosed,
@@ -593,23 +595,23 @@ mod closing {
 			}));
 			assert_eq!(escrow_held(CONSUMER), 110);
 			// The GPU is free at once.
-			assert!(!<Market as LeaseCommitments<_>>::is_gpu_leased(&gpu_id(PROVIDER, 1)));
+			assert!(!<Leases as Commitments<_>>::is_gpu_committed(&gpu_id(PROVIDER, 1)));
 			// Epoch 1 is not over yet.
 			assert_noop!(
-				<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 1, Payee::Provider),
+				<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 1, Payee::Provider),
 				Error::<Test>::EpochNotSettleable
 			);
 			// Only the lease's own provider can settle it.
 			assert_noop!(
-				<Market as LeaseSettlement<_, _>>::settle(&PROVIDER_2, id, 0, 9, Payee::Provider),
+				<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER_2, id, 0, 9, Payee::Provider),
 				Error::<Test>::WrongProvider
 			);
 
-			assert_eq!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9, Payee::Provider).unwrap().charged, 90);
+			assert_eq!(<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9, Payee::Provider).unwrap().charged, 90);
 			assert_eq!(escrow_held(CONSUMER), 20);
-			go_to(2 * EPOCH);
-			assert_eq!(<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 10, Payee::Provider).unwrap().charged, 20);
-			let lease = Leases::<Test>::get(id).unwrap();
+			go_to(epoch_start(2));
+			assert_eq!(<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 10, Payee::Provider).unwrap().charged, 20);
+			let lease = pallet::Leases::<Test>::get(id).unwrap();
 			assert_eq!(lease.escrow, 0);
 			assert_eq!(lease.paid + lease.take + lease.refunded, deposit);
 			assert_eq!(escrow_held(CONSUMER), 0);
@@ -622,25 +624,25 @@ mod closing {
 			provider(PROVIDER, "eu");
 			let cost = epoch_cost(H100_PRICE);
 			let id = rent_h100(10 * cost);
-			go_to(EPOCH + 1);
-			assert_ok!(Market::close_lease(RuntimeOrigin::signed(CONSUMER), id));
+			go_to(epoch_start(1) + 1);
+			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), id));
 			// Epoch 0 (9 blocks) and one block of epoch 1.
 			assert_eq!(escrow_held(CONSUMER), 100);
-			go_to(EPOCH + GRACE);
+			go_to(epoch_start(1) + grace());
 			// Epoch 0's window closed, epoch 1's is open until block 25.
-			assert_noop!(Market::release_retained(RuntimeOrigin::signed(STRANGER), id), Error::<Test>::GraceNotOver);
+			assert_noop!(Leases::release_retained(RuntimeOrigin::signed(STRANGER), id), Error::<Test>::GraceNotOver);
 			assert_noop!(
-				<Market as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9, Payee::Provider),
+				<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9, Payee::Provider),
 				Error::<Test>::SettlementWindowClosed
 			);
-			go_to(2 * EPOCH + GRACE);
+			go_to(epoch_start(2) + grace());
 			let before = Balances::balance(&CONSUMER);
-			assert_ok!(Market::release_retained(RuntimeOrigin::signed(STRANGER), id));
+			assert_ok!(Leases::release_retained(RuntimeOrigin::signed(STRANGER), id));
 			assert_eq!(Balances::balance(&CONSUMER), before + 100);
 			assert_eq!(last_event(), Event::RetainedReleased { lease: id, refunded: 100 }.into());
-			assert_noop!(Market::release_retained(RuntimeOrigin::signed(STRANGER), id), Error::<Test>::NothingRetained);
+			assert_noop!(Leases::release_retained(RuntimeOrigin::signed(STRANGER), id), Error::<Test>::NothingRetained);
 			let open = rent_h100(10 * cost);
-			assert_noop!(Market::release_retained(RuntimeOrigin::signed(STRANGER), open), Error::<Test>::NothingRetained);
+			assert_noop!(Leases::release_retained(RuntimeOrigin::signed(STRANGER), open), Error::<Test>::NothingRetained);
 		});
 	}
 
@@ -649,14 +651,14 @@ mod closing {
 		run_test(|| {
 			provider(PROVIDER, "eu");
 			let id = rent_h100(10 * epoch_cost(H100_PRICE));
-			assert_noop!(Market::close_stale(RuntimeOrigin::signed(STRANGER), id), Error::<Test>::LeaseHealthy);
-			assert_ok!(<Registry as ProviderRegistry<_, _>>::suspend(&PROVIDER));
-			assert_ok!(Market::close_stale(RuntimeOrigin::signed(STRANGER), id));
+			assert_noop!(Leases::close_stale(RuntimeOrigin::signed(STRANGER), id), Error::<Test>::LeaseHealthy);
+			assert_ok!(<Providers as ProviderRegistry<_, _>>::suspend(&PROVIDER));
+			assert_ok!(Leases::close_stale(RuntimeOrigin::signed(STRANGER), id));
 			assert!(matches!(
-				Leases::<Test>::get(id).unwrap().status,
+				pallet::Leases::<Test>::get(id).unwrap().status,
 				LeaseStatus::Closed { reason: CloseReason::ProviderSuspended, .. }
 			));
-			assert_noop!(Market::close_stale(RuntimeOrigin::signed(STRANGER), id), Error::<Test>::LeaseNotOpen);
+			assert_noop!(Leases::close_stale(RuntimeOrigin::signed(STRANGER), id), Error::<Test>::LeaseNotOpen);
 		});
 	}
 }
@@ -666,7 +668,7 @@ mod orders {
 
 	fn order(max_price: Balance, deposit: Balance) -> OrderId {
 		let id = NextOrderId::<Test>::get();
-		assert_ok!(Market::create_order(RuntimeOrigin::signed(CONSUMER), one_h100(), None, None, max_price, deposit));
+		assert_ok!(Leases::create_order(RuntimeOrigin::signed(CONSUMER), one_h100(), None, None, max_price, deposit));
 		id
 	}
 
@@ -678,12 +680,12 @@ mod orders {
 			let deposit = MIN_EPOCHS as Balance * epoch_cost(H100_PRICE);
 			let id = order(H100_PRICE, deposit);
 			assert_eq!(escrow_held(CONSUMER), deposit);
-			assert_ok!(Market::bid(RuntimeOrigin::signed(PROVIDER), id, 5_400));
-			assert_ok!(Market::bid(RuntimeOrigin::signed(PROVIDER_2), id, 4_800));
+			assert_ok!(Leases::bid(RuntimeOrigin::signed(PROVIDER), id, 5_400));
+			assert_ok!(Leases::bid(RuntimeOrigin::signed(PROVIDER_2), id, 4_800));
 			assert_eq!(Orders::<Test>::get(id).unwrap().bids, 2);
 
-			assert_ok!(Market::accept_bid(RuntimeOrigin::signed(CONSUMER), id, PROVIDER_2));
-			let lease = Leases::<Test>::get(0).unwrap();
+			assert_ok!(Leases::accept_bid(RuntimeOrigin::signed(CONSUMER), id, PROVIDER_2));
+			let lease = pallet::Leases::<Test>::get(0).unwrap();
 			assert_eq!((lease.provider, lease.price_per_hour, lease.escrow), (PROVIDER_2, 4_800, deposit));
 			assert!(Orders::<Test>::get(id).is_none());
 			assert!(Bids::<Test>::get(id, PROVIDER).is_none());
@@ -699,7 +701,7 @@ mod orders {
 			provider(PROVIDER, "eu");
 			provider(PROVIDER_2, "us");
 			let deposit = 10 * epoch_cost(H100_PRICE);
-			assert_ok!(Market::create_order(
+			assert_ok!(Leases::create_order(
 				RuntimeOrigin::signed(CONSUMER),
 				one_h100(),
 				Some(bounded(b"eu")),
@@ -707,24 +709,24 @@ mod orders {
 				H100_PRICE,
 				deposit
 			));
-			assert_noop!(Market::bid(RuntimeOrigin::signed(PROVIDER), 0, H100_PRICE + 1), Error::<Test>::PriceAboveMaximum);
-			assert_noop!(Market::bid(RuntimeOrigin::signed(PROVIDER_2), 0, H100_PRICE), Error::<Test>::RegionMismatch);
-			assert_noop!(Market::bid(RuntimeOrigin::signed(PROVIDER), 0, H100_PRICE), Error::<Test>::NotAudited);
-			assert_ok!(Registry::add_auditor(RuntimeOrigin::root(), AUDITOR));
-			assert_ok!(Registry::set_attributes(
+			assert_noop!(Leases::bid(RuntimeOrigin::signed(PROVIDER), 0, H100_PRICE + 1), Error::<Test>::PriceAboveMaximum);
+			assert_noop!(Leases::bid(RuntimeOrigin::signed(PROVIDER_2), 0, H100_PRICE), Error::<Test>::RegionMismatch);
+			assert_noop!(Leases::bid(RuntimeOrigin::signed(PROVIDER), 0, H100_PRICE), Error::<Test>::NotAudited);
+			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
+			assert_ok!(Providers::set_attributes(
 				RuntimeOrigin::signed(AUDITOR),
 				PROVIDER,
 				bounded(&[(bounded(b"tier"), bounded(b"3"))])
 			));
-			assert_noop!(Market::bid(RuntimeOrigin::signed(STRANGER), 0, H100_PRICE), Error::<Test>::ProviderNotActive);
-			assert_noop!(Market::bid(RuntimeOrigin::signed(PROVIDER), 0, 0), Error::<Test>::ZeroPrice);
-			assert_noop!(Market::bid(RuntimeOrigin::signed(PROVIDER), 5, H100_PRICE), Error::<Test>::UnknownOrder);
-			assert_ok!(Market::bid(RuntimeOrigin::signed(PROVIDER), 0, H100_PRICE));
+			assert_noop!(Leases::bid(RuntimeOrigin::signed(STRANGER), 0, H100_PRICE), Error::<Test>::ProviderNotActive);
+			assert_noop!(Leases::bid(RuntimeOrigin::signed(PROVIDER), 0, 0), Error::<Test>::ZeroPrice);
+			assert_noop!(Leases::bid(RuntimeOrigin::signed(PROVIDER), 5, H100_PRICE), Error::<Test>::UnknownOrder);
+			assert_ok!(Leases::bid(RuntimeOrigin::signed(PROVIDER), 0, H100_PRICE));
 			assert_eq!(last_event(), Event::BidPlaced { order: 0, provider: PROVIDER, price_per_hour: H100_PRICE }.into());
 			go_to(1 + ORDER_TTL);
-			assert_noop!(Market::bid(RuntimeOrigin::signed(PROVIDER), 0, H100_PRICE), Error::<Test>::OrderExpired);
+			assert_noop!(Leases::bid(RuntimeOrigin::signed(PROVIDER), 0, H100_PRICE), Error::<Test>::OrderExpired);
 			assert_noop!(
-				Market::accept_bid(RuntimeOrigin::signed(CONSUMER), 0, PROVIDER),
+				Leases::accept_bid(RuntimeOrigin::signed(CONSUMER), 0, PROVIDER),
 				Error::<Test>::OrderExpired
 			);
 		});
@@ -735,22 +737,22 @@ mod orders {
 		run_test(|| {
 			provider(PROVIDER, "eu");
 			let three_h100 = ResourceRequest { gpus: 3, gpu_model: Some(bounded(b"H100")), ..Default::default() };
-			assert_ok!(Market::create_order(RuntimeOrigin::signed(CONSUMER), three_h100, None, None, 3 * H100_PRICE, 10 * epoch_cost(3 * H100_PRICE)));
-			assert_noop!(Market::bid(RuntimeOrigin::signed(PROVIDER), 0, H100_PRICE), Error::<Test>::NotEnoughGpus);
+			assert_ok!(Leases::create_order(RuntimeOrigin::signed(CONSUMER), three_h100, None, None, 3 * H100_PRICE, 10 * epoch_cost(3 * H100_PRICE)));
+			assert_noop!(Leases::bid(RuntimeOrigin::signed(PROVIDER), 0, H100_PRICE), Error::<Test>::NotEnoughGpus);
 
 			let id = order(H100_PRICE, 10 * epoch_cost(H100_PRICE));
 			for who in [PROVIDER_2, PROVIDER_3, PROVIDER_4] {
 				provider(who, "eu");
 			}
 			for who in [PROVIDER, PROVIDER_2, PROVIDER_3] {
-				assert_ok!(Market::bid(RuntimeOrigin::signed(who), id, H100_PRICE));
+				assert_ok!(Leases::bid(RuntimeOrigin::signed(who), id, H100_PRICE));
 			}
-			assert_noop!(Market::bid(RuntimeOrigin::signed(PROVIDER_4), id, H100_PRICE), Error::<Test>::TooManyBids);
+			assert_noop!(Leases::bid(RuntimeOrigin::signed(PROVIDER_4), id, H100_PRICE), Error::<Test>::TooManyBids);
 			// Re-bidding replaces the price without taking a slot; withdrawing frees one.
-			assert_ok!(Market::bid(RuntimeOrigin::signed(PROVIDER), id, H100_PRICE - 60));
-			assert_ok!(Market::withdraw_bid(RuntimeOrigin::signed(PROVIDER), id));
-			assert_noop!(Market::withdraw_bid(RuntimeOrigin::signed(PROVIDER), id), Error::<Test>::UnknownBid);
-			assert_ok!(Market::bid(RuntimeOrigin::signed(PROVIDER_4), id, H100_PRICE));
+			assert_ok!(Leases::bid(RuntimeOrigin::signed(PROVIDER), id, H100_PRICE - 60));
+			assert_ok!(Leases::withdraw_bid(RuntimeOrigin::signed(PROVIDER), id));
+			assert_noop!(Leases::withdraw_bid(RuntimeOrigin::signed(PROVIDER), id), Error::<Test>::UnknownBid);
+			assert_ok!(Leases::bid(RuntimeOrigin::signed(PROVIDER_4), id, H100_PRICE));
 			assert_eq!(Orders::<Test>::get(id).unwrap().bids, 3);
 		});
 	}
@@ -762,36 +764,36 @@ mod orders {
 			let deposit = 10 * epoch_cost(H100_PRICE);
 			let first = order(H100_PRICE, deposit);
 			let second = order(H100_PRICE, deposit);
-			assert_ok!(Market::bid(RuntimeOrigin::signed(PROVIDER), first, H100_PRICE));
-			assert_noop!(Market::cancel_order(RuntimeOrigin::signed(STRANGER), first), Error::<Test>::NotOrderOwner);
+			assert_ok!(Leases::bid(RuntimeOrigin::signed(PROVIDER), first, H100_PRICE));
+			assert_noop!(Leases::cancel_order(RuntimeOrigin::signed(STRANGER), first), Error::<Test>::NotOrderOwner);
 			assert_noop!(
-				Market::accept_bid(RuntimeOrigin::signed(STRANGER), first, PROVIDER),
+				Leases::accept_bid(RuntimeOrigin::signed(STRANGER), first, PROVIDER),
 				Error::<Test>::NotOrderOwner
 			);
 			assert_noop!(
-				Market::accept_bid(RuntimeOrigin::signed(CONSUMER), first, PROVIDER_2),
+				Leases::accept_bid(RuntimeOrigin::signed(CONSUMER), first, PROVIDER_2),
 				Error::<Test>::UnknownBid
 			);
 			let before = Balances::balance(&CONSUMER);
-			assert_ok!(Market::cancel_order(RuntimeOrigin::signed(CONSUMER), first));
+			assert_ok!(Leases::cancel_order(RuntimeOrigin::signed(CONSUMER), first));
 			assert_eq!(Balances::balance(&CONSUMER), before + deposit);
 			assert!(Bids::<Test>::get(first, PROVIDER).is_none());
 			assert_eq!(last_event(), Event::OrderCancelled { order: first }.into());
 
-			assert_noop!(Market::expire_order(RuntimeOrigin::signed(STRANGER), second), Error::<Test>::OrderNotExpired);
+			assert_noop!(Leases::expire_order(RuntimeOrigin::signed(STRANGER), second), Error::<Test>::OrderNotExpired);
 			go_to(1 + ORDER_TTL);
-			assert_ok!(Market::expire_order(RuntimeOrigin::signed(STRANGER), second));
+			assert_ok!(Leases::expire_order(RuntimeOrigin::signed(STRANGER), second));
 			assert_eq!(last_event(), Event::OrderExpired { order: second }.into());
 			assert_eq!(escrow_held(CONSUMER), 0);
-			assert_noop!(Market::cancel_order(RuntimeOrigin::signed(CONSUMER), second), Error::<Test>::UnknownOrder);
-			assert_noop!(Market::expire_order(RuntimeOrigin::signed(STRANGER), second), Error::<Test>::UnknownOrder);
-			assert_noop!(Market::withdraw_bid(RuntimeOrigin::signed(PROVIDER), second), Error::<Test>::UnknownOrder);
+			assert_noop!(Leases::cancel_order(RuntimeOrigin::signed(CONSUMER), second), Error::<Test>::UnknownOrder);
+			assert_noop!(Leases::expire_order(RuntimeOrigin::signed(STRANGER), second), Error::<Test>::UnknownOrder);
+			assert_noop!(Leases::withdraw_bid(RuntimeOrigin::signed(PROVIDER), second), Error::<Test>::UnknownOrder);
 			assert_noop!(
-				Market::accept_bid(RuntimeOrigin::signed(CONSUMER), second, PROVIDER),
+				Leases::accept_bid(RuntimeOrigin::signed(CONSUMER), second, PROVIDER),
 				Error::<Test>::UnknownOrder
 			);
-			assert_noop!(Market::close_stale(RuntimeOrigin::signed(STRANGER), 9), Error::<Test>::UnknownLease);
-			assert_noop!(Market::release_retained(RuntimeOrigin::signed(STRANGER), 9), Error::<Test>::UnknownLease);
+			assert_noop!(Leases::close_stale(RuntimeOrigin::signed(STRANGER), 9), Error::<Test>::UnknownLease);
+			assert_noop!(Leases::release_retained(RuntimeOrigin::signed(STRANGER), 9), Error::<Test>::UnknownLease);
 		});
 	}
 
@@ -801,20 +803,20 @@ mod orders {
 			let origin = || RuntimeOrigin::signed(CONSUMER);
 			let enough = 10 * epoch_cost(H100_PRICE);
 			assert_noop!(
-				Market::create_order(origin(), ResourceRequest::default(), None, None, H100_PRICE, enough),
+				Leases::create_order(origin(), ResourceRequest::default(), None, None, H100_PRICE, enough),
 				Error::<Test>::EmptyRequest
 			);
-			assert_noop!(Market::create_order(origin(), one_h100(), None, None, 0, enough), Error::<Test>::ZeroPrice);
+			assert_noop!(Leases::create_order(origin(), one_h100(), None, None, 0, enough), Error::<Test>::ZeroPrice);
 			assert_noop!(
-				Market::create_order(origin(), one_h100(), None, None, H100_PRICE, MIN_EPOCHS as Balance * epoch_cost(H100_PRICE) - 1),
+				Leases::create_order(origin(), one_h100(), None, None, H100_PRICE, MIN_EPOCHS as Balance * epoch_cost(H100_PRICE) - 1),
 				Error::<Test>::DepositTooLow
 			);
 			assert_noop!(
-				Market::create_order(origin(), one_h100(), None, None, H100_PRICE, STARTING_BALANCE),
+				Leases::create_order(origin(), one_h100(), None, None, H100_PRICE, STARTING_BALANCE),
 				Error::<Test>::InsufficientBalance
 			);
 			assert_noop!(
-				Market::create_order(RuntimeOrigin::none(), one_h100(), None, None, H100_PRICE, enough),
+				Leases::create_order(RuntimeOrigin::none(), one_h100(), None, None, H100_PRICE, enough),
 				DispatchError::BadOrigin
 			);
 		});

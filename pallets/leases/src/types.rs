@@ -4,24 +4,19 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{
 	traits::fungible::Inspect, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
-use pallet_providers::{GpuModel, Region};
 use scale_info::TypeInfo;
 use sp_core::H256;
 
 use crate::Config;
+
+pub use depin_primitives::{CloseReason, Commitment, EpochIndex, GpuModel, LeaseId, Region, GIB};
 
 pub type AccountIdOf<T> = <T as frame_system::Config>::AccountId;
 pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<AccountIdOf<T>>>::Balance;
 /// Funds taken off a hold and not yet paid to anyone.
 pub type CreditOf<T> = frame_support::traits::fungible::Credit<AccountIdOf<T>, <T as Config>::Currency>;
 pub type BlockNumberOf<T> = frame_system::pallet_prelude::BlockNumberFor<T>;
-pub type LeaseId = u64;
 pub type OrderId = u64;
-/// Epochs count from genesis: epoch `e` spans blocks `[e * EpochLength, (e + 1) * EpochLength)`.
-pub type EpochIndex = u32;
-
-/// One GiB, the unit storage is priced and leased in.
-pub const GIB: u64 = 1 << 30;
 
 /// What a consumer asks for.
 #[derive(
@@ -44,23 +39,7 @@ impl ResourceRequest {
 	}
 }
 
-/// Why a lease closed; carried in `LeaseClosed`.
-#[derive(
-	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug,
-)]
-pub enum CloseReason {
-	/// The consumer ended it.
-	ConsumerClosed,
-	/// The provider ended it.
-	ProviderClosed,
-	/// The escrow could not cover the next epoch.
-	InsufficientFunds,
-	/// The provider was suspended (e.g. for missed usage reports).
-	ProviderSuspended,
-	/// The provider is no longer registered or is leaving.
-	ProviderGone,
-}
-
+/// Whether a lease still runs.
 #[derive(
 	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug,
 )]
@@ -122,55 +101,20 @@ pub struct Order<T: Config> {
 	pub bids: u32,
 }
 
-/// A provider's resources under open leases.
-#[derive(
-	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug, Default,
-)]
-pub struct Commitment {
-	pub open_leases: u32,
-	pub storage_gib: u64,
-	pub cpu_cores: u32,
-}
-
-/// Where a settlement's charge goes.
+/// Where the deposit of a lease being opened comes from.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Payee {
-	/// To the provider (less the protocol take) at once.
-	Provider,
-	/// Nowhere yet: the epoch is disputed, so the charge is held until the dispute is resolved.
-	HeldForDispute,
+pub enum DepositSource {
+	/// The consumer's free balance: it is held now.
+	FreeBalance,
+	/// An accepted order's deposit, held since the order was made.
+	HeldByOrder,
 }
 
-/// One lease's attested service in an epoch, as a report presents it for settlement.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct LeaseCharge {
-	pub lease: LeaseId,
-	pub attested_blocks: u32,
-	pub payee: Payee,
-}
-
-/// What settling one lease did.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct Settlement<Balance> {
-	/// Taken from the consumer's escrow.
-	pub charged: Balance,
-	/// Paid to the provider.
-	pub provider_share: Balance,
-	/// Protocol take.
-	pub take: Balance,
-	/// The lease closed because its escrow cannot cover another epoch.
-	pub closed: bool,
-}
-
-/// A lease as the attestation worker sees it.
+/// How an order ends before a bid is accepted.
 #[derive(Clone, PartialEq, Eq, Debug)]
-pub struct LeaseUsage<AccountId> {
-	pub id: LeaseId,
-	pub consumer: AccountId,
-	pub gpus: alloc::vec::Vec<H256>,
-	pub storage_gib: u32,
-	pub cpu_cores: u32,
-	/// Blocks `[from, until)` of service: only these can be attested.
-	pub served_from: u32,
-	pub served_until: Option<u32>,
+pub enum OrderEnding<AccountId> {
+	/// Its consumer cancelled it.
+	CancelledBy(AccountId),
+	/// It passed `OrderTtl` unaccepted.
+	Expired,
 }

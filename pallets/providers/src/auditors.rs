@@ -42,7 +42,7 @@ impl<T: Config> Pallet<T> {
 		Attributes::<T>::insert(
 			&provider,
 			&auditor,
-			Attestation::<T> { provider_registered_at: record.registered_at, auditor_since, attributes },
+			Audit::<T> { provider_registered_at: record.registered_at, auditor_since, attributes },
 		);
 		Self::deposit_event(Event::AttributesSet { provider, auditor, count });
 		Ok(())
@@ -55,8 +55,8 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// The attestation of `provider` by `auditor`, if it still counts.
-	pub fn valid_attestation(provider: &T::AccountId, auditor: &T::AccountId) -> Option<Attestation<T>> {
+	/// `auditor`'s audit of `provider`, if it still counts.
+	pub fn valid_audit(provider: &T::AccountId, auditor: &T::AccountId) -> Option<Audit<T>> {
 		let since = Auditors::<T>::get(auditor)?;
 		let record = Providers::<T>::get(provider)?;
 		Attributes::<T>::get(provider, auditor)

@@ -10,6 +10,8 @@ use frame_system::RawOrigin;
 use sp_core::{sr25519, H256};
 use sp_runtime::traits::{Bounded, Saturating};
 
+use depin_primitives::benchmarking::ProviderFixtures;
+
 use crate::{pallet::*, types::*, Config};
 
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
@@ -251,4 +253,32 @@ mod benchmarks {
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}
+
+/// Providers for other pallets' benchmarks.
+impl<T: Config> ProviderFixtures<T::AccountId, BalanceOf<T>> for Pallet<T> {
+	fn active_provider(who: &T::AccountId, gpus: u32, price: BalanceOf<T>) -> Vec<H256> {
+		let bond = T::MinProviderBond::get();
+		T::Currency::set_balance(who, bond.saturating_mul(100u32.into()));
+		Pallet::<T>::do_register(who.clone(), bond, Region::default(), Default::default()).expect("registers");
+		with_gpus::<T>(who, Providers::<T>::count(), gpus.min(T::MaxGpusPerProvider::get()));
+		Pallet::<T>::do_set_capacity(who.clone(), Capacity { storage_bytes: 1 << 50, cpu_cores: 1_024 })
+			.expect("sets capacity");
+		let prices = PriceList {
+			gpu: BoundedVec::try_from(alloc::vec![(model(0), price)]).expect("one model"),
+			storage_gib: price,
+			cpu_core: price,
+		};
+		Pallet::<T>::do_set_prices(who.clone(), prices).expect("prices");
+		Gpus::<T>::get(who).iter().map(|gpu| gpu.uuid_hash).collect()
+	}
+
+	fn reporting_provider(who: &T::AccountId, key: sr25519::Public) {
+		Pallet::<T>::do_bond_extra(who.clone(), T::MinProviderBond::get()).expect("funded");
+		Pallet::<T>::do_set_reporting_key(who.clone(), key).expect("a fresh key");
+	}
+
+	fn max_gpus() -> u32 {
+		T::MaxGpusPerProvider::get()
+	}
 }

@@ -1,24 +1,25 @@
-//! Bond holds: `bond_extra`, `unbond`, `withdraw_unbonded`. The only place this pallet moves
-//! funds in or out of the `ProviderBond` hold (slashing aside, see `registry.rs`).
+//! Bonds: `bond_extra`, `unbond`, `withdraw_unbonded` and slashing. The only place this pallet
+//! moves funds in or out of the `ProviderBond` hold.
 
+use depin_primitives::{funds::map_hold_shortfall, Commitments};
 use frame_support::{
 	dispatch::DispatchResultWithPostInfo,
 	ensure,
-	traits::{fungible::MutateHold, tokens::Precision, Get},
+	traits::{
+		fungible::MutateHold,
+		tokens::{Fortitude, Precision, Restriction},
+		Get,
+	},
 };
-use sp_runtime::{traits::Zero, DispatchError, DispatchResult, Saturating, TokenError};
+use sp_runtime::{traits::Zero, DispatchError, DispatchResult, Saturating};
 
-use crate::{pallet::*, types::*, Config, LeaseCommitments, WeightInfo};
+use crate::{pallet::*, types::*, Config, WeightInfo};
 
 impl<T: Config> Pallet<T> {
 	/// Holds `amount` of `who`'s free balance as bond; a shortfall is `InsufficientBalance`.
 	pub(crate) fn hold_bond(who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
-		T::Currency::hold(&HoldReason::ProviderBond.into(), who, amount).map_err(|e| match e {
-			DispatchError::Token(TokenError::FundsUnavailable) |
-			DispatchError::Token(TokenError::NotExpendable) |
-			DispatchError::Token(TokenError::BelowMinimum) => Error::<T>::InsufficientBalance.into(),
-			other => other,
-		})
+		T::Currency::hold(&HoldReason::ProviderBond.into(), who, amount)
+			.map_err(|e| map_hold_shortfall(e, Error::<T>::InsufficientBalance))
 	}
 
 	pub(crate) fn do_bond_extra(who: T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
@@ -44,7 +45,7 @@ impl<T: Config> Pallet<T> {
 		let remaining = record.bond.saturating_sub(amount);
 		let mut delisted = 0;
 		if remaining < T::MinProviderBond::get() {
-			ensure!(T::Leases::leased(&who).open_leases == 0, Error::<T>::HasOpenLeases);
+			ensure!(T::Commitments::commitment(&who).open_leases == 0, Error::<T>::HasOpenLeases);
 			// A suspended provider stays suspended; otherwise it is now under-bonded.
 			if record.status == ProviderStatus::Active {
 				record.status = ProviderStatus::Unbonding;
@@ -89,5 +90,53 @@ impl<T: Config> Pallet<T> {
 			Providers::<T>::insert(&who, record);
 		}
 		Ok(())
+	}
+
+	/// Moves up to `amount` of bond to `beneficiary`: first from the active bond, then from
+	/// funds unbonding (a provider cannot escape a slash by unbonding first).
+	pub(crate) fn do_slash(
+		who: &T::AccountId,
+		amount: BalanceOf<T>,
+		beneficiary: &T::AccountId,
+	) -> Result<BalanceOf<T>, DispatchError> {
+		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+		// Paying the provider itself would release its bond without the unbonding period.
+		ensure!(beneficiary != who, Error::<T>::InvalidBeneficiary);
+		let mut record = Providers::<T>::get(who).ok_or(Error::<T>::NotRegistered)?;
+		let amount = amount.min(record.total_held());
+		let moved = T::Currency::transfer_on_hold(
+			&HoldReason::ProviderBond.into(),
+			who,
+			beneficiary,
+			amount,
+			Precision::Exact,
+			Restriction::Free,
+			Fortitude::Force,
+		)?;
+		let from_bond = moved.min(record.bond);
+		record.bond = record.bond.saturating_sub(from_bond);
+		let rest = moved.saturating_sub(from_bond);
+		if let Some(unbonding) = record.unbonding.as_mut() {
+			unbonding.amount = unbonding.amount.saturating_sub(rest);
+		}
+		if record.unbonding.is_some_and(|u| u.amount.is_zero()) {
+			record.unbonding = None;
+		}
+		if record.status == ProviderStatus::Active && record.bond < T::MinProviderBond::get() {
+			record.status = ProviderStatus::Unbonding;
+		}
+		Self::deposit_event(Event::Slashed {
+			provider: who.clone(),
+			amount: moved,
+			beneficiary: beneficiary.clone(),
+		});
+		if record.status == ProviderStatus::Deregistered && record.unbonding.is_none() {
+			// Nothing left to withdraw: the departed provider's record goes now.
+			Self::remove_record(who, &record);
+			Self::deposit_event(Event::Removed { provider: who.clone() });
+		} else {
+			Providers::<T>::insert(who, record);
+		}
+		Ok(moved)
 	}
 }

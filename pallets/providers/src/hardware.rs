@@ -5,7 +5,9 @@ use frame_support::{ensure, traits::Get, BoundedVec};
 use sp_core::H256;
 use sp_runtime::DispatchResult;
 
-use crate::{pallet::*, types::*, Config, LeaseCommitments};
+use depin_primitives::Commitments;
+
+use crate::{pallet::*, types::*, Config};
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_add_gpus(
@@ -48,7 +50,7 @@ impl<T: Config> Pallet<T> {
 		for uuid_hash in &uuid_hashes {
 			ensure!(seen.insert(*uuid_hash), Error::<T>::DuplicateGpu);
 			ensure!(GpuOwner::<T>::get(uuid_hash).as_ref() == Some(&who), Error::<T>::GpuNotFound);
-			ensure!(!T::Leases::is_gpu_leased(uuid_hash), Error::<T>::GpuLeased);
+			ensure!(!T::Commitments::is_gpu_committed(uuid_hash), Error::<T>::GpuLeased);
 		}
 		let mut gpus = Gpus::<T>::get(&who);
 		gpus.retain(|gpu| !seen.contains(&gpu.uuid_hash));
@@ -74,11 +76,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_set_capacity(who: T::AccountId, capacity: Capacity) -> DispatchResult {
-		let leased = T::Leases::leased(&who);
+		let committed = T::Commitments::commitment(&who);
 		Self::mutate_present(&who, |record| {
 			ensure!(
-				capacity.storage_bytes >= leased.storage_bytes &&
-					capacity.cpu_cores >= leased.cpu_cores,
+				capacity.storage_bytes >= committed.storage_bytes() &&
+					capacity.cpu_cores >= committed.cpu_cores,
 				Error::<T>::CapacityInUse
 			);
 			record.capacity = capacity;

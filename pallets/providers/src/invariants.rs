@@ -1,77 +1,107 @@
 //! State invariants, checked by `try_state` and at the end of every test.
 
-use frame_support::traits::{fungible::InspectHold, Get};
+use frame_support::{
+	ensure,
+	traits::{fungible::InspectHold, Get},
+};
 use sp_runtime::TryRuntimeError;
 
 use crate::{pallet::*, types::*, Config};
 
 impl<T: Config> Pallet<T> {
+	/// Checks, for every provider and auditor:
+	///
+	/// 1. A provider's `ProviderBond` hold is exactly its bond plus what is unbonding.
+	/// 2. An active provider is bonded at least `MinProviderBond`; a deregistered one lists no
+	///    GPUs and has its whole bond unbonding.
+	/// 3. `Gpus` and `GpuOwner` mirror each other: every listed GPU is owned by its lister and
+	///    every owner entry is in its owner's list; GPU lists belong to registered providers and
+	///    are never stored empty.
+	/// 4. `ReportingKeyOwner` and the providers' reporting keys mirror each other (one provider
+	///    per key).
+	/// 5. The provider and auditor counters match their maps; there are at most `MaxAuditors`
+	///    auditors, each with a membership number already handed out.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
-		let mut providers = 0u32;
+		Self::bonds_match_holds()?;
+		Self::statuses_match_bonds()?;
+		Self::gpu_lists_match_owners()?;
+		Self::reporting_keys_are_indexed()?;
+		Self::counters_match()
+	}
+
+	/// 1.
+	fn bonds_match_holds() -> Result<(), TryRuntimeError> {
 		for (who, record) in Providers::<T>::iter() {
-			providers = providers.saturating_add(1);
 			let held = T::Currency::balance_on_hold(&HoldReason::ProviderBond.into(), &who);
-			ensure_state(held == record.total_held(), "ProviderBond hold differs from the recorded bond")?;
-			if let Some(key) = record.reporting_key {
-				ensure_state(
-					ReportingKeyOwner::<T>::get(key).as_ref() == Some(&who),
-					"a reporting key is not indexed to its provider",
-				)?;
-			}
-			let gpus = Gpus::<T>::get(&who);
-			for gpu in gpus.iter() {
-				ensure_state(
-					GpuOwner::<T>::get(gpu.uuid_hash).as_ref() == Some(&who),
-					"a listed GPU is not owned by its provider",
-				)?;
-			}
-			match record.status {
-				ProviderStatus::Deregistered => {
-					ensure_state(gpus.is_empty(), "a deregistered provider lists GPUs")?;
-					ensure_state(record.unbonding.is_some(), "a deregistered provider with nothing unbonding")?;
-				},
-				ProviderStatus::Active => ensure_state(
-					record.bond >= T::MinProviderBond::get(),
-					"an active provider below the minimum bond",
-				)?,
-				_ => {},
-			}
+			ensure!(held == record.total_held(), "ProviderBond hold differs from the recorded bond");
 		}
-		ensure_state(providers == Providers::<T>::count(), "provider counter is off")?;
-
-		for (uuid_hash, owner) in GpuOwner::<T>::iter() {
-			ensure_state(
-				Gpus::<T>::get(&owner).iter().any(|gpu| gpu.uuid_hash == uuid_hash),
-				"a GPU owner entry without the GPU in the owner's list",
-			)?;
-		}
-		for (owner, gpus) in Gpus::<T>::iter() {
-			ensure_state(Providers::<T>::contains_key(&owner), "GPUs of an unregistered account")?;
-			ensure_state(!gpus.is_empty(), "an empty GPU list is stored")?;
-		}
-
-		for (key, owner) in ReportingKeyOwner::<T>::iter() {
-			ensure_state(
-				Providers::<T>::get(&owner).and_then(|r| r.reporting_key) == Some(key),
-				"a reporting key index entry its provider does not use",
-			)?;
-		}
-
-		let auditors = Auditors::<T>::iter().count() as u32;
-		ensure_state(
-			Auditors::<T>::iter().all(|(_, since)| since < NextAuditorMembership::<T>::get()),
-			"an auditor membership number from the future",
-		)?;
-		ensure_state(auditors == Auditors::<T>::count(), "auditor counter is off")?;
-		ensure_state(auditors <= T::MaxAuditors::get(), "more auditors than allowed")?;
 		Ok(())
 	}
-}
 
-fn ensure_state(condition: bool, message: &'static str) -> Result<(), TryRuntimeError> {
-	if condition {
+	/// 2.
+	fn statuses_match_bonds() -> Result<(), TryRuntimeError> {
+		for (who, record) in Providers::<T>::iter() {
+			match record.status {
+				ProviderStatus::Deregistered => {
+					ensure!(!Gpus::<T>::contains_key(&who), "a deregistered provider lists GPUs");
+					ensure!(record.unbonding.is_some(), "a deregistered provider with nothing unbonding");
+				},
+				ProviderStatus::Active =>
+					ensure!(record.bond >= T::MinProviderBond::get(), "an active provider below the minimum bond"),
+				ProviderStatus::Suspended | ProviderStatus::Unbonding => {},
+			}
+		}
 		Ok(())
-	} else {
-		Err(message.into())
+	}
+
+	/// 3.
+	fn gpu_lists_match_owners() -> Result<(), TryRuntimeError> {
+		for (owner, gpus) in Gpus::<T>::iter() {
+			ensure!(Providers::<T>::contains_key(&owner), "GPUs of an unregistered account");
+			ensure!(!gpus.is_empty(), "an empty GPU list is stored");
+			for gpu in gpus.iter() {
+				ensure!(
+					GpuOwner::<T>::get(gpu.uuid_hash).as_ref() == Some(&owner),
+					"a listed GPU is not owned by its provider"
+				);
+			}
+		}
+		for (uuid_hash, owner) in GpuOwner::<T>::iter() {
+			ensure!(
+				Gpus::<T>::get(&owner).iter().any(|gpu| gpu.uuid_hash == uuid_hash),
+				"a GPU owner entry without the GPU in the owner's list"
+			);
+		}
+		Ok(())
+	}
+
+	/// 4.
+	fn reporting_keys_are_indexed() -> Result<(), TryRuntimeError> {
+		for (who, record) in Providers::<T>::iter() {
+			if let Some(key) = record.reporting_key {
+				ensure!(
+					ReportingKeyOwner::<T>::get(key).as_ref() == Some(&who),
+					"a reporting key is not indexed to its provider"
+				);
+			}
+		}
+		for (key, owner) in ReportingKeyOwner::<T>::iter() {
+			ensure!(
+				Providers::<T>::get(&owner).and_then(|r| r.reporting_key) == Some(key),
+				"a reporting key index entry its provider does not use"
+			);
+		}
+		Ok(())
+	}
+
+	/// 5.
+	fn counters_match() -> Result<(), TryRuntimeError> {
+		ensure!(Providers::<T>::iter().count() as u32 == Providers::<T>::count(), "provider counter is off");
+		let auditors = Auditors::<T>::iter().count() as u32;
+		ensure!(auditors == Auditors::<T>::count(), "auditor counter is off");
+		ensure!(auditors <= T::MaxAuditors::get(), "more auditors than allowed");
+		let next = NextAuditorMembership::<T>::get();
+		ensure!(Auditors::<T>::iter().all(|(_, since)| since < next), "an auditor membership number from the future");
+		Ok(())
 	}
 }

@@ -14,14 +14,14 @@
 //!   `datacenter`, ...); orders can require a given auditor.
 //!
 //! Other pallets use [`ProviderRegistry`] to query, suspend and slash providers; the leases
-//! pallet answers [`LeaseCommitments`] so hardware and bond never leave while leased.
+//! pallet answers [`Commitments`] so hardware and bond never leave while leased. Both traits live
+//! in `depin-primitives`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
 pub use pallet::*;
-pub use traits::{LeaseCommitments, ProviderRegistry};
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -32,7 +32,8 @@ mod bonds;
 mod hardware;
 mod invariants;
 mod registry;
-pub mod traits;
+#[cfg(any(test, feature = "test-utils"))]
+pub mod testing;
 pub mod types;
 pub mod weights;
 
@@ -48,34 +49,66 @@ pub mod pallet {
 		pallet_prelude::*,
 		traits::fungible::{Inspect, InspectHold, Mutate, MutateHold},
 	};
+	use depin_primitives::Commitments;
 	use frame_system::pallet_prelude::*;
 	use sp_core::{sr25519, H256};
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
 
-	#[pallet::config]
+	/// Defaults for test runtimes: `#[derive_impl(pallet_providers::config_preludes::TestDefaultConfig)]`.
+	pub mod config_preludes {
+		use super::*;
+		use frame_support::{derive_impl, traits::ConstU32};
+
+		pub struct TestDefaultConfig;
+
+		#[derive_impl(frame_system::config_preludes::TestDefaultConfig, no_aggregated_types)]
+		impl frame_system::DefaultConfig for TestDefaultConfig {}
+
+		#[frame_support::register_default_impl(TestDefaultConfig)]
+		impl DefaultConfig for TestDefaultConfig {
+			#[inject_runtime_type]
+			type RuntimeHoldReason = ();
+			type AuditorOrigin = frame_system::EnsureRoot<Self::AccountId>;
+			type Commitments = ();
+			type MinProviderBond = frame_support::traits::ConstUint<1_000>;
+			type UnbondingPeriod = frame_support::traits::ConstUint<100>;
+			type MaxMetadataLen = ConstU32<32>;
+			type MaxGpusPerProvider = ConstU32<8>;
+			type MaxAuditors = ConstU32<4>;
+			type MaxAttributes = ConstU32<4>;
+			type WeightInfo = ();
+		}
+	}
+
+	#[pallet::config(with_default)]
 	pub trait Config: frame_system::Config {
 		/// The native token; bonds are fungible holds on it.
+		#[pallet::no_default]
 		type Currency: Inspect<Self::AccountId>
 			+ Mutate<Self::AccountId>
 			+ InspectHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
 			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
 
+		#[pallet::no_default_bounds]
 		type RuntimeHoldReason: From<HoldReason>;
 
 		/// Manages the auditor set (governance).
+		#[pallet::no_default_bounds]
 		type AuditorOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
-		/// What the leases pallet has committed of each provider.
-		type Leases: LeaseCommitments<Self::AccountId>;
+		/// What leases have committed of each provider (the leases pallet).
+		type Commitments: Commitments<Self::AccountId>;
 
 		#[pallet::constant]
+		#[pallet::no_default_bounds]
 		type MinProviderBond: Get<BalanceOf<Self>>;
 
 		/// Blocks between `unbond`/`deregister` and `withdraw_unbonded`: long enough for
 		/// misbehaviour during the last leases to be reported and slashed.
 		#[pallet::constant]
+		#[pallet::no_default_bounds]
 		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
 
 		#[pallet::constant]
@@ -135,49 +168,71 @@ pub mod pallet {
 		T::AccountId,
 		Blake2_128Concat,
 		T::AccountId,
-		Attestation<T>,
+		Audit<T>,
 	>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
+		/// `provider` registered, holding `bond`.
 		Registered { provider: T::AccountId, bond: BalanceOf<T> },
+		/// `provider` replaced its region and metadata.
 		MetadataSet { provider: T::AccountId },
+		/// `provider` added `amount` to its bond, now `bond`.
 		Bonded { provider: T::AccountId, amount: BalanceOf<T>, bond: BalanceOf<T> },
+		/// `amount` of `provider`'s bond started unbonding; it can be withdrawn from `unlock_at`.
 		Unbonding { provider: T::AccountId, amount: BalanceOf<T>, unlock_at: BlockNumberFor<T> },
+		/// `amount` of unbonded funds returned to `provider`'s free balance.
 		Withdrawn { provider: T::AccountId, amount: BalanceOf<T> },
+		/// `provider` left the market; its whole bond unlocks at `unlock_at`.
 		Deregistered { provider: T::AccountId, unlock_at: BlockNumberFor<T> },
 		/// The deregistered provider withdrew its whole bond; its record is gone.
 		Removed { provider: T::AccountId },
+		/// `provider` listed `count` more GPUs.
 		GpusAdded { provider: T::AccountId, count: u32 },
+		/// `count` of `provider`'s GPUs were delisted (by it, or because it unbonded).
 		GpusRemoved { provider: T::AccountId, count: u32 },
+		/// `provider` now offers this storage and these CPU cores.
 		CapacitySet { provider: T::AccountId, storage_bytes: u64, cpu_cores: u32 },
+		/// `provider` replaced its price list.
 		PricesSet { provider: T::AccountId },
+		/// `provider`'s node now signs usage reports with `key`.
 		ReportingKeySet { provider: T::AccountId, key: sr25519::Public },
+		/// `provider` was barred from new leases (e.g. for missed reports).
 		Suspended { provider: T::AccountId },
+		/// `provider`'s suspension was lifted.
 		Resumed { provider: T::AccountId },
+		/// `amount` of `provider`'s bond went to `beneficiary`.
 		Slashed { provider: T::AccountId, amount: BalanceOf<T>, beneficiary: T::AccountId },
+		/// Governance made `auditor` an auditor.
 		AuditorAdded { auditor: T::AccountId },
+		/// Governance removed `auditor`; its attestations stop counting.
 		AuditorRemoved { auditor: T::AccountId },
+		/// `auditor` attested `count` attributes of `provider`.
 		AttributesSet { provider: T::AccountId, auditor: T::AccountId, count: u32 },
+		/// `auditor` withdrew its attestation of `provider`.
 		AttributesCleared { provider: T::AccountId, auditor: T::AccountId },
 	}
 
 	#[pallet::error]
 	pub enum Error<T> {
+		/// The caller is a provider already.
 		AlreadyRegistered,
 		/// Another provider reports with this key.
 		ReportingKeyInUse,
+		/// The account is not a registered provider.
 		NotRegistered,
 		/// The bond would be below `MinProviderBond`.
 		BondBelowMinimum,
 		/// Not enough free balance for the bond.
 		InsufficientBalance,
+		/// An amount of zero.
 		ZeroAmount,
 		/// Unbonding below the minimum, or deregistering, while leases are open.
 		HasOpenLeases,
 		/// More than the active bond.
 		UnbondTooLarge,
+		/// Nothing is unbonding.
 		NothingToWithdraw,
 		/// The unbonding period has not passed yet.
 		StillLocked,
@@ -191,9 +246,11 @@ pub mod pallet {
 		GpuAlreadyRegistered,
 		/// The same GPU appears twice in the call.
 		DuplicateGpu,
+		/// More GPUs than `MaxGpusPerProvider`.
 		TooManyGpus,
 		/// An empty GPU list.
 		NoGpus,
+		/// The GPU is not one of the caller's.
 		GpuNotFound,
 		/// The GPU is rented out.
 		GpuLeased,
@@ -207,9 +264,13 @@ pub mod pallet {
 		CapacityInUse,
 		/// The same GPU model is priced twice.
 		DuplicatePrice,
+		/// The account is an auditor already.
 		AlreadyAuditor,
+		/// The account is not an auditor.
 		NotAuditor,
+		/// The auditor set is at `MaxAuditors`.
 		TooManyAuditors,
+		/// No attributes given, or none attested to clear.
 		NoAttributes,
 	}
 

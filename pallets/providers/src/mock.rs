@@ -1,12 +1,14 @@
-//! Test runtime: System, Balances and Providers, with a scripted leases pallet.
+//! Test runtime: System, Balances and Providers, with a scripted stand-in for the leases
+//! pallet's commitments.
 
 use alloc::{collections::btree_map::BTreeMap, vec::Vec};
 use core::cell::RefCell;
-use frame_support::{derive_impl, parameter_types, traits::ConstU32};
+use depin_primitives::{Commitment, Commitments};
+use frame_support::{derive_impl, traits::ConstU32};
 use sp_core::H256;
 use sp_runtime::BuildStorage;
 
-use crate::{self as pallet_providers, types::LeasedResources, LeaseCommitments};
+use crate as pallet_providers;
 
 type Block = frame_system::mocking::MockBlock<Test>;
 pub type AccountId = u64;
@@ -16,8 +18,7 @@ frame_support::construct_runtime!(
 	pub enum Test {
 		System: frame_system,
 		Balances: pallet_balances,
-		// Named `Registry` here so tests can tell the pallet from its `Providers` storage.
-		Registry: pallet_providers,
+		Providers: pallet_providers,
 	}
 );
 
@@ -36,50 +37,40 @@ impl pallet_balances::Config for Test {
 }
 
 pub const ED: Balance = 10;
+/// The prelude's minimum bond and unbonding period.
 pub const MIN_BOND: Balance = 1_000;
 pub const UNBONDING_PERIOD: u64 = 100;
 
-parameter_types! {
-	pub const MinProviderBond: Balance = MIN_BOND;
-	pub const UnbondingPeriod: u64 = UNBONDING_PERIOD;
-}
-
 thread_local! {
-	static LEASED: RefCell<BTreeMap<AccountId, LeasedResources>> = const { RefCell::new(BTreeMap::new()) };
+	static COMMITTED: RefCell<BTreeMap<AccountId, Commitment>> = const { RefCell::new(BTreeMap::new()) };
 	static LEASED_GPUS: RefCell<Vec<H256>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Stands in for the leases pallet: tests set what is "leased" of which provider.
+/// Stands in for the leases pallet: tests set what is committed of which provider.
 pub struct MockLeases;
 impl MockLeases {
-	pub fn set(provider: AccountId, leased: LeasedResources) {
-		LEASED.with(|l| l.borrow_mut().insert(provider, leased));
+	pub fn set(provider: AccountId, commitment: Commitment) {
+		COMMITTED.with(|c| c.borrow_mut().insert(provider, commitment));
 	}
 	pub fn lease_gpu(uuid_hash: H256) {
 		LEASED_GPUS.with(|l| l.borrow_mut().push(uuid_hash));
 	}
 }
-impl LeaseCommitments<AccountId> for MockLeases {
-	fn leased(provider: &AccountId) -> LeasedResources {
-		LEASED.with(|l| l.borrow().get(provider).copied().unwrap_or_default())
+impl Commitments<AccountId> for MockLeases {
+	fn commitment(provider: &AccountId) -> Commitment {
+		COMMITTED.with(|c| c.borrow().get(provider).copied().unwrap_or_default())
 	}
-	fn is_gpu_leased(uuid_hash: &H256) -> bool {
+	fn is_gpu_committed(uuid_hash: &H256) -> bool {
 		LEASED_GPUS.with(|l| l.borrow().contains(uuid_hash))
 	}
 }
 
+#[derive_impl(pallet_providers::config_preludes::TestDefaultConfig)]
 impl pallet_providers::Config for Test {
 	type Currency = Balances;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type AuditorOrigin = frame_system::EnsureRoot<AccountId>;
-	type Leases = MockLeases;
-	type MinProviderBond = MinProviderBond;
-	type UnbondingPeriod = UnbondingPeriod;
+	type Commitments = MockLeases;
 	type MaxMetadataLen = ConstU32<64>;
-	type MaxGpusPerProvider = ConstU32<8>;
 	type MaxAuditors = ConstU32<3>;
-	type MaxAttributes = ConstU32<4>;
-	type WeightInfo = ();
 }
 
 pub const ALICE: AccountId = 1;
@@ -103,7 +94,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();
-	LEASED.with(|l| l.borrow_mut().clear());
+	COMMITTED.with(|c| c.borrow_mut().clear());
 	LEASED_GPUS.with(|l| l.borrow_mut().clear());
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
@@ -114,6 +105,6 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 pub fn run_test(test: impl FnOnce()) {
 	new_test_ext().execute_with(|| {
 		test();
-		Registry::do_try_state().expect("invariants hold after the test");
+		Providers::do_try_state().expect("invariants hold after the test");
 	});
 }

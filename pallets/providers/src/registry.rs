@@ -1,19 +1,12 @@
 //! Registration, deregistration, status and the [`ProviderRegistry`] other pallets use.
 
 use alloc::vec::Vec;
-use frame_support::{
-	ensure,
-	pallet_prelude::*,
-	traits::{
-		fungible::MutateHold,
-		tokens::{Fortitude, Precision, Restriction},
-	},
-	BoundedVec,
-};
+use depin_primitives::{Commitments, ProviderRegistry};
+use frame_support::{ensure, pallet_prelude::*, BoundedVec};
 use sp_core::{sr25519, H256};
 use sp_runtime::{traits::Zero, DispatchError, DispatchResult, Saturating};
 
-use crate::{pallet::*, types::*, Config, LeaseCommitments, ProviderRegistry, WeightInfo};
+use crate::{pallet::*, types::*, Config, WeightInfo};
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_register(
@@ -77,11 +70,11 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_deregister(who: T::AccountId) -> DispatchResultWithPostInfo {
 		let mut record = Providers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
 		ensure!(record.status != ProviderStatus::Deregistered, Error::<T>::ProviderLeaving);
-		ensure!(T::Leases::leased(&who).open_leases == 0, Error::<T>::HasOpenLeases);
+		ensure!(T::Commitments::commitment(&who).open_leases == 0, Error::<T>::HasOpenLeases);
 
 		let gpus = Self::delist_all_gpus(&who);
-		// Attestations of this registration; any left over (from auditors since replaced) are
-		// stale and never count again (see `Attestation`).
+		// Audits of this registration; any left over (from auditors since replaced) are
+		// stale and never count again (see `Audit`).
 		let attributes = Attributes::<T>::clear_prefix(&who, T::MaxAuditors::get(), None);
 
 		let unlock_at = Self::unlock_block();
@@ -155,54 +148,6 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::Resumed { provider: who.clone() });
 		Ok(())
 	}
-
-	/// Moves up to `amount` of bond to `beneficiary`: first from the active bond, then from
-	/// funds unbonding (a provider cannot escape a slash by unbonding first).
-	pub(crate) fn do_slash(
-		who: &T::AccountId,
-		amount: BalanceOf<T>,
-		beneficiary: &T::AccountId,
-	) -> Result<BalanceOf<T>, DispatchError> {
-		ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
-		// Paying the provider itself would release its bond without the unbonding period.
-		ensure!(beneficiary != who, Error::<T>::InvalidBeneficiary);
-		let mut record = Providers::<T>::get(who).ok_or(Error::<T>::NotRegistered)?;
-		let amount = amount.min(record.total_held());
-		let moved = T::Currency::transfer_on_hold(
-			&HoldReason::ProviderBond.into(),
-			who,
-			beneficiary,
-			amount,
-			Precision::Exact,
-			Restriction::Free,
-			Fortitude::Force,
-		)?;
-		let from_bond = moved.min(record.bond);
-		record.bond = record.bond.saturating_sub(from_bond);
-		let rest = moved.saturating_sub(from_bond);
-		if let Some(unbonding) = record.unbonding.as_mut() {
-			unbonding.amount = unbonding.amount.saturating_sub(rest);
-		}
-		if record.unbonding.is_some_and(|u| u.amount.is_zero()) {
-			record.unbonding = None;
-		}
-		if record.status == ProviderStatus::Active && record.bond < T::MinProviderBond::get() {
-			record.status = ProviderStatus::Unbonding;
-		}
-		Self::deposit_event(Event::Slashed {
-			provider: who.clone(),
-			amount: moved,
-			beneficiary: beneficiary.clone(),
-		});
-		if record.status == ProviderStatus::Deregistered && record.unbonding.is_none() {
-			// Nothing left to withdraw: the departed provider's record goes now.
-			Self::remove_record(who, &record);
-			Self::deposit_event(Event::Removed { provider: who.clone() });
-		} else {
-			Providers::<T>::insert(who, record);
-		}
-		Ok(moved)
-	}
 }
 
 impl<T: Config> ProviderRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
@@ -239,7 +184,7 @@ impl<T: Config> ProviderRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	}
 
 	fn is_audited_by(provider: &T::AccountId, auditor: &T::AccountId) -> bool {
-		Self::valid_attestation(provider, auditor).is_some()
+		Self::valid_audit(provider, auditor).is_some()
 	}
 
 	fn reporting_key(provider: &T::AccountId) -> Option<sr25519::Public> {
@@ -264,37 +209,5 @@ impl<T: Config> ProviderRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		beneficiary: &T::AccountId,
 	) -> Result<BalanceOf<T>, DispatchError> {
 		Self::do_slash(provider, amount, beneficiary)
-	}
-}
-
-#[cfg(feature = "runtime-benchmarks")]
-impl<T: Config> Pallet<T> {
-	/// For other pallets' benchmarks: makes `who` (funded here) an active provider in `region`
-	/// with `gpus` GPUs of `model` (up to `MaxGpusPerProvider`), 1 PiB of storage, 1,024 cores,
-	/// and the given hourly price for every unit.
-	pub fn benchmark_provider(who: &T::AccountId, region: Region, gpus: u32, model: GpuModel, price: BalanceOf<T>) {
-		use frame_support::traits::fungible::Mutate;
-		let bond = T::MinProviderBond::get();
-		T::Currency::set_balance(who, bond.saturating_mul(100u32.into()));
-		Self::do_register(who.clone(), bond, region, Default::default()).expect("registers");
-		let seed = Providers::<T>::count();
-		let list = (0..gpus.min(T::MaxGpusPerProvider::get()))
-			.map(|i| {
-				let mut hash = [0u8; 32];
-				hash[..4].copy_from_slice(&seed.to_le_bytes());
-				hash[4..8].copy_from_slice(&i.to_le_bytes());
-				GpuSpec { uuid_hash: H256(hash), model: model.clone(), vram_mib: 81_559 }
-			})
-			.collect::<Vec<_>>();
-		if !list.is_empty() {
-			Self::do_add_gpus(who.clone(), BoundedVec::try_from(list).expect("within bound")).expect("adds");
-		}
-		Self::do_set_capacity(who.clone(), Capacity { storage_bytes: 1 << 50, cpu_cores: 1_024 }).expect("sets");
-		let prices = PriceList {
-			gpu: BoundedVec::try_from(alloc::vec![(model, price)]).expect("one model"),
-			storage_gib: price,
-			cpu_core: price,
-		};
-		Self::do_set_prices(who.clone(), prices).expect("prices");
 	}
 }

@@ -1,6 +1,7 @@
 //! Behaviour of the provider registry. Every test ends with the pallet's invariants
 //! (`run_test`), and every error path checks that storage did not change.
 
+use depin_primitives::{Commitment, ProviderRegistry};
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::fungible::{Inspect, InspectHold},
@@ -9,11 +10,8 @@ use frame_support::{
 use sp_core::{sr25519, H256};
 use sp_runtime::{DispatchError, TokenError};
 
-use crate::{mock::*, pallet::*, types::*, ProviderRegistry};
-
-fn bounded<T: Clone + core::fmt::Debug, S: frame_support::traits::Get<u32>>(items: &[T]) -> BoundedVec<T, S> {
-	BoundedVec::try_from(items.to_vec()).expect("within bounds")
-}
+use crate::{mock::*, pallet, pallet::*, testing::bounded, types::*};
+use crate::mock::Providers;
 
 fn region(name: &str) -> Region {
 	bounded(name.as_bytes())
@@ -24,11 +22,11 @@ fn gpu(n: u8, model: &str, vram_mib: u32) -> GpuSpec {
 }
 
 fn held(who: AccountId) -> Balance {
-	Balances::balance_on_hold(&RuntimeHoldReason::Registry(HoldReason::ProviderBond), &who)
+	Balances::balance_on_hold(&RuntimeHoldReason::Providers(HoldReason::ProviderBond), &who)
 }
 
 fn register(who: AccountId, bond: Balance) {
-	assert_ok!(Registry::register(
+	assert_ok!(Providers::register(
 		RuntimeOrigin::signed(who),
 		bond,
 		region("eu-west"),
@@ -47,7 +45,7 @@ mod registration {
 	fn register_holds_the_bond_and_records_the_provider() {
 		run_test(|| {
 			register(ALICE, 5_000);
-			let record = Providers::<Test>::get(ALICE).unwrap();
+			let record = pallet::Providers::<Test>::get(ALICE).unwrap();
 			assert_eq!(record.status, ProviderStatus::Active);
 			assert_eq!(record.bond, 5_000);
 			assert_eq!(record.region, region("eu-west"));
@@ -56,7 +54,7 @@ mod registration {
 			assert_eq!(Balances::balance(&ALICE), STARTING_BALANCE - 5_000);
 			assert_eq!(Balances::total_balance(&ALICE), STARTING_BALANCE);
 			assert_eq!(last_event(), Event::Registered { provider: ALICE, bond: 5_000 }.into());
-			assert_eq!(Providers::<Test>::count(), 1);
+			assert_eq!(pallet::Providers::<Test>::count(), 1);
 		});
 	}
 
@@ -64,20 +62,20 @@ mod registration {
 	fn bad_registrations_are_rejected_without_change() {
 		run_test(|| {
 			assert_noop!(
-				Registry::register(RuntimeOrigin::signed(ALICE), MIN_BOND - 1, region("x"), bounded(b"")),
+				Providers::register(RuntimeOrigin::signed(ALICE), MIN_BOND - 1, region("x"), bounded(b"")),
 				Error::<Test>::BondBelowMinimum
 			);
 			assert_noop!(
-				Registry::register(RuntimeOrigin::signed(POOR), MIN_BOND, region("x"), bounded(b"")),
+				Providers::register(RuntimeOrigin::signed(POOR), MIN_BOND, region("x"), bounded(b"")),
 				Error::<Test>::InsufficientBalance
 			);
 			register(ALICE, MIN_BOND);
 			assert_noop!(
-				Registry::register(RuntimeOrigin::signed(ALICE), MIN_BOND, region("x"), bounded(b"")),
+				Providers::register(RuntimeOrigin::signed(ALICE), MIN_BOND, region("x"), bounded(b"")),
 				Error::<Test>::AlreadyRegistered
 			);
 			assert_noop!(
-				Registry::register(RuntimeOrigin::none(), MIN_BOND, region("x"), bounded(b"")),
+				Providers::register(RuntimeOrigin::none(), MIN_BOND, region("x"), bounded(b"")),
 				DispatchError::BadOrigin
 			);
 		});
@@ -87,27 +85,27 @@ mod registration {
 	fn metadata_and_reporting_key_are_set_on_the_callers_own_record() {
 		run_test(|| {
 			register(ALICE, MIN_BOND);
-			assert_ok!(Registry::set_metadata(RuntimeOrigin::signed(ALICE), region("us-east"), bounded(b"v2")));
+			assert_ok!(Providers::set_metadata(RuntimeOrigin::signed(ALICE), region("us-east"), bounded(b"v2")));
 			let key = sr25519::Public::from_raw([7; 32]);
-			assert_ok!(Registry::set_reporting_key(RuntimeOrigin::signed(ALICE), key));
-			let record = Providers::<Test>::get(ALICE).unwrap();
+			assert_ok!(Providers::set_reporting_key(RuntimeOrigin::signed(ALICE), key));
+			let record = pallet::Providers::<Test>::get(ALICE).unwrap();
 			assert_eq!(record.region, region("us-east"));
 			assert_eq!(record.metadata.to_vec(), b"v2".to_vec());
-			assert_eq!(<Registry as ProviderRegistry<_, _>>::reporting_key(&ALICE), Some(key));
+			assert_eq!(<Providers as ProviderRegistry<_, _>>::reporting_key(&ALICE), Some(key));
 			assert_eq!(last_event(), Event::ReportingKeySet { provider: ALICE, key }.into());
 
 			assert_noop!(
-				Registry::set_reporting_key(RuntimeOrigin::signed(BOB), key),
+				Providers::set_reporting_key(RuntimeOrigin::signed(BOB), key),
 				Error::<Test>::NotRegistered
 			);
 			assert_noop!(
-				Registry::set_metadata(RuntimeOrigin::signed(BOB), region("x"), bounded(b"")),
+				Providers::set_metadata(RuntimeOrigin::signed(BOB), region("x"), bounded(b"")),
 				Error::<Test>::NotRegistered
 			);
 			// Bob registering and setting his own key leaves Alice's untouched.
 			register(BOB, MIN_BOND);
-			assert_ok!(Registry::set_reporting_key(RuntimeOrigin::signed(BOB), sr25519::Public::from_raw([9; 32])));
-			assert_eq!(<Registry as ProviderRegistry<_, _>>::reporting_key(&ALICE), Some(key));
+			assert_ok!(Providers::set_reporting_key(RuntimeOrigin::signed(BOB), sr25519::Public::from_raw([9; 32])));
+			assert_eq!(<Providers as ProviderRegistry<_, _>>::reporting_key(&ALICE), Some(key));
 		});
 	}
 
@@ -117,28 +115,28 @@ mod registration {
 			register(ALICE, MIN_BOND);
 			register(BOB, MIN_BOND);
 			let (first, second) = (sr25519::Public::from_raw([7; 32]), sr25519::Public::from_raw([8; 32]));
-			assert_ok!(Registry::set_reporting_key(RuntimeOrigin::signed(ALICE), first));
-			assert_eq!(<Registry as ProviderRegistry<_, _>>::provider_of_reporting_key(&first), Some(ALICE));
+			assert_ok!(Providers::set_reporting_key(RuntimeOrigin::signed(ALICE), first));
+			assert_eq!(<Providers as ProviderRegistry<_, _>>::provider_of_reporting_key(&first), Some(ALICE));
 			assert_noop!(
-				Registry::set_reporting_key(RuntimeOrigin::signed(BOB), first),
+				Providers::set_reporting_key(RuntimeOrigin::signed(BOB), first),
 				Error::<Test>::ReportingKeyInUse
 			);
 			// Setting the same key again is harmless.
-			assert_ok!(Registry::set_reporting_key(RuntimeOrigin::signed(ALICE), first));
+			assert_ok!(Providers::set_reporting_key(RuntimeOrigin::signed(ALICE), first));
 
-			assert_ok!(Registry::set_reporting_key(RuntimeOrigin::signed(ALICE), second));
-			assert_eq!(<Registry as ProviderRegistry<_, _>>::provider_of_reporting_key(&first), None);
-			assert_ok!(Registry::set_reporting_key(RuntimeOrigin::signed(BOB), first));
-			assert_eq!(<Registry as ProviderRegistry<_, _>>::provider_of_reporting_key(&first), Some(BOB));
+			assert_ok!(Providers::set_reporting_key(RuntimeOrigin::signed(ALICE), second));
+			assert_eq!(<Providers as ProviderRegistry<_, _>>::provider_of_reporting_key(&first), None);
+			assert_ok!(Providers::set_reporting_key(RuntimeOrigin::signed(BOB), first));
+			assert_eq!(<Providers as ProviderRegistry<_, _>>::provider_of_reporting_key(&first), Some(BOB));
 
 			// A departed provider keeps its key while its record lasts (its last epochs can still
 			// be reported), and frees it with the record.
-			assert_ok!(Registry::deregister(RuntimeOrigin::signed(ALICE)));
-			assert_eq!(<Registry as ProviderRegistry<_, _>>::provider_of_reporting_key(&second), Some(ALICE));
+			assert_ok!(Providers::deregister(RuntimeOrigin::signed(ALICE)));
+			assert_eq!(<Providers as ProviderRegistry<_, _>>::provider_of_reporting_key(&second), Some(ALICE));
 			System::set_block_number(System::block_number() + 1_000);
-			assert_ok!(Registry::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
-			assert!(Providers::<Test>::get(ALICE).is_none());
-			assert_eq!(<Registry as ProviderRegistry<_, _>>::provider_of_reporting_key(&second), None);
+			assert_ok!(Providers::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
+			assert!(pallet::Providers::<Test>::get(ALICE).is_none());
+			assert_eq!(<Providers as ProviderRegistry<_, _>>::provider_of_reporting_key(&second), None);
 		});
 	}
 
@@ -146,25 +144,25 @@ mod registration {
 	fn a_departed_provider_can_change_nothing_but_withdraw() {
 		run_test(|| {
 			register(ALICE, MIN_BOND);
-			assert_ok!(Registry::add_auditor(RuntimeOrigin::root(), AUDITOR));
-			assert_ok!(Registry::deregister(RuntimeOrigin::signed(ALICE)));
+			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
+			assert_ok!(Providers::deregister(RuntimeOrigin::signed(ALICE)));
 			let origin = || RuntimeOrigin::signed(ALICE);
-			assert_noop!(Registry::set_metadata(origin(), region("x"), bounded(b"")), Error::<Test>::ProviderLeaving);
+			assert_noop!(Providers::set_metadata(origin(), region("x"), bounded(b"")), Error::<Test>::ProviderLeaving);
 			assert_noop!(
-				Registry::set_reporting_key(origin(), sr25519::Public::from_raw([1; 32])),
+				Providers::set_reporting_key(origin(), sr25519::Public::from_raw([1; 32])),
 				Error::<Test>::ProviderLeaving
 			);
-			assert_noop!(Registry::add_gpus(origin(), bounded(&[gpu(1, "H100", 1)])), Error::<Test>::ProviderLeaving);
+			assert_noop!(Providers::add_gpus(origin(), bounded(&[gpu(1, "H100", 1)])), Error::<Test>::ProviderLeaving);
 			assert_noop!(
-				Registry::remove_gpus(origin(), bounded(&[H256::repeat_byte(1)])),
+				Providers::remove_gpus(origin(), bounded(&[H256::repeat_byte(1)])),
 				Error::<Test>::ProviderLeaving
 			);
-			assert_noop!(Registry::set_prices(origin(), PriceList::default()), Error::<Test>::ProviderLeaving);
-			assert_noop!(Registry::set_capacity(origin(), 1, 1), Error::<Test>::ProviderLeaving);
-			assert_noop!(Registry::unbond(origin(), 1), Error::<Test>::ProviderLeaving);
-			assert_noop!(Registry::bond_extra(origin(), 1), Error::<Test>::ProviderLeaving);
+			assert_noop!(Providers::set_prices(origin(), PriceList::default()), Error::<Test>::ProviderLeaving);
+			assert_noop!(Providers::set_capacity(origin(), 1, 1), Error::<Test>::ProviderLeaving);
+			assert_noop!(Providers::unbond(origin(), 1), Error::<Test>::ProviderLeaving);
+			assert_noop!(Providers::bond_extra(origin(), 1), Error::<Test>::ProviderLeaving);
 			assert_noop!(
-				Registry::set_attributes(RuntimeOrigin::signed(AUDITOR), ALICE, bounded(&[(bounded(b"tier"), bounded(b"1"))])),
+				Providers::set_attributes(RuntimeOrigin::signed(AUDITOR), ALICE, bounded(&[(bounded(b"tier"), bounded(b"1"))])),
 				Error::<Test>::ProviderLeaving
 			);
 		});
@@ -174,14 +172,14 @@ mod registration {
 	fn calls_of_unregistered_accounts_fail_without_change() {
 		run_test(|| {
 			let origin = || RuntimeOrigin::signed(BOB);
-			assert_noop!(Registry::withdraw_unbonded(origin()), Error::<Test>::NotRegistered);
-			assert_noop!(Registry::set_prices(origin(), PriceList::default()), Error::<Test>::NotRegistered);
-			assert_noop!(Registry::set_capacity(origin(), 1, 1), Error::<Test>::NotRegistered);
+			assert_noop!(Providers::withdraw_unbonded(origin()), Error::<Test>::NotRegistered);
+			assert_noop!(Providers::set_prices(origin(), PriceList::default()), Error::<Test>::NotRegistered);
+			assert_noop!(Providers::set_capacity(origin(), 1, 1), Error::<Test>::NotRegistered);
 			assert_noop!(
-				Registry::remove_gpus(origin(), bounded(&[H256::repeat_byte(1)])),
+				Providers::remove_gpus(origin(), bounded(&[H256::repeat_byte(1)])),
 				Error::<Test>::NotRegistered
 			);
-			assert_noop!(Registry::deregister(origin()), Error::<Test>::NotRegistered);
+			assert_noop!(Providers::deregister(origin()), Error::<Test>::NotRegistered);
 		});
 	}
 }
@@ -193,15 +191,15 @@ mod bonds {
 	fn bond_extra_adds_to_the_hold() {
 		run_test(|| {
 			register(ALICE, MIN_BOND);
-			assert_ok!(Registry::bond_extra(RuntimeOrigin::signed(ALICE), 500));
-			assert_eq!(Providers::<Test>::get(ALICE).unwrap().bond, MIN_BOND + 500);
+			assert_ok!(Providers::bond_extra(RuntimeOrigin::signed(ALICE), 500));
+			assert_eq!(pallet::Providers::<Test>::get(ALICE).unwrap().bond, MIN_BOND + 500);
 			assert_eq!(held(ALICE), MIN_BOND + 500);
-			assert_noop!(Registry::bond_extra(RuntimeOrigin::signed(ALICE), 0), Error::<Test>::ZeroAmount);
+			assert_noop!(Providers::bond_extra(RuntimeOrigin::signed(ALICE), 0), Error::<Test>::ZeroAmount);
 			assert_noop!(
-				Registry::bond_extra(RuntimeOrigin::signed(ALICE), STARTING_BALANCE),
+				Providers::bond_extra(RuntimeOrigin::signed(ALICE), STARTING_BALANCE),
 				Error::<Test>::InsufficientBalance
 			);
-			assert_noop!(Registry::bond_extra(RuntimeOrigin::signed(BOB), 1), Error::<Test>::NotRegistered);
+			assert_noop!(Providers::bond_extra(RuntimeOrigin::signed(BOB), 1), Error::<Test>::NotRegistered);
 		});
 	}
 
@@ -209,23 +207,23 @@ mod bonds {
 	fn unbond_keeps_funds_held_until_the_period_passes() {
 		run_test(|| {
 			register(ALICE, 3_000);
-			assert_ok!(Registry::unbond(RuntimeOrigin::signed(ALICE), 1_500));
-			let record = Providers::<Test>::get(ALICE).unwrap();
+			assert_ok!(Providers::unbond(RuntimeOrigin::signed(ALICE), 1_500));
+			let record = pallet::Providers::<Test>::get(ALICE).unwrap();
 			assert_eq!(record.bond, 1_500);
 			assert_eq!(record.unbonding, Some(Unbonding { amount: 1_500, unlock_at: 1 + UNBONDING_PERIOD }));
 			assert_eq!(record.status, ProviderStatus::Active);
 			assert_eq!(held(ALICE), 3_000);
 
 			System::set_block_number(UNBONDING_PERIOD);
-			assert_noop!(Registry::withdraw_unbonded(RuntimeOrigin::signed(ALICE)), Error::<Test>::StillLocked);
+			assert_noop!(Providers::withdraw_unbonded(RuntimeOrigin::signed(ALICE)), Error::<Test>::StillLocked);
 
 			System::set_block_number(1 + UNBONDING_PERIOD);
-			assert_ok!(Registry::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
+			assert_ok!(Providers::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
 			assert_eq!(held(ALICE), 1_500);
 			assert_eq!(Balances::balance(&ALICE), STARTING_BALANCE - 1_500);
 			assert_eq!(last_event(), Event::Withdrawn { provider: ALICE, amount: 1_500 }.into());
 			assert_noop!(
-				Registry::withdraw_unbonded(RuntimeOrigin::signed(ALICE)),
+				Providers::withdraw_unbonded(RuntimeOrigin::signed(ALICE)),
 				Error::<Test>::NothingToWithdraw
 			);
 		});
@@ -235,17 +233,17 @@ mod bonds {
 	fn a_second_unbond_restarts_the_clock() {
 		run_test(|| {
 			register(ALICE, 3_000);
-			assert_ok!(Registry::unbond(RuntimeOrigin::signed(ALICE), 500));
+			assert_ok!(Providers::unbond(RuntimeOrigin::signed(ALICE), 500));
 			System::set_block_number(50);
-			assert_ok!(Registry::unbond(RuntimeOrigin::signed(ALICE), 500));
+			assert_ok!(Providers::unbond(RuntimeOrigin::signed(ALICE), 500));
 			assert_eq!(
-				Providers::<Test>::get(ALICE).unwrap().unbonding,
+				pallet::Providers::<Test>::get(ALICE).unwrap().unbonding,
 				Some(Unbonding { amount: 1_000, unlock_at: 50 + UNBONDING_PERIOD })
 			);
 			System::set_block_number(1 + UNBONDING_PERIOD);
-			assert_noop!(Registry::withdraw_unbonded(RuntimeOrigin::signed(ALICE)), Error::<Test>::StillLocked);
+			assert_noop!(Providers::withdraw_unbonded(RuntimeOrigin::signed(ALICE)), Error::<Test>::StillLocked);
 			System::set_block_number(50 + UNBONDING_PERIOD);
-			assert_ok!(Registry::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
+			assert_ok!(Providers::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
 			assert_eq!(held(ALICE), 2_000);
 		});
 	}
@@ -254,8 +252,8 @@ mod bonds {
 	fn unbonding_below_the_minimum_delists_the_gpus() {
 		run_test(|| {
 			register(ALICE, MIN_BOND);
-			assert_ok!(Registry::add_gpus(RuntimeOrigin::signed(ALICE), bounded(&[gpu(1, "H100", 1), gpu(2, "H100", 1)])));
-			assert_ok!(Registry::unbond(RuntimeOrigin::signed(ALICE), 1));
+			assert_ok!(Providers::add_gpus(RuntimeOrigin::signed(ALICE), bounded(&[gpu(1, "H100", 1), gpu(2, "H100", 1)])));
+			assert_ok!(Providers::unbond(RuntimeOrigin::signed(ALICE), 1));
 			assert!(Gpus::<Test>::get(ALICE).is_empty());
 			assert!(GpuOwner::<Test>::get(H256::repeat_byte(1)).is_none());
 			assert!(System::events().iter().any(|r| r.event == Event::GpusRemoved { provider: ALICE, count: 2 }.into()));
@@ -271,9 +269,9 @@ mod bonds {
 		run_test(|| {
 			register(ALICE, MIN_BOND);
 			register(BOB, MIN_BOND);
-			MockLeases::set(BOB, LeasedResources { open_leases: 3, ..Default::default() });
-			assert_ok!(Registry::unbond(RuntimeOrigin::signed(ALICE), MIN_BOND));
-			assert_noop!(Registry::unbond(RuntimeOrigin::signed(BOB), MIN_BOND), Error::<Test>::HasOpenLeases);
+			MockLeases::set(BOB, Commitment { open_leases: 3, ..Default::default() });
+			assert_ok!(Providers::unbond(RuntimeOrigin::signed(ALICE), MIN_BOND));
+			assert_noop!(Providers::unbond(RuntimeOrigin::signed(BOB), MIN_BOND), Error::<Test>::HasOpenLeases);
 		});
 	}
 
@@ -281,19 +279,19 @@ mod bonds {
 	fn unbonding_below_the_minimum_needs_no_open_lease_and_marks_the_provider_leaving() {
 		run_test(|| {
 			register(ALICE, 2_000);
-			MockLeases::set(ALICE, LeasedResources { open_leases: 1, ..Default::default() });
+			MockLeases::set(ALICE, Commitment { open_leases: 1, ..Default::default() });
 			// Staying at or above the minimum is fine with leases open.
-			assert_ok!(Registry::unbond(RuntimeOrigin::signed(ALICE), 1_000));
-			assert_noop!(Registry::unbond(RuntimeOrigin::signed(ALICE), 1), Error::<Test>::HasOpenLeases);
+			assert_ok!(Providers::unbond(RuntimeOrigin::signed(ALICE), 1_000));
+			assert_noop!(Providers::unbond(RuntimeOrigin::signed(ALICE), 1), Error::<Test>::HasOpenLeases);
 
-			MockLeases::set(ALICE, LeasedResources::default());
-			assert_ok!(Registry::unbond(RuntimeOrigin::signed(ALICE), 1));
-			assert_eq!(Providers::<Test>::get(ALICE).unwrap().status, ProviderStatus::Unbonding);
-			assert!(!<Registry as ProviderRegistry<_, _>>::is_active(&ALICE));
+			MockLeases::set(ALICE, Commitment::default());
+			assert_ok!(Providers::unbond(RuntimeOrigin::signed(ALICE), 1));
+			assert_eq!(pallet::Providers::<Test>::get(ALICE).unwrap().status, ProviderStatus::Unbonding);
+			assert!(!<Providers as ProviderRegistry<_, _>>::is_active(&ALICE));
 
 			// Topping up to the minimum makes it active again.
-			assert_ok!(Registry::bond_extra(RuntimeOrigin::signed(ALICE), 1));
-			assert_eq!(Providers::<Test>::get(ALICE).unwrap().status, ProviderStatus::Active);
+			assert_ok!(Providers::bond_extra(RuntimeOrigin::signed(ALICE), 1));
+			assert_eq!(pallet::Providers::<Test>::get(ALICE).unwrap().status, ProviderStatus::Active);
 		});
 	}
 
@@ -301,9 +299,9 @@ mod bonds {
 	fn cannot_unbond_more_than_the_bond_or_nothing() {
 		run_test(|| {
 			register(ALICE, 2_000);
-			assert_noop!(Registry::unbond(RuntimeOrigin::signed(ALICE), 2_001), Error::<Test>::UnbondTooLarge);
-			assert_noop!(Registry::unbond(RuntimeOrigin::signed(ALICE), 0), Error::<Test>::ZeroAmount);
-			assert_noop!(Registry::unbond(RuntimeOrigin::signed(BOB), 1), Error::<Test>::NotRegistered);
+			assert_noop!(Providers::unbond(RuntimeOrigin::signed(ALICE), 2_001), Error::<Test>::UnbondTooLarge);
+			assert_noop!(Providers::unbond(RuntimeOrigin::signed(ALICE), 0), Error::<Test>::ZeroAmount);
+			assert_noop!(Providers::unbond(RuntimeOrigin::signed(BOB), 1), Error::<Test>::NotRegistered);
 		});
 	}
 }
@@ -315,9 +313,9 @@ mod deregistration {
 	fn deregister_frees_gpus_and_unbonds_everything_then_the_record_goes() {
 		run_test(|| {
 			register(ALICE, 2_000);
-			assert_ok!(Registry::add_gpus(RuntimeOrigin::signed(ALICE), bounded(&[gpu(1, "H100", 81_559)])));
-			assert_ok!(Registry::unbond(RuntimeOrigin::signed(ALICE), 500));
-			let post = Registry::deregister(RuntimeOrigin::signed(ALICE)).unwrap();
+			assert_ok!(Providers::add_gpus(RuntimeOrigin::signed(ALICE), bounded(&[gpu(1, "H100", 81_559)])));
+			assert_ok!(Providers::unbond(RuntimeOrigin::signed(ALICE), 500));
+			let post = Providers::deregister(RuntimeOrigin::signed(ALICE)).unwrap();
 			// Charged for the one GPU and no attestations, not the worst case.
 			assert_eq!(post.actual_weight, Some(<() as crate::WeightInfo>::deregister(1, 0)));
 			assert_eq!(
@@ -325,7 +323,7 @@ mod deregistration {
 				Event::Deregistered { provider: ALICE, unlock_at: 1 + UNBONDING_PERIOD }.into()
 			);
 
-			let record = Providers::<Test>::get(ALICE).unwrap();
+			let record = pallet::Providers::<Test>::get(ALICE).unwrap();
 			assert_eq!(record.status, ProviderStatus::Deregistered);
 			assert_eq!(record.bond, 0);
 			assert_eq!(record.unbonding, Some(Unbonding { amount: 2_000, unlock_at: 1 + UNBONDING_PERIOD }));
@@ -333,19 +331,19 @@ mod deregistration {
 			assert!(Gpus::<Test>::get(ALICE).is_empty());
 			// The freed GPU may be listed by someone else now.
 			register(BOB, MIN_BOND);
-			assert_ok!(Registry::add_gpus(RuntimeOrigin::signed(BOB), bounded(&[gpu(1, "H100", 81_559)])));
+			assert_ok!(Providers::add_gpus(RuntimeOrigin::signed(BOB), bounded(&[gpu(1, "H100", 81_559)])));
 
 			// Gone providers can do nothing but withdraw.
-			assert_noop!(Registry::bond_extra(RuntimeOrigin::signed(ALICE), 1), Error::<Test>::ProviderLeaving);
-			assert_noop!(Registry::deregister(RuntimeOrigin::signed(ALICE)), Error::<Test>::ProviderLeaving);
+			assert_noop!(Providers::bond_extra(RuntimeOrigin::signed(ALICE), 1), Error::<Test>::ProviderLeaving);
+			assert_noop!(Providers::deregister(RuntimeOrigin::signed(ALICE)), Error::<Test>::ProviderLeaving);
 			assert_noop!(
-				Registry::set_capacity(RuntimeOrigin::signed(ALICE), 1, 1),
+				Providers::set_capacity(RuntimeOrigin::signed(ALICE), 1, 1),
 				Error::<Test>::ProviderLeaving
 			);
 
 			System::set_block_number(1 + UNBONDING_PERIOD);
-			assert_ok!(Registry::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
-			assert!(Providers::<Test>::get(ALICE).is_none());
+			assert_ok!(Providers::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
+			assert!(pallet::Providers::<Test>::get(ALICE).is_none());
 			assert_eq!(held(ALICE), 0);
 			assert_eq!(Balances::balance(&ALICE), STARTING_BALANCE);
 			assert_eq!(last_event(), Event::Removed { provider: ALICE }.into());
@@ -358,9 +356,9 @@ mod deregistration {
 	fn deregister_is_refused_with_open_leases() {
 		run_test(|| {
 			register(ALICE, 2_000);
-			MockLeases::set(ALICE, LeasedResources { open_leases: 2, ..Default::default() });
-			assert_noop!(Registry::deregister(RuntimeOrigin::signed(ALICE)), Error::<Test>::HasOpenLeases);
-			assert_noop!(Registry::deregister(RuntimeOrigin::signed(BOB)), Error::<Test>::NotRegistered);
+			MockLeases::set(ALICE, Commitment { open_leases: 2, ..Default::default() });
+			assert_noop!(Providers::deregister(RuntimeOrigin::signed(ALICE)), Error::<Test>::HasOpenLeases);
+			assert_noop!(Providers::deregister(RuntimeOrigin::signed(BOB)), Error::<Test>::NotRegistered);
 		});
 	}
 }
@@ -373,7 +371,7 @@ mod hardware {
 		run_test(|| {
 			register(ALICE, MIN_BOND);
 			register(BOB, MIN_BOND);
-			assert_ok!(Registry::add_gpus(
+			assert_ok!(Providers::add_gpus(
 				RuntimeOrigin::signed(ALICE),
 				bounded(&[gpu(1, "H100", 81_559), gpu(2, "H100", 81_559)])
 			));
@@ -383,15 +381,15 @@ mod hardware {
 
 			// The field's known fraud: listing a GPU someone else (or oneself) already listed.
 			assert_noop!(
-				Registry::add_gpus(RuntimeOrigin::signed(BOB), bounded(&[gpu(3, "A100", 40_960), gpu(1, "H100", 81_559)])),
+				Providers::add_gpus(RuntimeOrigin::signed(BOB), bounded(&[gpu(3, "A100", 40_960), gpu(1, "H100", 81_559)])),
 				Error::<Test>::GpuAlreadyRegistered
 			);
 			assert_noop!(
-				Registry::add_gpus(RuntimeOrigin::signed(ALICE), bounded(&[gpu(2, "H100", 81_559)])),
+				Providers::add_gpus(RuntimeOrigin::signed(ALICE), bounded(&[gpu(2, "H100", 81_559)])),
 				Error::<Test>::GpuAlreadyRegistered
 			);
 			assert_noop!(
-				Registry::add_gpus(RuntimeOrigin::signed(BOB), bounded(&[gpu(4, "A100", 1), gpu(4, "A100", 1)])),
+				Providers::add_gpus(RuntimeOrigin::signed(BOB), bounded(&[gpu(4, "A100", 1), gpu(4, "A100", 1)])),
 				Error::<Test>::DuplicateGpu
 			);
 		});
@@ -402,23 +400,23 @@ mod hardware {
 		run_test(|| {
 			register(ALICE, MIN_BOND);
 			assert_noop!(
-				Registry::add_gpus(RuntimeOrigin::signed(ALICE), bounded(&[gpu(1, "", 10)])),
+				Providers::add_gpus(RuntimeOrigin::signed(ALICE), bounded(&[gpu(1, "", 10)])),
 				Error::<Test>::InvalidGpu
 			);
 			assert_noop!(
-				Registry::add_gpus(RuntimeOrigin::signed(ALICE), bounded(&[gpu(1, "H100", 0)])),
+				Providers::add_gpus(RuntimeOrigin::signed(ALICE), bounded(&[gpu(1, "H100", 0)])),
 				Error::<Test>::InvalidGpu
 			);
-			assert_noop!(Registry::add_gpus(RuntimeOrigin::signed(ALICE), bounded(&[])), Error::<Test>::NoGpus);
+			assert_noop!(Providers::add_gpus(RuntimeOrigin::signed(ALICE), bounded(&[])), Error::<Test>::NoGpus);
 			let six: alloc::vec::Vec<_> = (1..=6).map(|n| gpu(n, "L4", 23_034)).collect();
-			assert_ok!(Registry::add_gpus(RuntimeOrigin::signed(ALICE), bounded(&six)));
+			assert_ok!(Providers::add_gpus(RuntimeOrigin::signed(ALICE), bounded(&six)));
 			let three: alloc::vec::Vec<_> = (7..=9).map(|n| gpu(n, "L4", 23_034)).collect();
 			assert_noop!(
-				Registry::add_gpus(RuntimeOrigin::signed(ALICE), bounded(&three)),
+				Providers::add_gpus(RuntimeOrigin::signed(ALICE), bounded(&three)),
 				Error::<Test>::TooManyGpus
 			);
 			assert_noop!(
-				Registry::add_gpus(RuntimeOrigin::signed(BOB), bounded(&[gpu(20, "L4", 1)])),
+				Providers::add_gpus(RuntimeOrigin::signed(BOB), bounded(&[gpu(20, "L4", 1)])),
 				Error::<Test>::NotRegistered
 			);
 		});
@@ -429,35 +427,35 @@ mod hardware {
 		run_test(|| {
 			register(ALICE, MIN_BOND);
 			register(BOB, MIN_BOND);
-			assert_ok!(Registry::add_gpus(
+			assert_ok!(Providers::add_gpus(
 				RuntimeOrigin::signed(ALICE),
 				bounded(&[gpu(1, "H100", 81_559), gpu(2, "H100", 81_559)])
 			));
-			assert_ok!(Registry::add_gpus(RuntimeOrigin::signed(BOB), bounded(&[gpu(3, "A100", 40_960)])));
+			assert_ok!(Providers::add_gpus(RuntimeOrigin::signed(BOB), bounded(&[gpu(3, "A100", 40_960)])));
 			MockLeases::lease_gpu(H256::repeat_byte(2));
 
 			assert_noop!(
-				Registry::remove_gpus(RuntimeOrigin::signed(ALICE), bounded(&[H256::repeat_byte(3)])),
+				Providers::remove_gpus(RuntimeOrigin::signed(ALICE), bounded(&[H256::repeat_byte(3)])),
 				Error::<Test>::GpuNotFound
 			);
 			assert_noop!(
-				Registry::remove_gpus(RuntimeOrigin::signed(ALICE), bounded(&[H256::repeat_byte(2)])),
+				Providers::remove_gpus(RuntimeOrigin::signed(ALICE), bounded(&[H256::repeat_byte(2)])),
 				Error::<Test>::GpuLeased
 			);
 			assert_noop!(
-				Registry::remove_gpus(
+				Providers::remove_gpus(
 					RuntimeOrigin::signed(ALICE),
 					bounded(&[H256::repeat_byte(1), H256::repeat_byte(1)])
 				),
 				Error::<Test>::DuplicateGpu
 			);
-			assert_noop!(Registry::remove_gpus(RuntimeOrigin::signed(ALICE), bounded(&[])), Error::<Test>::NoGpus);
-			assert_ok!(Registry::remove_gpus(RuntimeOrigin::signed(ALICE), bounded(&[H256::repeat_byte(1)])));
+			assert_noop!(Providers::remove_gpus(RuntimeOrigin::signed(ALICE), bounded(&[])), Error::<Test>::NoGpus);
+			assert_ok!(Providers::remove_gpus(RuntimeOrigin::signed(ALICE), bounded(&[H256::repeat_byte(1)])));
 			assert_eq!(last_event(), Event::GpusRemoved { provider: ALICE, count: 1 }.into());
 			assert_eq!(Gpus::<Test>::get(ALICE).to_vec(), vec![gpu(2, "H100", 81_559)]);
 			assert!(GpuOwner::<Test>::get(H256::repeat_byte(1)).is_none());
 			// Removing the last GPU leaves no empty list behind (checked by the invariants).
-			assert_ok!(Registry::remove_gpus(RuntimeOrigin::signed(BOB), bounded(&[H256::repeat_byte(3)])));
+			assert_ok!(Providers::remove_gpus(RuntimeOrigin::signed(BOB), bounded(&[H256::repeat_byte(3)])));
 			assert!(!Gpus::<Test>::contains_key(BOB));
 		});
 	}
@@ -466,21 +464,21 @@ mod hardware {
 	fn capacity_never_drops_below_what_is_leased() {
 		run_test(|| {
 			register(ALICE, MIN_BOND);
-			assert_ok!(Registry::set_capacity(RuntimeOrigin::signed(ALICE), 1 << 40, 64));
+			assert_ok!(Providers::set_capacity(RuntimeOrigin::signed(ALICE), 1 << 40, 64));
 			assert_eq!(
-				<Registry as ProviderRegistry<_, _>>::capacity(&ALICE),
+				<Providers as ProviderRegistry<_, _>>::capacity(&ALICE),
 				Some(Capacity { storage_bytes: 1 << 40, cpu_cores: 64 })
 			);
-			MockLeases::set(ALICE, LeasedResources { open_leases: 1, storage_bytes: 1 << 30, cpu_cores: 8 });
+			MockLeases::set(ALICE, Commitment { open_leases: 1, storage_gib: 1, cpu_cores: 8 });
 			assert_noop!(
-				Registry::set_capacity(RuntimeOrigin::signed(ALICE), (1 << 30) - 1, 64),
+				Providers::set_capacity(RuntimeOrigin::signed(ALICE), (1 << 30) - 1, 64),
 				Error::<Test>::CapacityInUse
 			);
 			assert_noop!(
-				Registry::set_capacity(RuntimeOrigin::signed(ALICE), 1 << 40, 7),
+				Providers::set_capacity(RuntimeOrigin::signed(ALICE), 1 << 40, 7),
 				Error::<Test>::CapacityInUse
 			);
-			assert_ok!(Registry::set_capacity(RuntimeOrigin::signed(ALICE), 1 << 30, 8));
+			assert_ok!(Providers::set_capacity(RuntimeOrigin::signed(ALICE), 1 << 30, 8));
 		});
 	}
 
@@ -490,15 +488,15 @@ mod hardware {
 			register(ALICE, MIN_BOND);
 			let h100: GpuModel = bounded(b"H100");
 			let prices = PriceList { gpu: bounded(&[(h100.clone(), 2_000)]), storage_gib: 3, cpu_core: 40 };
-			assert_ok!(Registry::set_prices(RuntimeOrigin::signed(ALICE), prices));
+			assert_ok!(Providers::set_prices(RuntimeOrigin::signed(ALICE), prices));
 			assert_eq!(last_event(), Event::PricesSet { provider: ALICE }.into());
-			assert_eq!(<Registry as ProviderRegistry<_, _>>::gpu_price(&ALICE, &h100), Some(2_000));
-			assert_eq!(<Registry as ProviderRegistry<_, _>>::gpu_price(&ALICE, &bounded(b"A100")), None);
-			assert_eq!(<Registry as ProviderRegistry<_, _>>::storage_gib_price(&ALICE), Some(3));
-			assert_eq!(<Registry as ProviderRegistry<_, _>>::cpu_core_price(&ALICE), Some(40));
+			assert_eq!(<Providers as ProviderRegistry<_, _>>::gpu_price(&ALICE, &h100), Some(2_000));
+			assert_eq!(<Providers as ProviderRegistry<_, _>>::gpu_price(&ALICE, &bounded(b"A100")), None);
+			assert_eq!(<Providers as ProviderRegistry<_, _>>::storage_gib_price(&ALICE), Some(3));
+			assert_eq!(<Providers as ProviderRegistry<_, _>>::cpu_core_price(&ALICE), Some(40));
 
 			let twice = PriceList { gpu: bounded(&[(h100.clone(), 1), (h100, 2)]), storage_gib: 0, cpu_core: 0 };
-			assert_noop!(Registry::set_prices(RuntimeOrigin::signed(ALICE), twice), Error::<Test>::DuplicatePrice);
+			assert_noop!(Providers::set_prices(RuntimeOrigin::signed(ALICE), twice), Error::<Test>::DuplicatePrice);
 		});
 	}
 }
@@ -513,16 +511,16 @@ mod auditors {
 	#[test]
 	fn governance_manages_a_bounded_auditor_set() {
 		run_test(|| {
-			assert_noop!(Registry::add_auditor(RuntimeOrigin::signed(ALICE), AUDITOR), DispatchError::BadOrigin);
-			assert_ok!(Registry::add_auditor(RuntimeOrigin::root(), AUDITOR));
+			assert_noop!(Providers::add_auditor(RuntimeOrigin::signed(ALICE), AUDITOR), DispatchError::BadOrigin);
+			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
 			assert_eq!(last_event(), Event::AuditorAdded { auditor: AUDITOR }.into());
-			assert_noop!(Registry::remove_auditor(RuntimeOrigin::signed(AUDITOR), AUDITOR), DispatchError::BadOrigin);
-			assert_noop!(Registry::add_auditor(RuntimeOrigin::root(), AUDITOR), Error::<Test>::AlreadyAuditor);
-			assert_ok!(Registry::add_auditor(RuntimeOrigin::root(), 11));
-			assert_ok!(Registry::add_auditor(RuntimeOrigin::root(), 12));
-			assert_noop!(Registry::add_auditor(RuntimeOrigin::root(), 13), Error::<Test>::TooManyAuditors);
-			assert_ok!(Registry::remove_auditor(RuntimeOrigin::root(), 12));
-			assert_noop!(Registry::remove_auditor(RuntimeOrigin::root(), 12), Error::<Test>::NotAuditor);
+			assert_noop!(Providers::remove_auditor(RuntimeOrigin::signed(AUDITOR), AUDITOR), DispatchError::BadOrigin);
+			assert_noop!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR), Error::<Test>::AlreadyAuditor);
+			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), 11));
+			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), 12));
+			assert_noop!(Providers::add_auditor(RuntimeOrigin::root(), 13), Error::<Test>::TooManyAuditors);
+			assert_ok!(Providers::remove_auditor(RuntimeOrigin::root(), 12));
+			assert_noop!(Providers::remove_auditor(RuntimeOrigin::root(), 12), Error::<Test>::NotAuditor);
 			assert_eq!(Auditors::<Test>::count(), 2);
 		});
 	}
@@ -532,37 +530,37 @@ mod auditors {
 		run_test(|| {
 			register(ALICE, MIN_BOND);
 			assert_noop!(
-				Registry::set_attributes(RuntimeOrigin::signed(AUDITOR), ALICE, attributes()),
+				Providers::set_attributes(RuntimeOrigin::signed(AUDITOR), ALICE, attributes()),
 				Error::<Test>::NotAuditor
 			);
-			assert_ok!(Registry::add_auditor(RuntimeOrigin::root(), AUDITOR));
+			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
 			assert_noop!(
-				Registry::set_attributes(RuntimeOrigin::signed(AUDITOR), BOB, attributes()),
+				Providers::set_attributes(RuntimeOrigin::signed(AUDITOR), BOB, attributes()),
 				Error::<Test>::NotRegistered
 			);
 			assert_noop!(
-				Registry::set_attributes(RuntimeOrigin::signed(AUDITOR), ALICE, bounded(&[])),
+				Providers::set_attributes(RuntimeOrigin::signed(AUDITOR), ALICE, bounded(&[])),
 				Error::<Test>::NoAttributes
 			);
 			let twice = bounded(&[(bounded(b"tier"), bounded(b"1")), (bounded(b"tier"), bounded(b"2"))]);
 			assert_noop!(
-				Registry::set_attributes(RuntimeOrigin::signed(AUDITOR), ALICE, twice),
+				Providers::set_attributes(RuntimeOrigin::signed(AUDITOR), ALICE, twice),
 				Error::<Test>::InvalidAttributes
 			);
 			assert_noop!(
-				Registry::set_attributes(RuntimeOrigin::signed(AUDITOR), ALICE, bounded(&[(bounded(b""), bounded(b"1"))])),
+				Providers::set_attributes(RuntimeOrigin::signed(AUDITOR), ALICE, bounded(&[(bounded(b""), bounded(b"1"))])),
 				Error::<Test>::InvalidAttributes
 			);
-			assert_ok!(Registry::set_attributes(RuntimeOrigin::signed(AUDITOR), ALICE, attributes()));
+			assert_ok!(Providers::set_attributes(RuntimeOrigin::signed(AUDITOR), ALICE, attributes()));
 			assert_eq!(last_event(), Event::AttributesSet { provider: ALICE, auditor: AUDITOR, count: 2 }.into());
-			assert!(<Registry as ProviderRegistry<_, _>>::is_audited_by(&ALICE, &AUDITOR));
-			assert_eq!(Registry::valid_attestation(&ALICE, &AUDITOR).unwrap().attributes, attributes());
+			assert!(<Providers as ProviderRegistry<_, _>>::is_audited_by(&ALICE, &AUDITOR));
+			assert_eq!(Providers::valid_audit(&ALICE, &AUDITOR).unwrap().attributes, attributes());
 
-			assert_ok!(Registry::remove_auditor(RuntimeOrigin::root(), AUDITOR));
-			assert!(!<Registry as ProviderRegistry<_, _>>::is_audited_by(&ALICE, &AUDITOR));
+			assert_ok!(Providers::remove_auditor(RuntimeOrigin::root(), AUDITOR));
+			assert!(!<Providers as ProviderRegistry<_, _>>::is_audited_by(&ALICE, &AUDITOR));
 			// Re-adding the auditor does not revive what it attested before.
-			assert_ok!(Registry::add_auditor(RuntimeOrigin::root(), AUDITOR));
-			assert!(!<Registry as ProviderRegistry<_, _>>::is_audited_by(&ALICE, &AUDITOR));
+			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
+			assert!(!<Providers as ProviderRegistry<_, _>>::is_audited_by(&ALICE, &AUDITOR));
 		});
 	}
 
@@ -570,17 +568,17 @@ mod auditors {
 	fn attestations_do_not_survive_a_new_registration() {
 		run_test(|| {
 			register(ALICE, MIN_BOND);
-			assert_ok!(Registry::add_auditor(RuntimeOrigin::root(), AUDITOR));
-			assert_ok!(Registry::add_auditor(RuntimeOrigin::root(), 11));
-			assert_ok!(Registry::set_attributes(RuntimeOrigin::signed(AUDITOR), ALICE, attributes()));
-			assert_ok!(Registry::set_attributes(RuntimeOrigin::signed(11), ALICE, attributes()));
-			assert_ok!(Registry::deregister(RuntimeOrigin::signed(ALICE)));
+			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
+			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), 11));
+			assert_ok!(Providers::set_attributes(RuntimeOrigin::signed(AUDITOR), ALICE, attributes()));
+			assert_ok!(Providers::set_attributes(RuntimeOrigin::signed(11), ALICE, attributes()));
+			assert_ok!(Providers::deregister(RuntimeOrigin::signed(ALICE)));
 			assert!(Attributes::<Test>::get(ALICE, AUDITOR).is_none());
 			System::set_block_number(1 + UNBONDING_PERIOD);
-			assert_ok!(Registry::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
+			assert_ok!(Providers::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
 			register(ALICE, MIN_BOND);
-			assert!(!<Registry as ProviderRegistry<_, _>>::is_audited_by(&ALICE, &AUDITOR));
-			assert!(!<Registry as ProviderRegistry<_, _>>::is_audited_by(&ALICE, &11));
+			assert!(!<Providers as ProviderRegistry<_, _>>::is_audited_by(&ALICE, &AUDITOR));
+			assert!(!<Providers as ProviderRegistry<_, _>>::is_audited_by(&ALICE, &11));
 		});
 	}
 
@@ -588,21 +586,21 @@ mod auditors {
 	fn auditors_can_withdraw_an_attestation() {
 		run_test(|| {
 			register(ALICE, MIN_BOND);
-			assert_ok!(Registry::add_auditor(RuntimeOrigin::root(), AUDITOR));
+			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
 			assert_noop!(
-				Registry::clear_attributes(RuntimeOrigin::signed(AUDITOR), ALICE),
+				Providers::clear_attributes(RuntimeOrigin::signed(AUDITOR), ALICE),
 				Error::<Test>::NoAttributes
 			);
-			assert_ok!(Registry::set_attributes(RuntimeOrigin::signed(AUDITOR), ALICE, attributes()));
-			assert_noop!(Registry::clear_attributes(RuntimeOrigin::signed(BOB), ALICE), Error::<Test>::NoAttributes);
-			assert_ok!(Registry::clear_attributes(RuntimeOrigin::signed(AUDITOR), ALICE));
+			assert_ok!(Providers::set_attributes(RuntimeOrigin::signed(AUDITOR), ALICE, attributes()));
+			assert_noop!(Providers::clear_attributes(RuntimeOrigin::signed(BOB), ALICE), Error::<Test>::NoAttributes);
+			assert_ok!(Providers::clear_attributes(RuntimeOrigin::signed(AUDITOR), ALICE));
 			assert_eq!(last_event(), Event::AttributesCleared { provider: ALICE, auditor: AUDITOR }.into());
-			assert!(!<Registry as ProviderRegistry<_, _>>::is_audited_by(&ALICE, &AUDITOR));
+			assert!(!<Providers as ProviderRegistry<_, _>>::is_audited_by(&ALICE, &AUDITOR));
 
 			// A removed auditor may still clean up after itself.
-			assert_ok!(Registry::set_attributes(RuntimeOrigin::signed(AUDITOR), ALICE, attributes()));
-			assert_ok!(Registry::remove_auditor(RuntimeOrigin::root(), AUDITOR));
-			assert_ok!(Registry::clear_attributes(RuntimeOrigin::signed(AUDITOR), ALICE));
+			assert_ok!(Providers::set_attributes(RuntimeOrigin::signed(AUDITOR), ALICE, attributes()));
+			assert_ok!(Providers::remove_auditor(RuntimeOrigin::root(), AUDITOR));
+			assert_ok!(Providers::clear_attributes(RuntimeOrigin::signed(AUDITOR), ALICE));
 			assert!(Attributes::<Test>::get(ALICE, AUDITOR).is_none());
 		});
 	}
@@ -615,13 +613,13 @@ mod registry_trait {
 	fn suspend_and_resume_toggle_an_active_provider() {
 		run_test(|| {
 			register(ALICE, MIN_BOND);
-			assert_ok!(<Registry as ProviderRegistry<_, _>>::suspend(&ALICE));
-			assert_eq!(<Registry as ProviderRegistry<_, _>>::status(&ALICE), Some(ProviderStatus::Suspended));
-			assert_noop!(<Registry as ProviderRegistry<_, _>>::suspend(&ALICE), Error::<Test>::NotActive);
-			assert_ok!(<Registry as ProviderRegistry<_, _>>::resume(&ALICE));
-			assert!(<Registry as ProviderRegistry<_, _>>::is_active(&ALICE));
-			assert_noop!(<Registry as ProviderRegistry<_, _>>::resume(&ALICE), Error::<Test>::NotSuspended);
-			assert_noop!(<Registry as ProviderRegistry<_, _>>::suspend(&BOB), Error::<Test>::NotRegistered);
+			assert_ok!(<Providers as ProviderRegistry<_, _>>::suspend(&ALICE));
+			assert_eq!(<Providers as ProviderRegistry<_, _>>::status(&ALICE), Some(ProviderStatus::Suspended));
+			assert_noop!(<Providers as ProviderRegistry<_, _>>::suspend(&ALICE), Error::<Test>::NotActive);
+			assert_ok!(<Providers as ProviderRegistry<_, _>>::resume(&ALICE));
+			assert!(<Providers as ProviderRegistry<_, _>>::is_active(&ALICE));
+			assert_noop!(<Providers as ProviderRegistry<_, _>>::resume(&ALICE), Error::<Test>::NotSuspended);
+			assert_noop!(<Providers as ProviderRegistry<_, _>>::suspend(&BOB), Error::<Test>::NotRegistered);
 		});
 	}
 
@@ -629,14 +627,14 @@ mod registry_trait {
 	fn a_provider_that_unbonded_while_suspended_resumes_under_bonded() {
 		run_test(|| {
 			register(ALICE, MIN_BOND);
-			assert_ok!(<Registry as ProviderRegistry<_, _>>::suspend(&ALICE));
+			assert_ok!(<Providers as ProviderRegistry<_, _>>::suspend(&ALICE));
 			assert_eq!(last_event(), Event::Suspended { provider: ALICE }.into());
-			assert_ok!(Registry::unbond(RuntimeOrigin::signed(ALICE), 1));
-			assert_eq!(Providers::<Test>::get(ALICE).unwrap().status, ProviderStatus::Suspended);
-			assert_ok!(<Registry as ProviderRegistry<_, _>>::resume(&ALICE));
-			assert_eq!(Providers::<Test>::get(ALICE).unwrap().status, ProviderStatus::Unbonding);
-			assert_ok!(Registry::bond_extra(RuntimeOrigin::signed(ALICE), 1));
-			assert!(<Registry as ProviderRegistry<_, _>>::is_active(&ALICE));
+			assert_ok!(Providers::unbond(RuntimeOrigin::signed(ALICE), 1));
+			assert_eq!(pallet::Providers::<Test>::get(ALICE).unwrap().status, ProviderStatus::Suspended);
+			assert_ok!(<Providers as ProviderRegistry<_, _>>::resume(&ALICE));
+			assert_eq!(pallet::Providers::<Test>::get(ALICE).unwrap().status, ProviderStatus::Unbonding);
+			assert_ok!(Providers::bond_extra(RuntimeOrigin::signed(ALICE), 1));
+			assert!(<Providers as ProviderRegistry<_, _>>::is_active(&ALICE));
 		});
 	}
 
@@ -644,18 +642,18 @@ mod registry_trait {
 	fn slash_moves_bond_to_the_beneficiary_without_creating_or_destroying_funds() {
 		run_test(|| {
 			register(ALICE, 2_000);
-			assert_ok!(Registry::unbond(RuntimeOrigin::signed(ALICE), 1_000));
+			assert_ok!(Providers::unbond(RuntimeOrigin::signed(ALICE), 1_000));
 			let issuance = Balances::total_issuance();
 			let bob_before = Balances::balance(&BOB);
 
 			// Takes from the active bond first; below the minimum the provider takes no leases.
-			assert_eq!(<Registry as ProviderRegistry<_, _>>::slash(&ALICE, 600, &BOB), Ok(600));
-			let record = Providers::<Test>::get(ALICE).unwrap();
+			assert_eq!(<Providers as ProviderRegistry<_, _>>::slash(&ALICE, 600, &BOB), Ok(600));
+			let record = pallet::Providers::<Test>::get(ALICE).unwrap();
 			assert_eq!((record.bond, record.unbonding.unwrap().amount), (400, 1_000));
 			assert_eq!(record.status, ProviderStatus::Unbonding);
 			// ... then from funds unbonding, and never more than is held.
-			assert_eq!(<Registry as ProviderRegistry<_, _>>::slash(&ALICE, 5_000, &BOB), Ok(1_400));
-			let record = Providers::<Test>::get(ALICE).unwrap();
+			assert_eq!(<Providers as ProviderRegistry<_, _>>::slash(&ALICE, 5_000, &BOB), Ok(1_400));
+			let record = pallet::Providers::<Test>::get(ALICE).unwrap();
 			assert_eq!((record.bond, record.unbonding), (0, None));
 
 			assert_eq!(Balances::balance(&BOB), bob_before + 2_000);
@@ -672,16 +670,16 @@ mod registry_trait {
 	fn slash_errors_change_nothing() {
 		run_test(|| {
 			register(ALICE, 2_000);
-			assert_noop!(<Registry as ProviderRegistry<_, _>>::slash(&ALICE, 0, &BOB), Error::<Test>::ZeroAmount);
-			assert_noop!(<Registry as ProviderRegistry<_, _>>::slash(&BOB, 10, &ALICE), Error::<Test>::NotRegistered);
+			assert_noop!(<Providers as ProviderRegistry<_, _>>::slash(&ALICE, 0, &BOB), Error::<Test>::ZeroAmount);
+			assert_noop!(<Providers as ProviderRegistry<_, _>>::slash(&BOB, 10, &ALICE), Error::<Test>::NotRegistered);
 			// A beneficiary that cannot exist with what it would receive.
 			assert_noop!(
-				<Registry as ProviderRegistry<_, _>>::slash(&ALICE, ED - 1, &999),
+				<Providers as ProviderRegistry<_, _>>::slash(&ALICE, ED - 1, &999),
 				DispatchError::Token(TokenError::CannotCreate)
 			);
 			// Slashing to oneself would skip the unbonding period.
 			assert_noop!(
-				<Registry as ProviderRegistry<_, _>>::slash(&ALICE, 10, &ALICE),
+				<Providers as ProviderRegistry<_, _>>::slash(&ALICE, 10, &ALICE),
 				Error::<Test>::InvalidBeneficiary
 			);
 		});
@@ -691,9 +689,9 @@ mod registry_trait {
 	fn slashing_a_departed_provider_to_nothing_removes_it() {
 		run_test(|| {
 			register(ALICE, 2_000);
-			assert_ok!(Registry::deregister(RuntimeOrigin::signed(ALICE)));
-			assert_eq!(<Registry as ProviderRegistry<_, _>>::slash(&ALICE, 2_000, &BOB), Ok(2_000));
-			assert!(Providers::<Test>::get(ALICE).is_none());
+			assert_ok!(Providers::deregister(RuntimeOrigin::signed(ALICE)));
+			assert_eq!(<Providers as ProviderRegistry<_, _>>::slash(&ALICE, 2_000, &BOB), Ok(2_000));
+			assert!(pallet::Providers::<Test>::get(ALICE).is_none());
 			assert_eq!(last_event(), Event::Removed { provider: ALICE }.into());
 		});
 	}
@@ -707,9 +705,9 @@ mod invariants {
 	fn try_state_catches_a_bond_that_differs_from_the_hold() {
 		new_test_ext().execute_with(|| {
 			register(ALICE, MIN_BOND);
-			assert!(Registry::do_try_state().is_ok());
-			assert_ok!(Balances::hold(&RuntimeHoldReason::Registry(HoldReason::ProviderBond), &ALICE, 1));
-			assert!(Registry::do_try_state().is_err());
+			assert!(Providers::do_try_state().is_ok());
+			assert_ok!(Balances::hold(&RuntimeHoldReason::Providers(HoldReason::ProviderBond), &ALICE, 1));
+			assert!(Providers::do_try_state().is_err());
 		});
 	}
 
@@ -718,7 +716,7 @@ mod invariants {
 		new_test_ext().execute_with(|| {
 			register(ALICE, MIN_BOND);
 			GpuOwner::<Test>::insert(H256::repeat_byte(5), ALICE);
-			assert!(Registry::do_try_state().is_err());
+			assert!(Providers::do_try_state().is_err());
 		});
 	}
 }

@@ -8,72 +8,20 @@ use frame_support::{
 	BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
 use scale_info::TypeInfo;
-use sp_core::H256;
 
 use crate::Config;
+
+pub use depin_primitives::{Capacity, GpuModel, GpuSpec, ProviderStatus, Region, MAX_MODEL_LEN, MAX_REGION_LEN};
 
 pub type AccountIdOf<T> = <T as frame_system::Config>::AccountId;
 pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<AccountIdOf<T>>>::Balance;
 pub type BlockNumberOf<T> = frame_system::pallet_prelude::BlockNumberFor<T>;
 
-/// Longest GPU model name, e.g. `NVIDIA H100 80GB HBM3` (NVML's `name`).
-pub const MAX_MODEL_LEN: u32 = 64;
-/// Longest region code, e.g. `eu-west-1`.
-pub const MAX_REGION_LEN: u32 = 32;
 /// Longest auditor attribute key or value, e.g. `tier` = `datacenter`.
 pub const MAX_ATTRIBUTE_LEN: u32 = 32;
 
-pub type GpuModel = BoundedVec<u8, ConstU32<MAX_MODEL_LEN>>;
-pub type Region = BoundedVec<u8, ConstU32<MAX_REGION_LEN>>;
 pub type AttributeKey = BoundedVec<u8, ConstU32<MAX_ATTRIBUTE_LEN>>;
 pub type AttributeValue = BoundedVec<u8, ConstU32<MAX_ATTRIBUTE_LEN>>;
-
-/// Where a provider stands.
-#[derive(
-	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug,
-)]
-pub enum ProviderStatus {
-	/// Takes new leases.
-	Active,
-	/// Barred from new leases by another pallet (e.g. missed usage reports) until resumed.
-	Suspended,
-	/// Bond below `MinProviderBond` (unbonded or slashed): no new leases until topped up
-	/// with `bond_extra`.
-	Unbonding,
-	/// Gone: hardware released, the whole bond unbonding; the record is removed once it is
-	/// withdrawn.
-	Deregistered,
-}
-
-/// One GPU as the provider's node reads it from NVML. `uuid_hash` is the blake2-256 hash of the
-/// NVML UUID string (`GPU-…`): unique per physical device, and what usage reports refer to.
-#[derive(
-	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
-)]
-pub struct GpuSpec {
-	pub uuid_hash: H256,
-	pub model: GpuModel,
-	pub vram_mib: u32,
-}
-
-/// Storage and CPU a provider offers besides its GPUs.
-#[derive(
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	Default,
-)]
-pub struct Capacity {
-	pub storage_bytes: u64,
-	pub cpu_cores: u32,
-}
 
 /// Hourly prices, in planck per resource unit.
 #[derive(
@@ -147,21 +95,13 @@ impl<T: Config> ProviderRecord<T> {
 	}
 }
 
-/// An auditor's attestation of a provider. It counts only for the registration and the auditor
-/// membership it was made under: stale entries (auditor removed and re-added, provider
-/// deregistered and registered again) never revive.
+/// An auditor's audit of a provider: the attributes it attests. It counts only for the
+/// registration and the auditor membership it was made under: stale entries (auditor removed and
+/// re-added, provider deregistered and registered again) never revive.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
 #[scale_info(skip_type_params(T))]
-pub struct Attestation<T: Config> {
+pub struct Audit<T: Config> {
 	pub provider_registered_at: BlockNumberOf<T>,
 	pub auditor_since: u32,
 	pub attributes: BoundedVec<(AttributeKey, AttributeValue), T::MaxAttributes>,
-}
-
-/// What the leases pallet reports about a provider's commitments.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
-pub struct LeasedResources {
-	pub open_leases: u32,
-	pub storage_bytes: u64,
-	pub cpu_cores: u32,
 }

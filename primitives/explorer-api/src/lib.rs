@@ -1,13 +1,18 @@
-//! The explorer runtime API behind the node's `depin_*` JSON-RPC methods: network statistics,
-//! epoch ledgers, providers and leases, read from chain state.
+//! # DePIN explorer API
+//!
+//! The runtime API explorers read, `DepinApi`, and the views it returns: network statistics,
+//! epoch ledgers, providers and leases, from chain state. A crate of its own, as
+//! `pallet-transaction-payment-rpc-runtime-api` is for transaction payment, so clients and the
+//! node's `depin_*` JSON-RPC methods need none of the pallets.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
 
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
-use pallet_leases::{CloseReason, LeaseId};
-use pallet_providers::{GpuSpec, ProviderStatus};
+use depin_primitives::{CloseReason, EpochIndex, EpochLedger, GpuSpec, LeaseId, ProviderStatus};
 use scale_info::TypeInfo;
-
-use crate::{EpochIndex, EpochLedger};
 
 /// The whole network now, and over the trailing window of closed epochs.
 #[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug, Default)]

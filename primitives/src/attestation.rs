@@ -1,0 +1,37 @@
+//! What an accepted usage report attests, as the economics ledger is told of it.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+
+use crate::EpochIndex;
+
+/// What an accepted report attests, in device-blocks: capacity offered and use made.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug, Default,
+)]
+pub struct AttestedUsage {
+	/// GPU-blocks the provider's GPUs answered.
+	pub gpu_capacity_blocks: u64,
+	/// GPU-blocks under leases that answered.
+	pub gpu_leased_blocks: u64,
+	/// Leased GPU-blocks weighted by measured utilization: the useful GPU work.
+	pub gpu_busy_blocks: u64,
+	/// GiB-blocks of storage the provider's filesystems offered.
+	pub storage_capacity_gib_blocks: u64,
+	/// GiB-blocks of leased storage that answered.
+	pub storage_leased_gib_blocks: u64,
+	/// GiB-blocks of storage in use under leases: the useful storage work.
+	pub storage_used_gib_blocks: u64,
+}
+
+/// Told what reports attest and what is slashed, e.g. by the economics ledger. `()` ignores it.
+pub trait AttestationObserver<AccountId, Balance> {
+	fn report_accepted(provider: &AccountId, epoch: EpochIndex, usage: &AttestedUsage);
+	/// `amount` left a provider's bond (miss slash, lost dispute).
+	fn slashed(amount: Balance);
+}
+
+impl<AccountId, Balance> AttestationObserver<AccountId, Balance> for () {
+	fn report_accepted(_: &AccountId, _: EpochIndex, _: &AttestedUsage) {}
+	fn slashed(_: Balance) {}
+}

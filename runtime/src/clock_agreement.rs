@@ -1,0 +1,145 @@
+//! Settlement, attestation and economics agree on the epoch clock, to the block: walking every
+//! block of several epochs, for several epoch lengths (and the report graces the runtime derives
+//! from them), a usage report is accepted by attestation exactly when settlement would charge
+//! its lease and economics has not yet closed the epoch for emission.
+
+use depin_primitives::{EpochIndex, LeaseCharge, LeaseSettlement, Payee};
+use frame_support::{
+	pallet_prelude::TransactionSource,
+	storage::{with_transaction, TransactionOutcome},
+	traits::{Authorize, Get, Hooks, UnfilteredDispatchable},
+	BoundedVec,
+};
+use pallet_attestation::{DeviceSummary, LeaseUsageReport, UsageReport, KEY_TYPE};
+use sp_core::{sr25519, H256};
+use sp_keystore::{testing::MemoryKeystore, KeystoreExt};
+use sp_runtime::{BuildStorage, DispatchError};
+
+use crate::{
+	configs::{Clock, MinProviderBond},
+	currency::DPN,
+	AccountId, Attestation, Economics, Leases, Providers, Runtime, RuntimeGenesisConfig, RuntimeOrigin,
+	System,
+};
+
+/// Epochs walked for each length.
+const EPOCHS: u32 = 6;
+
+fn account(seed: u8) -> AccountId {
+	AccountId::new([seed; 32])
+}
+
+fn block_hash(block: u32) -> H256 {
+	H256::from_low_u64_be(u64::from(block) + 1)
+}
+
+/// A chain with epochs of `length` blocks, a provider whose reporting key is in the keystore and
+/// one one-core lease of it, open from block 1. Returns the provider, its key and the lease.
+fn chain(length: u32) -> (sp_io::TestExternalities, AccountId, sr25519::Public) {
+	let (provider, consumer) = (account(1), account(2));
+	let mut genesis = RuntimeGenesisConfig::default();
+	genesis.attestation.epoch_length = length;
+	genesis.balances.balances = vec![(provider.clone(), 1_000 * DPN), (consumer.clone(), 10_000 * DPN)];
+	let mut ext: sp_io::TestExternalities = genesis.build_storage().expect("genesis builds").into();
+	ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
+	let key = ext.execute_with(|| {
+		System::set_block_number(1);
+		Economics::on_initialize(1);
+		let signed = |who: &AccountId| RuntimeOrigin::signed(who.clone());
+		Providers::register(signed(&provider), MinProviderBond::get(), Default::default(), Default::default())
+			.expect("registers");
+		Providers::set_capacity(signed(&provider), 0, 1).expect("offers a core");
+		let prices = pallet_providers::PriceList { gpu: Default::default(), storage_gib: 0, cpu_core: DPN };
+		Providers::set_prices(signed(&provider), prices).expect("prices it");
+		let key = sp_io::crypto::sr25519_generate(KEY_TYPE, None);
+		Providers::set_reporting_key(signed(&provider), key).expect("names its key");
+		let request = pallet_leases::ResourceRequest { cpu_cores: 1, ..Default::default() };
+		Leases::rent(signed(&consumer), provider.clone(), request, 1_000 * DPN).expect("rents");
+		key
+	});
+	(ext, provider, key)
+}
+
+/// `provider`'s signed report of `epoch`, covering lease 0 for one block, anchored at the parent
+/// of the current block.
+fn report(provider: &AccountId, key: &sr25519::Public, epoch: EpochIndex) -> pallet_attestation::Call<Runtime> {
+	let anchor = System::block_number() - 1;
+	let length = Clock::get().length();
+	let report = UsageReport::<Runtime> {
+		provider: provider.clone(),
+		epoch,
+		anchor_number: anchor,
+		anchor_hash: block_hash(anchor),
+		leases: BoundedVec::truncate_from(vec![LeaseUsageReport { lease: 0, uptime_blocks: 1, ..Default::default() }]),
+		devices: DeviceSummary::<Runtime> {
+			sampled_blocks: length,
+			answered_blocks: length,
+			gpus: Default::default(),
+			storage_seen_blocks: 0,
+			storage_total_gib: 0,
+			storage_used_gib: 0,
+		},
+	};
+	let signature = sp_io::crypto::sr25519_sign(KEY_TYPE, key, &report.signing_payload()).expect("key in keystore");
+	pallet_attestation::Call::submit_report { report, signature }
+}
+
+/// Whether settlement would charge lease 0 for `epoch` now (tried, then rolled back).
+fn settlement_charges(provider: &AccountId, epoch: EpochIndex) -> bool {
+	let charge = LeaseCharge { lease: 0, attested_blocks: 1, payee: Payee::Provider };
+	with_transaction(|| {
+		let result = <Leases as LeaseSettlement<_, _>>::settle_epoch(provider, epoch, &[charge]);
+		TransactionOutcome::Rollback(Ok::<_, DispatchError>(result.is_ok()))
+	})
+	.expect("rolled back")
+}
+
+#[test]
+fn attestation_accepts_exactly_what_settlement_charges_and_economics_has_not_closed() {
+	for length in [1, 2, 3, 6, 7, 10, 12, 31, 60] {
+		let (mut ext, provider, key) = chain(length);
+		ext.execute_with(|| {
+			let clock = Clock::get();
+			let mut reported = Vec::new();
+			let mut accepted_any = false;
+			let last = clock.report_window_closes(EPOCHS) + 1;
+			for block in 2..=last {
+				System::set_block_number(block);
+				frame_system::BlockHash::<Runtime>::insert(block - 1, block_hash(block - 1));
+				Economics::on_initialize(block);
+				for epoch in 0..=clock.epoch_of(block) {
+					let accepted = report(&provider, &key, epoch).authorize(TransactionSource::External).expect("authorized").is_ok();
+					let charged = settlement_charges(&provider, epoch);
+					let closed = pallet_economics::Ledgers::<Runtime>::get(epoch).closed;
+					let served = clock.blocks_within(epoch, 1, block) > 0;
+					let expected = clock.has_ended(epoch, block) && !closed && served && !reported.contains(&epoch);
+					assert_eq!(accepted, charged, "length {length}, epoch {epoch}, block {block}: accepted {accepted}, charged {charged}");
+					assert_eq!(accepted, expected, "length {length}, epoch {epoch}, block {block}: closed {closed}");
+					// Economics closes an epoch in the very block its report window closes.
+					assert_eq!(closed, !clock.window_not_closed(epoch, block), "length {length}, epoch {epoch}, block {block}");
+					// The last block a report is accepted in, it lands, and economics records
+					// the payment before it fixes the epoch's emission in the next block.
+					if accepted && block + 1 == clock.report_window_closes(epoch) {
+						report(&provider, &key, epoch)
+							.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into())
+							.expect("the report settles");
+						assert!(pallet_economics::Ledgers::<Runtime>::get(epoch).fee_revenue > 0);
+						reported.push(epoch);
+						accepted_any = true;
+					}
+				}
+			}
+			// A one-block epoch leaves no room for a grace (the clock keeps it below the length),
+			// so nothing is ever reported; with every other length reports land.
+			assert_eq!(accepted_any, clock.grace() > 0, "length {length}");
+			for epoch in reported {
+				let ledger = pallet_economics::Ledgers::<Runtime>::get(epoch);
+				assert!(ledger.fee_revenue > 0 && ledger.providers_reported == 1, "length {length}, epoch {epoch}");
+				assert_eq!(ledger.closed, !clock.window_not_closed(epoch, last), "length {length}, epoch {epoch}");
+			}
+			Attestation::do_try_state().expect("attestation invariants hold");
+			Leases::do_try_state().expect("leases invariants hold");
+			Economics::do_try_state().expect("economics invariants hold");
+		});
+	}
+}
