@@ -18,6 +18,7 @@ pub mod epoch;
 pub mod funds;
 pub mod leases;
 pub mod providers;
+mod testing;
 
 pub use attestation::{AttestationObserver, AttestedUsage};
 pub use economics::EpochLedger;

@@ -4,37 +4,16 @@
 use depin_primitives::EpochClock;
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{ConstU128, Get},
+	traits::Get,
 };
 use sp_runtime::BuildStorage;
 
 use crate as pallet_economics;
 use crate::EmissionParams;
 
-type Block = frame_system::mocking::MockBlock<Test>;
-pub type AccountId = u64;
-pub type Balance = u128;
-
-frame_support::construct_runtime!(
-	pub enum Test {
-		System: frame_system,
-		Balances: pallet_balances,
-		Economics: pallet_economics,
-	}
-);
-
-#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
-impl frame_system::Config for Test {
-	type Block = Block;
-	type AccountData = pallet_balances::AccountData<Balance>;
-}
-
-#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
-impl pallet_balances::Config for Test {
-	type Balance = Balance;
-	type AccountStore = System;
-	type ExistentialDeposit = ConstU128<1>;
-}
+depin_primitives::test_runtime!(Test, existential_deposit: 1, pallets: {
+	Economics: pallet_economics,
+});
 
 /// The prelude's reward expiry, in closed epochs.
 pub const EXPIRY: u32 = 5;

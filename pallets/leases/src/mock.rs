@@ -11,34 +11,10 @@ use sp_runtime::BuildStorage;
 
 use crate as pallet_leases;
 
-type Block = frame_system::mocking::MockBlock<Test>;
-pub type AccountId = u64;
-pub type Balance = u128;
-
-frame_support::construct_runtime!(
-	pub enum Test {
-		System: frame_system,
-		Balances: pallet_balances,
-		Providers: pallet_providers,
-		Leases: pallet_leases,
-	}
-);
-
-#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
-impl frame_system::Config for Test {
-	type Block = Block;
-	type AccountData = pallet_balances::AccountData<Balance>;
-}
-
-pub const ED: Balance = 10;
-
-#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
-impl pallet_balances::Config for Test {
-	type Balance = Balance;
-	type AccountStore = System;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type ExistentialDeposit = frame_support::traits::ConstU128<ED>;
-}
+depin_primitives::test_runtime!(Test, existential_deposit: 10, pallets: {
+	Providers: pallet_providers,
+	Leases: pallet_leases,
+});
 
 /// The providers prelude's minimum bond.
 pub const MIN_BOND: Balance = 1_000;

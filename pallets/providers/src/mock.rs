@@ -10,33 +10,10 @@ use sp_runtime::BuildStorage;
 
 use crate as pallet_providers;
 
-type Block = frame_system::mocking::MockBlock<Test>;
-pub type AccountId = u64;
-pub type Balance = u128;
+depin_primitives::test_runtime!(Test, existential_deposit: 10, pallets: {
+	Providers: pallet_providers,
+});
 
-frame_support::construct_runtime!(
-	pub enum Test {
-		System: frame_system,
-		Balances: pallet_balances,
-		Providers: pallet_providers,
-	}
-);
-
-#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
-impl frame_system::Config for Test {
-	type Block = Block;
-	type AccountData = pallet_balances::AccountData<Balance>;
-}
-
-#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
-impl pallet_balances::Config for Test {
-	type Balance = Balance;
-	type AccountStore = System;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type ExistentialDeposit = frame_support::traits::ConstU128<ED>;
-}
-
-pub const ED: Balance = 10;
 /// The prelude's minimum bond and unbonding period.
 pub const MIN_BOND: Balance = 1_000;
 pub const UNBONDING_PERIOD: u64 = 100;
