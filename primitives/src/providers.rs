@@ -100,7 +100,7 @@ pub trait Commitments<AccountId> {
 	/// What `provider` has committed to open leases.
 	fn commitment(provider: &AccountId) -> Commitment;
 	/// The GPU is rented to an open lease.
-	fn is_gpu_committed(uuid_hash: &H256) -> bool;
+	fn is_gpu_leased(uuid_hash: &H256) -> bool;
 }
 
 /// No leases pallet: nothing is ever committed.
@@ -108,7 +108,7 @@ impl<AccountId> Commitments<AccountId> for () {
 	fn commitment(_: &AccountId) -> Commitment {
 		Commitment::default()
 	}
-	fn is_gpu_committed(_: &H256) -> bool {
+	fn is_gpu_leased(_: &H256) -> bool {
 		false
 	}
 }

@@ -12,7 +12,7 @@ use sp_runtime::{traits::Zero, DispatchError, DispatchResult, Saturating};
 use crate::{pallet::*, types::*, Config};
 
 /// What a miss cost its provider.
-pub(crate) struct MissSlash<Balance> {
+pub(crate) struct MissPenalty<Balance> {
 	/// Paid to whoever reported the miss.
 	pub bounty: Balance,
 	/// Everything taken from the bond, the bounty included.
@@ -53,7 +53,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn slash_miss(
 		provider: &T::AccountId,
 		reporter: &T::AccountId,
-	) -> Result<MissSlash<BalanceOf<T>>, DispatchError> {
+	) -> Result<MissPenalty<BalanceOf<T>>, DispatchError> {
 		let slash = T::MissSlash::get();
 		let bounty_share = T::MissBounty::get().mul_floor(slash);
 		let bounty = if bounty_share.is_zero() {
@@ -69,7 +69,7 @@ impl<T: Config> Pallet<T> {
 		};
 		let total = bounty.saturating_add(to_treasury);
 		T::Observer::slashed(total);
-		Ok(MissSlash { bounty, total })
+		Ok(MissPenalty { bounty, total })
 	}
 
 	/// A provider that lost a dispute pays `amount` of its bond to `consumer`; a provider that

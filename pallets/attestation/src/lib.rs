@@ -349,6 +349,9 @@ pub mod pallet {
 
 		fn integrity_test() {
 			assert!(T::DefaultEpochLength::get() > 0, "epochs must have blocks");
+			// The clock caps the grace below the epoch length; a configuration it would have to
+			// cap is a mistake, and the `ReportGrace` constant clients read would be wrong.
+			assert!(T::ReportGrace::get() < T::DefaultEpochLength::get(), "a report window ends within the next epoch");
 			assert!(T::MaxMissedEpochs::get() > 0);
 			assert!(T::MissLookback::get() > 0);
 			assert!(T::MaxLeasesPerReport::get() > 0 && T::MaxGpusPerReport::get() > 0);

@@ -927,8 +927,8 @@ mod worker_tests {
 fn the_epoch_clock_comes_from_genesis_and_is_shared_with_leases() {
 	run_test(|| {
 		assert_eq!(Attestation::clock().length(), EPOCH);
-		assert_eq!(<crate::ClockOf<Test> as Get<EpochClock>>::get(), Attestation::clock());
-		assert_eq!(<<Test as pallet_leases::Config>::Clock as Get<EpochClock>>::get(), Attestation::clock());
+		let leases_clock = <<Test as pallet_leases::Config>::Clock as Get<EpochClock>>::get();
+		assert_eq!((leases_clock.length(), leases_clock.grace()), (EPOCH, 5));
 	});
 	sp_io::TestExternalities::new_empty().execute_with(|| assert_eq!(Attestation::clock().length(), 600));
 }

@@ -273,7 +273,8 @@ pub fn build_report<T: Config>(
 	let leases = T::Leases::chargeable_leases(provider, epoch);
 	let leased_storage: u64 = leases.iter().map(|l| u64::from(l.storage_gib)).sum();
 	let clock = Pallet::<T>::clock();
-	let (epoch_start, epoch_end) = (clock.first_block(epoch), clock.report_window_opens(epoch));
+	// Service is attested over the epoch's blocks, `[first, last]`.
+	let (epoch_start, epoch_end) = (clock.first_block(epoch), clock.last_block(epoch).saturating_add(1));
 	let mut report = UsageReport::<T> {
 		provider: provider.clone(),
 		epoch,

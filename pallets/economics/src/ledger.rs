@@ -1,4 +1,4 @@
-//! Recording what the market and attestation pallets report, and closing epochs.
+//! Recording what the leases and attestation pallets report, and closing epochs.
 
 use depin_primitives::{AttestationObserver, AttestedUsage, LeaseObserver, Payment, TakeDestination};
 use frame_support::traits::Get;

@@ -248,7 +248,7 @@ fn governance_sets_the_parameters_within_bounds() {
 }
 
 #[test]
-fn open_leases_and_slashes_follow_the_market() {
+fn open_leases_and_slashes_follow_the_leases_and_attestation() {
 	run_test(|| {
 		<Economics as LeaseObserver<_, _>>::lease_opened(&PROVIDER);
 		<Economics as LeaseObserver<_, _>>::lease_opened(&PROVIDER);

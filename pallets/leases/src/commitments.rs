@@ -10,7 +10,7 @@ impl<T: Config> depin_primitives::Commitments<T::AccountId> for Pallet<T> {
 		Commitments::<T>::get(provider)
 	}
 
-	fn is_gpu_committed(uuid_hash: &H256) -> bool {
+	fn is_gpu_leased(uuid_hash: &H256) -> bool {
 		LeasedGpu::<T>::contains_key(uuid_hash)
 	}
 }

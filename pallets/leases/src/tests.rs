@@ -77,7 +77,7 @@ mod rent {
 			// The registry sees the commitment.
 			let committed = <Leases as Commitments<_>>::commitment(&PROVIDER);
 			assert_eq!((committed.open_leases, committed.storage_bytes(), committed.cpu_cores), (1, 100 * GIB, 8));
-			assert!(<Leases as Commitments<_>>::is_gpu_committed(&gpu_id(PROVIDER, 1)));
+			assert!(<Leases as Commitments<_>>::is_gpu_leased(&gpu_id(PROVIDER, 1)));
 		});
 	}
 
@@ -450,7 +450,7 @@ mod settlement {
 			assert_eq!(lease.paid + lease.take + lease.refunded, lease.deposited);
 			assert_eq!(Balances::balance(&CONSUMER), free_before + 30);
 			assert_eq!(escrow_held(CONSUMER), 0);
-			assert!(!<Leases as Commitments<_>>::is_gpu_committed(&gpu_id(PROVIDER, 1)));
+			assert!(!<Leases as Commitments<_>>::is_gpu_leased(&gpu_id(PROVIDER, 1)));
 		});
 	}
 
@@ -595,7 +595,7 @@ mod closing {
 			}));
 			assert_eq!(escrow_held(CONSUMER), 110);
 			// The GPU is free at once.
-			assert!(!<Leases as Commitments<_>>::is_gpu_committed(&gpu_id(PROVIDER, 1)));
+			assert!(!<Leases as Commitments<_>>::is_gpu_leased(&gpu_id(PROVIDER, 1)));
 			// Epoch 1 is not over yet.
 			assert_noop!(
 				<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 1, Payee::Provider),

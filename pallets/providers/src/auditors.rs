@@ -19,7 +19,7 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_remove_auditor(auditor: T::AccountId) -> DispatchResult {
 		ensure!(Auditors::<T>::contains_key(&auditor), Error::<T>::NotAuditor);
-		// Its attestations stay in storage but stop counting at once (membership number), so
+		// Its audits stay in storage but stop counting at once (membership number), so
 		// removal needs no walk over every provider; the auditor can still clear them.
 		Auditors::<T>::remove(&auditor);
 		Self::deposit_event(Event::AuditorRemoved { auditor });

@@ -255,17 +255,24 @@ mod benchmarks {
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }
 
-/// Providers for other pallets' benchmarks.
+/// Providers for other pallets' benchmarks: GPUs of one model, `bench-gpu`, all priced alike.
 impl<T: Config> ProviderFixtures<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	fn active_provider(who: &T::AccountId, gpus: u32, price: BalanceOf<T>) -> Vec<H256> {
 		let bond = T::MinProviderBond::get();
 		T::Currency::set_balance(who, bond.saturating_mul(100u32.into()));
 		Pallet::<T>::do_register(who.clone(), bond, Region::default(), Default::default()).expect("registers");
-		with_gpus::<T>(who, Providers::<T>::count(), gpus.min(T::MaxGpusPerProvider::get()));
+		let model: GpuModel = BoundedVec::try_from(b"bench-gpu".to_vec()).expect("a short name");
+		let list: Vec<GpuSpec> = self::gpus(Providers::<T>::count(), gpus.min(T::MaxGpusPerProvider::get()))
+			.into_iter()
+			.map(|gpu| GpuSpec { model: model.clone(), ..gpu })
+			.collect();
+		if !list.is_empty() {
+			Pallet::<T>::do_add_gpus(who.clone(), BoundedVec::try_from(list).expect("within bound")).expect("adds");
+		}
 		Pallet::<T>::do_set_capacity(who.clone(), Capacity { storage_bytes: 1 << 50, cpu_cores: 1_024 })
 			.expect("sets capacity");
 		let prices = PriceList {
-			gpu: BoundedVec::try_from(alloc::vec![(model(0), price)]).expect("one model"),
+			gpu: BoundedVec::try_from(alloc::vec![(model, price)]).expect("one model"),
 			storage_gib: price,
 			cpu_core: price,
 		};

@@ -50,7 +50,7 @@ impl<T: Config> Pallet<T> {
 		for uuid_hash in &uuid_hashes {
 			ensure!(seen.insert(*uuid_hash), Error::<T>::DuplicateGpu);
 			ensure!(GpuOwner::<T>::get(uuid_hash).as_ref() == Some(&who), Error::<T>::GpuNotFound);
-			ensure!(!T::Commitments::is_gpu_committed(uuid_hash), Error::<T>::GpuLeased);
+			ensure!(!T::Commitments::is_gpu_leased(uuid_hash), Error::<T>::GpuLeased);
 		}
 		let mut gpus = Gpus::<T>::get(&who);
 		gpus.retain(|gpu| !seen.contains(&gpu.uuid_hash));

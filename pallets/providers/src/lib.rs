@@ -160,7 +160,7 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextAuditorMembership<T: Config> = StorageValue<_, u32, ValueQuery>;
 
-	/// Attributes an auditor attested for a provider (provider, auditor).
+	/// Each auditor's audit of a provider: the attributes it attests (provider, auditor).
 	#[pallet::storage]
 	pub type Attributes<T: Config> = StorageDoubleMap<
 		_,
@@ -206,11 +206,11 @@ pub mod pallet {
 		Slashed { provider: T::AccountId, amount: BalanceOf<T>, beneficiary: T::AccountId },
 		/// Governance made `auditor` an auditor.
 		AuditorAdded { auditor: T::AccountId },
-		/// Governance removed `auditor`; its attestations stop counting.
+		/// Governance removed `auditor`; its audits stop counting.
 		AuditorRemoved { auditor: T::AccountId },
 		/// `auditor` attested `count` attributes of `provider`.
 		AttributesSet { provider: T::AccountId, auditor: T::AccountId, count: u32 },
-		/// `auditor` withdrew its attestation of `provider`.
+		/// `auditor` withdrew its audit of `provider`.
 		AttributesCleared { provider: T::AccountId, auditor: T::AccountId },
 	}
 
@@ -435,7 +435,7 @@ pub mod pallet {
 			Self::do_set_attributes(auditor, provider, attributes)
 		}
 
-		/// An auditor (current or former) withdraws its attestation of a provider.
+		/// An auditor (current or former) withdraws its audit of a provider.
 		#[pallet::call_index(14)]
 		#[pallet::weight(T::WeightInfo::clear_attributes())]
 		pub fn clear_attributes(origin: OriginFor<T>, provider: T::AccountId) -> DispatchResult {

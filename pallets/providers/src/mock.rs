@@ -37,7 +37,7 @@ impl Commitments<AccountId> for MockLeases {
 	fn commitment(provider: &AccountId) -> Commitment {
 		COMMITTED.with(|c| c.borrow().get(provider).copied().unwrap_or_default())
 	}
-	fn is_gpu_committed(uuid_hash: &H256) -> bool {
+	fn is_gpu_leased(uuid_hash: &H256) -> bool {
 		LEASED_GPUS.with(|l| l.borrow().contains(uuid_hash))
 	}
 }
