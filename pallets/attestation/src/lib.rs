@@ -115,11 +115,13 @@ pub mod pallet {
 
 	#[pallet::config(with_default)]
 	pub trait Config: frame_system::Config + CreateAuthorizedTransaction<Call<Self>> {
+		/// The native token; dispute deposits are fungible holds on it.
 		#[pallet::no_default]
 		type Currency: Inspect<Self::AccountId>
 			+ Mutate<Self::AccountId>
 			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
 
+		/// The runtime's hold reasons, of which the dispute deposit is one.
 		#[pallet::no_default_bounds]
 		type RuntimeHoldReason: From<HoldReason>;
 
@@ -186,6 +188,7 @@ pub mod pallet {
 		#[pallet::no_default_bounds]
 		type Observer: AttestationObserver<Self::AccountId, BalanceOf<Self>>;
 
+		/// Weights of the calls, from the pallet's benchmarks.
 		type WeightInfo: WeightInfo;
 	}
 

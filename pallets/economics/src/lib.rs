@@ -93,6 +93,7 @@ pub mod pallet {
 
 	#[pallet::config(with_default)]
 	pub trait Config: frame_system::Config {
+		/// The native token, minted for claimed emission.
 		#[pallet::no_default]
 		type Currency: Inspect<Self::AccountId> + Mutate<Self::AccountId>;
 
@@ -132,6 +133,7 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxProvidersPerEpoch: Get<u32>;
 
+		/// Weights of the calls, from the pallet's benchmarks.
 		type WeightInfo: WeightInfo;
 	}
 

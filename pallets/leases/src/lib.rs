@@ -113,6 +113,7 @@ pub mod pallet {
 
 	#[pallet::config(with_default)]
 	pub trait Config: frame_system::Config {
+		/// The native token; escrow and disputed payments are fungible holds on it.
 		#[pallet::no_default]
 		type Currency: Inspect<Self::AccountId>
 			+ Mutate<Self::AccountId>
@@ -123,6 +124,7 @@ pub mod pallet {
 			+ Balanced<Self::AccountId>
 			+ BalancedHold<Self::AccountId>;
 
+		/// The runtime's hold reasons, of which escrow is one.
 		#[pallet::no_default_bounds]
 		type RuntimeHoldReason: From<HoldReason>;
 
@@ -174,6 +176,7 @@ pub mod pallet {
 		#[pallet::no_default_bounds]
 		type Observer: LeaseObserver<Self::AccountId, BalanceOf<Self>>;
 
+		/// Weights of the calls, from the pallet's benchmarks.
 		type WeightInfo: WeightInfo;
 	}
 

@@ -91,6 +91,7 @@ pub mod pallet {
 			+ InspectHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
 			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
 
+		/// The runtime's hold reasons, of which the bond is one.
 		#[pallet::no_default_bounds]
 		type RuntimeHoldReason: From<HoldReason>;
 
@@ -101,6 +102,7 @@ pub mod pallet {
 		/// What leases have committed of each provider (the leases pallet).
 		type Commitments: Commitments<Self::AccountId>;
 
+		/// The least bond an active provider holds.
 		#[pallet::constant]
 		#[pallet::no_default_bounds]
 		type MinProviderBond: Get<BalanceOf<Self>>;
@@ -111,6 +113,7 @@ pub mod pallet {
 		#[pallet::no_default_bounds]
 		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
 
+		/// Longest provider metadata, in bytes.
 		#[pallet::constant]
 		type MaxMetadataLen: Get<u32>;
 
@@ -118,12 +121,15 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxGpusPerProvider: Get<u32>;
 
+		/// Most auditors at once.
 		#[pallet::constant]
 		type MaxAuditors: Get<u32>;
 
+		/// Most attributes one auditor attests of a provider.
 		#[pallet::constant]
 		type MaxAttributes: Get<u32>;
 
+		/// Weights of the calls, from the pallet's benchmarks.
 		type WeightInfo: WeightInfo;
 	}
 
