@@ -49,7 +49,7 @@ fn chain(length: u32) -> (sp_io::TestExternalities, AccountId, sr25519::Public) 
 		Providers::register(signed(&provider), MinProviderBond::get(), Default::default(), Default::default())
 			.expect("registers");
 		Providers::set_capacity(signed(&provider), 0, 1).expect("offers a core");
-		let prices = pallet_providers::PriceList { gpu: Default::default(), storage_gib: 0, cpu_core: DPN };
+		let prices = pallet_providers::PriceList { gpu: Default::default(), storage_gib: 0, cpu_core: 100 * DPN };
 		Providers::set_prices(signed(&provider), prices).expect("prices it");
 		let key = sp_io::crypto::sr25519_generate(KEY_TYPE, None);
 		Providers::set_reporting_key(signed(&provider), key).expect("names its key");

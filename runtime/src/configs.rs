@@ -23,7 +23,7 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	currency::{DPN, EXISTENTIAL_DEPOSIT, MICRO_DPN, SS58_PREFIX},
+	currency::{DPN, EXISTENTIAL_DEPOSIT, MICRO_DPN, MILLI_DPN, SS58_PREFIX},
 	time::{DAYS, HOURS, SLOT_DURATION},
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Leases, Nonce, OriginCaller, PalletInfo,
 	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
@@ -199,6 +199,10 @@ impl pallet_providers::Config for Runtime {
 	type UnbondingPeriod = ProviderUnbondingPeriod;
 	type MaxMetadataLen = ConstU32<256>;
 	type MaxGpusPerProvider = ConstU32<64>;
+	/// A pebibyte per provider account: far above one machine, far below what would let a
+	/// declared capacity inflate anything (a larger operator registers more bonded accounts).
+	type MaxStorageBytes = ConstU64<{ 1 << 50 }>;
+	type MaxCpuCores = ConstU32<4_096>;
 	type MaxAuditors = ConstU32<32>;
 	type MaxAttributes = ConstU32<16>;
 	type WeightInfo = pallet_providers::weights::SubstrateWeight<Runtime>;
@@ -230,6 +234,10 @@ parameter_types! {
 	pub const LeaseTakeRate: sp_runtime::Perbill = sp_runtime::Perbill::from_percent(5);
 	pub TakeBeneficiary: Option<AccountId> = Some(treasury_account());
 	pub const OrderTtl: BlockNumber = HOURS;
+	/// An epoch of any lease costs at least ten transfer fees (a transfer costs about a
+	/// thousandth of a DPN): metering cheaper service costs the chain more than it earns, and
+	/// it bounds how cheaply a wash trader can generate settlements.
+	pub const MinEpochCharge: Balance = 10 * MILLI_DPN;
 }
 
 impl pallet_leases::Config for Runtime {
@@ -242,7 +250,11 @@ impl pallet_leases::Config for Runtime {
 	type TakeRate = LeaseTakeRate;
 	type TakeBeneficiary = TakeBeneficiary;
 	type OrderTtl = OrderTtl;
+	type MinEpochCharge = MinEpochCharge;
 	type MaxGpusPerLease = ConstU32<16>;
+	/// The most a provider may declare (a pebibyte) and a machine's worth of cores.
+	type MaxStorageGibPerLease = ConstU32<{ 1 << 20 }>;
+	type MaxCpuCoresPerLease = ConstU32<4_096>;
 	type MaxLeasesPerProvider = ConstU32<256>;
 	type MaxLeasesPerConsumer = ConstU32<64>;
 	type MaxBidsPerOrder = ConstU32<32>;

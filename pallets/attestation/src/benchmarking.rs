@@ -13,12 +13,14 @@ use frame_support::{
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_core::{sr25519, H256};
+use sp_runtime::Saturating;
 
 use crate::{pallet::*, types::*, Config};
 
-/// An hourly price whose epochs cost something whatever the epoch length.
+/// An hourly price far above any lease-epoch minimum (10^14: 1,667 × 10^9 for a 10-block
+/// epoch of a 600-block hour).
 fn price<T: Config>() -> BalanceOf<T> {
-	1_000_000_000u32.into()
+	BalanceOf::<T>::from(1_000_000_000u32).saturating_mul(100_000u32.into())
 }
 
 fn go_to<T: Config>(block: u32) {

@@ -1,7 +1,9 @@
 //! Accepting a usage report: settle what it covers, record it, and lift a miss suspension.
 
 use alloc::vec::Vec;
-use depin_primitives::{AttestationObserver, ChargeableLease, LeaseCharge, LeaseSettlement, Payee, ProviderRegistry};
+use depin_primitives::{
+	AttestationObserver, ChargeableLease, LeaseCharge, LeaseSettlement, Payee, ProviderRegistry, GIB,
+};
 use sp_runtime::{traits::Zero, DispatchError, Saturating};
 
 use crate::{pallet::*, types::*, Config};
@@ -88,12 +90,15 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::DisputedChargeHeld { lease, epoch, amount });
 	}
 
-	/// Capacity the report shows: GPU-blocks answered, filesystem GiB-blocks offered.
-	fn device_usage(report: &UsageReport<T>) -> AttestedUsage {
+	/// Capacity the report shows: GPU-blocks answered, filesystem GiB-blocks offered. Storage
+	/// counts no more than the provider declared: a node's disks may be larger than what it
+	/// offers, and a claim beyond the declaration is not capacity the market can rent.
+	pub(crate) fn device_usage(report: &UsageReport<T>) -> AttestedUsage {
 		let d = &report.devices;
+		let declared_gib = T::Providers::capacity(&report.provider).map_or(0, |c| c.storage_bytes / GIB);
 		AttestedUsage {
 			gpu_capacity_blocks: d.gpus.iter().map(|g| u64::from(g.seen_blocks)).sum(),
-			storage_capacity_gib_blocks: d.storage_total_gib.saturating_mul(d.storage_seen_blocks.into()),
+			storage_capacity_gib_blocks: d.storage_total_gib.min(declared_gib).saturating_mul(d.storage_seen_blocks.into()),
 			..Default::default()
 		}
 	}

@@ -116,6 +116,22 @@ fn has_event(event: Event<Test>) -> bool {
 mod reports {
 	use super::*;
 
+	/// A node may claim any disk size; attested storage capacity counts no more than the
+	/// provider declared (and declarations are bounded by the registry).
+	#[test]
+	fn attested_storage_capacity_is_bounded_by_the_declared_capacity() {
+		run_test(|| {
+			provider(PROVIDER);
+			let mut claim = report(0, &[]);
+			claim.devices.storage_total_gib = 1 << 40;
+			let usage = Attestation::device_usage(&claim);
+			// PROVIDER declared 1 TiB.
+			assert_eq!(usage.storage_capacity_gib_blocks, 1_024 * u64::from(epoch_length()));
+			claim.devices.storage_total_gib = 512;
+			assert_eq!(Attestation::device_usage(&claim).storage_capacity_gib_blocks, 512 * u64::from(epoch_length()));
+		});
+	}
+
 	#[test]
 	fn an_accepted_report_pays_price_times_attested_blocks_minus_take() {
 		run_test(|| {

@@ -19,9 +19,10 @@ use crate::{pallet::*, types::*, Config};
 pub trait Fixtures<T: Config>: ProviderFixtures<T::AccountId, BalanceOf<T>> {}
 impl<T: Config, P: ProviderFixtures<T::AccountId, BalanceOf<T>>> Fixtures<T> for P {}
 
-/// An hourly price whose epochs cost something whatever the epoch length.
+/// An hourly price whose epochs cost at least `MinEpochCharge` whatever the epoch length.
 fn price<T: Config>() -> BalanceOf<T> {
-	BalanceOf::<T>::from(T::BlocksPerHour::get()).saturating_mul(1_000_000u32.into())
+	let per_block = T::MinEpochCharge::get().max(1_000_000u32.into());
+	BalanceOf::<T>::from(T::BlocksPerHour::get()).saturating_mul(per_block)
 }
 
 fn consumer<T: Config>(index: u32) -> T::AccountId {

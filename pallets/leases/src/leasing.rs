@@ -43,7 +43,19 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn required_deposit(price_per_hour: BalanceOf<T>) -> Result<BalanceOf<T>, DispatchError> {
 		let epoch_cost = Self::epoch_cost(price_per_hour)?;
 		ensure!(!epoch_cost.is_zero(), Error::<T>::ZeroPrice);
+		ensure!(epoch_cost >= T::MinEpochCharge::get(), Error::<T>::PriceTooLow);
 		money::min_deposit(epoch_cost, T::MinLeaseEpochs::get()).ok_or_else(|| Error::<T>::Overflow.into())
+	}
+
+	/// `request` asks for something, and for no more than one lease may have.
+	pub(crate) fn ensure_request_in_bounds(request: &ResourceRequest) -> DispatchResult {
+		ensure!(!request.is_empty(), Error::<T>::EmptyRequest);
+		ensure!(request.gpus <= T::MaxGpusPerLease::get(), Error::<T>::TooManyGpus);
+		ensure!(
+			request.storage_gib <= T::MaxStorageGibPerLease::get() && request.cpu_cores <= T::MaxCpuCoresPerLease::get(),
+			Error::<T>::RequestTooLarge
+		);
+		Ok(())
 	}
 
 	/// Picks free resources of `provider` that satisfy `request`, or says what is missing.
@@ -51,8 +63,7 @@ impl<T: Config> Pallet<T> {
 		provider: &T::AccountId,
 		request: &ResourceRequest,
 	) -> Result<Allocation, DispatchError> {
-		ensure!(!request.is_empty(), Error::<T>::EmptyRequest);
-		ensure!(request.gpus <= T::MaxGpusPerLease::get(), Error::<T>::TooManyGpus);
+		Self::ensure_request_in_bounds(request)?;
 		ensure!(T::Providers::is_active(provider), Error::<T>::ProviderNotActive);
 
 		let gpus: Vec<GpuSpec> = T::Providers::gpus(provider)
@@ -113,6 +124,7 @@ impl<T: Config> Pallet<T> {
 		deposit: BalanceOf<T>,
 		source: DepositSource,
 	) -> Result<LeaseId, DispatchError> {
+		ensure!(consumer != provider, Error::<T>::SelfLease);
 		ensure!(!price_per_hour.is_zero(), Error::<T>::ZeroPrice);
 		ensure!(deposit >= Self::required_deposit(price_per_hour)?, Error::<T>::DepositTooLow);
 

@@ -79,7 +79,10 @@ pub mod pallet {
 	pub mod config_preludes {
 		use super::*;
 		use depin_primitives::ConstClock;
-		use frame_support::{derive_impl, traits::ConstU32};
+		use frame_support::{
+			derive_impl,
+			traits::{ConstU32, ConstUint},
+		};
 
 		pub struct TestDefaultConfig;
 
@@ -97,8 +100,11 @@ pub mod pallet {
 			type MinLeaseEpochs = ConstU32<3>;
 			type TakeRate = TestTakeRate;
 			type TakeBeneficiary = frame_support::traits::GetDefault;
-			type OrderTtl = frame_support::traits::ConstUint<20>;
+			type OrderTtl = ConstUint<20>;
+			type MinEpochCharge = ConstUint<1>;
 			type MaxGpusPerLease = ConstU32<4>;
+			type MaxStorageGibPerLease = ConstU32<{ 1 << 20 }>;
+			type MaxCpuCoresPerLease = ConstU32<1_024>;
 			type MaxLeasesPerProvider = ConstU32<4>;
 			type MaxLeasesPerConsumer = ConstU32<4>;
 			type MaxBidsPerOrder = ConstU32<3>;
@@ -156,9 +162,23 @@ pub mod pallet {
 		#[pallet::no_default_bounds]
 		type OrderTtl: Get<BlockNumberFor<Self>>;
 
+		/// The least one epoch of a lease may cost. Below it a lease is not worth metering, and
+		/// it is what a wash trader renting from itself pays the protocol least for.
+		#[pallet::constant]
+		#[pallet::no_default_bounds]
+		type MinEpochCharge: Get<BalanceOf<Self>>;
+
 		/// Most GPUs one lease may rent.
 		#[pallet::constant]
 		type MaxGpusPerLease: Get<u32>;
+
+		/// Most storage one lease or order may ask for, in GiB.
+		#[pallet::constant]
+		type MaxStorageGibPerLease: Get<u32>;
+
+		/// Most CPU cores one lease or order may ask for.
+		#[pallet::constant]
+		type MaxCpuCoresPerLease: Get<u32>;
 
 		/// Bounds the leases (open or with retained escrow) of one provider.
 		#[pallet::constant]
@@ -305,6 +325,12 @@ pub mod pallet {
 		PriceNotListed,
 		/// A lease must cost something, or escrow means nothing.
 		ZeroPrice,
+		/// An epoch at this price costs less than `MinEpochCharge`.
+		PriceTooLow,
+		/// More storage or CPU cores than one lease may have.
+		RequestTooLarge,
+		/// A provider cannot lease to itself.
+		SelfLease,
 		/// The deposit does not cover `MinLeaseEpochs` epochs.
 		DepositTooLow,
 		/// Not enough free balance for the escrow.

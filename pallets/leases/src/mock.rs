@@ -33,6 +33,8 @@ pub const TREASURY: AccountId = 99;
 
 parameter_types! {
 	pub static TakeTo: Option<AccountId> = Some(TREASURY);
+	/// The prelude's minimum (one planck: any non-zero epoch cost); tests of the minimum raise it.
+	pub static MinCharge: Balance = 1;
 }
 
 #[derive_impl(pallet_leases::config_preludes::TestDefaultConfig)]
@@ -40,6 +42,7 @@ impl pallet_leases::Config for Test {
 	type Currency = Balances;
 	type Providers = Providers;
 	type TakeBeneficiary = TakeTo;
+	type MinEpochCharge = MinCharge;
 }
 
 /// The chain's clock in this runtime (the prelude's: 10-block epochs, 5 blocks of grace).
@@ -100,6 +103,7 @@ pub fn provider(who: AccountId, region: &'static str) {
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	TakeTo::set(Some(TREASURY));
+	MinCharge::set(1);
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| {
 		// At block 0, like genesis: no events.

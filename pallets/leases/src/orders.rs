@@ -22,8 +22,7 @@ impl<T: Config> Pallet<T> {
 		max_price_per_hour: BalanceOf<T>,
 		deposit: BalanceOf<T>,
 	) -> DispatchResult {
-		ensure!(!request.is_empty(), Error::<T>::EmptyRequest);
-		ensure!(request.gpus <= T::MaxGpusPerLease::get(), Error::<T>::TooManyGpus);
+		Self::ensure_request_in_bounds(&request)?;
 		ensure!(!max_price_per_hour.is_zero(), Error::<T>::ZeroPrice);
 		// Enough for the dearest acceptable bid, hence for any bid.
 		ensure!(deposit >= Self::required_deposit(max_price_per_hour)?, Error::<T>::DepositTooLow);
@@ -85,6 +84,7 @@ impl<T: Config> Pallet<T> {
 		price_per_hour: BalanceOf<T>,
 	) -> Result<Allocation, DispatchError> {
 		ensure!(Self::now() < order.expires_at, Error::<T>::OrderExpired);
+		ensure!(*provider != order.consumer, Error::<T>::SelfLease);
 		ensure!(T::Providers::is_active(provider), Error::<T>::ProviderNotActive);
 		ensure!(price_per_hour <= order.max_price_per_hour, Error::<T>::PriceAboveMaximum);
 		ensure!(!price_per_hour.is_zero(), Error::<T>::ZeroPrice);

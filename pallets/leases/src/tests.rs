@@ -252,6 +252,80 @@ mod rent {
 	}
 }
 
+/// Numbers a renter or provider picks are bounded, and nobody rents from itself.
+mod bounds {
+	use super::*;
+
+	fn origin() -> RuntimeOrigin {
+		RuntimeOrigin::signed(CONSUMER)
+	}
+
+	#[test]
+	fn requests_above_a_leases_bounds_are_refused() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let enough = STARTING_BALANCE / 2;
+			let huge = [
+				ResourceRequest { storage_gib: u32::MAX, ..Default::default() },
+				ResourceRequest { storage_gib: (1 << 20) + 1, ..Default::default() },
+				ResourceRequest { cpu_cores: 1_025, ..Default::default() },
+			];
+			for request in huge {
+				assert_noop!(Leases::rent(origin(), PROVIDER, request.clone(), enough), Error::<Test>::RequestTooLarge);
+				assert_noop!(
+					Leases::create_order(origin(), request, None, None, H100_PRICE, enough),
+					Error::<Test>::RequestTooLarge
+				);
+			}
+		});
+	}
+
+	/// The wash trade of the economics issue: rent one's own hardware to manufacture usage.
+	/// The same account cannot be both parties (Sybil accounts are the economics' matter).
+	#[test]
+	fn a_provider_cannot_rent_from_itself_or_bid_on_its_own_order() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let deposit = MIN_EPOCHS as Balance * epoch_cost(H100_PRICE);
+			assert_noop!(
+				Leases::rent(RuntimeOrigin::signed(PROVIDER), PROVIDER, one_h100(), deposit),
+				Error::<Test>::SelfLease
+			);
+			let order = NextOrderId::<Test>::get();
+			assert_ok!(Leases::create_order(RuntimeOrigin::signed(PROVIDER), one_h100(), None, None, H100_PRICE, deposit));
+			assert_noop!(Leases::bid(RuntimeOrigin::signed(PROVIDER), order, H100_PRICE), Error::<Test>::SelfLease);
+		});
+	}
+
+	/// The attack priced every unit at 1 planck an hour so that self-renting costs nothing.
+	/// An epoch must cost at least `MinEpochCharge`, for rents, orders and bids alike.
+	#[test]
+	fn an_epoch_of_a_lease_costs_at_least_the_minimum_charge() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			// One H100 epoch costs 100 here.
+			MinCharge::set(epoch_cost(H100_PRICE));
+			let deposit = 10 * epoch_cost(H100_PRICE);
+			assert_ok!(Leases::rent(origin(), PROVIDER, one_h100(), deposit));
+			MinCharge::set(epoch_cost(H100_PRICE) + 1);
+			assert_noop!(Leases::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER, one_h100(), deposit), Error::<Test>::PriceTooLow);
+			assert_noop!(
+				Leases::create_order(origin(), one_h100(), None, None, H100_PRICE, deposit),
+				Error::<Test>::PriceTooLow
+			);
+			MinCharge::set(epoch_cost(A100_PRICE));
+			let order = NextOrderId::<Test>::get();
+			let any_gpu = ResourceRequest { gpus: 1, ..Default::default() };
+			assert_ok!(Leases::create_order(origin(), any_gpu, None, None, H100_PRICE, deposit));
+			assert_noop!(
+				Leases::bid(RuntimeOrigin::signed(PROVIDER), order, A100_PRICE - 60),
+				Error::<Test>::PriceTooLow
+			);
+			assert_ok!(Leases::bid(RuntimeOrigin::signed(PROVIDER), order, A100_PRICE));
+		});
+	}
+}
+
 mod settlement {
 	use super::*;
 

@@ -184,7 +184,7 @@ mod benchmarks {
 	fn set_capacity() {
 		let who = registered::<T>("provider", 0);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who), u64::MAX, u32::MAX);
+		_(RawOrigin::Signed(who), T::MaxStorageBytes::get(), T::MaxCpuCores::get());
 	}
 
 	#[benchmark]

@@ -76,6 +76,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_set_capacity(who: T::AccountId, capacity: Capacity) -> DispatchResult {
+		ensure!(
+			capacity.storage_bytes <= T::MaxStorageBytes::get() && capacity.cpu_cores <= T::MaxCpuCores::get(),
+			Error::<T>::CapacityTooLarge
+		);
 		let committed = T::Commitments::commitment(&who);
 		Self::mutate_present(&who, |record| {
 			ensure!(

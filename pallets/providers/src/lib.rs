@@ -59,7 +59,10 @@ pub mod pallet {
 	/// Defaults for test runtimes: `#[derive_impl(pallet_providers::config_preludes::TestDefaultConfig)]`.
 	pub mod config_preludes {
 		use super::*;
-		use frame_support::{derive_impl, traits::ConstU32};
+		use frame_support::{
+			derive_impl,
+			traits::{ConstU32, ConstU64},
+		};
 
 		pub struct TestDefaultConfig;
 
@@ -76,6 +79,8 @@ pub mod pallet {
 			type UnbondingPeriod = frame_support::traits::ConstUint<100>;
 			type MaxMetadataLen = ConstU32<32>;
 			type MaxGpusPerProvider = ConstU32<8>;
+			type MaxStorageBytes = ConstU64<{ 1 << 50 }>;
+			type MaxCpuCores = ConstU32<1_024>;
 			type MaxAuditors = ConstU32<4>;
 			type MaxAttributes = ConstU32<4>;
 			type WeightInfo = ();
@@ -120,6 +125,15 @@ pub mod pallet {
 		/// Also bounds the GPU models in a price list.
 		#[pallet::constant]
 		type MaxGpusPerProvider: Get<u32>;
+
+		/// Most storage one provider may declare, in bytes. Leases are sized within what is
+		/// declared, so this bounds every storage figure a provider can be charged or paid for.
+		#[pallet::constant]
+		type MaxStorageBytes: Get<u64>;
+
+		/// Most CPU cores one provider may declare.
+		#[pallet::constant]
+		type MaxCpuCores: Get<u32>;
 
 		/// Most auditors at once.
 		#[pallet::constant]
@@ -268,6 +282,8 @@ pub mod pallet {
 		InvalidAttributes,
 		/// Capacity below what is leased.
 		CapacityInUse,
+		/// Capacity above `MaxStorageBytes` or `MaxCpuCores`.
+		CapacityTooLarge,
 		/// The same GPU model is priced twice.
 		DuplicatePrice,
 		/// The account is an auditor already.
@@ -386,7 +402,8 @@ pub mod pallet {
 			Self::do_remove_gpus(who, uuid_hashes)
 		}
 
-		/// Sets storage (bytes) and CPU cores on offer; never below what is leased.
+		/// Sets storage (bytes) and CPU cores on offer: never below what is leased, never above
+		/// `MaxStorageBytes` and `MaxCpuCores`.
 		#[pallet::call_index(8)]
 		#[pallet::weight(T::WeightInfo::set_capacity())]
 		pub fn set_capacity(origin: OriginFor<T>, storage_bytes: u64, cpu_cores: u32) -> DispatchResult {

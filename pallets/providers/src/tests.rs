@@ -460,6 +460,27 @@ mod hardware {
 		});
 	}
 
+	/// The attack: declare `u64::MAX` bytes and `u32::MAX` cores, then rent them to oneself to
+	/// inflate attested storage. Declarations are bounded; at the bound they are accepted.
+	#[test]
+	fn declared_capacity_is_bounded() {
+		run_test(|| {
+			register(ALICE, MIN_BOND);
+			let (max_bytes, max_cores) = (1u64 << 50, 1_024u32);
+			for (bytes, cores) in [(u64::MAX, u32::MAX), (max_bytes + 1, 1), (1, max_cores + 1)] {
+				assert_noop!(
+					Providers::set_capacity(RuntimeOrigin::signed(ALICE), bytes, cores),
+					Error::<Test>::CapacityTooLarge
+				);
+			}
+			assert_ok!(Providers::set_capacity(RuntimeOrigin::signed(ALICE), max_bytes, max_cores));
+			assert_eq!(
+				pallet::Providers::<Test>::get(ALICE).unwrap().capacity,
+				Capacity { storage_bytes: max_bytes, cpu_cores: max_cores }
+			);
+		});
+	}
+
 	#[test]
 	fn capacity_never_drops_below_what_is_leased() {
 		run_test(|| {
