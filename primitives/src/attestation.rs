@@ -22,6 +22,10 @@ pub struct AttestedUsage {
 	pub storage_leased_gib_blocks: u64,
 	/// GiB-blocks of storage in use under leases: the useful storage work.
 	pub storage_used_gib_blocks: u64,
+	/// GPU-blocks of audited GPUs that answered: each audited GPU counts once per block.
+	pub audited_gpu_blocks: u64,
+	/// GiB-blocks of storage offered, at most the audited storage.
+	pub audited_storage_gib_blocks: u64,
 }
 
 /// Told what reports attest and what is slashed, e.g. by the economics ledger. `()` ignores it.

@@ -16,8 +16,16 @@ pub struct EpochLedger<Balance> {
 	pub take_to_treasury: Balance,
 	/// The protocol take burned (no treasury to receive it).
 	pub take_burned: Balance,
-	/// The emission allowance of the epoch, fixed when the epoch closes.
+	/// The emission allowance of the epoch, fixed when the epoch closes: `usage_emission +
+	/// capacity_emission`.
 	pub emission: Balance,
+	/// Emission for usage: at most the take paid on the epoch's service by its close.
+	pub usage_emission: Balance,
+	/// Emission for audited capacity (the bootstrap allowance).
+	pub capacity_emission: Balance,
+	/// Take paid on the epoch's service by the time it closed: what usage emission is matched
+	/// against and shared by (later payments, e.g. of resolved disputes, do not count).
+	pub matched_take: Balance,
 	/// Emission actually minted for the epoch: claimed by providers, plus expired allowance sent
 	/// to the treasury.
 	pub emission_minted: Balance,
@@ -43,8 +51,12 @@ pub struct EpochLedger<Balance> {
 	pub storage_leased_gib_blocks: u64,
 	/// GiB-blocks of storage in use under leases.
 	pub storage_used_gib_blocks: u64,
-	/// Useful work (busy GPU-blocks and used storage, weighted): what emission is shared by.
-	pub useful_work: u128,
+	/// GPU-blocks of audited GPUs that answered.
+	pub audited_gpu_blocks: u64,
+	/// GiB-blocks of audited storage offered.
+	pub audited_storage_gib_blocks: u64,
+	/// Audited device-blocks, weighted: what capacity emission is shared by.
+	pub capacity_work: u128,
 	/// The epoch's report window closed and its emission is fixed.
 	pub closed: bool,
 	/// Its unclaimed emission expired and was dealt with.

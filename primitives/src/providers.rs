@@ -63,6 +63,15 @@ pub struct Capacity {
 	pub cpu_cores: u32,
 }
 
+/// Hardware of a provider that a bonded auditor vouches exists: what may earn capacity emission.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct AuditedHardware {
+	/// Audited GPUs still registered to the provider.
+	pub gpus: Vec<H256>,
+	/// Audited storage, at most what the provider declares.
+	pub storage_gib: u64,
+}
+
 /// The registry as the leases and attestation pallets see it. Implemented by the providers
 /// pallet.
 pub trait ProviderRegistry<AccountId, Balance> {
@@ -83,6 +92,8 @@ pub trait ProviderRegistry<AccountId, Balance> {
 	fn cpu_core_price(provider: &AccountId) -> Option<Balance>;
 	/// `auditor` is a current auditor and has attested attributes of `provider`.
 	fn is_audited_by(provider: &AccountId, auditor: &AccountId) -> bool;
+	/// The hardware of `provider` a current auditor vouches for.
+	fn audited_hardware(provider: &AccountId) -> AuditedHardware;
 	fn reporting_key(provider: &AccountId) -> Option<sr25519::Public>;
 	/// The provider that signs usage reports with `key`.
 	fn provider_of_reporting_key(key: &sr25519::Public) -> Option<AccountId>;

@@ -187,6 +187,7 @@ parameter_types! {
 	/// A week: long enough for a missed report or a dispute about the last leases to be
 	/// acted on before the bond leaves.
 	pub const ProviderUnbondingPeriod: BlockNumber = 7 * DAYS;
+	pub const AuditorBond: Balance = 1_000 * DPN;
 }
 
 impl pallet_providers::Config for Runtime {
@@ -194,6 +195,7 @@ impl pallet_providers::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	// Governance is sudo until a council exists.
 	type AuditorOrigin = frame_system::EnsureRoot<AccountId>;
+	type SlashBeneficiary = TreasuryAccount;
 	type Commitments = Leases;
 	type MinProviderBond = MinProviderBond;
 	type UnbondingPeriod = ProviderUnbondingPeriod;
@@ -204,6 +206,8 @@ impl pallet_providers::Config for Runtime {
 	type MaxStorageBytes = ConstU64<{ 1 << 50 }>;
 	type MaxCpuCores = ConstU32<4_096>;
 	type MaxAuditors = ConstU32<32>;
+	/// Ten provider bonds: an auditor's word decides which hardware earns capacity emission.
+	type AuditorBond = AuditorBond;
 	type MaxAttributes = ConstU32<16>;
 	type WeightInfo = pallet_providers::weights::SubstrateWeight<Runtime>;
 }
@@ -308,7 +312,7 @@ impl pallet_economics::Config for Runtime {
 	type Clock = Clock;
 	// Governance is sudo until a council exists.
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
-	/// One fully busy GPU-block is worth as much useful work as 1,000 used GiB-blocks.
+	/// One block of an audited GPU is worth as much capacity work as 1,000 audited GiB-blocks.
 	type GpuBlockWork = ConstU128<1_000>;
 	type StorageGibBlockWork = ConstU128<1>;
 	/// Thirty days of hourly epochs to claim emission.

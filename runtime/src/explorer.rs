@@ -33,6 +33,8 @@ pub fn network_stats() -> NetworkStats<Balance> {
 		}
 		let gpus = pallet_providers::Gpus::<Runtime>::decode_len(&who).unwrap_or(0) as u32;
 		stats.gpus = stats.gpus.saturating_add(gpus);
+		let audited = pallet_providers::Pallet::<Runtime>::audited_hardware(&who).gpus.len() as u32;
+		stats.audited_gpus = stats.audited_gpus.saturating_add(audited);
 		stats.storage_bytes = stats.storage_bytes.saturating_add(record.capacity.storage_bytes);
 	}
 	if let Some(last) = stats.last_closed_epoch {
@@ -49,6 +51,9 @@ pub fn network_stats() -> NetworkStats<Balance> {
 				stats.trailing_storage_capacity_gib_blocks.saturating_add(l.storage_capacity_gib_blocks);
 			stats.trailing_storage_leased_gib_blocks =
 				stats.trailing_storage_leased_gib_blocks.saturating_add(l.storage_leased_gib_blocks);
+			stats.trailing_usage_emission = stats.trailing_usage_emission.saturating_add(l.usage_emission);
+			stats.trailing_capacity_emission = stats.trailing_capacity_emission.saturating_add(l.capacity_emission);
+			stats.trailing_audited_gpu_blocks = stats.trailing_audited_gpu_blocks.saturating_add(l.audited_gpu_blocks);
 		}
 	}
 	stats
@@ -62,6 +67,7 @@ pub fn epoch_ledger(epoch: EpochIndex) -> Option<EpochLedger<Balance>> {
 
 pub fn provider(who: &AccountId) -> Option<ProviderView<AccountId, Balance>> {
 	let record = pallet_providers::Providers::<Runtime>::get(who)?;
+	let audited = pallet_providers::Pallet::<Runtime>::audited_hardware(who);
 	let earnings = pallet_economics::ProviderEarnings::<Runtime>::get(who);
 	let liveness = pallet_attestation::ProviderLiveness::<Runtime>::get(who);
 	Some(ProviderView {
@@ -81,6 +87,8 @@ pub fn provider(who: &AccountId) -> Option<ProviderView<AccountId, Balance>> {
 		missed_in_a_row: liveness.missed_in_a_row,
 		last_reported_epoch: liveness.last_reported,
 		has_reporting_key: record.reporting_key.is_some(),
+		audited_gpus: audited.gpus.len() as u32,
+		audited_storage_gib: audited.storage_gib,
 	})
 }
 

@@ -66,6 +66,8 @@ pub fn emission_params() -> pallet_economics::EmissionParams<Balance> {
 		bootstrap_per_epoch: 50 * DPN,
 		bootstrap_epochs: 720,
 		revenue_cap_percent: 200,
+		// Usage earns emission 1:1 with the take it paid, never more (HIP-10).
+		usage_match_percent: 100,
 		trailing_epochs: 24,
 	}
 }

@@ -90,15 +90,21 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::DisputedChargeHeld { lease, epoch, amount });
 	}
 
-	/// Capacity the report shows: GPU-blocks answered, filesystem GiB-blocks offered. Storage
-	/// counts no more than the provider declared: a node's disks may be larger than what it
-	/// offers, and a claim beyond the declaration is not capacity the market can rent.
+	/// Capacity the report shows: GPU-blocks answered, filesystem GiB-blocks offered, and of
+	/// these what a bonded auditor vouches exists. Storage counts no more than the provider
+	/// declared (a node's disks may be larger than its offer) and, as audited capacity, no more
+	/// than audited. Each GPU answers at most once per block (validation).
 	pub(crate) fn device_usage(report: &UsageReport<T>) -> AttestedUsage {
 		let d = &report.devices;
 		let declared_gib = T::Providers::capacity(&report.provider).map_or(0, |c| c.storage_bytes / GIB);
+		let audited = T::Providers::audited_hardware(&report.provider);
+		let offered_gib = d.storage_total_gib.min(declared_gib);
+		let seen = |gpu: &GpuUsage| u64::from(gpu.seen_blocks);
 		AttestedUsage {
-			gpu_capacity_blocks: d.gpus.iter().map(|g| u64::from(g.seen_blocks)).sum(),
-			storage_capacity_gib_blocks: d.storage_total_gib.min(declared_gib).saturating_mul(d.storage_seen_blocks.into()),
+			gpu_capacity_blocks: d.gpus.iter().map(seen).sum(),
+			storage_capacity_gib_blocks: offered_gib.saturating_mul(d.storage_seen_blocks.into()),
+			audited_gpu_blocks: d.gpus.iter().filter(|g| audited.gpus.contains(&g.uuid_hash)).map(seen).sum(),
+			audited_storage_gib_blocks: offered_gib.min(audited.storage_gib).saturating_mul(d.storage_seen_blocks.into()),
 			..Default::default()
 		}
 	}

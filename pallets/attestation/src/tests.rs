@@ -132,6 +132,25 @@ mod reports {
 		});
 	}
 
+	/// Fake hardware earns no capacity emission: only what a bonded auditor vouches for counts
+	/// as audited capacity, each GPU once per block, storage within the audit.
+	#[test]
+	fn only_audited_devices_count_as_audited_capacity() {
+		run_test(|| {
+			provider(PROVIDER);
+			let claim = report(0, &[]);
+			let usage = Attestation::device_usage(&claim);
+			assert_eq!((usage.audited_gpu_blocks, usage.audited_storage_gib_blocks), (0, 0));
+			assert_eq!(usage.gpu_capacity_blocks, 2 * u64::from(epoch_length()));
+
+			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
+			assert_ok!(Providers::audit_hardware(RuntimeOrigin::signed(AUDITOR), PROVIDER, bounded(&[gpu_id(PROVIDER, 0)]), 512));
+			let usage = Attestation::device_usage(&claim);
+			let blocks = u64::from(epoch_length());
+			assert_eq!((usage.audited_gpu_blocks, usage.audited_storage_gib_blocks), (blocks, 512 * blocks));
+		});
+	}
+
 	#[test]
 	fn an_accepted_report_pays_price_times_attested_blocks_minus_take() {
 		run_test(|| {

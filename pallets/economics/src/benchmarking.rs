@@ -12,7 +12,8 @@ use depin_primitives::{AttestationObserver, AttestedUsage, LeaseObserver, Paymen
 use crate::{pallet::*, types::*, Config, EpochIndex};
 
 fn work_in<T: Config>(provider: &T::AccountId, epoch: EpochIndex) {
-	let usage = AttestedUsage { gpu_busy_blocks: 10, storage_used_gib_blocks: 10, ..Default::default() };
+	// Both weights of a claim: audited capacity and take paid.
+	let usage = AttestedUsage { audited_gpu_blocks: 10, audited_storage_gib_blocks: 10, ..Default::default() };
 	<Pallet<T> as AttestationObserver<_, _>>::report_accepted(provider, epoch, &usage);
 	let payment = Payment {
 		charged: 1_000u32.into(),
@@ -30,6 +31,7 @@ fn params_with_window<T: Config>(window: u32) -> EmissionParams<BalanceOf<T>> {
 		bootstrap_per_epoch: 1_000u32.into(),
 		bootstrap_epochs: 100,
 		revenue_cap_percent: 200,
+		usage_match_percent: 100,
 		trailing_epochs: window,
 	}
 }
@@ -77,7 +79,7 @@ mod benchmarks {
 		assert!(!ProviderEarnings::<T>::get(&provider).emission.is_zero());
 	}
 
-	/// Clearing the work records of `p` providers that never claimed.
+	/// Clearing the records (take paid and audited capacity) of `p` providers that never claimed.
 	#[benchmark]
 	fn sweep_expired(p: Linear<0, { T::MaxProvidersPerEpoch::get() }>) {
 		for i in 0..p {

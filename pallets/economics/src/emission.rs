@@ -41,22 +41,68 @@ pub fn bootstrap<B: AtLeast32BitUnsigned + Copy>(params: &EmissionParams<B>, epo
 	.unwrap_or_else(Zero::zero)
 }
 
-/// `emission(e) = min(schedule(e), bootstrap(e) + revenue_cap × trailing_revenue)`; nothing when
-/// no useful work was attested (emission pays for work, never for presence).
-pub fn emission<B: AtLeast32BitUnsigned + Copy>(
-	params: &EmissionParams<B>,
-	epoch: u32,
-	trailing_revenue: B,
-	useful_work: u128,
-) -> B {
-	if useful_work == 0 {
-		return Zero::zero();
-	}
-	let capped = trailing_revenue.saturating_mul(params.revenue_cap_percent.into()) / 100u32.into();
-	schedule(params, epoch).min(bootstrap(params, epoch).saturating_add(capped))
+/// An epoch's emission, in its two parts.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct Allowance<B> {
+	/// For usage: at most the take paid on the epoch's service (`usage_match_percent` of it),
+	/// shared by the take each provider's leases paid. Nobody can win back more than it paid.
+	pub usage: B,
+	/// For capacity: the bootstrap allowance, shared by audited device-blocks; none without
+	/// audited capacity.
+	pub capacity: B,
 }
 
-/// A provider's share of an epoch's emission: `emission × work / total_work`, rounded down.
+impl<B: AtLeast32BitUnsigned + Copy> Allowance<B> {
+	pub fn total(&self) -> B {
+		self.usage.saturating_add(self.capacity)
+	}
+}
+
+/// `e`'s emission:
+///
+/// - `usage = min(usage_match × take_paid(e), revenue_cap × mean trailing revenue, schedule(e))`
+/// - `capacity = min(bootstrap(e), schedule(e) − usage)`, or nothing without audited capacity.
+///
+/// `mean_revenue` is the mean fee revenue per epoch of the trailing window. Wash trading raises
+/// `usage` by at most the take it pays, and cannot raise `capacity` at all.
+pub fn allowance<B: AtLeast32BitUnsigned + Copy>(
+	params: &EmissionParams<B>,
+	epoch: u32,
+	take_paid: B,
+	mean_revenue: B,
+	capacity_work: u128,
+) -> Allowance<B> {
+	let schedule = schedule(params, epoch);
+	let matched = percent(take_paid, params.usage_match_percent.min(100));
+	let revenue_cap = percent(mean_revenue, params.revenue_cap_percent);
+	let usage = matched.min(revenue_cap).min(schedule);
+	let capacity = if capacity_work == 0 {
+		Zero::zero()
+	} else {
+		bootstrap(params, epoch).min(schedule.saturating_sub(usage))
+	};
+	Allowance { usage, capacity }
+}
+
+/// Mean revenue per epoch over a window of `epochs` epochs that took in `total`; epochs before
+/// genesis count as empty, so early epochs cannot stretch a little revenue over a long cap.
+pub fn mean<B: AtLeast32BitUnsigned + Copy>(total: B, epochs: u32) -> B {
+	total / B::from(epochs.max(1))
+}
+
+/// `percent`% of `amount`, rounded down.
+fn percent<B: AtLeast32BitUnsigned + Copy>(amount: B, percent: u32) -> B {
+	sp_runtime::helpers_128bit::multiply_by_rational_with_rounding(
+		amount.unique_saturated_into(),
+		percent.into(),
+		100,
+		sp_runtime::Rounding::Down,
+	)
+	.map(B::unique_saturated_from)
+	.unwrap_or_else(Zero::zero)
+}
+
+/// A provider's share of an emission: `emission × weight / total_weight`, rounded down.
 pub fn reward_share<B: AtLeast32BitUnsigned + Copy>(emission: B, work: u128, total_work: u128) -> B {
 	if total_work == 0 {
 		return Zero::zero();
@@ -82,6 +128,7 @@ mod tests {
 			bootstrap_per_epoch: 400,
 			bootstrap_epochs: 4,
 			revenue_cap_percent: 150,
+			usage_match_percent: 100,
 			trailing_epochs: 3,
 		}
 	}
@@ -101,17 +148,50 @@ mod tests {
 	}
 
 	#[test]
-	fn emission_is_capped_by_revenue_once_the_bootstrap_is_gone() {
+	fn usage_emission_is_the_take_paid_at_most() {
 		let p = params();
-		// Epoch 0: bootstrap 400 + 1.5 × 100 = 550 < schedule 1,000.
-		assert_eq!(emission(&p, 0, 100, 1), 550);
-		// Plenty of revenue: the schedule is the ceiling.
-		assert_eq!(emission(&p, 0, 10_000, 1), 1_000);
-		// After the bootstrap, no revenue means no emission.
-		assert_eq!(emission(&p, 5, 0, 1), 0);
-		assert_eq!(emission(&p, 5, 200, 1), 300);
-		// Without useful work nothing is emitted, however much the schedule allows.
-		assert_eq!(emission(&p, 0, 10_000, 0), 0);
+		// 100 of take paid, revenue ample: usage emission is the take, matched 1:1.
+		assert_eq!(allowance(&p, 0, 100, 10_000, 0), Allowance { usage: 100, capacity: 0 });
+		// Matched at 60%.
+		assert_eq!(allowance(&EmissionParams { usage_match_percent: 60, ..p.clone() }, 0, 100, 10_000, 0).usage, 60);
+		// The schedule is the ceiling.
+		assert_eq!(allowance(&p, 0, 5_000, 1_000_000, 0).usage, 1_000);
+		// No take, no usage emission, whatever the revenue.
+		assert_eq!(allowance(&p, 0, 0, 1_000_000, 1).usage, 0);
+	}
+
+	#[test]
+	fn capacity_emission_is_the_bootstrap_left_under_the_schedule_and_needs_audited_capacity() {
+		let p = params();
+		// Epoch 0: bootstrap 400; usage 100 leaves room under the schedule of 1,000.
+		assert_eq!(allowance(&p, 0, 100, 10_000, 1), Allowance { usage: 100, capacity: 400 });
+		// Usage close to the schedule squeezes capacity.
+		assert_eq!(allowance(&p, 0, 700, 100_000, 1), Allowance { usage: 700, capacity: 300 });
+		// Without audited capacity the bootstrap allowance is not minted.
+		assert_eq!(allowance(&p, 0, 100, 10_000, 0).capacity, 0);
+		// After the bootstrap only usage emits.
+		assert_eq!(allowance(&p, 5, 100, 10_000, 1), Allowance { usage: 100, capacity: 0 });
+	}
+
+	/// The 48× case: at steady revenue `r` a trailing window of 24 epochs once capped each
+	/// epoch at `revenue_cap × 24 r`. The cap is now on the window's mean: `revenue_cap × r`.
+	#[test]
+	fn the_revenue_cap_is_a_ratio_of_the_mean_epoch_revenue() {
+		let p = EmissionParams {
+			initial_per_epoch: u128::MAX,
+			halving_epochs: 0,
+			bootstrap_per_epoch: 0,
+			bootstrap_epochs: 0,
+			revenue_cap_percent: 200,
+			usage_match_percent: 100,
+			trailing_epochs: 24,
+		};
+		let per_epoch = 1_000_000u128;
+		let mean_revenue = mean(24 * per_epoch, 24);
+		// Take ample, so the revenue cap binds: 2 × one epoch's revenue, not 48 ×.
+		assert_eq!(allowance(&p, 800, 100 * per_epoch, mean_revenue, 1).total(), 2 * per_epoch);
+		// Early epochs: missing history counts as empty.
+		assert_eq!(mean(per_epoch, 24), per_epoch / 24);
 	}
 
 	#[test]

@@ -10,8 +10,9 @@ impl<T: Config> Pallet<T> {
 	///
 	/// 1. Total issuance is exactly genesis issuance + minted − burned: nothing else creates or
 	///    destroys tokens.
-	/// 2. In every ledger, claimed ≤ minted ≤ the emission allowance, and fee revenue is exactly
-	///    provider earnings + take (to the treasury or burned).
+	/// 2. In every ledger, claimed ≤ minted ≤ the emission allowance; the allowance is its usage
+	///    and capacity parts; usage emission never exceeds the take matched at the close; and fee
+	///    revenue is exactly provider earnings + take (to the treasury or burned).
 	/// 3. No epoch after `LastClosedEpoch` is closed.
 	/// 4. The ledgers' minted and burned amounts add up to `TotalMinted` and `TotalBurned`.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
@@ -37,6 +38,11 @@ impl<T: Config> Pallet<T> {
 		for (_, ledger) in Ledgers::<T>::iter() {
 			ensure!(ledger.emission_claimed <= ledger.emission_minted, "more claimed than minted");
 			ensure!(ledger.emission_minted <= ledger.emission, "more minted than the allowance");
+			ensure!(
+				ledger.usage_emission.saturating_add(ledger.capacity_emission) == ledger.emission,
+				"emission is not usage + capacity emission"
+			);
+			ensure!(ledger.usage_emission <= ledger.matched_take, "usage emission above the take paid");
 			let paid_out =
 				ledger.provider_earnings.saturating_add(ledger.take_to_treasury).saturating_add(ledger.take_burned);
 			ensure!(paid_out == ledger.fee_revenue, "fee revenue is not earnings + take");

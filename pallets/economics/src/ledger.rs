@@ -26,29 +26,34 @@ impl<T: Config> Pallet<T> {
 		(first..=epoch).fold(Zero::zero(), |sum: BalanceOf<T>, e| sum.saturating_add(Ledgers::<T>::get(e).fee_revenue))
 	}
 
-	/// Fixes `epoch`'s emission allowance and snapshots the open leases.
+	/// Fixes `epoch`'s emission and snapshots the open leases.
 	pub(crate) fn close_epoch(epoch: EpochIndex) {
 		let params = Params::<T>::get();
-		let trailing = Self::trailing_revenue(epoch, params.trailing_epochs);
+		let mean_revenue = emission::mean(Self::trailing_revenue(epoch, params.trailing_epochs), params.trailing_epochs);
 		let mut ledger = Ledgers::<T>::get(epoch);
-		ledger.emission = emission::emission(&params, epoch, trailing, ledger.useful_work);
+		let take_paid = ledger.take_to_treasury.saturating_add(ledger.take_burned);
+		let allowance = emission::allowance(&params, epoch, take_paid, mean_revenue, ledger.capacity_work);
+		ledger.matched_take = take_paid;
+		ledger.usage_emission = allowance.usage;
+		ledger.capacity_emission = allowance.capacity;
+		ledger.emission = allowance.total();
 		ledger.open_leases = OpenLeases::<T>::get();
 		ledger.closed = true;
 		Self::deposit_event(Event::EpochClosed {
 			epoch,
 			fee_revenue: ledger.fee_revenue,
-			emission: ledger.emission,
-			useful_work: ledger.useful_work,
+			usage_emission: ledger.usage_emission,
+			capacity_emission: ledger.capacity_emission,
 		});
 		Ledgers::<T>::insert(epoch, ledger);
 		LastClosedEpoch::<T>::put(epoch);
 	}
 
-	/// Useful work of an accepted report.
-	pub fn useful_work(usage: &AttestedUsage) -> u128 {
-		u128::from(usage.gpu_busy_blocks)
+	/// Capacity work of an accepted report: audited device-blocks, weighted.
+	pub fn capacity_work(usage: &AttestedUsage) -> u128 {
+		u128::from(usage.audited_gpu_blocks)
 			.saturating_mul(T::GpuBlockWork::get())
-			.saturating_add(u128::from(usage.storage_used_gib_blocks).saturating_mul(T::StorageGibBlockWork::get()))
+			.saturating_add(u128::from(usage.audited_storage_gib_blocks).saturating_mul(T::StorageGibBlockWork::get()))
 	}
 
 	pub(crate) fn record_burn(epoch: EpochIndex, amount: BalanceOf<T>) {
@@ -68,7 +73,9 @@ impl<T: Config> LeaseObserver<T::AccountId, BalanceOf<T>> for Pallet<T> {
 
 	fn settled(epoch: EpochIndex, provider: &T::AccountId, payment: &Payment<BalanceOf<T>>) {
 		let Payment { charged, provider_share, take, take_destination } = *payment;
+		let mut closed = false;
 		Ledgers::<T>::mutate(epoch, |l| {
+			closed = l.closed;
 			l.fee_revenue = l.fee_revenue.saturating_add(charged);
 			l.provider_earnings = l.provider_earnings.saturating_add(provider_share);
 			match take_destination {
@@ -79,13 +86,18 @@ impl<T: Config> LeaseObserver<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		if take_destination == TakeDestination::Burned {
 			Self::record_burn(epoch, take);
 		}
+		// Take paid after the epoch closed (a dispute resolved late) is revenue, but the
+		// epoch's usage emission was matched against the take known at its close.
+		if !closed && !take.is_zero() {
+			UsageTake::<T>::mutate(epoch, provider, |t| *t = t.saturating_add(take));
+		}
 		ProviderEarnings::<T>::mutate(provider, |e| e.fees = e.fees.saturating_add(provider_share));
 	}
 }
 
 impl<T: Config> AttestationObserver<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	fn report_accepted(provider: &T::AccountId, epoch: EpochIndex, usage: &AttestedUsage) {
-		let work = Self::useful_work(usage);
+		let work = Self::capacity_work(usage);
 		Ledgers::<T>::mutate(epoch, |l| {
 			l.providers_reported = l.providers_reported.saturating_add(1);
 			l.gpu_capacity_blocks = l.gpu_capacity_blocks.saturating_add(usage.gpu_capacity_blocks);
@@ -95,10 +107,12 @@ impl<T: Config> AttestationObserver<T::AccountId, BalanceOf<T>> for Pallet<T> {
 				l.storage_capacity_gib_blocks.saturating_add(usage.storage_capacity_gib_blocks);
 			l.storage_leased_gib_blocks = l.storage_leased_gib_blocks.saturating_add(usage.storage_leased_gib_blocks);
 			l.storage_used_gib_blocks = l.storage_used_gib_blocks.saturating_add(usage.storage_used_gib_blocks);
-			l.useful_work = l.useful_work.saturating_add(work);
+			l.audited_gpu_blocks = l.audited_gpu_blocks.saturating_add(usage.audited_gpu_blocks);
+			l.audited_storage_gib_blocks = l.audited_storage_gib_blocks.saturating_add(usage.audited_storage_gib_blocks);
+			l.capacity_work = l.capacity_work.saturating_add(work);
 		});
 		if work > 0 {
-			ProviderWork::<T>::mutate(epoch, provider, |w| *w = w.saturating_add(work));
+			CapacityWork::<T>::mutate(epoch, provider, |w| *w = w.saturating_add(work));
 		}
 	}
 

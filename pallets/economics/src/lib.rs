@@ -10,15 +10,22 @@
 //!   through their observer traits (`LeaseObserver`, `AttestationObserver` of
 //!   `depin-primitives`), never by writing its storage.
 //! - **Emission.** When an epoch's report window closes — the block the chain's one
-//!   `EpochClock` names, after which attestation accepts no report of it — its allowance is fixed
-//!   (the one `on_initialize` of the pallet that does anything, O(trailing window)):
-//!   `min(schedule(e), bootstrap(e) + revenue_cap × trailing fee revenue)` (see [`emission`]),
-//!   and nothing without useful work. The schedule halves; the bootstrap allowance fades to zero.
-//!   `GovernanceOrigin` may change the parameters.
-//! - **Distribution by attested useful work**: utilization-weighted GPU-blocks and used storage
-//!   GiB-blocks from accepted reports, never idle capacity. Pull-based: a provider calls
-//!   `claim_rewards` for closed epochs, O(1) each. After `RewardExpiry` epochs anyone may
-//!   `sweep_expired`: the unclaimed rest goes to `ExpiredRewardsTo` or is never minted.
+//!   `EpochClock` names, after which attestation accepts no report of it — its emission is fixed
+//!   (the one `on_initialize` of the pallet that does anything, O(trailing window)), in two parts
+//!   (see [`emission::allowance`]):
+//!   - **usage**: at most the protocol take paid on the epoch's service (`usage_match_percent`,
+//!     100: "spend 1, earn at most 1"), within `revenue_cap_percent` of the trailing mean epoch
+//!     revenue, shared by the take each provider's leases paid — never by self-reported
+//!     utilization or device counts;
+//!   - **capacity**: the fading bootstrap allowance, shared by audited device-blocks (GPUs and
+//!     storage a bonded auditor vouches for, each GPU-block once, storage within the audit);
+//!     none without audited capacity.
+//!
+//!   Both stay under the halving schedule; `GovernanceOrigin` may change the parameters. Wash
+//!   trading at any price returns at most the take it paid and cannot raise capacity emission.
+//! - **Distribution**: pull-based: a provider calls `claim_rewards` for closed epochs, O(1)
+//!   each. After `RewardExpiry` epochs anyone may `sweep_expired`: the unclaimed rest goes to
+//!   `ExpiredRewardsTo` or is never minted.
 //! - **Issuance is accounted for**: total issuance = genesis issuance + minted − burned, exactly
 //!   (`try_state`).
 
@@ -105,11 +112,11 @@ pub mod pallet {
 		#[pallet::no_default_bounds]
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
-		/// Useful work of one utilization-weighted GPU-block...
+		/// Capacity work of one block of an audited GPU that answered...
 		#[pallet::constant]
 		type GpuBlockWork: Get<u128>;
 
-		/// ...and of one used GiB-block of storage.
+		/// ...and of one GiB-block of audited storage offered.
 		#[pallet::constant]
 		type StorageGibBlockWork: Get<u128>;
 
@@ -140,9 +147,16 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Ledgers<T: Config> = StorageMap<_, Twox64Concat, EpochIndex, EpochLedger<BalanceOf<T>>, ValueQuery>;
 
-	/// Useful work each provider's reports attested, by epoch; taken when claimed.
+	/// Take each provider's leases paid on an epoch's service before it closed: its weight in
+	/// the epoch's usage emission; taken when claimed.
 	#[pallet::storage]
-	pub type ProviderWork<T: Config> =
+	pub type UsageTake<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, EpochIndex, Blake2_128Concat, T::AccountId, BalanceOf<T>, ValueQuery>;
+
+	/// Audited capacity work each provider's reports attested, by epoch: its weight in the
+	/// epoch's capacity emission; taken when claimed.
+	#[pallet::storage]
+	pub type CapacityWork<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, EpochIndex, Blake2_128Concat, T::AccountId, u128, ValueQuery>;
 
 	#[pallet::storage]
@@ -194,8 +208,14 @@ pub mod pallet {
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
-		/// An epoch's report window closed; its emission allowance is fixed.
-		EpochClosed { epoch: EpochIndex, fee_revenue: BalanceOf<T>, emission: BalanceOf<T>, useful_work: u128 },
+		/// An epoch's report window closed; its emission is fixed: `usage_emission` for the take
+		/// paid on its service, `capacity_emission` for its audited capacity.
+		EpochClosed {
+			epoch: EpochIndex,
+			fee_revenue: BalanceOf<T>,
+			usage_emission: BalanceOf<T>,
+			capacity_emission: BalanceOf<T>,
+		},
 		/// `provider` claimed `amount` of emission for `epochs` closed epochs.
 		RewardsClaimed { provider: T::AccountId, amount: BalanceOf<T>, epochs: u32 },
 		/// Unclaimed emission of an epoch expired: minted to `to`, or never minted.
@@ -208,7 +228,8 @@ pub mod pallet {
 	pub enum Error<T> {
 		/// The epoch's emission is not fixed yet.
 		EpochNotClosed,
-		/// No useful work of the caller in the epoch, or claimed already.
+		/// The caller's leases paid no take and its reports attested no audited capacity in the
+		/// epoch, or it claimed already.
 		NothingToClaim,
 		/// The epoch's rewards expired.
 		RewardsExpired,
@@ -218,7 +239,8 @@ pub mod pallet {
 		AlreadySwept,
 		/// An epoch is listed twice.
 		DuplicateEpoch,
-		/// A parameter is out of bounds (trailing window 0 or above the maximum).
+		/// A parameter is out of bounds (trailing window 0 or above the maximum, a usage match
+		/// above 100%).
 		InvalidParams,
 	}
 
@@ -251,8 +273,9 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Mints the caller's share of the emission of each of `epochs` (closed, not expired),
-		/// in proportion to the useful work its reports attested.
+		/// Mints the caller's share of the emission of each of `epochs` (closed, not expired): of
+		/// the usage emission by the take its leases paid, of the capacity emission by the
+		/// audited capacity its reports attested.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::claim_rewards(epochs.len() as u32))]
 		pub fn claim_rewards(origin: OriginFor<T>, epochs: BoundedVec<EpochIndex, T::MaxClaimEpochs>) -> DispatchResult {
@@ -284,7 +307,9 @@ pub mod pallet {
 
 	impl<T: Config> Pallet<T> {
 		pub(crate) fn params_valid(params: &EmissionParams<BalanceOf<T>>) -> bool {
-			params.trailing_epochs > 0 && params.trailing_epochs <= T::MaxTrailingEpochs::get()
+			params.trailing_epochs > 0 &&
+				params.trailing_epochs <= T::MaxTrailingEpochs::get() &&
+				params.usage_match_percent <= 100
 		}
 	}
 }

@@ -44,6 +44,7 @@ pub fn params() -> EmissionParams<Balance> {
 		bootstrap_per_epoch: 3_000,
 		bootstrap_epochs: 3,
 		revenue_cap_percent: 200,
+		usage_match_percent: 100,
 		trailing_epochs: 2,
 	}
 }

@@ -5,7 +5,10 @@ use frame_support::{
 	traits::{fungible::Mutate, Get},
 	BoundedVec,
 };
-use sp_runtime::{traits::Zero, DispatchError, DispatchResult, Saturating};
+use sp_runtime::{
+	traits::{UniqueSaturatedInto, Zero},
+	DispatchError, DispatchResult, Saturating,
+};
 
 use crate::{emission, pallet::*, Config, EpochIndex};
 
@@ -28,10 +31,16 @@ impl<T: Config> Pallet<T> {
 		for epoch in epochs.iter().copied() {
 			ensure!(epoch <= last_closed, Error::<T>::EpochNotClosed);
 			ensure!(!Self::is_expired(epoch, last_closed), Error::<T>::RewardsExpired);
-			let work = ProviderWork::<T>::take(epoch, &who);
-			ensure!(work > 0, Error::<T>::NothingToClaim);
+			let take = UsageTake::<T>::take(epoch, &who);
+			let work = CapacityWork::<T>::take(epoch, &who);
+			ensure!(!take.is_zero() || work > 0, Error::<T>::NothingToClaim);
 			let mut ledger = Ledgers::<T>::get(epoch);
-			let reward = emission::reward_share(ledger.emission, work, ledger.useful_work);
+			let reward = emission::reward_share(
+				ledger.usage_emission,
+				take.unique_saturated_into(),
+				ledger.matched_take.unique_saturated_into(),
+			)
+			.saturating_add(emission::reward_share(ledger.capacity_emission, work, ledger.capacity_work));
 			ledger.emission_claimed = ledger.emission_claimed.saturating_add(reward);
 			ledger.emission_minted = ledger.emission_minted.saturating_add(reward);
 			Ledgers::<T>::insert(epoch, ledger);
@@ -46,7 +55,7 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Returns how many work records were cleared.
+	/// Returns how many providers' records were cleared (the most of either map), for the weight.
 	pub(crate) fn do_sweep_expired(epoch: EpochIndex) -> Result<u32, DispatchError> {
 		let last_closed = LastClosedEpoch::<T>::get().ok_or(Error::<T>::NotExpired)?;
 		ensure!(Self::is_expired(epoch, last_closed), Error::<T>::NotExpired);
@@ -62,7 +71,9 @@ impl<T: Config> Pallet<T> {
 		}
 		ledger.swept = true;
 		Ledgers::<T>::insert(epoch, ledger);
-		let cleared = ProviderWork::<T>::clear_prefix(epoch, T::MaxProvidersPerEpoch::get(), None).unique;
+		let takes = UsageTake::<T>::clear_prefix(epoch, T::MaxProvidersPerEpoch::get(), None).unique;
+		let works = CapacityWork::<T>::clear_prefix(epoch, T::MaxProvidersPerEpoch::get(), None).unique;
+		let cleared = takes.max(works);
 		Self::deposit_event(Event::RewardsExpired { epoch, amount: unclaimed, to });
 		Ok(cleared)
 	}

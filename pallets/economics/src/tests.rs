@@ -1,4 +1,6 @@
-//! Ledgers over many epochs of mixed usage, the emission cap and decay, claims and expiry.
+//! Ledgers over many epochs of mixed usage, the two parts of emission, claims and expiry, and
+//! the attacks on emission: wash trading at any price, Sybil splitting, self-reported
+//! utilization and device counts, the 48× cap, a revenue collapse.
 
 use frame_support::{
 	assert_noop, assert_ok,
@@ -44,16 +46,27 @@ fn pay(epoch: u32, provider: AccountId, charged: Balance) {
 	settled(epoch, provider, charged, take, TakeDestination::Beneficiary);
 }
 
-fn report(provider: AccountId, epoch: u32, busy_gpu_blocks: u64, used_gib_blocks: u64) {
+/// An accepted report of `provider` for `epoch`: `busy_gpu_blocks` of claimed utilization and
+/// `audited_gpu_blocks` of GPU-blocks of audited GPUs.
+fn report(provider: AccountId, epoch: u32, busy_gpu_blocks: u64, audited_gpu_blocks: u64) {
 	let usage = AttestedUsage {
 		gpu_capacity_blocks: 80,
-		gpu_leased_blocks: busy_gpu_blocks * 2,
+		gpu_leased_blocks: busy_gpu_blocks.saturating_mul(2),
 		gpu_busy_blocks: busy_gpu_blocks,
 		storage_capacity_gib_blocks: 10_000,
-		storage_leased_gib_blocks: used_gib_blocks * 2,
-		storage_used_gib_blocks: used_gib_blocks,
+		storage_leased_gib_blocks: 0,
+		storage_used_gib_blocks: 0,
+		audited_gpu_blocks,
+		audited_storage_gib_blocks: 0,
 	};
 	<Economics as AttestationObserver<_, _>>::report_accepted(&provider, epoch, &usage);
+}
+
+/// Claims `who`'s emission of `epoch`; returns what was minted (0 if nothing was due).
+fn claim(who: AccountId, epoch: u32) -> Balance {
+	let before = Balances::total_issuance();
+	let _ = Economics::claim_rewards(RuntimeOrigin::signed(who), epochs(&[epoch]));
+	Balances::total_issuance() - before
 }
 
 fn epochs(list: &[u32]) -> BoundedVec<u32, frame_support::traits::ConstU32<4>> {
@@ -78,8 +91,8 @@ fn epochs_close_when_their_report_window_does() {
 #[test]
 fn many_epochs_of_mixed_usage_add_up_and_emission_follows_the_formula() {
 	run_test(|| {
-		// Epoch 0: two providers work and are paid; epoch 1: one provider, little revenue;
-		// epoch 2: nothing; epochs 3..8: revenue again.
+		// Epoch 0: two providers work and are paid, one with audited GPUs; epoch 1: little
+		// revenue; epoch 2: nothing; epochs 3..8: revenue again.
 		let revenue = [1_000u128, 100, 0, 2_000, 2_000, 500, 5_000, 0];
 		for (epoch, &charged) in revenue.iter().enumerate() {
 			let epoch = epoch as u32;
@@ -99,55 +112,75 @@ fn many_epochs_of_mixed_usage_add_up_and_emission_follows_the_formula() {
 			let ledger = Ledgers::<Test>::get(epoch);
 			assert_eq!(ledger.fee_revenue, charged, "epoch {epoch}");
 			let take = 2 * (charged / 2 / 20);
-			assert_eq!(ledger.take_to_treasury, take);
+			assert_eq!((ledger.take_to_treasury, ledger.matched_take), (take, take));
 			assert_eq!(ledger.provider_earnings, charged - take);
-			let work = if charged > 0 { 30 * 1_000 + 100 + 10 * 1_000 } else { 0 };
-			assert_eq!(ledger.useful_work, work);
+			// 100 audited GPU-blocks of PROVIDER, at 1,000 each.
+			let work = if charged > 0 { 100 * 1_000 } else { 0 };
+			assert_eq!((ledger.audited_gpu_blocks, ledger.capacity_work), (work as u64 / 1_000, work));
 			assert_eq!(ledger.providers_reported, if charged > 0 { 2 } else { 0 });
 			assert_eq!(ledger.gpu_busy_blocks, if charged > 0 { 40 } else { 0 });
 			let trailing: Balance = revenue[(epoch as usize).saturating_sub(1)..=epoch as usize].iter().sum();
-			assert_eq!(ledger.emission, emission::emission(&p, epoch, trailing, work), "epoch {epoch}");
+			let allowance = emission::allowance(&p, epoch, take, trailing / 2, work);
+			assert_eq!((ledger.usage_emission, ledger.capacity_emission), (allowance.usage, allowance.capacity));
+			assert_eq!(ledger.emission, allowance.total(), "epoch {epoch}");
+			assert!(ledger.usage_emission <= ledger.matched_take, "usage emission never exceeds the take");
 			assert!(ledger.closed);
 			assert_eq!(ledger.open_leases, 8, "snapshot when closed");
 		}
-		// Spot values: epoch 0 = min(10,000, 3,000 + 2 × 1,000) = 5,000; epoch 2 has no work: 0;
-		// epoch 4 (after the bootstrap, schedule halved to 5,000) = min(5,000, 2 × 4,000) = 5,000;
-		// epoch 5 = min(5,000, 2 × 2,500); epoch 6 = min(5,000, 2 × 5,500) = 5,000.
-		assert_eq!(Ledgers::<Test>::get(0).emission, 5_000);
-		assert_eq!(Ledgers::<Test>::get(1).emission, emission::emission(&p, 1, 1_100, 40_100));
-		assert_eq!(Ledgers::<Test>::get(1).emission, 2_000 + 2_200);
+		// Spot values: epoch 0: usage = take 50, capacity = bootstrap 3,000; epoch 1: take 4
+		// (two payments of 50 pay 2 each), bootstrap 2,000; epoch 2 has nothing; epoch 3: the
+		// bootstrap is over, usage = take 100.
+		assert_eq!(Ledgers::<Test>::get(0).emission, 50 + 3_000);
+		assert_eq!(Ledgers::<Test>::get(1).emission, 4 + 2_000);
 		assert_eq!(Ledgers::<Test>::get(2).emission, 0);
-		assert_eq!(Ledgers::<Test>::get(3).emission, 4_000);
-		assert_eq!(Ledgers::<Test>::get(4).emission, 5_000);
+		assert_eq!(Ledgers::<Test>::get(3).emission, 100);
+		assert_eq!(Ledgers::<Test>::get(6).emission, 250);
 		assert_eq!(Economics::trailing_revenue(6, 2), 5_500);
 		assert_eq!(ProviderEarnings::<Test>::get(PROVIDER).fees, revenue.iter().map(|c| c / 2 - c / 2 / 20).sum());
 	});
 }
 
 #[test]
-fn emission_is_claimed_in_proportion_to_useful_work() {
+fn usage_emission_is_claimed_by_take_paid_and_capacity_emission_by_audited_capacity() {
 	run_test(|| {
-		pay(0, PROVIDER, 1_000);
-		report(PROVIDER, 0, 30, 0); // 30,000 work
-		report(PROVIDER_2, 0, 10, 0); // 10,000 work
+		pay(0, PROVIDER, 1_000); // 50 take
+		pay(0, PROVIDER_2, 3_000); // 150 take
+		report(PROVIDER, 0, 30, 30); // 30 audited GPU-blocks
+		report(PROVIDER_2, 0, 10, 10); // 10
 		assert_noop!(Economics::claim_rewards(RuntimeOrigin::signed(PROVIDER), epochs(&[0])), Error::<Test>::EpochNotClosed);
 		close(0);
-		let emission = Ledgers::<Test>::get(0).emission;
-		assert_eq!(emission, 5_000);
+		let ledger = Ledgers::<Test>::get(0);
+		assert_eq!((ledger.usage_emission, ledger.capacity_emission), (200, 3_000));
 		let before = Balances::balance(&PROVIDER);
 		let issuance = Balances::total_issuance();
 		assert_ok!(Economics::claim_rewards(RuntimeOrigin::signed(PROVIDER), epochs(&[0])));
-		assert_eq!(Balances::balance(&PROVIDER), before + 3_750);
-		assert_eq!(Balances::total_issuance(), issuance + 3_750);
+		// 50 of usage (its take), 3,000 × 30/40 of capacity.
+		assert_eq!(Balances::balance(&PROVIDER), before + 50 + 2_250);
+		assert_eq!(Balances::total_issuance(), issuance + 2_300);
 		assert_ok!(Economics::claim_rewards(RuntimeOrigin::signed(PROVIDER_2), epochs(&[0])));
-		assert_eq!(ProviderEarnings::<Test>::get(PROVIDER_2).emission, 1_250);
+		assert_eq!(ProviderEarnings::<Test>::get(PROVIDER_2).emission, 150 + 750);
 		let ledger = Ledgers::<Test>::get(0);
-		assert_eq!((ledger.emission_claimed, ledger.emission_minted), (5_000, 5_000));
-		assert_eq!(TotalMinted::<Test>::get(), 5_000);
+		assert_eq!((ledger.emission_claimed, ledger.emission_minted), (3_200, 3_200));
+		assert_eq!(TotalMinted::<Test>::get(), 3_200);
 
-		// Once only; nothing for those without work.
+		// Once only; nothing for those who paid no take and attested no audited capacity.
 		assert_noop!(Economics::claim_rewards(RuntimeOrigin::signed(PROVIDER), epochs(&[0])), Error::<Test>::NothingToClaim);
 		assert_noop!(Economics::claim_rewards(RuntimeOrigin::signed(CONSUMER), epochs(&[0])), Error::<Test>::NothingToClaim);
+	});
+}
+
+#[test]
+fn take_paid_after_an_epoch_closed_is_revenue_but_not_matched() {
+	run_test(|| {
+		pay(0, PROVIDER, 1_000);
+		close(0);
+		// A dispute resolved for the provider pays late.
+		pay(0, PROVIDER_2, 1_000);
+		let ledger = Ledgers::<Test>::get(0);
+		assert_eq!((ledger.fee_revenue, ledger.take_to_treasury), (2_000, 100));
+		assert_eq!((ledger.matched_take, ledger.usage_emission), (50, 50));
+		assert_eq!(claim(PROVIDER_2, 0), 0);
+		assert_eq!(claim(PROVIDER, 0), 50);
 	});
 }
 
@@ -156,7 +189,7 @@ fn claims_cover_several_epochs_atomically() {
 	run_test(|| {
 		for epoch in 0..3 {
 			pay(epoch, PROVIDER, 1_000);
-			report(PROVIDER, epoch, 10, 0);
+			report(PROVIDER, epoch, 10, 10);
 		}
 		close(2);
 		assert_noop!(
@@ -184,7 +217,7 @@ fn unclaimed_emission_expires_to_the_treasury_or_is_never_minted() {
 	run_test(|| {
 		for epoch in 0..2 {
 			pay(epoch, PROVIDER, 1_000);
-			report(PROVIDER, epoch, 10, 0);
+			report(PROVIDER, epoch, 10, 10);
 		}
 		close(0);
 		assert_noop!(Economics::sweep_expired(RuntimeOrigin::signed(CONSUMER), 0), Error::<Test>::NotExpired);
@@ -197,7 +230,8 @@ fn unclaimed_emission_expires_to_the_treasury_or_is_never_minted() {
 		let unclaimed = Ledgers::<Test>::get(0).emission;
 		assert_ok!(Economics::sweep_expired(RuntimeOrigin::signed(CONSUMER), 0));
 		assert_eq!(Balances::balance(&TREASURY), treasury + unclaimed);
-		assert!(ProviderWork::<Test>::iter_prefix(0).next().is_none());
+		assert!(UsageTake::<Test>::iter_prefix(0).next().is_none());
+		assert!(CapacityWork::<Test>::iter_prefix(0).next().is_none());
 		assert_noop!(Economics::sweep_expired(RuntimeOrigin::signed(CONSUMER), 0), Error::<Test>::AlreadySwept);
 
 		// Without a beneficiary the expired allowance is simply never minted.
@@ -242,6 +276,10 @@ fn governance_sets_the_parameters_within_bounds() {
 			Economics::set_params(RuntimeOrigin::root(), EmissionParams { trailing_epochs: 0, ..new.clone() }),
 			Error::<Test>::InvalidParams
 		);
+		assert_noop!(
+			Economics::set_params(RuntimeOrigin::root(), EmissionParams { usage_match_percent: 101, ..new.clone() }),
+			Error::<Test>::InvalidParams
+		);
 		assert_ok!(Economics::set_params(RuntimeOrigin::root(), new.clone()));
 		assert_eq!(Params::<Test>::get(), new);
 	});
@@ -258,4 +296,139 @@ fn open_leases_and_slashes_follow_the_leases_and_attestation() {
 		<Economics as AttestationObserver<_, _>>::slashed(9);
 		assert_eq!(Ledgers::<Test>::get(1).slashed, 9);
 	});
+}
+
+/// The attacks of the economics issue, each played against the ledger as the leases and
+/// attestation pallets would report it. An actor controls provider and consumer accounts; its
+/// net is what it paid (the take: the provider share returns to it) against what it can claim.
+mod attacks {
+	use super::*;
+
+	/// Rents from itself at any price and reports 100% utilization: its usage emission is at
+	/// most the take it paid, so it nets nothing, at every price.
+	#[test]
+	fn wash_trading_at_any_price_returns_at_most_the_take_paid() {
+		for charged in [20u128, 1_000, 40_000, 200_000] {
+			run_test(|| {
+				let take = charged / 20;
+				pay(0, PROVIDER, charged);
+				report(PROVIDER, 0, u64::MAX, 0);
+				close(0);
+				let reward = claim(PROVIDER, 0);
+				assert!(reward <= take, "paid {charged}: {reward} > {take}");
+				assert_eq!(Ledgers::<Test>::get(0).capacity_emission, 0, "self-reported use earns no capacity emission");
+			});
+		}
+	}
+
+	/// Honest providers lose to a wash trader at most what it burned: with the schedule binding,
+	/// the usage the actor adds squeezes the others by no more than its own take.
+	#[test]
+	fn a_wash_trader_dilutes_honest_providers_by_at_most_the_take_it_paid() {
+		let honest = |wash: Balance| {
+			let mut got = 0;
+			run_test(|| {
+				pay(0, PROVIDER_2, 2_000); // honest: 100 take
+				report(PROVIDER_2, 0, 10, 50); // and 50 audited GPU-blocks
+				if wash > 0 {
+					pay(0, PROVIDER, wash);
+				}
+				close(0);
+				got = claim(PROVIDER_2, 0);
+			});
+			got
+		};
+		let alone = honest(0);
+		for wash in [1_000u128, 100_000, 180_000] {
+			let diluted = honest(wash);
+			assert!(alone - diluted <= wash / 20, "wash {wash}: honest {alone} → {diluted}");
+		}
+		// The schedule (10,000) binds at 180,000: usage 9,100 leaves 900 of the 3,000 bootstrap.
+		assert!(honest(180_000) < alone);
+	}
+
+	/// Splitting the same wash across Sybil providers earns no more than one account.
+	#[test]
+	fn sybil_providers_earn_no_more_than_one() {
+		let mut whole = 0;
+		run_test(|| {
+			pay(0, PROVIDER, 4_000);
+			close(0);
+			whole = claim(PROVIDER, 0);
+		});
+		run_test(|| {
+			pay(0, PROVIDER, 2_000);
+			pay(0, PROVIDER_2, 2_000);
+			close(0);
+			assert_eq!(claim(PROVIDER, 0) + claim(PROVIDER_2, 0), whole);
+		});
+		assert_eq!(whole, 200);
+	}
+
+	/// Fake hardware and inflated reports: device counts and utilization a provider reports of
+	/// itself earn nothing; only audited capacity shares the bootstrap allowance.
+	#[test]
+	fn self_reported_devices_and_utilization_earn_no_emission() {
+		run_test(|| {
+			report(PROVIDER, 0, u64::MAX, 0);
+			close(0);
+			assert_eq!(Ledgers::<Test>::get(0).emission, 0, "nothing is minted for unaudited claims");
+			assert_noop!(Economics::claim_rewards(RuntimeOrigin::signed(PROVIDER), epochs(&[0])), Error::<Test>::NothingToClaim);
+		});
+	}
+
+	/// Wash revenue cannot raise capacity emission: the bootstrap part does not depend on
+	/// revenue, so an actor with audited hardware gains nothing there by paying itself.
+	#[test]
+	fn wash_revenue_does_not_raise_capacity_emission() {
+		let capacity = |wash: Balance| {
+			let mut got = 0;
+			run_test(|| {
+				report(PROVIDER, 0, 10, 50);
+				if wash > 0 {
+					pay(0, PROVIDER, wash);
+				}
+				close(0);
+				got = Ledgers::<Test>::get(0).capacity_emission;
+			});
+			got
+		};
+		assert_eq!(capacity(0), 3_000);
+		assert_eq!(capacity(1_000), 3_000);
+		assert!(capacity(150_000) <= 3_000);
+	}
+
+	/// The 48× case: at steady revenue a 24-epoch window once let emission reach 48 × an epoch's
+	/// revenue. Emission is now the take at most; the revenue cap is on the window's mean.
+	#[test]
+	fn steady_revenue_never_emits_more_than_the_take() {
+		run_test(|| {
+			let p = EmissionParams { bootstrap_per_epoch: 0, halving_epochs: 0, trailing_epochs: 8, ..params() };
+			assert_ok!(Economics::set_params(RuntimeOrigin::root(), p));
+			for epoch in 0..8 {
+				pay(epoch, PROVIDER, 1_000);
+			}
+			close(7);
+			for epoch in 0..8 {
+				assert_eq!(Ledgers::<Test>::get(epoch).emission, 50, "epoch {epoch}");
+			}
+		});
+	}
+
+	/// Customers leave: after the bootstrap, emission follows revenue down to nothing.
+	#[test]
+	fn emission_follows_revenue_down() {
+		run_test(|| {
+			for epoch in 0..6 {
+				if epoch < 4 {
+					pay(epoch, PROVIDER, 1_000);
+				}
+				report(PROVIDER, epoch, 10, 50);
+			}
+			close(5);
+			let emitted: Vec<Balance> = (0..6).map(|e| Ledgers::<Test>::get(e).emission).collect();
+			// Bootstrap 3,000 → 2,000 → 1,000 plus the take; then the take alone; then nothing.
+			assert_eq!(emitted, vec![3_050, 2_050, 1_050, 50, 0, 0]);
+		});
+	}
 }

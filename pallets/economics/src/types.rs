@@ -5,8 +5,9 @@ use scale_info::TypeInfo;
 
 pub use depin_primitives::EpochLedger;
 
-/// How much is emitted. `emission(e) = min(schedule(e), bootstrap(e) + revenue_cap × trailing
-/// fee revenue)`, and nothing for an epoch without useful work.
+/// How much is emitted (see [`crate::emission::allowance`]): for usage, at most the take paid on
+/// the epoch's service; for audited capacity, the fading bootstrap allowance; never above the
+/// halving schedule.
 #[derive(
 	Encode,
 	Decode,
@@ -31,9 +32,12 @@ pub struct EmissionParams<Balance> {
 	pub bootstrap_per_epoch: Balance,
 	/// ...over this many epochs.
 	pub bootstrap_epochs: u32,
-	/// Emission may exceed the bootstrap allowance by at most this percentage of the trailing
-	/// fee revenue (100: as much as customers paid).
+	/// Usage emission is at most this percentage of the mean fee revenue per epoch of the
+	/// trailing window (100: as much as customers paid in an epoch).
 	pub revenue_cap_percent: u32,
+	/// Usage emission matches at most this percentage (≤ 100) of the take paid on the epoch's
+	/// service: 100 is Helium's HIP-10 "spend 1, earn at most 1".
+	pub usage_match_percent: u32,
 	/// Epochs of fee revenue the cap looks back over, the current one included.
 	pub trailing_epochs: u32,
 }

@@ -3,7 +3,10 @@
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::{
-	traits::{fungible::Mutate, EnsureOrigin, Get},
+	traits::{
+		fungible::{Inspect, Mutate},
+		EnsureOrigin, Get,
+	},
 	BoundedVec,
 };
 use frame_system::RawOrigin;
@@ -213,7 +216,7 @@ mod benchmarks {
 		for i in 0..T::MaxAuditors::get().saturating_sub(1) {
 			auditor::<T>(i);
 		}
-		let new: T::AccountId = account("new-auditor", 0, 0);
+		let new = funded::<T>("new-auditor", 0);
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, new.clone());
 		assert!(Auditors::<T>::contains_key(&new));
@@ -229,6 +232,34 @@ mod benchmarks {
 		_(origin as T::RuntimeOrigin, who.clone());
 		assert!(!Auditors::<T>::contains_key(&who));
 		Ok(())
+	}
+
+	/// Worst case: the slash leaves the auditor below the bond, so it is also removed.
+	#[benchmark]
+	fn slash_auditor() -> Result<(), BenchmarkError> {
+		let origin =
+			T::AuditorOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let who = auditor::<T>(0);
+		// Enough to create the beneficiary's account if it has none.
+		let amount = T::Currency::minimum_balance();
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, who.clone(), amount);
+		assert!(!Auditors::<T>::contains_key(&who));
+		Ok(())
+	}
+
+	/// An audit of `n` GPUs (each checked against its owner) and storage.
+	#[benchmark]
+	fn audit_hardware(n: Linear<0, { T::MaxGpusPerProvider::get() }>) {
+		let provider = registered::<T>("provider", 0);
+		with_gpus::<T>(&provider, 0, n);
+		Pallet::<T>::do_set_capacity(provider.clone(), Capacity { storage_bytes: T::MaxStorageBytes::get(), cpu_cores: 1 })
+			.expect("declares storage");
+		let who = auditor::<T>(0);
+		let gpus: Vec<H256> = Gpus::<T>::get(&provider).iter().map(|gpu| gpu.uuid_hash).collect();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), provider.clone(), BoundedVec::truncate_from(gpus), 1);
+		assert!(HardwareAudits::<T>::contains_key(&provider));
 	}
 
 	#[benchmark]

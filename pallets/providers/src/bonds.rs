@@ -1,12 +1,12 @@
-//! Bonds: `bond_extra`, `unbond`, `withdraw_unbonded` and slashing. The only place this pallet
-//! moves funds in or out of the `ProviderBond` hold.
+//! Bonds: `bond_extra`, `unbond`, `withdraw_unbonded` and slashing of providers; auditors'
+//! bonds. The only place this pallet moves funds in or out of its holds.
 
 use depin_primitives::{funds::map_hold_shortfall, Commitments};
 use frame_support::{
 	dispatch::DispatchResultWithPostInfo,
 	ensure,
 	traits::{
-		fungible::MutateHold,
+		fungible::{InspectHold, MutateHold},
 		tokens::{Fortitude, Precision, Restriction},
 		Get,
 	},
@@ -138,5 +138,38 @@ impl<T: Config> Pallet<T> {
 			Providers::<T>::insert(who, record);
 		}
 		Ok(moved)
+	}
+
+	/// Holds `amount` of `auditor`'s free balance as its auditor bond.
+	pub(crate) fn hold_auditor_bond(auditor: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+		T::Currency::hold(&HoldReason::AuditorBond.into(), auditor, amount)
+			.map_err(|e| map_hold_shortfall(e, Error::<T>::InsufficientBalance))
+	}
+
+	/// Returns all of `auditor`'s bond.
+	pub(crate) fn release_auditor_bond(auditor: &T::AccountId) -> DispatchResult {
+		let reason = HoldReason::AuditorBond.into();
+		let held = T::Currency::balance_on_hold(&reason, auditor);
+		T::Currency::release(&reason, auditor, held, Precision::Exact).map(|_| ())
+	}
+
+	/// Moves up to `amount` of `auditor`'s bond to `SlashBeneficiary`; returns what moved and
+	/// what is left.
+	pub(crate) fn slash_auditor_bond(
+		auditor: &T::AccountId,
+		amount: BalanceOf<T>,
+	) -> Result<(BalanceOf<T>, BalanceOf<T>), DispatchError> {
+		let reason = HoldReason::AuditorBond.into();
+		let held = T::Currency::balance_on_hold(&reason, auditor);
+		let moved = T::Currency::transfer_on_hold(
+			&reason,
+			auditor,
+			&T::SlashBeneficiary::get(),
+			amount.min(held),
+			Precision::Exact,
+			Restriction::Free,
+			Fortitude::Force,
+		)?;
+		Ok((moved, held.saturating_sub(moved)))
 	}
 }

@@ -21,12 +21,28 @@ impl<T: Config> Pallet<T> {
 	///    per key).
 	/// 5. The provider and auditor counters match their maps; there are at most `MaxAuditors`
 	///    auditors, each with a membership number already handed out.
+	/// 6. Every auditor holds at least `AuditorBond` as its bond; every hardware audit is of a
+	///    registered provider.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		Self::bonds_match_holds()?;
 		Self::statuses_match_bonds()?;
 		Self::gpu_lists_match_owners()?;
 		Self::reporting_keys_are_indexed()?;
-		Self::counters_match()
+		Self::counters_match()?;
+		Self::auditors_are_bonded()
+	}
+
+	/// 6.
+	fn auditors_are_bonded() -> Result<(), TryRuntimeError> {
+		for (auditor, _) in Auditors::<T>::iter() {
+			let held = T::Currency::balance_on_hold(&HoldReason::AuditorBond.into(), &auditor);
+			ensure!(held >= T::AuditorBond::get(), "an auditor holds less than the auditor bond");
+		}
+		ensure!(
+			HardwareAudits::<T>::iter_keys().all(|provider| Providers::<T>::contains_key(provider)),
+			"a hardware audit of an unregistered account"
+		);
+		Ok(())
 	}
 
 	/// 1.

@@ -74,6 +74,7 @@ pub mod pallet {
 			#[inject_runtime_type]
 			type RuntimeHoldReason = ();
 			type AuditorOrigin = frame_system::EnsureRoot<Self::AccountId>;
+			type SlashBeneficiary = frame_support::traits::GetDefault;
 			type Commitments = ();
 			type MinProviderBond = frame_support::traits::ConstUint<1_000>;
 			type UnbondingPeriod = frame_support::traits::ConstUint<100>;
@@ -82,6 +83,7 @@ pub mod pallet {
 			type MaxStorageBytes = ConstU64<{ 1 << 50 }>;
 			type MaxCpuCores = ConstU32<1_024>;
 			type MaxAuditors = ConstU32<4>;
+			type AuditorBond = frame_support::traits::ConstUint<500>;
 			type MaxAttributes = ConstU32<4>;
 			type WeightInfo = ();
 		}
@@ -100,9 +102,13 @@ pub mod pallet {
 		#[pallet::no_default_bounds]
 		type RuntimeHoldReason: From<HoldReason>;
 
-		/// Manages the auditor set (governance).
+		/// Manages the auditor set and slashes auditors (governance).
 		#[pallet::no_default_bounds]
 		type AuditorOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Receives what is slashed from auditors (the treasury).
+		#[pallet::no_default_bounds]
+		type SlashBeneficiary: Get<Self::AccountId>;
 
 		/// What leases have committed of each provider (the leases pallet).
 		type Commitments: Commitments<Self::AccountId>;
@@ -139,6 +145,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxAuditors: Get<u32>;
 
+		/// Held from an auditor while it is one: what a false audit of hardware can cost it.
+		#[pallet::constant]
+		#[pallet::no_default_bounds]
+		type AuditorBond: Get<BalanceOf<Self>>;
+
 		/// Most attributes one auditor attests of a provider.
 		#[pallet::constant]
 		type MaxAttributes: Get<u32>;
@@ -152,6 +163,8 @@ pub mod pallet {
 	pub enum HoldReason {
 		/// A provider's bond, slashable for missed service.
 		ProviderBond,
+		/// An auditor's bond, slashable by governance for false audits.
+		AuditorBond,
 	}
 
 	#[pallet::storage]
@@ -191,6 +204,11 @@ pub mod pallet {
 		Audit<T>,
 	>;
 
+	/// The hardware an auditor vouches exists at each provider: only audited GPUs and storage
+	/// earn capacity emission. One audit per provider; a new one replaces it.
+	#[pallet::storage]
+	pub type HardwareAudits<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, HardwareAudit<T>>;
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -224,10 +242,15 @@ pub mod pallet {
 		Resumed { provider: T::AccountId },
 		/// `amount` of `provider`'s bond went to `beneficiary`.
 		Slashed { provider: T::AccountId, amount: BalanceOf<T>, beneficiary: T::AccountId },
-		/// Governance made `auditor` an auditor.
-		AuditorAdded { auditor: T::AccountId },
-		/// Governance removed `auditor`; its audits stop counting.
+		/// Governance made `auditor` an auditor; `bond` is held from it.
+		AuditorAdded { auditor: T::AccountId, bond: BalanceOf<T> },
+		/// `auditor` is no longer one (removed by governance, or slashed below `AuditorBond`); its
+		/// audits stop counting and what is left of its bond returned.
 		AuditorRemoved { auditor: T::AccountId },
+		/// Governance slashed `amount` of `auditor`'s bond to the slash beneficiary.
+		AuditorSlashed { auditor: T::AccountId, amount: BalanceOf<T> },
+		/// `auditor` vouches for `gpus` of `provider`'s GPUs and `storage_gib` of its storage.
+		HardwareAudited { provider: T::AccountId, auditor: T::AccountId, gpus: u32, storage_gib: u64 },
 		/// `auditor` attested `count` attributes of `provider`.
 		AttributesSet { provider: T::AccountId, auditor: T::AccountId, count: u32 },
 		/// `auditor` withdrew its audit of `provider`.
@@ -294,6 +317,10 @@ pub mod pallet {
 		TooManyAuditors,
 		/// No attributes given, or none attested to clear.
 		NoAttributes,
+		/// An audit names a GPU twice, or one the provider has not registered.
+		UnknownGpu,
+		/// An audit vouches for more storage than the provider declared.
+		StorageNotDeclared,
 	}
 
 	#[pallet::hooks]
@@ -431,6 +458,7 @@ pub mod pallet {
 			Self::do_set_reporting_key(who, key)
 		}
 
+		/// Makes `auditor` an auditor, holding `AuditorBond` of its free balance.
 		#[pallet::call_index(11)]
 		#[pallet::weight(T::WeightInfo::add_auditor())]
 		pub fn add_auditor(origin: OriginFor<T>, auditor: T::AccountId) -> DispatchResult {
@@ -438,7 +466,7 @@ pub mod pallet {
 			Self::do_add_auditor(auditor)
 		}
 
-		/// Removes an auditor; attributes it attested stop counting at once.
+		/// Removes an auditor and returns its bond; what it attested stops counting at once.
 		#[pallet::call_index(12)]
 		#[pallet::weight(T::WeightInfo::remove_auditor())]
 		pub fn remove_auditor(origin: OriginFor<T>, auditor: T::AccountId) -> DispatchResult {
@@ -458,12 +486,36 @@ pub mod pallet {
 			Self::do_set_attributes(auditor, provider, attributes)
 		}
 
-		/// An auditor (current or former) withdraws its audit of a provider.
+		/// An auditor (current or former) withdraws its audit of a provider's attributes.
 		#[pallet::call_index(14)]
 		#[pallet::weight(T::WeightInfo::clear_attributes())]
 		pub fn clear_attributes(origin: OriginFor<T>, provider: T::AccountId) -> DispatchResult {
 			let auditor = ensure_signed(origin)?;
 			Self::do_clear_attributes(auditor, provider)
+		}
+
+		/// Governance slashes up to `amount` of `auditor`'s bond to the slash beneficiary (for a
+		/// false audit); an auditor left below `AuditorBond` is removed.
+		#[pallet::call_index(15)]
+		#[pallet::weight(T::WeightInfo::slash_auditor())]
+		pub fn slash_auditor(origin: OriginFor<T>, auditor: T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+			T::AuditorOrigin::ensure_origin(origin)?;
+			Self::do_slash_auditor(auditor, amount)
+		}
+
+		/// An auditor vouches that `provider` has these registered GPUs and at least
+		/// `storage_gib` of its declared storage, replacing any earlier audit; an empty audit
+		/// withdraws it. Only audited hardware earns capacity emission.
+		#[pallet::call_index(16)]
+		#[pallet::weight(T::WeightInfo::audit_hardware(gpus.len() as u32))]
+		pub fn audit_hardware(
+			origin: OriginFor<T>,
+			provider: T::AccountId,
+			gpus: BoundedVec<H256, T::MaxGpusPerProvider>,
+			storage_gib: u64,
+		) -> DispatchResult {
+			let auditor = ensure_signed(origin)?;
+			Self::do_audit_hardware(auditor, provider, gpus, storage_gib)
 		}
 	}
 }

@@ -42,10 +42,20 @@ impl Commitments<AccountId> for MockLeases {
 	}
 }
 
+/// Receives slashed auditor bonds.
+pub const SLASHED_TO: AccountId = 99;
+/// The prelude's auditor bond.
+pub const AUDITOR_BOND: Balance = 500;
+
+frame_support::parameter_types! {
+	pub const SlashedTo: AccountId = SLASHED_TO;
+}
+
 #[derive_impl(pallet_providers::config_preludes::TestDefaultConfig)]
 impl pallet_providers::Config for Test {
 	type Currency = Balances;
 	type Commitments = MockLeases;
+	type SlashBeneficiary = SlashedTo;
 	type MaxMetadataLen = ConstU32<64>;
 	type MaxAuditors = ConstU32<3>;
 }
@@ -66,6 +76,8 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 			(CHARLIE, STARTING_BALANCE),
 			(POOR, MIN_BOND / 2),
 			(AUDITOR, STARTING_BALANCE),
+			(AUDITOR + 1, STARTING_BALANCE),
+			(AUDITOR + 2, STARTING_BALANCE),
 		],
 		..Default::default()
 	}

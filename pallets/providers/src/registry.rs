@@ -1,7 +1,7 @@
 //! Registration, deregistration, status and the [`ProviderRegistry`] other pallets use.
 
 use alloc::vec::Vec;
-use depin_primitives::{Commitments, ProviderRegistry};
+use depin_primitives::{AuditedHardware, Commitments, ProviderRegistry};
 use frame_support::{ensure, pallet_prelude::*, BoundedVec};
 use sp_core::{sr25519, H256};
 use sp_runtime::{traits::Zero, DispatchError, DispatchResult, Saturating};
@@ -76,6 +76,7 @@ impl<T: Config> Pallet<T> {
 		// Audits of this registration; any left over (from auditors since replaced) are
 		// stale and never count again (see `Audit`).
 		let attributes = Attributes::<T>::clear_prefix(&who, T::MaxAuditors::get(), None);
+		HardwareAudits::<T>::remove(&who);
 
 		let unlock_at = Self::unlock_block();
 		let amount = record.total_held();
@@ -185,6 +186,10 @@ impl<T: Config> ProviderRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 
 	fn is_audited_by(provider: &T::AccountId, auditor: &T::AccountId) -> bool {
 		Self::valid_audit(provider, auditor).is_some()
+	}
+
+	fn audited_hardware(provider: &T::AccountId) -> AuditedHardware {
+		Self::audited_hardware(provider)
 	}
 
 	fn reporting_key(provider: &T::AccountId) -> Option<sr25519::Public> {

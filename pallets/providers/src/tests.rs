@@ -1,7 +1,7 @@
 //! Behaviour of the provider registry. Every test ends with the pallet's invariants
 //! (`run_test`), and every error path checks that storage did not change.
 
-use depin_primitives::{Commitment, ProviderRegistry};
+use depin_primitives::{AuditedHardware, Commitment, ProviderRegistry};
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::fungible::{Inspect, InspectHold},
@@ -534,7 +534,7 @@ mod auditors {
 		run_test(|| {
 			assert_noop!(Providers::add_auditor(RuntimeOrigin::signed(ALICE), AUDITOR), DispatchError::BadOrigin);
 			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
-			assert_eq!(last_event(), Event::AuditorAdded { auditor: AUDITOR }.into());
+			assert_eq!(last_event(), Event::AuditorAdded { auditor: AUDITOR, bond: AUDITOR_BOND }.into());
 			assert_noop!(Providers::remove_auditor(RuntimeOrigin::signed(AUDITOR), AUDITOR), DispatchError::BadOrigin);
 			assert_noop!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR), Error::<Test>::AlreadyAuditor);
 			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), 11));
@@ -623,6 +623,84 @@ mod auditors {
 			assert_ok!(Providers::remove_auditor(RuntimeOrigin::root(), AUDITOR));
 			assert_ok!(Providers::clear_attributes(RuntimeOrigin::signed(AUDITOR), ALICE));
 			assert!(Attributes::<Test>::get(ALICE, AUDITOR).is_none());
+		});
+	}
+
+	fn auditor_bond_held(who: AccountId) -> Balance {
+		Balances::balance_on_hold(&RuntimeHoldReason::Providers(HoldReason::AuditorBond), &who)
+	}
+
+	/// An auditor's word decides which hardware earns capacity emission, so it is bonded.
+	#[test]
+	fn auditors_are_bonded_and_governance_can_slash_them() {
+		run_test(|| {
+			assert_noop!(Providers::add_auditor(RuntimeOrigin::root(), POOR), Error::<Test>::InsufficientBalance);
+			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
+			assert_eq!(auditor_bond_held(AUDITOR), AUDITOR_BOND);
+			assert_eq!(Balances::balance(&AUDITOR), STARTING_BALANCE - AUDITOR_BOND);
+
+			assert_noop!(Providers::slash_auditor(RuntimeOrigin::signed(ALICE), AUDITOR, 1), DispatchError::BadOrigin);
+			assert_noop!(Providers::slash_auditor(RuntimeOrigin::root(), ALICE, 1), Error::<Test>::NotAuditor);
+			assert_noop!(Providers::slash_auditor(RuntimeOrigin::root(), AUDITOR, 0), Error::<Test>::ZeroAmount);
+			// A slash below the bond removes the auditor and returns what is left.
+			assert_ok!(Providers::slash_auditor(RuntimeOrigin::root(), AUDITOR, 100));
+			assert_eq!(Balances::balance(&SLASHED_TO), 100);
+			assert!(!Auditors::<Test>::contains_key(AUDITOR));
+			assert_eq!(auditor_bond_held(AUDITOR), 0);
+			assert_eq!(Balances::total_balance(&AUDITOR), STARTING_BALANCE - 100);
+			assert!(System::events().iter().any(|r| r.event == Event::AuditorSlashed { auditor: AUDITOR, amount: 100 }.into()));
+
+			// Removal returns the whole bond.
+			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR + 1));
+			assert_ok!(Providers::remove_auditor(RuntimeOrigin::root(), AUDITOR + 1));
+			assert_eq!(Balances::balance(&(AUDITOR + 1)), STARTING_BALANCE);
+		});
+	}
+
+	/// Invented GPUs: a provider's own word that hardware exists counts for nothing; an audit
+	/// vouches only for GPUs registered to the provider and storage it declared, and counts only
+	/// while its auditor stays and the GPUs stay listed.
+	#[test]
+	fn audits_vouch_for_registered_hardware_only_and_lapse_with_their_auditor() {
+		run_test(|| {
+			register(ALICE, MIN_BOND);
+			register(BOB, MIN_BOND);
+			let gpus = [gpu(1, "H100", 81_559), gpu(2, "H100", 81_559)];
+			assert_ok!(Providers::add_gpus(RuntimeOrigin::signed(ALICE), bounded(&gpus)));
+			assert_ok!(Providers::add_gpus(RuntimeOrigin::signed(BOB), bounded(&[gpu(3, "H100", 81_559)])));
+			assert_ok!(Providers::set_capacity(RuntimeOrigin::signed(ALICE), 100 << 30, 8));
+			let hashes = [H256::repeat_byte(1), H256::repeat_byte(2)];
+			let audit = |who, gpus: &[H256], gib| Providers::audit_hardware(RuntimeOrigin::signed(who), ALICE, bounded(gpus), gib);
+
+			assert_noop!(audit(ALICE, &hashes, 0), Error::<Test>::NotAuditor);
+			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
+			// Not ALICE's GPU, an invented one, one named twice, undeclared storage.
+			assert_noop!(audit(AUDITOR, &[H256::repeat_byte(3)], 0), Error::<Test>::UnknownGpu);
+			assert_noop!(audit(AUDITOR, &[H256::repeat_byte(9)], 0), Error::<Test>::UnknownGpu);
+			assert_noop!(audit(AUDITOR, &[hashes[0], hashes[0]], 0), Error::<Test>::UnknownGpu);
+			assert_noop!(audit(AUDITOR, &hashes, 101), Error::<Test>::StorageNotDeclared);
+			assert_eq!(Providers::audited_hardware(&ALICE), AuditedHardware::default());
+
+			assert_ok!(audit(AUDITOR, &hashes, 100));
+			assert_eq!(
+				last_event(),
+				Event::HardwareAudited { provider: ALICE, auditor: AUDITOR, gpus: 2, storage_gib: 100 }.into()
+			);
+			assert_eq!(Providers::audited_hardware(&ALICE), AuditedHardware { gpus: hashes.to_vec(), storage_gib: 100 });
+			// A delisted GPU and a smaller declaration count at once.
+			assert_ok!(Providers::remove_gpus(RuntimeOrigin::signed(ALICE), bounded(&[hashes[1]])));
+			assert_ok!(Providers::set_capacity(RuntimeOrigin::signed(ALICE), 40 << 30, 8));
+			assert_eq!(Providers::audited_hardware(&ALICE), AuditedHardware { gpus: vec![hashes[0]], storage_gib: 40 });
+			// The auditor leaves: its audit stops counting.
+			assert_ok!(Providers::remove_auditor(RuntimeOrigin::root(), AUDITOR));
+			assert_eq!(Providers::audited_hardware(&ALICE), AuditedHardware::default());
+			// Re-added, its old audit does not revive; an empty audit withdraws one.
+			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
+			assert_eq!(Providers::audited_hardware(&ALICE), AuditedHardware::default());
+			assert_ok!(audit(AUDITOR, &hashes[..1], 0));
+			assert_eq!(Providers::audited_hardware(&ALICE).gpus, vec![hashes[0]]);
+			assert_ok!(audit(AUDITOR, &[], 0));
+			assert!(!HardwareAudits::<Test>::contains_key(ALICE));
 		});
 	}
 }

@@ -105,3 +105,17 @@ pub struct Audit<T: Config> {
 	pub auditor_since: u32,
 	pub attributes: BoundedVec<(AttributeKey, AttributeValue), T::MaxAttributes>,
 }
+
+/// Hardware an auditor vouches exists at a provider. Like an [`Audit`], it counts only for the
+/// registration and the auditor membership it was made under.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
+#[scale_info(skip_type_params(T))]
+pub struct HardwareAudit<T: Config> {
+	pub auditor: AccountIdOf<T>,
+	pub auditor_since: u32,
+	pub provider_registered_at: BlockNumberOf<T>,
+	/// Audited GPUs (UUID hashes); each counts while it stays registered to the provider.
+	pub gpus: BoundedVec<sp_core::H256, T::MaxGpusPerProvider>,
+	/// Audited storage, in GiB.
+	pub storage_gib: u64,
+}

