@@ -6,8 +6,9 @@
 
 use std::{fs, path::PathBuf, process::ExitCode};
 
-use depin_runtime::currency::DPN;
+use depin_runtime::{currency::DPN, Balance};
 use depin_simulation::{
+	market::preset_params,
 	scenario::{run, Attack, Outcome, Scenario},
 	svg::{line_chart, stacked, Series},
 };
@@ -62,20 +63,33 @@ fn main() -> ExitCode {
 			outcome.honest_emission_per_fee(),
 			baseline.honest_emission_per_fee(),
 		));
-		let money = line_chart(
-			&format!("{}: fee revenue and emission per epoch", scenario.name),
-			"DPN",
-			&[
-				Series { label: "fee revenue", color: "#1f77b4", values: outcome.fee_revenue.iter().map(|v| dpn(*v as f64)).collect() },
-				Series { label: "emission", color: "#2ca02c", values: outcome.emission.iter().map(|v| dpn(*v as f64)).collect() },
-			],
-		);
-		let net = line_chart(
-			&format!("{}: the attacker's net balance (holdings and claimed emission − start)", scenario.name),
-			"DPN",
-			&[Series { label: "attacker's net", color: "#d62728", values: outcome.attacker_net.iter().map(|v| dpn(*v as f64)).collect() }],
-		);
-		let chart = stacked(&[money, net]);
+		let as_dpn = |values: &[Balance]| values.iter().map(|v| dpn(*v as f64)).collect::<Vec<_>>();
+		let money = |from: usize, title: String| {
+			line_chart(
+				&title,
+				"DPN",
+				from,
+				&[
+					Series { label: "fee revenue", color: "#1f77b4", values: as_dpn(&outcome.fee_revenue[from..]) },
+					Series { label: "emission", color: "#2ca02c", values: as_dpn(&outcome.emission[from..]) },
+				],
+			)
+		};
+		let mut panels = vec![money(0, format!("{}: fee revenue and emission per epoch", scenario.name))];
+		// After the bootstrap allowance, emission is the matched take alone: zoom in.
+		let bootstrap = preset_params().bootstrap_epochs as usize;
+		if outcome.emission.len() > bootstrap + 1 {
+			panels.push(money(bootstrap, format!("{}: the same after the bootstrap allowance", scenario.name)));
+		}
+		if scenario.attack.is_some() {
+			panels.push(line_chart(
+				&format!("{}: the attacker's net balance (holdings and claimed emission − start)", scenario.name),
+				"DPN",
+				0,
+				&[Series { label: "attacker's net", color: "#d62728", values: outcome.attacker_net.iter().map(|v| dpn(*v as f64)).collect() }],
+			));
+		}
+		let chart = stacked(&panels);
 		fs::write(out.join(format!("{}.svg", scenario.name)), chart).expect("writes the chart");
 	}
 	fs::write(out.join("results.md"), &table).expect("writes the table");

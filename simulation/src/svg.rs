@@ -38,8 +38,9 @@ pub fn stacked(panels: &[String]) -> String {
 	svg
 }
 
-/// `series` over epochs on one chart titled `title`, the y axis in `unit`.
-pub fn line_chart(title: &str, unit: &str, series: &[Series]) -> String {
+/// `series` over the epochs from `first_epoch` on one chart titled `title`, the y axis in
+/// `unit`.
+pub fn line_chart(title: &str, unit: &str, first_epoch: usize, series: &[Series]) -> String {
 	let epochs = series.iter().map(|s| s.values.len()).max().unwrap_or(0);
 	let series: Vec<Series> = series
 		.iter()
@@ -71,8 +72,8 @@ pub fn line_chart(title: &str, unit: &str, series: &[Series]) -> String {
 	if low < 0.0 && high > 0.0 && y(0.0) - TOP > 14.0 && HEIGHT - BOTTOM - y(0.0) > 14.0 {
 		let _ = writeln!(svg, r#"<text x="{}" y="{}" text-anchor="end">0</text>"#, LEFT - 6.0, y(0.0) + 4.0);
 	}
-	let _ = writeln!(svg, r#"<text x="{LEFT}" y="{}">epoch 0</text>"#, HEIGHT - BOTTOM + 16.0);
-	let _ = writeln!(svg, r#"<text x="{}" y="{}" text-anchor="end">epoch {}</text>"#, WIDTH - RIGHT, HEIGHT - BOTTOM + 16.0, epochs.saturating_sub(1));
+	let _ = writeln!(svg, r#"<text x="{LEFT}" y="{}">epoch {first_epoch}</text>"#, HEIGHT - BOTTOM + 16.0);
+	let _ = writeln!(svg, r#"<text x="{}" y="{}" text-anchor="end">epoch {}</text>"#, WIDTH - RIGHT, HEIGHT - BOTTOM + 16.0, first_epoch + epochs.saturating_sub(1));
 	let _ = writeln!(svg, r#"<text x="12" y="{}" transform="rotate(-90 12 {0})" text-anchor="middle">{}</text>"#, HEIGHT / 2.0, escape(unit));
 	for (n, line) in series.iter().enumerate() {
 		let path: Vec<String> = line.values.iter().enumerate().map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v))).collect();
@@ -119,6 +120,7 @@ mod tests {
 		let svg = line_chart(
 			"t <1>",
 			"DPN",
+			0,
 			&[
 				Series { label: "a", color: "red", values: vec![0.0, 2.0, 1.0] },
 				Series { label: "b", color: "blue", values: vec![-1.0, 0.5] },
@@ -137,7 +139,7 @@ mod tests {
 		let thinned = thin(&long);
 		assert!(thinned.len() <= MAX_POINTS + 1);
 		assert_eq!((thinned[0], *thinned.last().unwrap()), (0.0, 1_999.0));
-		let panel = line_chart("p", "u", &[Series { label: "a", color: "red", values: long }]);
+		let panel = line_chart("p", "u", 0, &[Series { label: "a", color: "red", values: long }]);
 		let both = stacked(&[panel.clone(), panel]);
 		assert_eq!(both.matches("<svg").count(), 1);
 		assert_eq!(both.matches("<polyline").count(), 2);
