@@ -70,6 +70,8 @@ pub struct AuditedHardware {
 	pub gpus: Vec<H256>,
 	/// Audited storage, at most what the provider declares.
 	pub storage_gib: u64,
+	/// The block the audit was made in: it counts for epochs that began after it.
+	pub since: u32,
 }
 
 /// The registry as the leases and attestation pallets see it. Implemented by the providers

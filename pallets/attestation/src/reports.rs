@@ -91,13 +91,18 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Capacity the report shows: GPU-blocks answered, filesystem GiB-blocks offered, and of
-	/// these what a bonded auditor vouches exists. Storage counts no more than the provider
+	/// these what a bonded auditor vouched exists before the epoch began. Storage counts no more than the provider
 	/// declared (a node's disks may be larger than its offer) and, as audited capacity, no more
 	/// than audited. Each GPU answers at most once per block (validation).
 	pub(crate) fn device_usage(report: &UsageReport<T>) -> AttestedUsage {
 		let d = &report.devices;
 		let declared_gib = T::Providers::capacity(&report.provider).map_or(0, |c| c.storage_bytes / GIB);
-		let audited = T::Providers::audited_hardware(&report.provider);
+		let mut audited = T::Providers::audited_hardware(&report.provider);
+		// An audit counts for epochs that began after it: hardware cannot be vouched for into
+		// an epoch already run (nor moved to another account and audited there for it again).
+		if audited.since > Self::clock().first_block(report.epoch) {
+			audited = Default::default();
+		}
 		let offered_gib = d.storage_total_gib.min(declared_gib);
 		let seen = |gpu: &GpuUsage| u64::from(gpu.seen_blocks);
 		AttestedUsage {

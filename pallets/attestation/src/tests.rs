@@ -132,22 +132,57 @@ mod reports {
 		});
 	}
 
-	/// Fake hardware earns no capacity emission: only what a bonded auditor vouches for counts
-	/// as audited capacity, each GPU once per block, storage within the audit.
+	/// Fake hardware earns no capacity emission: only what a bonded auditor vouched for before
+	/// the epoch began counts as audited capacity, each GPU once per block, storage within the
+	/// audit.
 	#[test]
 	fn only_audited_devices_count_as_audited_capacity() {
 		run_test(|| {
 			provider(PROVIDER);
-			let claim = report(0, &[]);
+			let claim = report(1, &[]);
 			let usage = Attestation::device_usage(&claim);
 			assert_eq!((usage.audited_gpu_blocks, usage.audited_storage_gib_blocks), (0, 0));
 			assert_eq!(usage.gpu_capacity_blocks, 2 * u64::from(epoch_length()));
 
 			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
 			assert_ok!(Providers::audit_hardware(RuntimeOrigin::signed(AUDITOR), PROVIDER, bounded(&[gpu_id(PROVIDER, 0)]), 512));
+			// Audited in block 1: not for epoch 0, which began before; for epoch 1.
+			assert_eq!(Attestation::device_usage(&report(0, &[])).audited_gpu_blocks, 0);
 			let usage = Attestation::device_usage(&claim);
 			let blocks = u64::from(epoch_length());
 			assert_eq!((usage.audited_gpu_blocks, usage.audited_storage_gib_blocks), (blocks, 512 * blocks));
+		});
+	}
+
+	/// One audited GPU passed between Sybil accounts within an epoch's report window is counted
+	/// for one of them only: it leaves the first account's audit when delisted, and the second
+	/// account's new audit counts only for epochs that begin after it.
+	#[test]
+	fn a_gpu_passed_between_accounts_is_counted_once() {
+		run_test(|| {
+			provider(PROVIDER);
+			provider(PROVIDER_2);
+			let gpu = gpu_id(PROVIDER, 0);
+			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
+			assert_ok!(Providers::audit_hardware(RuntimeOrigin::signed(AUDITOR), PROVIDER, bounded(&[gpu]), 0));
+			go_to(epoch_start(2) + 1);
+			let first = report(1, &[]);
+			assert_eq!(Attestation::device_usage(&first).audited_gpu_blocks, u64::from(epoch_length()));
+
+			// The GPU moves to PROVIDER_2, which has it audited at once, and reports epoch 1 too.
+			assert_ok!(Providers::remove_gpus(RuntimeOrigin::signed(PROVIDER), bounded(&[gpu])));
+			let spec = pallet_providers::GpuSpec { uuid_hash: gpu, model: bounded(b"H100"), vram_mib: 81_559 };
+			assert_ok!(Providers::add_gpus(RuntimeOrigin::signed(PROVIDER_2), bounded(&[spec.clone()])));
+			assert_ok!(Providers::audit_hardware(RuntimeOrigin::signed(AUDITOR), PROVIDER_2, bounded(&[gpu]), 0));
+			let mut second = report(1, &[]);
+			second.provider = PROVIDER_2;
+			assert_eq!(Attestation::device_usage(&second).audited_gpu_blocks, 0, "audited after epoch 1 began");
+			assert_eq!(Attestation::device_usage(&first).audited_gpu_blocks, 0, "gone from the first audit");
+
+			// Back to PROVIDER: its old audit does not revive.
+			assert_ok!(Providers::remove_gpus(RuntimeOrigin::signed(PROVIDER_2), bounded(&[gpu])));
+			assert_ok!(Providers::add_gpus(RuntimeOrigin::signed(PROVIDER), bounded(&[spec])));
+			assert_eq!(Attestation::device_usage(&first).audited_gpu_blocks, 0);
 		});
 	}
 

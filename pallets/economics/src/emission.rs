@@ -48,7 +48,7 @@ pub struct Allowance<B> {
 	/// shared by the take each provider's leases paid. Nobody can win back more than it paid.
 	pub usage: B,
 	/// For capacity: the bootstrap allowance, shared by audited device-blocks; none without
-	/// audited capacity.
+	/// audited capacity. It comes first under the schedule.
 	pub capacity: B,
 }
 
@@ -60,11 +60,13 @@ impl<B: AtLeast32BitUnsigned + Copy> Allowance<B> {
 
 /// `e`'s emission:
 ///
-/// - `usage = min(usage_match × take_paid(e), revenue_cap × mean trailing revenue, schedule(e))`
-/// - `capacity = min(bootstrap(e), schedule(e) − usage)`, or nothing without audited capacity.
+/// - `capacity = min(bootstrap(e), schedule(e))`, or nothing without audited capacity;
+/// - `usage = min(usage_match × take_paid(e), revenue_cap × mean trailing revenue,
+///   schedule(e) − capacity)`.
 ///
-/// `mean_revenue` is the mean fee revenue per epoch of the trailing window. Wash trading raises
-/// `usage` by at most the take it pays, and cannot raise `capacity` at all.
+/// `mean_revenue` is the mean fee revenue per epoch of the trailing window. Capacity comes first
+/// and does not depend on revenue, so wash trading cannot touch it; it raises `usage` by at most
+/// the take it pays.
 pub fn allowance<B: AtLeast32BitUnsigned + Copy>(
 	params: &EmissionParams<B>,
 	epoch: u32,
@@ -73,14 +75,10 @@ pub fn allowance<B: AtLeast32BitUnsigned + Copy>(
 	capacity_work: u128,
 ) -> Allowance<B> {
 	let schedule = schedule(params, epoch);
+	let capacity = if capacity_work == 0 { Zero::zero() } else { bootstrap(params, epoch).min(schedule) };
 	let matched = percent(take_paid, params.usage_match_percent.min(100));
 	let revenue_cap = percent(mean_revenue, params.revenue_cap_percent);
-	let usage = matched.min(revenue_cap).min(schedule);
-	let capacity = if capacity_work == 0 {
-		Zero::zero()
-	} else {
-		bootstrap(params, epoch).min(schedule.saturating_sub(usage))
-	};
+	let usage = matched.min(revenue_cap).min(schedule.saturating_sub(capacity));
 	Allowance { usage, capacity }
 }
 
@@ -156,17 +154,19 @@ mod tests {
 		assert_eq!(allowance(&EmissionParams { usage_match_percent: 60, ..p.clone() }, 0, 100, 10_000, 0).usage, 60);
 		// The schedule is the ceiling.
 		assert_eq!(allowance(&p, 0, 5_000, 1_000_000, 0).usage, 1_000);
+		// Capacity comes first under it.
+		assert_eq!(allowance(&p, 0, 5_000, 1_000_000, 1), Allowance { usage: 600, capacity: 400 });
 		// No take, no usage emission, whatever the revenue.
 		assert_eq!(allowance(&p, 0, 0, 1_000_000, 1).usage, 0);
 	}
 
 	#[test]
-	fn capacity_emission_is_the_bootstrap_left_under_the_schedule_and_needs_audited_capacity() {
+	fn capacity_emission_is_the_bootstrap_and_needs_audited_capacity() {
 		let p = params();
-		// Epoch 0: bootstrap 400; usage 100 leaves room under the schedule of 1,000.
+		// Epoch 0: bootstrap 400, and usage 100 beside it under the schedule of 1,000.
 		assert_eq!(allowance(&p, 0, 100, 10_000, 1), Allowance { usage: 100, capacity: 400 });
-		// Usage close to the schedule squeezes capacity.
-		assert_eq!(allowance(&p, 0, 700, 100_000, 1), Allowance { usage: 700, capacity: 300 });
+		// However much usage: capacity is not squeezed; usage is, under the schedule.
+		assert_eq!(allowance(&p, 0, 700, 100_000, 1), Allowance { usage: 600, capacity: 400 });
 		// Without audited capacity the bootstrap allowance is not minted.
 		assert_eq!(allowance(&p, 0, 100, 10_000, 0).capacity, 0);
 		// After the bootstrap only usage emits.

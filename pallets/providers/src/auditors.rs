@@ -4,7 +4,10 @@ use alloc::{collections::btree_set::BTreeSet, vec::Vec};
 use depin_primitives::AuditedHardware;
 use frame_support::{ensure, traits::Get, BoundedVec};
 use sp_core::H256;
-use sp_runtime::{traits::Zero, DispatchResult};
+use sp_runtime::{
+	traits::{UniqueSaturatedInto, Zero},
+	DispatchResult,
+};
 
 use crate::{pallet::*, types::*, Config};
 
@@ -53,6 +56,8 @@ impl<T: Config> Pallet<T> {
 		storage_gib: u64,
 	) -> DispatchResult {
 		let auditor_since = Auditors::<T>::get(&auditor).ok_or(Error::<T>::NotAuditor)?;
+		// Vouching for one's own hardware is no vouching at all.
+		ensure!(auditor != provider, Error::<T>::SelfAudit);
 		let record = Self::present(&provider)?;
 		let mut seen = BTreeSet::new();
 		for gpu in &gpus {
@@ -72,6 +77,7 @@ impl<T: Config> Pallet<T> {
 					provider_registered_at: record.registered_at,
 					gpus,
 					storage_gib,
+					audited_at: frame_system::Pallet::<T>::block_number(),
 				},
 			);
 		}
@@ -79,9 +85,9 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// What of `provider`'s hardware an auditor vouches for now: nothing if the audit's auditor
-	/// left or the provider registered again since; only GPUs still registered to it; no more
-	/// storage than it declares now.
+	/// What of `provider`'s hardware an auditor vouches for now, and since when: nothing if the
+	/// audit's auditor left or the provider registered again since; only GPUs still registered
+	/// to it (and never delisted since the audit); no more storage than it declares now.
 	pub fn audited_hardware(provider: &T::AccountId) -> AuditedHardware {
 		let Some(audit) = HardwareAudits::<T>::get(provider) else { return AuditedHardware::default() };
 		let Some(record) = Providers::<T>::get(provider) else { return AuditedHardware::default() };
@@ -97,6 +103,7 @@ impl<T: Config> Pallet<T> {
 				.filter(|gpu| GpuOwner::<T>::get(gpu).as_ref() == Some(provider))
 				.collect::<Vec<_>>(),
 			storage_gib: audit.storage_gib.min(record.capacity.storage_bytes / depin_primitives::GIB),
+			since: audit.audited_at.unique_saturated_into(),
 		}
 	}
 

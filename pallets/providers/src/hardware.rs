@@ -62,6 +62,7 @@ impl<T: Config> Pallet<T> {
 		for uuid_hash in &uuid_hashes {
 			GpuOwner::<T>::remove(uuid_hash);
 		}
+		Self::forget_audited_gpus(&who, &seen);
 		Self::deposit_event(Event::GpusRemoved { provider: who, count: uuid_hashes.len() as u32 });
 		Ok(())
 	}
@@ -72,7 +73,19 @@ impl<T: Config> Pallet<T> {
 		for gpu in &gpus {
 			GpuOwner::<T>::remove(gpu.uuid_hash);
 		}
+		Self::forget_audited_gpus(who, &gpus.iter().map(|gpu| gpu.uuid_hash).collect());
 		gpus.len() as u32
+	}
+
+	/// A GPU that leaves a provider leaves its audit for good: should it come back (or pass
+	/// through a Sybil account and back), an auditor must vouch for it again, so one device is
+	/// never counted for two accounts.
+	fn forget_audited_gpus(who: &T::AccountId, gone: &BTreeSet<H256>) {
+		HardwareAudits::<T>::mutate_exists(who, |audit| {
+			if let Some(audit) = audit {
+				audit.gpus.retain(|gpu| !gone.contains(gpu));
+			}
+		});
 	}
 
 	pub(crate) fn do_set_capacity(who: T::AccountId, capacity: Capacity) -> DispatchResult {

@@ -321,6 +321,8 @@ pub mod pallet {
 		UnknownGpu,
 		/// An audit vouches for more storage than the provider declared.
 		StorageNotDeclared,
+		/// An auditor cannot audit itself.
+		SelfAudit,
 	}
 
 	#[pallet::hooks]
@@ -505,7 +507,8 @@ pub mod pallet {
 
 		/// An auditor vouches that `provider` has these registered GPUs and at least
 		/// `storage_gib` of its declared storage, replacing any earlier audit; an empty audit
-		/// withdraws it. Only audited hardware earns capacity emission.
+		/// withdraws it. Only audited hardware earns capacity emission, for epochs that begin
+		/// after the audit; a GPU delisted since leaves it.
 		#[pallet::call_index(16)]
 		#[pallet::weight(T::WeightInfo::audit_hardware(gpus.len() as u32))]
 		pub fn audit_hardware(

@@ -674,6 +674,12 @@ mod auditors {
 
 			assert_noop!(audit(ALICE, &hashes, 0), Error::<Test>::NotAuditor);
 			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
+			// An auditor that is also a provider cannot vouch for itself.
+			register(AUDITOR, MIN_BOND);
+			assert_noop!(
+				Providers::audit_hardware(RuntimeOrigin::signed(AUDITOR), AUDITOR, bounded(&[]), 0),
+				Error::<Test>::SelfAudit
+			);
 			// Not ALICE's GPU, an invented one, one named twice, undeclared storage.
 			assert_noop!(audit(AUDITOR, &[H256::repeat_byte(3)], 0), Error::<Test>::UnknownGpu);
 			assert_noop!(audit(AUDITOR, &[H256::repeat_byte(9)], 0), Error::<Test>::UnknownGpu);
@@ -686,11 +692,20 @@ mod auditors {
 				last_event(),
 				Event::HardwareAudited { provider: ALICE, auditor: AUDITOR, gpus: 2, storage_gib: 100 }.into()
 			);
-			assert_eq!(Providers::audited_hardware(&ALICE), AuditedHardware { gpus: hashes.to_vec(), storage_gib: 100 });
-			// A delisted GPU and a smaller declaration count at once.
+			assert_eq!(
+				Providers::audited_hardware(&ALICE),
+				AuditedHardware { gpus: hashes.to_vec(), storage_gib: 100, since: 1 }
+			);
+			// A delisted GPU and a smaller declaration count at once; the GPU leaves the audit
+			// for good: listed again, it needs a new audit.
 			assert_ok!(Providers::remove_gpus(RuntimeOrigin::signed(ALICE), bounded(&[hashes[1]])));
 			assert_ok!(Providers::set_capacity(RuntimeOrigin::signed(ALICE), 40 << 30, 8));
-			assert_eq!(Providers::audited_hardware(&ALICE), AuditedHardware { gpus: vec![hashes[0]], storage_gib: 40 });
+			assert_eq!(
+				Providers::audited_hardware(&ALICE),
+				AuditedHardware { gpus: vec![hashes[0]], storage_gib: 40, since: 1 }
+			);
+			assert_ok!(Providers::add_gpus(RuntimeOrigin::signed(ALICE), bounded(&[gpus[1].clone()])));
+			assert_eq!(Providers::audited_hardware(&ALICE).gpus, vec![hashes[0]]);
 			// The auditor leaves: its audit stops counting.
 			assert_ok!(Providers::remove_auditor(RuntimeOrigin::root(), AUDITOR));
 			assert_eq!(Providers::audited_hardware(&ALICE), AuditedHardware::default());

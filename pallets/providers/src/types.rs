@@ -118,4 +118,6 @@ pub struct HardwareAudit<T: Config> {
 	pub gpus: BoundedVec<sp_core::H256, T::MaxGpusPerProvider>,
 	/// Audited storage, in GiB.
 	pub storage_gib: u64,
+	/// When the audit was made: it counts for epochs that began after it.
+	pub audited_at: BlockNumberOf<T>,
 }
