@@ -157,8 +157,9 @@ fn register_provider(i: u32) -> Result<Value, String> {
 	};
 	Providers::set_prices(origin(), prices).map_err(|e| format!("set_prices: {e:?}"))?;
 	let seed = derived("reporting", i);
-	let key = sr25519::Pair::from_seed(&seed).public();
-	Providers::set_reporting_key(origin(), key).map_err(|e| format!("set_reporting_key: {e:?}"))?;
+	let pair = sr25519::Pair::from_seed(&seed);
+	let proof = pair.sign(&Providers::reporting_key_proof_payload(&who));
+	Providers::set_reporting_key(origin(), pair.public(), proof).map_err(|e| format!("set_reporting_key: {e:?}"))?;
 	Ok(json!({
 		"account": hex(who.as_ref()),
 		"reportingSeed": hex(&seed),

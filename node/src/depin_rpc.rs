@@ -4,6 +4,10 @@
 //! JSON fields are camelCase; balances are decimal strings of planck (DPN has 12 decimals);
 //! accounts SS58 (format 42); ratios decimal strings, `null` when the denominator is zero.
 //! Unknown ids give `null`; bad arguments a JSON-RPC error (invalid params).
+//!
+//! Every method runs its runtime call as a blocking task (`blocking`): a runtime call is
+//! synchronous work that would otherwise hold one of the RPC server's async workers, so a client
+//! sending batches of them would delay every other client's requests.
 
 use std::sync::Arc;
 
@@ -29,28 +33,29 @@ const SS58_FORMAT: u16 = depin_runtime::currency::SS58_PREFIX;
 #[rpc(server, namespace = "depin")]
 pub trait DepinApi {
 	/// The network now and over the trailing window of closed epochs.
-	#[method(name = "networkStats")]
+	#[method(name = "networkStats", blocking)]
 	fn network_stats(&self, at: Option<Hash>) -> RpcResult<Value>;
 
 	/// The ledger of `epoch`, or `null` for an epoch that has not begun.
-	#[method(name = "epochLedger")]
+	#[method(name = "epochLedger", blocking)]
 	fn epoch_ledger(&self, epoch: u32, at: Option<Hash>) -> RpcResult<Option<Value>>;
 
 	/// A provider by SS58 address, or `null`.
-	#[method(name = "provider")]
+	#[method(name = "provider", blocking)]
 	fn provider(&self, account: String, at: Option<Hash>) -> RpcResult<Option<Value>>;
 
 	/// A lease by id, or `null`.
-	#[method(name = "lease")]
+	#[method(name = "lease", blocking)]
 	fn lease(&self, id: u64, at: Option<Hash>) -> RpcResult<Option<Value>>;
 
 	/// Leases in which the account is the consumer or the provider (open, or holding escrow).
-	#[method(name = "leasesOf")]
+	#[method(name = "leasesOf", blocking)]
 	fn leases_of(&self, account: String, at: Option<Hash>) -> RpcResult<Vec<Value>>;
 
-	/// Up to `count` (at most 100) providers, skipping the first `start`.
-	#[method(name = "providers")]
-	fn providers(&self, start: u32, count: u32, at: Option<Hash>) -> RpcResult<Vec<Value>>;
+	/// Up to `count` (at most 100) providers in storage order, after the provider `start_after`
+	/// (SS58; `null` for the first page). The next page starts after the last account returned.
+	#[method(name = "providers", blocking)]
+	fn providers(&self, start_after: Option<String>, count: u32, at: Option<Hash>) -> RpcResult<Vec<Value>>;
 }
 
 pub struct Depin<C> {
@@ -71,8 +76,20 @@ fn runtime_error(error: impl std::fmt::Display) -> ErrorObjectOwned {
 	ErrorObject::owned(ErrorCode::InternalError.code(), format!("runtime API: {error}"), None::<()>)
 }
 
-fn parse_account(address: &str) -> RpcResult<AccountId> {
-	AccountId::from_ss58check(address).map_err(|_| invalid_params(format!("not an SS58 address: {address}")))
+/// The longest SS58 text of an account: a prefix of at most two bytes, 32 bytes of account and
+/// two of checksum are 36 bytes, at most 50 base58 characters.
+pub const MAX_SS58_CHARS: usize = 50;
+
+/// An account from its SS58 text. Longer text is refused before decoding: base58 decoding costs
+/// time quadratic in the input (8 s for 64 KiB). Errors never echo the argument back.
+pub fn parse_account(address: &str) -> RpcResult<AccountId> {
+	if address.len() > MAX_SS58_CHARS {
+		return Err(invalid_params(format!(
+			"an SS58 address has at most {MAX_SS58_CHARS} characters, this one {}",
+			address.len()
+		)));
+	}
+	AccountId::from_ss58check(address).map_err(|_| invalid_params("not an SS58 address"))
 }
 
 fn address(account: &AccountId) -> String {
@@ -261,7 +278,7 @@ where
 		Ok(views.iter().map(lease_json).collect())
 	}
 
-	fn providers(&self, start: u32, count: u32, at: Option<Hash>) -> RpcResult<Vec<Value>> {
+	fn providers(&self, start_after: Option<String>, count: u32, at: Option<Hash>) -> RpcResult<Vec<Value>> {
 		if count > depin_runtime::explorer::MAX_PROVIDERS_PER_PAGE {
 			return Err(invalid_params(format!(
 				"count is at most {}",
@@ -269,7 +286,8 @@ where
 			)));
 		}
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		let views = self.client.runtime_api().providers(at, start, count).map_err(runtime_error)?;
+		let start_after = start_after.as_deref().map(parse_account).transpose()?;
+		let views = self.client.runtime_api().providers(at, start_after, count).map_err(runtime_error)?;
 		Ok(views.iter().map(provider_json).collect())
 	}
 }

@@ -90,14 +90,43 @@ pub async fn run(listen: SocketAddr, interval: Duration, storage_paths: Vec<Path
 	futures::join!(poll, serve);
 }
 
-/// Answers one HTTP request: `GET /metrics` gets the latest reading, anything else a 404.
-async fn respond(mut socket: TcpStream, latest: Arc<RwLock<String>>) {
-	let mut request = [0u8; 2048];
-	let read = match tokio::time::timeout(Duration::from_secs(2), socket.read(&mut request)).await {
-		Ok(Ok(read)) => read,
-		_ => return,
+/// The longest request head the probe reads; a scraper's is a few hundred bytes.
+const MAX_REQUEST_HEAD: usize = 8 * 1024;
+/// How long a client has to send its request head, however many pieces it comes in.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Reads a request head (up to the blank line), in as many TCP pieces as it arrives in. `None`
+/// when the client is too slow, closes early or sends more than `MAX_REQUEST_HEAD`.
+async fn read_request_head(socket: &mut TcpStream) -> Option<Vec<u8>> {
+	let mut head = Vec::with_capacity(1024);
+	let read_all = async {
+		let mut piece = [0u8; 1024];
+		loop {
+			let read = socket.read(&mut piece).await.ok()?;
+			if read == 0 {
+				return None;
+			}
+			head.extend_from_slice(&piece[..read]);
+			if head.windows(4).any(|window| window == b"\r\n\r\n") {
+				return Some(());
+			}
+			if head.len() > MAX_REQUEST_HEAD {
+				return None;
+			}
+		}
 	};
-	let head = String::from_utf8_lossy(&request[..read]);
+	tokio::time::timeout(REQUEST_TIMEOUT, read_all).await.ok().flatten()?;
+	Some(head)
+}
+
+/// Answers one HTTP request: `GET /metrics` gets the latest reading, anything else a 404 that
+/// does not repeat the request back.
+async fn respond(mut socket: TcpStream, latest: Arc<RwLock<String>>) {
+	let Some(head) = read_request_head(&mut socket).await else {
+		let _ = socket.shutdown().await;
+		return;
+	};
+	let head = String::from_utf8_lossy(&head);
 	let path = head.split_whitespace().nth(1).unwrap_or("");
 	let (status, body) = if head.starts_with("GET ") && (path == "/metrics" || path.starts_with("/metrics?")) {
 		("200 OK", latest.read().await.clone())
@@ -148,6 +177,27 @@ mod tests {
 		// This machine has no GPU: no DCGM lines, and no error.
 		assert!(!response.contains("DCGM_FI_DEV"), "{response}");
 		assert!(get(addr, "/other").await.starts_with("HTTP/1.1 404"));
+
+		// A request in two TCP pieces, the second after a pause, is answered like one.
+		let mut stream = TcpStream::connect(addr).await.expect("probe listens");
+		stream.write_all(b"GET /metr").await.unwrap();
+		stream.flush().await.unwrap();
+		tokio::time::sleep(Duration::from_millis(200)).await;
+		stream.write_all(b"ics HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+		let mut split = String::new();
+		stream.read_to_string(&mut split).await.unwrap();
+		assert!(split.starts_with("HTTP/1.1 200 OK"), "{split}");
+		assert!(split.contains("node_filesystem_size_bytes"), "{split}");
+
+		// A huge path is neither answered with a 200 nor echoed back.
+		let mut stream = TcpStream::connect(addr).await.expect("probe listens");
+		let request = format!("GET /{} HTTP/1.1\r\n\r\n", "x".repeat(64 * 1024));
+		// The probe stops reading after its limit and closes: the write or the read may fail.
+		let _ = stream.write_all(request.as_bytes()).await;
+		let mut answer = Vec::new();
+		let _ = stream.read_to_end(&mut answer).await;
+		let answer = String::from_utf8_lossy(&answer);
+		assert!(!answer.contains("xxxx") && !answer.contains("200 OK"), "{} bytes", answer.len());
 	}
 
 	#[test]

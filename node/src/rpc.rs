@@ -50,12 +50,10 @@ where
 {
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use sc_consensus_grandpa_rpc::{Grandpa, GrandpaApiServer};
-	use substrate_frame_rpc_system::{System, SystemApiServer};
-
 	let FullDeps { client, pool, grandpa } = deps;
 	let mut module = RpcModule::new(());
 
-	module.merge(System::new(client.clone(), pool).into_rpc())?;
+	module.merge(guarded_system_rpc(client.clone(), pool)?)?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
 	{
 		use crate::depin_rpc::{Depin, DepinApiServer};
@@ -73,4 +71,37 @@ where
 	)?;
 
 	Ok(module)
+}
+
+/// `system_*` of `substrate-frame-rpc-system`, with `system_accountNextIndex` (alias
+/// `account_nextIndex`) behind the account length check of the `depin_*` methods: upstream
+/// decodes the whole SS58 text before checking its length, at a cost quadratic in it (7 s for
+/// 64 KiB), on the RPC server's async workers.
+fn guarded_system_rpc<C, P>(
+	client: Arc<C>,
+	pool: Arc<P>,
+) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
+where
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce> + BlockBuilder<Block>,
+	P: TransactionPool + 'static,
+{
+	use substrate_frame_rpc_system::{System, SystemApiServer};
+
+	const NEXT_INDEX: &str = "system_accountNextIndex";
+	const NEXT_INDEX_ALIAS: &str = "account_nextIndex";
+	let mut module = System::<P, C, Block>::new(client.clone(), pool.clone()).into_rpc();
+	module.remove_method(NEXT_INDEX);
+	module.remove_method(NEXT_INDEX_ALIAS);
+
+	let mut guarded = RpcModule::new(System::<P, C, Block>::new(client, pool));
+	guarded.register_async_method(NEXT_INDEX, |params, system, _| async move {
+		let (account,): (String,) = params.parse()?;
+		let account = crate::depin_rpc::parse_account(&account)?;
+		SystemApiServer::<<Block as sp_runtime::traits::Block>::Hash, AccountId, Nonce>::nonce(&*system, account)
+			.await
+	})?;
+	guarded.register_alias(NEXT_INDEX_ALIAS, NEXT_INDEX)?;
+	module.merge(guarded)?;
+	Ok(module.remove_context())
 }

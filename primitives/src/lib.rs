@@ -28,6 +28,6 @@ pub use leases::{
 	Payment, Settlement, TakeDestination, Verdict, GIB,
 };
 pub use providers::{
-	AuditedHardware, Capacity, Commitments, GpuModel, GpuSpec, ProviderRegistry, ProviderStatus, Region, MAX_MODEL_LEN,
+	AuditedHardware, Capacity, Commitments, GpuModel, GpuSpec, ProviderObserver, ProviderRegistry, ProviderStatus, Region, MAX_MODEL_LEN,
 	MAX_REGION_LEN,
 };

@@ -92,6 +92,9 @@ pub trait ProviderRegistry<AccountId, Balance> {
 	fn storage_gib_price(provider: &AccountId) -> Option<Balance>;
 	/// Hourly price of one CPU core.
 	fn cpu_core_price(provider: &AccountId) -> Option<Balance>;
+	/// The least the provider takes a lease for, per epoch (beyond the chain's own minimum):
+	/// what a lease slot is worth to it.
+	fn min_lease_charge(provider: &AccountId) -> Balance;
 	/// `auditor` is a current auditor and has attested attributes of `provider`.
 	fn is_audited_by(provider: &AccountId, auditor: &AccountId) -> bool;
 	/// The hardware of `provider` a current auditor vouches for.
@@ -114,6 +117,19 @@ pub trait Commitments<AccountId> {
 	fn commitment(provider: &AccountId) -> Commitment;
 	/// The GPU is rented to an open lease.
 	fn is_gpu_leased(uuid_hash: &H256) -> bool;
+}
+
+/// Told when a provider's record goes (it deregistered and withdrew, or was slashed empty), so
+/// what other pallets keep about it goes too: nothing outlives the registration, and a later
+/// registration of the same account starts afresh. `()` ignores it.
+pub trait ProviderObserver<AccountId> {
+	/// `provider`'s record was removed. Must be cheap and bounded: it runs inside the call that
+	/// removed the record.
+	fn provider_removed(provider: &AccountId);
+}
+
+impl<AccountId> ProviderObserver<AccountId> for () {
+	fn provider_removed(_: &AccountId) {}
 }
 
 /// No leases pallet: nothing is ever committed.

@@ -165,8 +165,8 @@ impl_runtime_apis! {
 			crate::explorer::leases_of(&account)
 		}
 
-		fn providers(start: u32, count: u32) -> Vec<depin_explorer_api::ProviderView<AccountId, Balance>> {
-			crate::explorer::providers(start, count)
+		fn providers(start_after: Option<AccountId>, count: u32) -> Vec<depin_explorer_api::ProviderView<AccountId, Balance>> {
+			crate::explorer::providers(start_after, count)
 		}
 	}
 

@@ -52,7 +52,9 @@ fn chain(length: u32) -> (sp_io::TestExternalities, AccountId, sr25519::Public) 
 		let prices = pallet_providers::PriceList { gpu: Default::default(), storage_gib: 0, cpu_core: 100 * DPN };
 		Providers::set_prices(signed(&provider), prices).expect("prices it");
 		let key = sp_io::crypto::sr25519_generate(KEY_TYPE, None);
-		Providers::set_reporting_key(signed(&provider), key).expect("names its key");
+		let proof = sp_io::crypto::sr25519_sign(KEY_TYPE, &key, &Providers::reporting_key_proof_payload(&provider))
+			.expect("the key is in the keystore");
+		Providers::set_reporting_key(signed(&provider), key, proof).expect("names its key");
 		let request = pallet_leases::ResourceRequest { cpu_cores: 1, ..Default::default() };
 		Leases::rent(signed(&consumer), provider.clone(), request, 1_000 * DPN).expect("rents");
 		key

@@ -83,17 +83,7 @@ impl frame_system::Config for Runtime {
 	type ExtensionsWeightInfo = frame_system::SubstrateExtensionsWeight<Runtime>;
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = ConstU32<16>;
-	type BaseCallFilter = NoUnrecordedBurns;
-}
-
-/// Every call but `Balances::burn`: tokens leave circulation only through recorded burns, so the
-/// economics ledger can account for total issuance exactly.
-pub struct NoUnrecordedBurns;
-
-impl frame_support::traits::Contains<RuntimeCall> for NoUnrecordedBurns {
-	fn contains(call: &RuntimeCall) -> bool {
-		!matches!(call, RuntimeCall::Balances(pallet_balances::Call::burn { .. }))
-	}
+	type BaseCallFilter = crate::call_filter::NoUnrecordedIssuanceChanges;
 }
 
 impl pallet_timestamp::Config for Runtime {
@@ -197,6 +187,7 @@ impl pallet_providers::Config for Runtime {
 	type AuditorOrigin = frame_system::EnsureRoot<AccountId>;
 	type SlashBeneficiary = TreasuryAccount;
 	type Commitments = Leases;
+	type Observer = Attestation;
 	type MinProviderBond = MinProviderBond;
 	type UnbondingPeriod = ProviderUnbondingPeriod;
 	type MaxMetadataLen = ConstU32<256>;
@@ -242,6 +233,10 @@ parameter_types! {
 	/// thousandth of a DPN): metering cheaper service costs the chain more than it earns, and
 	/// it bounds how cheaply a wash trader can generate settlements.
 	pub const MinEpochCharge: Balance = 10 * MILLI_DPN;
+	/// Held per standing bid. Keeping the 32 bid slots of `n` orders full ties up 32·n DPN of
+	/// these plus 32 bonded providers (3,200 DPN), and every bidder a consumer rejects must be
+	/// replaced by another bonded provider.
+	pub const BidDeposit: Balance = DPN;
 }
 
 impl pallet_leases::Config for Runtime {
@@ -262,6 +257,7 @@ impl pallet_leases::Config for Runtime {
 	type MaxLeasesPerProvider = ConstU32<256>;
 	type MaxLeasesPerConsumer = ConstU32<64>;
 	type MaxBidsPerOrder = ConstU32<32>;
+	type BidDeposit = BidDeposit;
 	type Observer = Economics;
 	type WeightInfo = pallet_leases::weights::SubstrateWeight<Runtime>;
 }

@@ -4,7 +4,7 @@
 
 use alloc::{collections::btree_set::BTreeSet, vec::Vec};
 use depin_explorer_api::{LeaseView, NetworkStats, ProviderView};
-use depin_primitives::{EpochIndex, EpochLedger, LeaseId, ProviderStatus};
+use depin_primitives::{EpochIndex, EpochLedger, LeaseId};
 use pallet_leases::LeaseStatus;
 
 use crate::{AccountId, Balance, Balances, Runtime};
@@ -24,19 +24,14 @@ pub fn network_stats() -> NetworkStats<Balance> {
 		total_burned: pallet_economics::TotalBurned::<Runtime>::get(),
 		..Default::default()
 	};
-	for (who, record) in pallet_providers::Providers::<Runtime>::iter() {
-		stats.providers_total = stats.providers_total.saturating_add(1);
-		match record.status {
-			ProviderStatus::Active => stats.providers_active = stats.providers_active.saturating_add(1),
-			ProviderStatus::Suspended => stats.providers_suspended = stats.providers_suspended.saturating_add(1),
-			_ => {},
-		}
-		let gpus = pallet_providers::Gpus::<Runtime>::decode_len(&who).unwrap_or(0) as u32;
-		stats.gpus = stats.gpus.saturating_add(gpus);
-		let audited = pallet_providers::Pallet::<Runtime>::audited_hardware(&who).gpus.len() as u32;
-		stats.audited_gpus = stats.audited_gpus.saturating_add(audited);
-		stats.storage_bytes = stats.storage_bytes.saturating_add(record.capacity.storage_bytes);
-	}
+	// Counters the providers pallet keeps: the same reads with 10 providers or 10,000.
+	let totals = pallet_providers::Totals::<Runtime>::get();
+	stats.providers_total = pallet_providers::Providers::<Runtime>::count();
+	stats.providers_active = totals.active;
+	stats.providers_suspended = totals.suspended;
+	stats.storage_bytes = totals.storage_bytes;
+	stats.gpus = pallet_providers::Pallet::<Runtime>::gpus_total();
+	stats.audited_gpus = pallet_providers::Pallet::<Runtime>::audited_gpus_total();
 	if let Some(last) = stats.last_closed_epoch {
 		let window = pallet_economics::Params::<Runtime>::get().trailing_epochs.max(1);
 		stats.trailing_epochs = window.min(last.saturating_add(1));
@@ -125,10 +120,106 @@ pub fn leases_of(who: &AccountId) -> Vec<LeaseView<AccountId, Balance>> {
 	ids.into_iter().filter_map(lease).collect()
 }
 
-pub fn providers(start: u32, count: u32) -> Vec<ProviderView<AccountId, Balance>> {
-	pallet_providers::Providers::<Runtime>::iter_keys()
-		.skip(start as usize)
-		.take(count.min(MAX_PROVIDERS_PER_PAGE) as usize)
-		.filter_map(|who| provider(&who))
-		.collect()
+/// Up to `count` providers in storage order, starting after `start_after` (from the first when
+/// `None`): a cursor, so a page deep in the map costs what the first one does.
+pub fn providers(start_after: Option<AccountId>, count: u32) -> Vec<ProviderView<AccountId, Balance>> {
+	let keys = match start_after {
+		Some(cursor) => pallet_providers::Providers::<Runtime>::iter_keys_from(
+			pallet_providers::Providers::<Runtime>::hashed_key_for(&cursor),
+		),
+		None => pallet_providers::Providers::<Runtime>::iter_keys(),
+	};
+	keys.take(count.min(MAX_PROVIDERS_PER_PAGE) as usize).filter_map(|who| provider(&who)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+	use frame_support::traits::fungible::Mutate;
+	use sp_runtime::BuildStorage;
+
+	use super::*;
+	use crate::{configs::MinProviderBond, currency::DPN, Providers, RuntimeGenesisConfig, RuntimeOrigin, System};
+
+	fn account(index: u32) -> AccountId {
+		let mut raw = [7u8; 32];
+		raw[..4].copy_from_slice(&index.to_le_bytes());
+		AccountId::new(raw)
+	}
+
+	/// A chain with `count` registered providers, one GPU and 1 TiB each, committed to its backend
+	/// so that what a call reads can be proven.
+	fn chain_with_providers(count: u32) -> sp_io::TestExternalities {
+		let genesis = RuntimeGenesisConfig::default();
+		let mut ext: sp_io::TestExternalities = genesis.build_storage().expect("genesis builds").into();
+		ext.execute_with(|| {
+			System::set_block_number(1);
+			for index in 0..count {
+				let who = account(index);
+				Balances::set_balance(&who, MinProviderBond::get() + DPN);
+				let signed = RuntimeOrigin::signed(who.clone());
+				Providers::register(signed.clone(), MinProviderBond::get(), Default::default(), Default::default())
+					.expect("registers");
+				let gpu = pallet_providers::GpuSpec {
+					uuid_hash: sp_core::H256::from_low_u64_be(u64::from(index)),
+					model: frame_support::BoundedVec::truncate_from(b"H100".to_vec()),
+					vram_mib: 80_000,
+				};
+				Providers::add_gpus(signed.clone(), frame_support::BoundedVec::truncate_from(vec![gpu])).expect("lists");
+				Providers::set_capacity(signed, 1 << 40, 1).expect("declares");
+			}
+		});
+		ext.commit_all().expect("commits");
+		ext
+	}
+
+	/// Bytes of state a call reads: the size of the storage proof it needs.
+	fn bytes_read<R>(ext: &mut sp_io::TestExternalities, call: impl FnOnce() -> R) -> (R, usize) {
+		let (result, proof) = ext.execute_and_prove(call);
+		(result, proof.encoded_size())
+	}
+
+	/// Attack: `depin_networkStats` and `depin_providers(4294967295, 1)` read every provider, so
+	/// anyone could make a node walk the whole map per request. With counters and a cursor, both
+	/// read as much with 10,000 providers as with 10 (up to the deeper trie: at most twice).
+	#[test]
+	fn network_stats_and_a_page_of_providers_cost_the_same_with_10_or_10_000_providers() {
+		let mut small = chain_with_providers(10);
+		let mut large = chain_with_providers(10_000);
+
+		let (stats_small, read_small) = bytes_read(&mut small, network_stats);
+		let (stats_large, read_large) = bytes_read(&mut large, network_stats);
+		assert_eq!((stats_small.providers_total, stats_small.providers_active, stats_small.gpus), (10, 10, 10));
+		assert_eq!((stats_large.providers_total, stats_large.providers_active, stats_large.gpus), (10_000, 10_000, 10_000));
+		assert_eq!(stats_large.storage_bytes, 10_000 << 40);
+		assert!(read_large <= 2 * read_small, "network stats read {read_small} bytes with 10 providers, {read_large} with 10,000");
+
+		// The last page, by cursor, costs what the first page does.
+		let last_but_one = large.execute_with(|| {
+			pallet_providers::Providers::<Runtime>::iter_keys().nth(9_998).expect("10,000 providers")
+		});
+		let (first_page, read_first) = bytes_read(&mut large, || providers(None, 1));
+		let (last_page, read_last) = bytes_read(&mut large, || providers(Some(last_but_one), 1));
+		assert_eq!((first_page.len(), last_page.len()), (1, 1));
+		assert!(read_last <= 2 * read_first, "first page read {read_first} bytes, the last {read_last}");
+	}
+
+	#[test]
+	fn paging_by_cursor_visits_every_provider_once() {
+		let mut ext = chain_with_providers(250);
+		ext.execute_with(|| {
+			let mut seen = alloc::collections::btree_set::BTreeSet::new();
+			let mut cursor = None;
+			loop {
+				let page = providers(cursor.clone(), MAX_PROVIDERS_PER_PAGE);
+				let Some(last) = page.last() else { break };
+				cursor = Some(last.account.clone());
+				for view in &page {
+					assert!(seen.insert(view.account.clone()), "a provider on two pages");
+				}
+			}
+			assert_eq!(seen.len(), 250);
+			// A page is never longer than the limit, whatever is asked.
+			assert_eq!(providers(None, u32::MAX).len() as u32, MAX_PROVIDERS_PER_PAGE);
+		});
+	}
 }

@@ -15,6 +15,7 @@ extern crate alloc;
 pub mod apis;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarks;
+pub mod call_filter;
 #[cfg(test)]
 mod clock_agreement;
 pub mod configs;

@@ -147,7 +147,9 @@ impl Market {
 			};
 			Providers::set_prices(signed(), prices).expect("prices");
 			let key = sp_io::crypto::sr25519_generate(KEY_TYPE, None);
-			Providers::set_reporting_key(signed(), key).expect("names its key");
+			let payload = Providers::reporting_key_proof_payload(&who);
+			let proof = sp_io::crypto::sr25519_sign(KEY_TYPE, &key, &payload).expect("the key is in the keystore");
+			Providers::set_reporting_key(signed(), key, proof).expect("names its key");
 			if audited {
 				Providers::audit_hardware(
 					RuntimeOrigin::signed(account(AUDITOR_SEED)),

@@ -73,3 +73,15 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 }
+
+/// A provider's record is gone: so are its liveness (a suspension for misses never carries over
+/// to a later registration of the account) and its report and miss history. Both hold at most
+/// `MissLookback` + 1 epochs per provider (`prune_records`), so this is bounded.
+impl<T: Config> depin_primitives::ProviderObserver<T::AccountId> for Pallet<T> {
+	fn provider_removed(provider: &T::AccountId) {
+		ProviderLiveness::<T>::remove(provider);
+		let limit = T::MissLookback::get().saturating_add(2);
+		let _ = Reports::<T>::clear_prefix(provider, limit, None);
+		let _ = Misses::<T>::clear_prefix(provider, limit, None);
+	}
+}

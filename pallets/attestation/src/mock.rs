@@ -27,6 +27,7 @@ pub const MIN_BOND: Balance = 10_000;
 impl pallet_providers::Config for Test {
 	type Currency = Balances;
 	type Commitments = Leases;
+	type Observer = Attestation;
 	type MinProviderBond = frame_support::traits::ConstU128<MIN_BOND>;
 }
 
@@ -122,9 +123,7 @@ pub fn provider(who: AccountId) -> sr25519::Public {
 			prices: PriceList { gpu: bounded(&[(bounded(b"H100"), H100_PRICE)]), storage_gib: 60, cpu_core: 120 },
 		},
 	);
-	let key = sp_io::crypto::sr25519_generate(crate::KEY_TYPE, None);
-	frame_support::assert_ok!(Providers::set_reporting_key(RuntimeOrigin::signed(who), key));
-	key
+	pallet_providers::testing::name_new_reporting_key::<Test>(&who, crate::KEY_TYPE)
 }
 
 /// The chain's clock in this runtime: the genesis length, the prelude's grace.

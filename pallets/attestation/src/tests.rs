@@ -549,6 +549,43 @@ mod misses {
 		});
 	}
 
+	/// Attack on state: a provider's liveness, reports and misses stayed in storage for ever, and
+	/// a suspension's count carried over to a new registration of the account. Once the record
+	/// goes, so does all of it; a re-registered account starts with a clean history.
+	#[test]
+	fn a_departed_providers_history_goes_with_its_record() {
+		run_test(|| {
+			missing_from(1);
+			go_to(epoch_start(MAX_MISSED + 1) + grace());
+			for epoch in 1..MAX_MISSED {
+				assert_ok!(Attestation::report_missed(RuntimeOrigin::signed(STRANGER), PROVIDER, epoch));
+			}
+			assert_eq!(ProviderLiveness::<Test>::get(PROVIDER).missed_in_a_row, MAX_MISSED - 1);
+			assert!(Reports::<Test>::iter_prefix(PROVIDER).count() > 0 && Misses::<Test>::iter_prefix(PROVIDER).count() > 0);
+
+			// The consumer leaves; once nothing is retained, the provider deregisters and withdraws.
+			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), 0));
+			go_to(System::block_number() + 2 * u64::from(EPOCH));
+			let _ = Leases::release_retained(RuntimeOrigin::signed(CONSUMER), 0);
+			assert_ok!(Providers::deregister(RuntimeOrigin::signed(PROVIDER)));
+			go_to(System::block_number() + 100);
+			assert_ok!(Providers::withdraw_unbonded(RuntimeOrigin::signed(PROVIDER)));
+			assert!(pallet_providers::Providers::<Test>::get(PROVIDER).is_none());
+			assert!(!ProviderLiveness::<Test>::contains_key(PROVIDER));
+			assert_eq!(Reports::<Test>::iter_prefix(PROVIDER).count(), 0);
+			assert_eq!(Misses::<Test>::iter_prefix(PROVIDER).count(), 0);
+
+			// Registered again, one miss is one miss, not the last straw of the old registration.
+			provider(PROVIDER);
+			rent_h100(CONSUMER);
+			let epoch = Attestation::clock().epoch_of(System::block_number() as u32);
+			go_to(epoch_start(epoch + 2) + grace());
+			assert_ok!(Attestation::report_missed(RuntimeOrigin::signed(STRANGER), PROVIDER, epoch + 1));
+			assert_eq!(ProviderLiveness::<Test>::get(PROVIDER).missed_in_a_row, 1);
+			assert_eq!(Providers::status(&PROVIDER), Some(ProviderStatus::Active));
+		});
+	}
+
 	#[test]
 	fn misses_and_reports_are_pruned_after_the_lookback() {
 		run_test(|| {

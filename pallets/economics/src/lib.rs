@@ -136,7 +136,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxClaimEpochs: Get<u32>;
 
-		/// Bounds the providers reporting in an epoch, for the weight of a sweep.
+		/// Work records (of each kind) one `sweep_expired` clears; an epoch with more takes
+		/// several sweeps.
 		#[pallet::constant]
 		type MaxProvidersPerEpoch: Get<u32>;
 
@@ -220,6 +221,9 @@ pub mod pallet {
 		RewardsClaimed { provider: T::AccountId, amount: BalanceOf<T>, epochs: u32 },
 		/// Unclaimed emission of an epoch expired: minted to `to`, or never minted.
 		RewardsExpired { epoch: EpochIndex, amount: BalanceOf<T>, to: Option<T::AccountId> },
+		/// `cleared` work records of an expired `epoch` were removed; `remaining` says whether
+		/// another `sweep_expired` is needed.
+		RecordsSwept { epoch: EpochIndex, cleared: u32, remaining: bool },
 		/// Governance set the emission parameters for epochs closed from now on.
 		ParamsSet { params: EmissionParams<BalanceOf<T>> },
 	}
@@ -235,7 +239,7 @@ pub mod pallet {
 		RewardsExpired,
 		/// Not expired yet.
 		NotExpired,
-		/// The epoch's expired emission was dealt with already.
+		/// The epoch's expired emission was dealt with and its records cleared already.
 		AlreadySwept,
 		/// An epoch is listed twice.
 		DuplicateEpoch,
@@ -284,7 +288,8 @@ pub mod pallet {
 		}
 
 		/// Anyone may settle an epoch whose rewards expired: the unclaimed rest goes to
-		/// `ExpiredRewardsTo` (or is never minted) and the epoch's work records are cleared.
+		/// `ExpiredRewardsTo` (or is never minted) and up to `MaxProvidersPerEpoch` of the epoch's
+		/// work records of each kind are cleared; call again while `RecordsSwept.remaining`.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::sweep_expired(T::MaxProvidersPerEpoch::get()))]
 		pub fn sweep_expired(origin: OriginFor<T>, epoch: EpochIndex) -> DispatchResultWithPostInfo {

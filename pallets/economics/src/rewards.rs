@@ -60,21 +60,32 @@ impl<T: Config> Pallet<T> {
 		let last_closed = LastClosedEpoch::<T>::get().ok_or(Error::<T>::NotExpired)?;
 		ensure!(Self::is_expired(epoch, last_closed), Error::<T>::NotExpired);
 		let mut ledger = Ledgers::<T>::get(epoch);
-		ensure!(!ledger.swept, Error::<T>::AlreadySwept);
+		let records_left =
+			|| UsageTake::<T>::iter_key_prefix(epoch).next().is_some() || CapacityWork::<T>::iter_key_prefix(epoch).next().is_some();
+		ensure!(!ledger.swept || records_left(), Error::<T>::AlreadySwept);
 
-		let unclaimed = ledger.emission.saturating_sub(ledger.emission_claimed);
-		let to = T::ExpiredRewardsTo::get();
-		if let Some(beneficiary) = to.as_ref().filter(|_| !unclaimed.is_zero()) {
-			T::Currency::mint_into(beneficiary, unclaimed)?;
-			TotalMinted::<T>::mutate(|minted| *minted = minted.saturating_add(unclaimed));
-			ledger.emission_minted = ledger.emission_minted.saturating_add(unclaimed);
+		// The first sweep settles the unclaimed rest; every sweep clears up to
+		// `MaxProvidersPerEpoch` records of each kind, until none is left. Nothing bounds how
+		// many providers worked in an epoch, so one sweep may not be enough.
+		if !ledger.swept {
+			let unclaimed = ledger.emission.saturating_sub(ledger.emission_claimed);
+			let to = T::ExpiredRewardsTo::get();
+			if let Some(beneficiary) = to.as_ref().filter(|_| !unclaimed.is_zero()) {
+				T::Currency::mint_into(beneficiary, unclaimed)?;
+				TotalMinted::<T>::mutate(|minted| *minted = minted.saturating_add(unclaimed));
+				ledger.emission_minted = ledger.emission_minted.saturating_add(unclaimed);
+			}
+			ledger.swept = true;
+			Ledgers::<T>::insert(epoch, ledger);
+			Self::deposit_event(Event::RewardsExpired { epoch, amount: unclaimed, to });
 		}
-		ledger.swept = true;
-		Ledgers::<T>::insert(epoch, ledger);
-		let takes = UsageTake::<T>::clear_prefix(epoch, T::MaxProvidersPerEpoch::get(), None).unique;
-		let works = CapacityWork::<T>::clear_prefix(epoch, T::MaxProvidersPerEpoch::get(), None).unique;
-		let cleared = takes.max(works);
-		Self::deposit_event(Event::RewardsExpired { epoch, amount: unclaimed, to });
-		Ok(cleared)
+		// `drain_prefix` walks storage as it is now (removals in this block included), so
+		// repeated sweeps in one block make progress.
+		let limit = T::MaxProvidersPerEpoch::get() as usize;
+		let takes = UsageTake::<T>::drain_prefix(epoch).take(limit).count() as u32;
+		let works = CapacityWork::<T>::drain_prefix(epoch).take(limit).count() as u32;
+		let remaining = records_left();
+		Self::deposit_event(Event::RecordsSwept { epoch, cleared: takes.saturating_add(works), remaining });
+		Ok(takes.max(works))
 	}
 }

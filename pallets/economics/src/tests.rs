@@ -244,6 +244,43 @@ fn unclaimed_emission_expires_to_the_treasury_or_is_never_minted() {
 	});
 }
 
+/// Attack on state: `sweep_expired` cleared at most `MaxProvidersPerEpoch` records of an epoch
+/// and marked it swept, orphaning the rest for ever. Now each sweep clears up to the bound and
+/// the epoch is done only when no record is left.
+#[test]
+fn an_epoch_with_more_records_than_one_sweep_clears_is_swept_completely() {
+	run_test(|| {
+		let per_sweep = <<Test as Config>::MaxProvidersPerEpoch as frame_support::traits::Get<u32>>::get();
+		let providers = 2 * per_sweep + 3;
+		for who in 0..providers {
+			let provider = 1_000 + u64::from(who);
+			pay(0, provider, 1_000);
+			report(provider, 0, 10, 10);
+		}
+		close(0);
+		close(EXPIRY);
+		assert_eq!(UsageTake::<Test>::iter_prefix(0).count() as u32, providers);
+		let treasury = Balances::balance(&TREASURY);
+		let unclaimed = Ledgers::<Test>::get(0).emission;
+
+		let sweep = || Economics::sweep_expired(RuntimeOrigin::signed(CONSUMER), 0);
+		assert_ok!(sweep());
+		assert_eq!(Balances::balance(&TREASURY), treasury + unclaimed, "the rest is settled once");
+		assert!(Ledgers::<Test>::get(0).swept);
+		assert_eq!(UsageTake::<Test>::iter_prefix(0).count() as u32, providers - per_sweep);
+		assert_ok!(sweep());
+		assert_ok!(sweep());
+		assert_eq!(UsageTake::<Test>::iter_prefix(0).count(), 0);
+		assert_eq!(CapacityWork::<Test>::iter_prefix(0).count(), 0);
+		assert_eq!(
+			System::events().last().unwrap().event,
+			Event::RecordsSwept { epoch: 0, cleared: 2 * 3, remaining: false }.into()
+		);
+		assert_eq!(Balances::balance(&TREASURY), treasury + unclaimed, "and only once");
+		assert_noop!(sweep(), Error::<Test>::AlreadySwept);
+	});
+}
+
 #[test]
 fn burns_and_slashes_are_recorded_and_issuance_is_accounted_for() {
 	run_test(|| {

@@ -144,6 +144,22 @@ mod benchmarks {
 		assert!(!Bids::<T>::contains_key(id, &bidder));
 	}
 
+	/// Worst case: the rejection fills the order's rejected list.
+	#[benchmark]
+	fn reject_bid() {
+		let who = consumer::<T>(0);
+		let bids = T::MaxBidsPerOrder::get();
+		let id = order_with_bids::<T>(&who, bids);
+		for i in 0..bids.saturating_sub(1) {
+			Pallet::<T>::do_reject_bid(who.clone(), id, account("provider", 100 + i, 0)).expect("rejects");
+		}
+		let last: T::AccountId = account("provider", 100 + bids - 1, 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), id, last.clone());
+		assert!(!Bids::<T>::contains_key(id, &last));
+		assert_eq!(Orders::<T>::get(id).expect("the order stands").rejected.len() as u32, bids);
+	}
+
 	#[benchmark]
 	fn accept_bid(g: Linear<0, { T::MaxGpusPerLease::get() }>, b: Linear<1, { T::MaxBidsPerOrder::get() }>) {
 		let who = consumer::<T>(0);
@@ -206,7 +222,8 @@ mod benchmarks {
 		go_to::<T>(clock.first_block(3));
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), 0);
-		assert!(Leases::<T>::get(0).expect("exists").escrow.is_zero());
+		// Nothing held any more: the lease is finished and its record removed.
+		assert!(!Leases::<T>::contains_key(0));
 	}
 
 	/// Settling one lease's epoch, in the worst case closing it for lack of funds (freeing `g`
@@ -235,7 +252,7 @@ mod benchmarks {
 			let charge = LeaseCharge { lease: id, attested_blocks: clock.length(), payee: Payee::Provider };
 			Pallet::<T>::do_settle_epoch(&seller, 0, &[charge]).expect("settles");
 		}
-		assert!(!Leases::<T>::get(id).expect("exists").is_open());
+		assert!(Leases::<T>::get(id).is_none_or(|lease| !lease.is_open()));
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

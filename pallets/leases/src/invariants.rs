@@ -2,7 +2,10 @@
 
 use alloc::{collections::btree_map::BTreeMap, vec::Vec};
 use depin_primitives::{Commitment, ProviderRegistry};
-use frame_support::{ensure, traits::fungible::InspectHold};
+use frame_support::{
+	ensure,
+	traits::{fungible::InspectHold, Get},
+};
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	TryRuntimeError,
@@ -27,7 +30,9 @@ impl<T: Config> Pallet<T> {
 	///    deposits of its orders.
 	/// 4. A lease is listed on both its parties' lists exactly while it is open or holds escrow.
 	/// 5. `LeasedGpu` marks exactly the GPUs of open leases, each owned by the lease's provider.
-	/// 6. Every order is listed for its consumer and counts its bids correctly.
+	/// 6. Every order is listed for its consumer and counts its bids correctly; no bid is from a
+	///    bidder the order rejected; each provider's `BidDeposit` hold is `BidDeposit` per
+	///    standing bid. Closed leases holding no money are not stored.
 	/// 7. Each provider's `Commitments` entry is the sum of its open leases and never exceeds
 	///    its declared capacity.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
@@ -145,7 +150,24 @@ impl<T: Config> Pallet<T> {
 		for (id, order) in Orders::<T>::iter() {
 			ensure!(ConsumerOrders::<T>::get(&order.consumer).contains(&id), "an order is not listed");
 			ensure!(Bids::<T>::iter_prefix(id).count() as u32 == order.bids, "an order's bid counter is off");
+			ensure!(
+				Bids::<T>::iter_key_prefix(id).all(|bidder| !order.rejected.contains(&bidder)),
+				"a rejected bidder has a bid"
+			);
 		}
+		let mut bids_of: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+		for (_, bidder, _) in Bids::<T>::iter() {
+			add_to(&mut bids_of, bidder, 1u32);
+		}
+		for (bidder, bids) in bids_of {
+			let held = T::Currency::balance_on_hold(&HoldReason::BidDeposit.into(), &bidder);
+			ensure!(held == T::BidDeposit::get().saturating_mul(bids.into()), "a bidder's deposit hold is off");
+		}
+		ensure!(
+			Leases::<T>::iter_values()
+				.all(|lease| lease.is_open() || !lease.escrow.is_zero() || !lease.disputed.is_zero()),
+			"a closed lease holding no money is stored"
+		);
 		Ok(())
 	}
 

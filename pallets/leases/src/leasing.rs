@@ -126,6 +126,7 @@ impl<T: Config> Pallet<T> {
 	) -> Result<LeaseId, DispatchError> {
 		ensure!(consumer != provider, Error::<T>::SelfLease);
 		ensure!(!price_per_hour.is_zero(), Error::<T>::ZeroPrice);
+		Self::ensure_provider_minimum(&provider, price_per_hour)?;
 		ensure!(deposit >= Self::required_deposit(price_per_hour)?, Error::<T>::DepositTooLow);
 
 		let id = NextLeaseId::<T>::get();
@@ -158,7 +159,7 @@ impl<T: Config> Pallet<T> {
 			Lease::<T> {
 				consumer: consumer.clone(),
 				provider: provider.clone(),
-				gpus,
+				gpus: gpus.clone(),
 				storage_gib: allocation.storage_gib,
 				cpu_cores: allocation.cpu_cores,
 				price_per_hour,
@@ -174,7 +175,16 @@ impl<T: Config> Pallet<T> {
 			},
 		);
 		T::Observer::lease_opened(&provider);
-		Self::deposit_event(Event::LeaseOpened { lease: id, consumer, provider, price_per_hour, deposit });
+		Self::deposit_event(Event::LeaseOpened {
+			lease: id,
+			consumer,
+			provider,
+			gpus,
+			storage_gib: allocation.storage_gib,
+			cpu_cores: allocation.cpu_cores,
+			price_per_hour,
+			deposit,
+		});
 		Ok(id)
 	}
 
@@ -198,7 +208,7 @@ impl<T: Config> Pallet<T> {
 		lease.escrow = lease.escrow.saturating_add(amount);
 		lease.deposited = lease.deposited.saturating_add(amount);
 		let escrow = lease.escrow;
-		Leases::<T>::insert(id, lease);
+		Self::store(id, lease);
 		Self::deposit_event(Event::ToppedUp { lease: id, amount, escrow });
 		Ok(())
 	}
@@ -292,12 +302,41 @@ impl<T: Config> Pallet<T> {
 		if retained.is_zero() {
 			Self::unlist(id, &lease);
 		}
-		Leases::<T>::insert(id, lease);
+		Self::store(id, lease);
 		Self::deposit_event(Event::LeaseClosed { lease: id, reason, refunded, retained });
 		Ok(())
 	}
 
-	/// Takes a lease that holds no more escrow off its parties' lists (its record stays).
+	/// An epoch at `price_per_hour` pays at least what `provider` takes a lease for: tiny leases
+	/// cannot fill its lease slots for less than it decided a slot is worth.
+	pub(crate) fn ensure_provider_minimum(provider: &T::AccountId, price_per_hour: BalanceOf<T>) -> DispatchResult {
+		ensure!(
+			Self::epoch_cost(price_per_hour)? >= T::Providers::min_lease_charge(provider),
+			Error::<T>::BelowProviderMinimum
+		);
+		Ok(())
+	}
+
+	/// Writes a lease back, or removes its record once nothing can happen to it any more: closed,
+	/// no escrow retained and no payment held for a dispute. Storage then holds only leases that
+	/// are open or still hold money; a past lease lives on in its events, from `LeaseOpened`
+	/// (parties, resources, price, deposit) to `LeaseFinished` (its final totals).
+	pub(crate) fn store(id: LeaseId, lease: Lease<T>) {
+		if lease.is_open() || !lease.escrow.is_zero() || !lease.disputed.is_zero() {
+			Leases::<T>::insert(id, lease);
+			return;
+		}
+		Leases::<T>::remove(id);
+		Self::deposit_event(Event::LeaseFinished {
+			lease: id,
+			deposited: lease.deposited,
+			paid: lease.paid,
+			take: lease.take,
+			refunded: lease.refunded,
+		});
+	}
+
+	/// Takes a lease that holds no more escrow off its parties' lists.
 	pub(crate) fn unlist(id: LeaseId, lease: &Lease<T>) {
 		ProviderLeases::<T>::mutate(&lease.provider, |ids| ids.retain(|l| *l != id));
 		ConsumerLeases::<T>::mutate(&lease.consumer, |ids| ids.retain(|l| *l != id));
@@ -308,7 +347,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(!lease.is_open() && !lease.escrow.is_zero(), Error::<T>::NothingRetained);
 		ensure!(Self::pending_cost(&lease, Self::now())?.is_zero(), Error::<T>::GraceNotOver);
 		Self::refund_retained(id, &mut lease)?;
-		Leases::<T>::insert(id, lease);
+		Self::store(id, lease);
 		Ok(())
 	}
 

@@ -108,6 +108,7 @@ pub mod pallet {
 			type MaxLeasesPerProvider = ConstU32<4>;
 			type MaxLeasesPerConsumer = ConstU32<4>;
 			type MaxBidsPerOrder = ConstU32<3>;
+			type BidDeposit = ConstUint<10>;
 			type Observer = ();
 			type WeightInfo = ();
 		}
@@ -188,9 +189,17 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxLeasesPerConsumer: Get<u32>;
 
-		/// Most providers bidding on one order.
+		/// Most providers bidding on one order at once; also the most bidders its consumer may
+		/// reject.
 		#[pallet::constant]
 		type MaxBidsPerOrder: Get<u32>;
+
+		/// Held from a provider for each bid it has standing, and released when the bid ends
+		/// (withdrawn, rejected, accepted, or the order ends): filling the bid lists of `n`
+		/// orders ties up `n × MaxBidsPerOrder` of these besides the bidders' bonds.
+		#[pallet::constant]
+		#[pallet::no_default_bounds]
+		type BidDeposit: Get<BalanceOf<Self>>;
 
 		/// Told of openings, closings and payments (the economics ledger).
 		#[pallet::no_default_bounds]
@@ -206,6 +215,8 @@ pub mod pallet {
 		LeaseEscrow,
 		/// Payments for disputed epochs, until the dispute is resolved.
 		LeaseDispute,
+		/// A provider's deposit for each bid it has standing.
+		BidDeposit,
 	}
 
 	#[pallet::storage]
@@ -275,11 +286,17 @@ pub mod pallet {
 		BidPlaced { order: OrderId, provider: T::AccountId, price_per_hour: BalanceOf<T> },
 		/// `provider` withdrew its bid on `order`.
 		BidWithdrawn { order: OrderId, provider: T::AccountId },
-		/// `consumer` rents from `provider` at `price_per_hour`; `deposit` is held as escrow.
+		/// The consumer of `order` rejected `provider`'s bid; `provider` may not bid on it again.
+		BidRejected { order: OrderId, provider: T::AccountId },
+		/// `consumer` rents `gpus`, `storage_gib` and `cpu_cores` from `provider` at
+		/// `price_per_hour`; `deposit` is held as escrow.
 		LeaseOpened {
 			lease: LeaseId,
 			consumer: T::AccountId,
 			provider: T::AccountId,
+			gpus: BoundedVec<H256, T::MaxGpusPerLease>,
+			storage_gib: u32,
+			cpu_cores: u32,
 			price_per_hour: BalanceOf<T>,
 			deposit: BalanceOf<T>,
 		},
@@ -305,6 +322,15 @@ pub mod pallet {
 		LeaseClosed { lease: LeaseId, reason: CloseReason, refunded: BalanceOf<T>, retained: BalanceOf<T> },
 		/// Escrow a closed lease retained went back to its consumer.
 		RetainedReleased { lease: LeaseId, refunded: BalanceOf<T> },
+		/// A closed lease holds no more money: its record is removed. Its totals: `deposited`
+		/// into escrow, `paid` to the provider, `take` to the protocol, `refunded` to the consumer.
+		LeaseFinished {
+			lease: LeaseId,
+			deposited: BalanceOf<T>,
+			paid: BalanceOf<T>,
+			take: BalanceOf<T>,
+			refunded: BalanceOf<T>,
+		},
 	}
 
 	#[pallet::error]
@@ -373,6 +399,13 @@ pub mod pallet {
 		TooManyBids,
 		/// The provider has no bid on the order.
 		UnknownBid,
+		/// An epoch at this price costs less than the provider's own minimum per lease
+		/// (`set_min_lease_charge`).
+		BelowProviderMinimum,
+		/// The order's consumer rejected this provider's bid: it may not bid on the order again.
+		BidderRejected,
+		/// The order has rejected `MaxBidsPerOrder` bidders already.
+		TooManyRejections,
 		/// The epoch has not finished, was settled already, or the lease did not run in it.
 		EpochNotSettleable,
 		/// The epoch's report window (the clock's grace after its end) has closed.
@@ -434,7 +467,8 @@ pub mod pallet {
 			Self::do_end_order(order, OrderEnding::Expired)
 		}
 
-		/// A provider offers the order's resources at `price_per_hour` (≤ the maximum).
+		/// A provider offers the order's resources at `price_per_hour` (≤ the maximum), holding
+		/// `BidDeposit` while the bid stands.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::bid())]
 		pub fn bid(origin: OriginFor<T>, order: OrderId, price_per_hour: BalanceOf<T>) -> DispatchResult {
@@ -500,6 +534,16 @@ pub mod pallet {
 		pub fn release_retained(origin: OriginFor<T>, lease: LeaseId) -> DispatchResult {
 			ensure_signed(origin)?;
 			Self::do_release_retained(lease)
+		}
+
+		/// The order's consumer rejects `provider`'s bid: the bid ends (its deposit goes back) and
+		/// `provider` may not bid on this order again. At most `MaxBidsPerOrder` rejections per
+		/// order; a consumer wanting more cancels and orders anew.
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::reject_bid())]
+		pub fn reject_bid(origin: OriginFor<T>, order: OrderId, provider: T::AccountId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_reject_bid(who, order, provider)
 		}
 	}
 }

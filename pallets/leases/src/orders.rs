@@ -3,7 +3,7 @@
 use frame_support::{
 	dispatch::DispatchResultWithPostInfo,
 	ensure,
-	traits::Get,
+	traits::{fungible::MutateHold, Get},
 };
 use depin_primitives::{ProviderRegistry, Region};
 use sp_runtime::{
@@ -46,6 +46,7 @@ impl<T: Config> Pallet<T> {
 				deposit,
 				expires_at: Self::now().saturating_add(T::OrderTtl::get()),
 				bids: 0,
+				rejected: Default::default(),
 			},
 		);
 		Self::deposit_event(Event::OrderCreated { order: id, consumer, max_price_per_hour, deposit });
@@ -61,7 +62,7 @@ impl<T: Config> Pallet<T> {
 			OrderEnding::Expired => ensure!(Self::now() >= order.expires_at, Error::<T>::OrderNotExpired),
 		}
 		Self::release_escrow(&order.consumer, order.deposit)?;
-		let bids = Self::remove_order(id, &order);
+		let bids = Self::remove_order(id, &order)?;
 		Self::deposit_event(match ending {
 			OrderEnding::CancelledBy(_) => Event::OrderCancelled { order: id },
 			OrderEnding::Expired => Event::OrderExpired { order: id },
@@ -69,12 +70,17 @@ impl<T: Config> Pallet<T> {
 		Ok(Some(T::WeightInfo::cancel_order(bids)).into())
 	}
 
-	/// Removes an order and its bids; returns how many bids there were.
-	fn remove_order(id: OrderId, order: &Order<T>) -> u32 {
-		let bids = Bids::<T>::clear_prefix(id, T::MaxBidsPerOrder::get(), None).unique;
+	/// Removes an order and its bids, returning every bid deposit; returns how many bids there
+	/// were (at most `MaxBidsPerOrder`).
+	fn remove_order(id: OrderId, order: &Order<T>) -> Result<u32, DispatchError> {
+		let mut bids = 0u32;
+		for (bidder, _) in Bids::<T>::drain_prefix(id) {
+			Self::release_hold(HoldReason::BidDeposit, &bidder, T::BidDeposit::get())?;
+			bids = bids.saturating_add(1);
+		}
 		ConsumerOrders::<T>::mutate(&order.consumer, |ids| ids.retain(|o| *o != id));
 		Orders::<T>::remove(id);
-		bids
+		Ok(bids)
 	}
 
 	/// A provider may serve `order` at `price_per_hour`, right now; returns what it would allocate.
@@ -88,6 +94,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(T::Providers::is_active(provider), Error::<T>::ProviderNotActive);
 		ensure!(price_per_hour <= order.max_price_per_hour, Error::<T>::PriceAboveMaximum);
 		ensure!(!price_per_hour.is_zero(), Error::<T>::ZeroPrice);
+		Self::ensure_provider_minimum(provider, price_per_hour)?;
 		if let Some(region) = &order.region {
 			ensure!(T::Providers::region(provider).as_ref() == Some(region), Error::<T>::RegionMismatch);
 		}
@@ -99,10 +106,13 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_bid(provider: T::AccountId, id: OrderId, price_per_hour: BalanceOf<T>) -> DispatchResult {
 		let mut order = Orders::<T>::get(id).ok_or(Error::<T>::UnknownOrder)?;
+		ensure!(!order.rejected.contains(&provider), Error::<T>::BidderRejected);
 		Self::ensure_can_serve(&provider, &order, price_per_hour)?;
 		Self::required_deposit(price_per_hour)?;
 		if !Bids::<T>::contains_key(id, &provider) {
 			ensure!(order.bids < T::MaxBidsPerOrder::get(), Error::<T>::TooManyBids);
+			T::Currency::hold(&HoldReason::BidDeposit.into(), &provider, T::BidDeposit::get())
+				.map_err(|e| depin_primitives::funds::map_hold_shortfall(e, Error::<T>::InsufficientBalance))?;
 			order.bids = order.bids.saturating_add(1);
 			Orders::<T>::insert(id, order);
 		}
@@ -114,11 +124,28 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_withdraw_bid(provider: T::AccountId, id: OrderId) -> DispatchResult {
 		let mut order = Orders::<T>::get(id).ok_or(Error::<T>::UnknownOrder)?;
 		ensure!(Bids::<T>::contains_key(id, &provider), Error::<T>::UnknownBid);
-		Bids::<T>::remove(id, &provider);
-		order.bids = order.bids.saturating_sub(1);
+		Self::end_bid(id, &mut order, &provider)?;
 		Orders::<T>::insert(id, order);
 		Self::deposit_event(Event::BidWithdrawn { order: id, provider });
 		Ok(())
+	}
+
+	pub(crate) fn do_reject_bid(consumer: T::AccountId, id: OrderId, provider: T::AccountId) -> DispatchResult {
+		let mut order = Orders::<T>::get(id).ok_or(Error::<T>::UnknownOrder)?;
+		ensure!(order.consumer == consumer, Error::<T>::NotOrderOwner);
+		ensure!(Bids::<T>::contains_key(id, &provider), Error::<T>::UnknownBid);
+		order.rejected.try_push(provider.clone()).map_err(|_| Error::<T>::TooManyRejections)?;
+		Self::end_bid(id, &mut order, &provider)?;
+		Orders::<T>::insert(id, order);
+		Self::deposit_event(Event::BidRejected { order: id, provider });
+		Ok(())
+	}
+
+	/// Removes `provider`'s standing bid on `order` and returns its deposit.
+	fn end_bid(id: OrderId, order: &mut Order<T>, provider: &T::AccountId) -> DispatchResult {
+		Bids::<T>::remove(id, provider);
+		order.bids = order.bids.saturating_sub(1);
+		Self::release_hold(HoldReason::BidDeposit, provider, T::BidDeposit::get())
 	}
 
 	pub(crate) fn do_accept_bid(
@@ -134,7 +161,7 @@ impl<T: Config> Pallet<T> {
 		let gpus = allocation.gpus.len() as u32;
 		// The order's deposit, held since the order was made, becomes the lease's escrow.
 		Self::open_lease(consumer, provider, allocation, price, order.deposit, DepositSource::HeldByOrder)?;
-		let bids = Self::remove_order(id, &order);
+		let bids = Self::remove_order(id, &order)?;
 		Ok(Some(T::WeightInfo::accept_bid(gpus, bids)).into())
 	}
 }

@@ -105,11 +105,11 @@ impl<T: Config> Pallet<T> {
 				Self::close(id, lease, CloseReason::InsufficientFunds)?;
 				closed = true;
 			} else {
-				Leases::<T>::insert(id, lease);
+				Self::store(id, lease);
 			}
 		} else {
 			Self::trim_retained(id, &mut lease)?;
-			Leases::<T>::insert(id, lease);
+			Self::store(id, lease);
 		}
 		Ok((Settlement { charged, provider_share, take, closed }, credit))
 	}
@@ -142,7 +142,7 @@ impl<T: Config> Pallet<T> {
 					Self::deposit_event(Event::HeldPaymentRefunded { lease: id, epoch, amount });
 				},
 			}
-			Leases::<T>::insert(id, lease);
+			Self::store(id, lease);
 			Ok(amount)
 		})
 	}

@@ -40,6 +40,31 @@ fn has_event(event: Event<Test>) -> bool {
 	System::events().iter().any(|r| r.event == event)
 }
 
+/// The totals of a finished (removed) lease, from its `LeaseFinished` event:
+/// `(deposited, paid, take, refunded)`.
+fn finished(id: LeaseId) -> (Balance, Balance, Balance, Balance) {
+	assert!(pallet::Leases::<Test>::get(id).is_none(), "a finished lease is not stored");
+	System::events()
+		.into_iter()
+		.find_map(|record| match record.event {
+			RuntimeEvent::Leases(Event::LeaseFinished { lease, deposited, paid, take, refunded }) if lease == id =>
+				Some((deposited, paid, take, refunded)),
+			_ => None,
+		})
+		.expect("a LeaseFinished event")
+}
+
+/// Why the lease was closed, from its `LeaseClosed` event.
+fn close_reason(id: LeaseId) -> CloseReason {
+	System::events()
+		.into_iter()
+		.find_map(|record| match record.event {
+			RuntimeEvent::Leases(Event::LeaseClosed { lease, reason, .. }) if lease == id => Some(reason),
+			_ => None,
+		})
+		.expect("a LeaseClosed event")
+}
+
 fn go_to(block: u64) {
 	System::set_block_number(block);
 }
@@ -71,8 +96,17 @@ mod rent {
 			assert_eq!(Balances::balance(&CONSUMER), STARTING_BALANCE - deposit);
 			assert_eq!(
 				last_event(),
-				Event::LeaseOpened { lease: 0, consumer: CONSUMER, provider: PROVIDER, price_per_hour: price, deposit }
-					.into()
+				Event::LeaseOpened {
+					lease: 0,
+					consumer: CONSUMER,
+					provider: PROVIDER,
+					gpus: bounded(&[gpu_id(PROVIDER, 1), gpu_id(PROVIDER, 2)]),
+					storage_gib: 100,
+					cpu_cores: 8,
+					price_per_hour: price,
+					deposit
+				}
+				.into()
 			);
 			// The registry sees the commitment.
 			let committed = <Leases as Commitments<_>>::commitment(&PROVIDER);
@@ -246,6 +280,12 @@ mod rent {
 				Leases::top_up(RuntimeOrigin::signed(CONSUMER), id, STARTING_BALANCE),
 				Error::<Test>::InsufficientBalance
 			);
+			// Closed in the block it opened: nothing to retain, so the lease is finished and gone.
+			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), id));
+			assert_noop!(Leases::top_up(RuntimeOrigin::signed(CONSUMER), id, 1), Error::<Test>::UnknownLease);
+			// Closed with service still reportable: kept, but no longer open to top-ups.
+			let id = rent_h100(10 * epoch_cost(H100_PRICE));
+			go_to(3);
 			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), id));
 			assert_noop!(Leases::top_up(RuntimeOrigin::signed(CONSUMER), id, 1), Error::<Test>::LeaseNotOpen);
 		});
@@ -518,10 +558,10 @@ mod settlement {
 			go_to(epoch_start(MIN_EPOCHS + 1));
 			let settled = <Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, MIN_EPOCHS, 10, Payee::Provider).unwrap();
 			assert!(settled.closed);
-			let lease = pallet::Leases::<Test>::get(id).unwrap();
-			assert_eq!(lease.status, LeaseStatus::Closed { reason: CloseReason::InsufficientFunds, at: 40 });
-			assert_eq!((lease.escrow, lease.refunded), (0, 30));
-			assert_eq!(lease.paid + lease.take + lease.refunded, lease.deposited);
+			assert_eq!(close_reason(id), CloseReason::InsufficientFunds);
+			let (deposited, paid, take, refunded) = finished(id);
+			assert_eq!(refunded, 30);
+			assert_eq!(paid + take + refunded, deposited);
 			assert_eq!(Balances::balance(&CONSUMER), free_before + 30);
 			assert_eq!(escrow_held(CONSUMER), 0);
 			assert!(!<Leases as Commitments<_>>::is_gpu_leased(&gpu_id(PROVIDER, 1)));
@@ -609,9 +649,9 @@ mod closing {
 			go_to(epoch_start(2));
 			let settled = <Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 3, Payee::Provider).unwrap();
 			assert_eq!(settled.charged, 30);
-			let lease = pallet::Leases::<Test>::get(id).unwrap();
-			assert_eq!((lease.escrow, lease.refunded), (0, deposit - 90 - 30));
-			assert_eq!(lease.paid + lease.take + lease.refunded, lease.deposited);
+			let (deposited, paid, take, refunded) = finished(id);
+			assert_eq!(refunded, deposit - 90 - 30);
+			assert_eq!(paid + take + refunded, deposited);
 			assert!(ConsumerLeases::<Test>::get(CONSUMER).is_empty());
 			assert!(ProviderLeases::<Test>::get(PROVIDER).is_empty());
 		});
@@ -644,10 +684,7 @@ mod closing {
 			assert_noop!(Leases::close_lease(RuntimeOrigin::signed(STRANGER), id), Error::<Test>::NotParty);
 			assert_noop!(Leases::close_lease(RuntimeOrigin::signed(STRANGER), 9), Error::<Test>::UnknownLease);
 			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(PROVIDER), id));
-			assert!(matches!(
-				pallet::Leases::<Test>::get(id).unwrap().status,
-				LeaseStatus::Closed { reason: CloseReason::ProviderClosed, .. }
-			));
+			assert_eq!(close_reason(id), CloseReason::ProviderClosed);
 		});
 	}
 
@@ -685,9 +722,9 @@ mod closing {
 			assert_eq!(escrow_held(CONSUMER), 20);
 			go_to(epoch_start(2));
 			assert_eq!(<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 10, Payee::Provider).unwrap().charged, 20);
-			let lease = pallet::Leases::<Test>::get(id).unwrap();
-			assert_eq!(lease.escrow, 0);
-			assert_eq!(lease.paid + lease.take + lease.refunded, deposit);
+			let (deposited, paid, take, refunded) = finished(id);
+			assert_eq!(deposited, deposit);
+			assert_eq!(paid + take + refunded, deposit);
 			assert_eq!(escrow_held(CONSUMER), 0);
 		});
 	}
@@ -713,8 +750,9 @@ mod closing {
 			let before = Balances::balance(&CONSUMER);
 			assert_ok!(Leases::release_retained(RuntimeOrigin::signed(STRANGER), id));
 			assert_eq!(Balances::balance(&CONSUMER), before + 100);
-			assert_eq!(last_event(), Event::RetainedReleased { lease: id, refunded: 100 }.into());
-			assert_noop!(Leases::release_retained(RuntimeOrigin::signed(STRANGER), id), Error::<Test>::NothingRetained);
+			assert!(has_event(Event::RetainedReleased { lease: id, refunded: 100 }));
+			assert_eq!(finished(id), (10 * cost, 0, 0, 10 * cost));
+			assert_noop!(Leases::release_retained(RuntimeOrigin::signed(STRANGER), id), Error::<Test>::UnknownLease);
 			let open = rent_h100(10 * cost);
 			assert_noop!(Leases::release_retained(RuntimeOrigin::signed(STRANGER), open), Error::<Test>::NothingRetained);
 		});
@@ -728,11 +766,9 @@ mod closing {
 			assert_noop!(Leases::close_stale(RuntimeOrigin::signed(STRANGER), id), Error::<Test>::LeaseHealthy);
 			assert_ok!(<Providers as ProviderRegistry<_, _>>::suspend(&PROVIDER));
 			assert_ok!(Leases::close_stale(RuntimeOrigin::signed(STRANGER), id));
-			assert!(matches!(
-				pallet::Leases::<Test>::get(id).unwrap().status,
-				LeaseStatus::Closed { reason: CloseReason::ProviderSuspended, .. }
-			));
-			assert_noop!(Leases::close_stale(RuntimeOrigin::signed(STRANGER), id), Error::<Test>::LeaseNotOpen);
+			assert_eq!(close_reason(id), CloseReason::ProviderSuspended);
+			// Nothing was served, so nothing is retained: the lease is finished.
+			assert_noop!(Leases::close_stale(RuntimeOrigin::signed(STRANGER), id), Error::<Test>::UnknownLease);
 		});
 	}
 }
@@ -893,6 +929,131 @@ mod orders {
 				Leases::create_order(RuntimeOrigin::none(), one_h100(), None, None, H100_PRICE, enough),
 				DispatchError::BadOrigin
 			);
+		});
+	}
+
+	fn bid_deposit_held(who: AccountId) -> Balance {
+		Balances::balance_on_hold(&RuntimeHoldReason::Leases(HoldReason::BidDeposit), &who)
+	}
+
+	/// Attack: bidders fill an order's `MaxBidsPerOrder` slots with bids its consumer does not
+	/// want, and the consumer could not get rid of them. Each bid holds `BidDeposit`; the
+	/// consumer rejects a bid, which frees its slot, and the rejected provider cannot bid again,
+	/// so keeping the order full takes a fresh bonded provider per rejection.
+	#[test]
+	fn a_consumer_rejects_unwanted_bids_and_the_rejected_cannot_bid_again() {
+		run_test(|| {
+			let deposit = <<Test as Config>::BidDeposit as frame_support::traits::Get<Balance>>::get();
+			for who in [PROVIDER, PROVIDER_2, PROVIDER_3, PROVIDER_4] {
+				provider(who, "eu");
+			}
+			let id = order(H100_PRICE, 10 * epoch_cost(H100_PRICE));
+			for who in [PROVIDER, PROVIDER_2, PROVIDER_3] {
+				assert_ok!(Leases::bid(RuntimeOrigin::signed(who), id, H100_PRICE));
+				assert_eq!(bid_deposit_held(who), deposit);
+			}
+			assert_noop!(Leases::bid(RuntimeOrigin::signed(PROVIDER_4), id, H100_PRICE), Error::<Test>::TooManyBids);
+			// Re-bidding changes the price, not the deposit.
+			assert_ok!(Leases::bid(RuntimeOrigin::signed(PROVIDER), id, H100_PRICE - 1));
+			assert_eq!(bid_deposit_held(PROVIDER), deposit);
+
+			// Only the consumer rejects, and only standing bids.
+			assert_noop!(Leases::reject_bid(RuntimeOrigin::signed(STRANGER), id, PROVIDER), Error::<Test>::NotOrderOwner);
+			assert_noop!(Leases::reject_bid(RuntimeOrigin::signed(CONSUMER), id, PROVIDER_4), Error::<Test>::UnknownBid);
+			assert_ok!(Leases::reject_bid(RuntimeOrigin::signed(CONSUMER), id, PROVIDER));
+			assert_eq!(last_event(), Event::BidRejected { order: id, provider: PROVIDER }.into());
+			assert_eq!(bid_deposit_held(PROVIDER), 0, "a rejected bidder gets its deposit back");
+			assert_noop!(Leases::bid(RuntimeOrigin::signed(PROVIDER), id, H100_PRICE), Error::<Test>::BidderRejected);
+			// The freed slot takes another bidder.
+			assert_ok!(Leases::bid(RuntimeOrigin::signed(PROVIDER_4), id, H100_PRICE));
+
+			// Rejections are bounded too; past them the consumer cancels and orders anew.
+			assert_ok!(Leases::reject_bid(RuntimeOrigin::signed(CONSUMER), id, PROVIDER_2));
+			assert_ok!(Leases::reject_bid(RuntimeOrigin::signed(CONSUMER), id, PROVIDER_3));
+			assert_noop!(
+				Leases::reject_bid(RuntimeOrigin::signed(CONSUMER), id, PROVIDER_4),
+				Error::<Test>::TooManyRejections
+			);
+			// Ending the order returns every standing bid's deposit.
+			assert_ok!(Leases::cancel_order(RuntimeOrigin::signed(CONSUMER), id));
+			for who in [PROVIDER, PROVIDER_2, PROVIDER_3, PROVIDER_4] {
+				assert_eq!(bid_deposit_held(who), 0);
+			}
+		});
+	}
+
+	/// Attack: tiny leases fill a provider's `MaxLeasesPerProvider` slots, so honest customers
+	/// find it full. A provider sets the least it takes a lease for per epoch; each of the
+	/// attacker's leases (and bids for the provider) must pay at least that, to the provider.
+	#[test]
+	fn tiny_leases_cannot_take_a_providers_slots_for_less_than_its_minimum() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let one_core = ResourceRequest { cpu_cores: 1, ..Default::default() };
+			let floor = epoch_cost(CORE_PRICE) + 1;
+			assert_ok!(Providers::set_min_lease_charge(RuntimeOrigin::signed(PROVIDER), floor));
+			assert_noop!(
+				Leases::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, one_core, 100 * epoch_cost(CORE_PRICE)),
+				Error::<Test>::BelowProviderMinimum
+			);
+			let two_cores = ResourceRequest { cpu_cores: 2, ..Default::default() };
+			assert_ok!(Leases::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, two_cores.clone(), 100 * epoch_cost(CORE_PRICE)));
+			// Bids below the provider's own minimum are refused as well.
+			let id = NextOrderId::<Test>::get();
+			assert_ok!(Leases::create_order(
+				RuntimeOrigin::signed(CONSUMER_2),
+				two_cores,
+				None,
+				None,
+				2 * CORE_PRICE,
+				100 * epoch_cost(CORE_PRICE)
+			));
+			assert_noop!(Leases::bid(RuntimeOrigin::signed(PROVIDER), id, CORE_PRICE), Error::<Test>::BelowProviderMinimum);
+			assert_ok!(Leases::bid(RuntimeOrigin::signed(PROVIDER), id, 2 * CORE_PRICE));
+		});
+	}
+}
+
+mod lifetime {
+	use super::*;
+
+	/// Attack on state: closed leases stayed in storage for ever, so every lease anyone ever
+	/// opened cost the chain its record. A closed lease that holds no more money is removed;
+	/// `LeaseOpened` and `LeaseFinished` keep its story for explorers.
+	#[test]
+	fn a_lease_holding_no_money_is_removed_and_its_events_tell_its_story() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let deposit = MIN_EPOCHS as Balance * epoch_cost(H100_PRICE);
+			let id = rent_h100(deposit);
+			assert!(has_event(Event::LeaseOpened {
+				lease: id,
+				consumer: CONSUMER,
+				provider: PROVIDER,
+				gpus: bounded(&[gpu_id(PROVIDER, 1)]),
+				storage_gib: 0,
+				cpu_cores: 0,
+				price_per_hour: H100_PRICE,
+				deposit,
+			}));
+			// Closed at once: nothing was served, nothing is retained, so the record goes.
+			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), id));
+			assert!(pallet::Leases::<Test>::get(id).is_none());
+			assert!(has_event(Event::LeaseFinished { lease: id, deposited: deposit, paid: 0, take: 0, refunded: deposit }));
+			assert_eq!(escrow_held(CONSUMER), 0);
+			assert!(ConsumerLeases::<Test>::get(CONSUMER).is_empty() && ProviderLeases::<Test>::get(PROVIDER).is_empty());
+			assert_noop!(Leases::top_up(RuntimeOrigin::signed(CONSUMER), id, 1), Error::<Test>::UnknownLease);
+
+			// Served, then closed: the record stays while service can still be charged, and goes
+			// when the retained escrow is released.
+			let id = rent_h100(deposit);
+			go_to(5);
+			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), id));
+			assert!(pallet::Leases::<Test>::get(id).is_some(), "retained for the report");
+			go_to(u64::from(clock().report_window_closes(0)) + 1);
+			assert_ok!(Leases::release_retained(RuntimeOrigin::signed(STRANGER), id));
+			assert!(pallet::Leases::<Test>::get(id).is_none());
+			assert!(has_event(Event::LeaseFinished { lease: id, deposited: deposit, paid: 0, take: 0, refunded: deposit }));
 		});
 	}
 }

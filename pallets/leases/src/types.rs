@@ -99,6 +99,8 @@ pub struct Order<T: Config> {
 	pub deposit: BalanceOf<T>,
 	pub expires_at: BlockNumberOf<T>,
 	pub bids: u32,
+	/// Providers whose bids the consumer rejected: they may not bid again.
+	pub rejected: BoundedVec<AccountIdOf<T>, T::MaxBidsPerOrder>,
 }
 
 /// Where the deposit of a lease being opened comes from.

@@ -41,6 +41,7 @@ pub trait WeightInfo {
 	fn cancel_order(b: u32, ) -> Weight;
 	fn bid() -> Weight;
 	fn withdraw_bid() -> Weight;
+	fn reject_bid() -> Weight;
 	fn accept_bid(g: u32, b: u32, ) -> Weight;
 	fn rent(g: u32, ) -> Weight;
 	fn top_up() -> Weight;
@@ -52,6 +53,12 @@ pub trait WeightInfo {
 /// Weights measured on the reference machine, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
+	// PLACEHOLDER-UNTIL-BENCHMARKED
+	fn reject_bid() -> Weight {
+		Weight::from_parts(60_000_000, 12_000)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+	}
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::NextOrderId` (r:1 w:1)
@@ -324,6 +331,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
+	// PLACEHOLDER-UNTIL-BENCHMARKED
+	fn reject_bid() -> Weight {
+		Weight::from_parts(60_000_000, 12_000)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
+	}
 	fn create_order() -> Weight {
 		Weight::from_parts(96_692_000, 4027)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))

@@ -33,7 +33,9 @@ impl<T: Config> Pallet<T> {
 	/// stop counting at once (membership number), so this needs no walk over every provider.
 	fn end_auditor(auditor: T::AccountId) -> DispatchResult {
 		Self::release_auditor_bond(&auditor)?;
-		Auditors::<T>::remove(&auditor);
+		if let Some(membership) = Auditors::<T>::take(&auditor) {
+			AuditedGpusByMembership::<T>::remove(membership);
+		}
 		Self::deposit_event(Event::AuditorRemoved { auditor });
 		Ok(())
 	}
@@ -66,21 +68,15 @@ impl<T: Config> Pallet<T> {
 		}
 		ensure!(storage_gib.saturating_mul(depin_primitives::GIB) <= record.capacity.storage_bytes, Error::<T>::StorageNotDeclared);
 		let count = gpus.len() as u32;
-		if gpus.is_empty() && storage_gib == 0 {
-			HardwareAudits::<T>::remove(&provider);
-		} else {
-			HardwareAudits::<T>::insert(
-				&provider,
-				HardwareAudit::<T> {
-					auditor: auditor.clone(),
-					auditor_since,
-					provider_registered_at: record.registered_at,
-					gpus,
-					storage_gib,
-					audited_at: frame_system::Pallet::<T>::block_number(),
-				},
-			);
-		}
+		let audit = (!gpus.is_empty() || storage_gib > 0).then(|| HardwareAudit::<T> {
+			auditor: auditor.clone(),
+			auditor_since,
+			provider_registered_at: record.registered_at,
+			gpus,
+			storage_gib,
+			audited_at: frame_system::Pallet::<T>::block_number(),
+		});
+		Self::put_hardware_audit(&provider, audit);
 		Self::deposit_event(Event::HardwareAudited { provider, auditor, gpus: count, storage_gib });
 		Ok(())
 	}

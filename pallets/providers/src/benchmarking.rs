@@ -17,6 +17,9 @@ use depin_primitives::benchmarking::ProviderFixtures;
 
 use crate::{pallet::*, types::*, Config};
 
+/// The keystore key type benchmarks generate reporting keys under.
+const BENCH_KEY_TYPE: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"bnch");
+
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let who: T::AccountId = account(name, index, 0);
 	let amount = T::MinProviderBond::get().saturating_mul(1_000u32.into());
@@ -135,7 +138,7 @@ mod benchmarks {
 		// Worst case: the last withdrawal of a deregistered provider removes its record and
 		// frees its reporting key.
 		let who = registered::<T>("provider", 0);
-		Pallet::<T>::do_set_reporting_key(who.clone(), sr25519::Public::from_raw([2; 32])).expect("sets");
+		Pallet::<T>::name_reporting_key(who.clone(), sr25519::Public::from_raw([2; 32])).expect("sets");
 		Pallet::<T>::do_deregister(who.clone()).expect("deregisters");
 		frame_system::Pallet::<T>::set_block_number(Pallet::<T>::unlock_block());
 		#[extrinsic_call]
@@ -203,10 +206,13 @@ mod benchmarks {
 	fn set_reporting_key() {
 		// Worst case: replacing a key, whose index entry goes.
 		let who = registered::<T>("provider", 0);
-		Pallet::<T>::do_set_reporting_key(who.clone(), sr25519::Public::from_raw([2; 32])).expect("sets");
+		Pallet::<T>::name_reporting_key(who.clone(), sr25519::Public::from_raw([2; 32])).expect("sets");
+		let key = sp_io::crypto::sr25519_generate(BENCH_KEY_TYPE, None);
+		let proof = sp_io::crypto::sr25519_sign(BENCH_KEY_TYPE, &key, &Pallet::<T>::reporting_key_proof_payload(&who))
+			.expect("the key is in the keystore");
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), sr25519::Public::from_raw([1; 32]));
-		assert_eq!(ReportingKeyOwner::<T>::get(sr25519::Public::from_raw([1; 32])), Some(who));
+		_(RawOrigin::Signed(who.clone()), key, proof);
+		assert_eq!(ReportingKeyOwner::<T>::get(key), Some(who));
 	}
 
 	#[benchmark]
@@ -245,6 +251,32 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, who.clone(), amount);
 		assert!(!Auditors::<T>::contains_key(&who));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_min_lease_charge() {
+		let who = registered::<T>("provider", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), T::MinProviderBond::get());
+		assert_eq!(MinLeaseCharge::<T>::get(&who), Some(T::MinProviderBond::get()));
+	}
+
+	/// Worst case: the squatter lists the most GPUs, all audited, and is slashed.
+	#[benchmark]
+	fn evict_gpu() -> Result<(), BenchmarkError> {
+		let origin =
+			T::AuditorOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let squatter = registered::<T>("squatter", 0);
+		with_gpus::<T>(&squatter, 0, T::MaxGpusPerProvider::get());
+		let listed: Vec<H256> = Gpus::<T>::get(&squatter).iter().map(|gpu| gpu.uuid_hash).collect();
+		Pallet::<T>::do_audit_hardware(auditor::<T>(0), squatter.clone(), BoundedVec::truncate_from(listed.clone()), 0)
+			.expect("audits");
+		let owner: T::AccountId = account("owner", 0, 0);
+		let gpu = listed[0];
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, squatter.clone(), gpu, owner.clone(), T::Currency::minimum_balance());
+		assert_eq!(GpuReservedFor::<T>::get(gpu), Some(owner));
 		Ok(())
 	}
 
@@ -313,7 +345,7 @@ impl<T: Config> ProviderFixtures<T::AccountId, BalanceOf<T>> for Pallet<T> {
 
 	fn reporting_provider(who: &T::AccountId, key: sr25519::Public) {
 		Pallet::<T>::do_bond_extra(who.clone(), T::MinProviderBond::get()).expect("funded");
-		Pallet::<T>::do_set_reporting_key(who.clone(), key).expect("a fresh key");
+		Pallet::<T>::name_reporting_key(who.clone(), key).expect("a fresh key");
 	}
 
 	fn max_gpus() -> u32 {

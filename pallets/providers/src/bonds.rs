@@ -32,7 +32,7 @@ impl<T: Config> Pallet<T> {
 			record.status = ProviderStatus::Active;
 		}
 		let bond = record.bond;
-		Providers::<T>::insert(&who, record);
+		Self::put_record(&who, Some(record));
 		Self::deposit_event(Event::Bonded { provider: who, amount, bond });
 		Ok(())
 	}
@@ -62,7 +62,7 @@ impl<T: Config> Pallet<T> {
 			record.unbonding.map(|u| u.amount).unwrap_or_default().saturating_add(amount);
 		record.unbonding = Some(Unbonding { amount: unbonding_amount, unlock_at });
 		record.bond = remaining;
-		Providers::<T>::insert(&who, record);
+		Self::put_record(&who, Some(record));
 		Self::deposit_event(Event::Unbonding { provider: who, amount, unlock_at });
 		Ok(Some(T::WeightInfo::unbond(delisted)).into())
 	}
@@ -87,7 +87,7 @@ impl<T: Config> Pallet<T> {
 			Self::remove_record(&who, &record);
 			Self::deposit_event(Event::Removed { provider: who });
 		} else {
-			Providers::<T>::insert(&who, record);
+			Self::put_record(&who, Some(record));
 		}
 		Ok(())
 	}
@@ -135,7 +135,7 @@ impl<T: Config> Pallet<T> {
 			Self::remove_record(who, &record);
 			Self::deposit_event(Event::Removed { provider: who.clone() });
 		} else {
-			Providers::<T>::insert(who, record);
+			Self::put_record(who, Some(record));
 		}
 		Ok(moved)
 	}

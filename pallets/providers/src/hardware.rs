@@ -3,11 +3,12 @@
 use alloc::collections::btree_set::BTreeSet;
 use frame_support::{ensure, traits::Get, BoundedVec};
 use sp_core::H256;
-use sp_runtime::DispatchResult;
+use sp_runtime::{traits::Zero, DispatchResult};
 
 use depin_primitives::Commitments;
 
 use crate::{pallet::*, types::*, Config};
+
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_add_gpus(
@@ -26,6 +27,10 @@ impl<T: Config> Pallet<T> {
 			ensure!(!gpu.model.is_empty() && gpu.vram_mib > 0, Error::<T>::InvalidGpu);
 			ensure!(seen.insert(gpu.uuid_hash), Error::<T>::DuplicateGpu);
 			ensure!(!GpuOwner::<T>::contains_key(gpu.uuid_hash), Error::<T>::GpuAlreadyRegistered);
+			ensure!(
+				GpuReservedFor::<T>::get(gpu.uuid_hash).is_none_or(|owner| owner == who),
+				Error::<T>::GpuReserved
+			);
 		}
 		let count = new.len() as u32;
 		// In memory first, so storage is written only once nothing can fail.
@@ -34,6 +39,7 @@ impl<T: Config> Pallet<T> {
 		}
 		for gpu in &new {
 			GpuOwner::<T>::insert(gpu.uuid_hash, &who);
+			GpuReservedFor::<T>::remove(gpu.uuid_hash);
 		}
 		Gpus::<T>::insert(&who, gpus);
 		Self::deposit_event(Event::GpusAdded { provider: who, count });
@@ -67,6 +73,45 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	pub(crate) fn do_set_min_lease_charge(who: T::AccountId, per_epoch: BalanceOf<T>) -> DispatchResult {
+		Self::present(&who)?;
+		if per_epoch.is_zero() {
+			MinLeaseCharge::<T>::remove(&who);
+		} else {
+			MinLeaseCharge::<T>::insert(&who, per_epoch);
+		}
+		Self::deposit_event(Event::MinLeaseChargeSet { provider: who, per_epoch });
+		Ok(())
+	}
+
+	pub(crate) fn do_evict_gpu(
+		squatter: T::AccountId,
+		uuid_hash: H256,
+		owner: T::AccountId,
+		slash: BalanceOf<T>,
+	) -> DispatchResult {
+		ensure!(owner != squatter, Error::<T>::EvictionToSelf);
+		ensure!(GpuOwner::<T>::get(uuid_hash).as_ref() == Some(&squatter), Error::<T>::GpuNotFound);
+		ensure!(!T::Commitments::is_gpu_leased(&uuid_hash), Error::<T>::GpuLeased);
+		// The slash first: it is the step that can fail (e.g. a zero amount), before any write.
+		let slashed =
+			if slash.is_zero() { Zero::zero() } else { Self::do_slash(&squatter, slash, &T::SlashBeneficiary::get())? };
+		Gpus::<T>::mutate_exists(&squatter, |gpus| {
+			if let Some(list) = gpus {
+				list.retain(|gpu| gpu.uuid_hash != uuid_hash);
+				if list.is_empty() {
+					*gpus = None;
+				}
+			}
+		});
+		GpuOwner::<T>::remove(uuid_hash);
+		Self::forget_audited_gpus(&squatter, &BTreeSet::from([uuid_hash]));
+		GpuReservedFor::<T>::insert(uuid_hash, &owner);
+		Self::deposit_event(Event::GpusRemoved { provider: squatter.clone(), count: 1 });
+		Self::deposit_event(Event::GpuEvicted { squatter, uuid_hash, owner, slashed });
+		Ok(())
+	}
+
 	/// Delists every GPU of `who`; returns how many there were.
 	pub(crate) fn delist_all_gpus(who: &T::AccountId) -> u32 {
 		let gpus = Gpus::<T>::take(who);
@@ -81,11 +126,10 @@ impl<T: Config> Pallet<T> {
 	/// through a Sybil account and back), an auditor must vouch for it again, so one device is
 	/// never counted for two accounts.
 	fn forget_audited_gpus(who: &T::AccountId, gone: &BTreeSet<H256>) {
-		HardwareAudits::<T>::mutate_exists(who, |audit| {
-			if let Some(audit) = audit {
-				audit.gpus.retain(|gpu| !gone.contains(gpu));
-			}
-		});
+		if let Some(mut audit) = HardwareAudits::<T>::get(who) {
+			audit.gpus.retain(|gpu| !gone.contains(gpu));
+			Self::put_hardware_audit(who, Some(audit));
+		}
 	}
 
 	pub(crate) fn do_set_capacity(who: T::AccountId, capacity: Capacity) -> DispatchResult {

@@ -16,19 +16,24 @@ impl<T: Config> Pallet<T> {
 	///    GPUs and has its whole bond unbonding.
 	/// 3. `Gpus` and `GpuOwner` mirror each other: every listed GPU is owned by its lister and
 	///    every owner entry is in its owner's list; GPU lists belong to registered providers and
-	///    are never stored empty.
+	///    are never stored empty. A GPU governance holds for an account (`GpuReservedFor`) is
+	///    listed by nobody.
 	/// 4. `ReportingKeyOwner` and the providers' reporting keys mirror each other (one provider
 	///    per key).
 	/// 5. The provider and auditor counters match their maps; there are at most `MaxAuditors`
 	///    auditors, each with a membership number already handed out.
 	/// 6. Every auditor holds at least `AuditorBond` as its bond; every hardware audit is of a
 	///    registered provider.
+	/// 7. `Totals` (active, suspended, declared storage) match the records; the GPU counter
+	///    matches `GpuOwner`; `AuditedGpusByMembership` holds, for each current auditor
+	///    membership, the GPUs in its audits, and nothing for ended memberships.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		Self::bonds_match_holds()?;
 		Self::statuses_match_bonds()?;
 		Self::gpu_lists_match_owners()?;
 		Self::reporting_keys_are_indexed()?;
 		Self::counters_match()?;
+		Self::totals_match()?;
 		Self::auditors_are_bonded()
 	}
 
@@ -88,6 +93,10 @@ impl<T: Config> Pallet<T> {
 				"a GPU owner entry without the GPU in the owner's list"
 			);
 		}
+		ensure!(
+			GpuReservedFor::<T>::iter_keys().all(|gpu| !GpuOwner::<T>::contains_key(gpu)),
+			"a GPU held for an account is listed"
+		);
 		Ok(())
 	}
 
@@ -118,6 +127,37 @@ impl<T: Config> Pallet<T> {
 		ensure!(auditors <= T::MaxAuditors::get(), "more auditors than allowed");
 		let next = NextAuditorMembership::<T>::get();
 		ensure!(Auditors::<T>::iter().all(|(_, since)| since < next), "an auditor membership number from the future");
+		ensure!(GpuOwner::<T>::iter().count() as u32 == GpuOwner::<T>::count(), "GPU counter is off");
+		Ok(())
+	}
+
+	/// 7.
+	fn totals_match() -> Result<(), TryRuntimeError> {
+		let mut totals = ProviderTotals::default();
+		for (_, record) in Providers::<T>::iter() {
+			match record.status {
+				ProviderStatus::Active => totals.active += 1,
+				ProviderStatus::Suspended => totals.suspended += 1,
+				_ => {},
+			}
+			totals.storage_bytes = totals.storage_bytes.saturating_add(record.capacity.storage_bytes);
+		}
+		ensure!(Totals::<T>::get() == totals, "provider totals differ from the records");
+		let mut audited = alloc::collections::btree_map::BTreeMap::<u32, u32>::new();
+		for (_, audit) in HardwareAudits::<T>::iter() {
+			if Auditors::<T>::get(&audit.auditor) == Some(audit.auditor_since) {
+				*audited.entry(audit.auditor_since).or_default() += audit.gpus.len() as u32;
+			}
+		}
+		audited.retain(|_, count| *count > 0);
+		let current: alloc::collections::btree_set::BTreeSet<u32> = Auditors::<T>::iter_values().collect();
+		let counted: alloc::collections::btree_map::BTreeMap<u32, u32> =
+			AuditedGpusByMembership::<T>::iter().filter(|(membership, _)| current.contains(membership)).collect();
+		ensure!(audited == counted, "audited GPU counts differ from the current audits");
+		ensure!(
+			AuditedGpusByMembership::<T>::iter_keys().all(|membership| current.contains(&membership)),
+			"an audited GPU count of an ended membership"
+		);
 		Ok(())
 	}
 }

@@ -32,6 +32,7 @@ mod bonds;
 mod hardware;
 mod invariants;
 mod registry;
+mod totals;
 #[cfg(any(test, feature = "test-utils"))]
 pub mod testing;
 pub mod types;
@@ -76,6 +77,7 @@ pub mod pallet {
 			type AuditorOrigin = frame_system::EnsureRoot<Self::AccountId>;
 			type SlashBeneficiary = frame_support::traits::GetDefault;
 			type Commitments = ();
+			type Observer = ();
 			type MinProviderBond = frame_support::traits::ConstUint<1_000>;
 			type UnbondingPeriod = frame_support::traits::ConstUint<100>;
 			type MaxMetadataLen = ConstU32<32>;
@@ -102,7 +104,7 @@ pub mod pallet {
 		#[pallet::no_default_bounds]
 		type RuntimeHoldReason: From<HoldReason>;
 
-		/// Manages the auditor set and slashes auditors (governance).
+		/// Manages the auditor set, slashes auditors and evicts squatted GPUs (governance).
 		#[pallet::no_default_bounds]
 		type AuditorOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
@@ -112,6 +114,10 @@ pub mod pallet {
 
 		/// What leases have committed of each provider (the leases pallet).
 		type Commitments: Commitments<Self::AccountId>;
+
+		/// Told when a provider's record goes (the attestation pallet forgets its liveness and
+		/// report history).
+		type Observer: depin_primitives::ProviderObserver<Self::AccountId>;
 
 		/// The least bond an active provider holds.
 		#[pallet::constant]
@@ -170,6 +176,21 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Providers<T: Config> = CountedStorageMap<_, Blake2_128Concat, T::AccountId, ProviderRecord<T>>;
 
+	/// The least each provider takes a lease for, per epoch (`set_min_lease_charge`); absent
+	/// is zero (the chain's own minimum applies). Goes with the provider's record.
+	#[pallet::storage]
+	pub type MinLeaseCharge<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, BalanceOf<T>>;
+
+	/// Active and suspended providers and their declared storage, over all providers.
+	#[pallet::storage]
+	pub type Totals<T: Config> = StorageValue<_, ProviderTotals, ValueQuery>;
+
+	/// GPUs in current hardware audits, by the auditor membership that made them: the network's
+	/// audited GPUs are the sum over current auditors, so removing an auditor (whose audits lapse
+	/// at once) needs no walk over its audits. An entry goes with its membership.
+	#[pallet::storage]
+	pub type AuditedGpusByMembership<T: Config> = StorageMap<_, Twox64Concat, u32, u32, ValueQuery>;
+
 	/// GPUs of each provider.
 	#[pallet::storage]
 	pub type Gpus<T: Config> =
@@ -178,7 +199,7 @@ pub mod pallet {
 	/// Which provider a GPU (by UUID hash) belongs to: at most one. The key is chosen by
 	/// callers, so it is hashed.
 	#[pallet::storage]
-	pub type GpuOwner<T: Config> = StorageMap<_, Blake2_128Concat, H256, T::AccountId>;
+	pub type GpuOwner<T: Config> = CountedStorageMap<_, Blake2_128Concat, H256, T::AccountId>;
 
 	/// Which provider signs usage reports with a key: a node finds the providers it reports for
 	/// from the keys in its keystore. One provider per key.
@@ -203,6 +224,12 @@ pub mod pallet {
 		T::AccountId,
 		Audit<T>,
 	>;
+
+	/// GPUs governance took back from a squatter, each held for the account it belongs to: only
+	/// that account may list it next (and its listing clears the entry). Written only by
+	/// governance (`evict_gpu`), so not a spam vector.
+	#[pallet::storage]
+	pub type GpuReservedFor<T: Config> = StorageMap<_, Blake2_128Concat, H256, T::AccountId>;
 
 	/// The hardware an auditor vouches exists at each provider: only audited GPUs and storage
 	/// earn capacity emission. One audit per provider; a new one replaces it.
@@ -230,6 +257,11 @@ pub mod pallet {
 		GpusAdded { provider: T::AccountId, count: u32 },
 		/// `count` of `provider`'s GPUs were delisted (by it, or because it unbonded).
 		GpusRemoved { provider: T::AccountId, count: u32 },
+		/// `provider` takes no lease below `per_epoch` an epoch from now on.
+		MinLeaseChargeSet { provider: T::AccountId, per_epoch: BalanceOf<T> },
+		/// Governance took GPU `uuid_hash` from `squatter`, slashing `slashed` of its bond, and
+		/// holds the GPU for `owner` to list.
+		GpuEvicted { squatter: T::AccountId, uuid_hash: H256, owner: T::AccountId, slashed: BalanceOf<T> },
 		/// `provider` now offers this storage and these CPU cores.
 		CapacitySet { provider: T::AccountId, storage_bytes: u64, cpu_cores: u32 },
 		/// `provider` replaced its price list.
@@ -263,6 +295,9 @@ pub mod pallet {
 		AlreadyRegistered,
 		/// Another provider reports with this key.
 		ReportingKeyInUse,
+		/// The proof is not the reporting key's signature over the provider account and this
+		/// chain's genesis hash.
+		BadReportingKeyProof,
 		/// The account is not a registered provider.
 		NotRegistered,
 		/// The bond would be below `MinProviderBond`.
@@ -297,6 +332,10 @@ pub mod pallet {
 		GpuNotFound,
 		/// The GPU is rented out.
 		GpuLeased,
+		/// Governance holds this GPU for another account (it was evicted from a squatter).
+		GpuReserved,
+		/// A GPU cannot be evicted in favour of the account that holds it.
+		EvictionToSelf,
 		/// A GPU with no model name or no memory.
 		InvalidGpu,
 		/// A slash cannot pay the slashed provider itself.
@@ -452,12 +491,19 @@ pub mod pallet {
 			Self::do_set_prices(who, prices)
 		}
 
-		/// Names the sr25519 key the provider's node signs usage reports with.
+		/// Names the sr25519 key the provider's node signs usage reports with. `proof` is that
+		/// key's signature over `reporting_key_proof_payload` (the provider account and this
+		/// chain's genesis hash): nobody can name a key it does not hold, so nobody can squat
+		/// another provider's key or have another node sign reports for it.
 		#[pallet::call_index(10)]
 		#[pallet::weight(T::WeightInfo::set_reporting_key())]
-		pub fn set_reporting_key(origin: OriginFor<T>, key: sr25519::Public) -> DispatchResult {
+		pub fn set_reporting_key(
+			origin: OriginFor<T>,
+			key: sr25519::Public,
+			proof: sr25519::Signature,
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_set_reporting_key(who, key)
+			Self::do_set_reporting_key(who, key, proof)
 		}
 
 		/// Makes `auditor` an auditor, holding `AuditorBond` of its free balance.
@@ -519,6 +565,33 @@ pub mod pallet {
 		) -> DispatchResult {
 			let auditor = ensure_signed(origin)?;
 			Self::do_audit_hardware(auditor, provider, gpus, storage_gib)
+		}
+
+		/// Governance takes GPU `uuid_hash` from `squatter`, who listed another's physical GPU
+		/// (GPU hashes are first come, and visible in the pool to a front-runner): slashes up to
+		/// `slash` of its bond to the slash beneficiary, delists the GPU and holds it for `owner`,
+		/// the only account that may list it next. Not while the GPU is leased.
+		#[pallet::call_index(17)]
+		#[pallet::weight(T::WeightInfo::evict_gpu())]
+		pub fn evict_gpu(
+			origin: OriginFor<T>,
+			squatter: T::AccountId,
+			uuid_hash: H256,
+			owner: T::AccountId,
+			slash: BalanceOf<T>,
+		) -> DispatchResult {
+			T::AuditorOrigin::ensure_origin(origin)?;
+			Self::do_evict_gpu(squatter, uuid_hash, owner, slash)
+		}
+
+		/// Sets the least a new lease (or bid) of this provider may cost per epoch; open leases
+		/// keep their price. A provider's lease slots (`MaxLeasesPerProvider`) are then filled
+		/// only by leases paying at least this each: what the provider decides a slot is worth.
+		#[pallet::call_index(18)]
+		#[pallet::weight(T::WeightInfo::set_min_lease_charge())]
+		pub fn set_min_lease_charge(origin: OriginFor<T>, per_epoch: BalanceOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_set_min_lease_charge(who, per_epoch)
 		}
 	}
 }

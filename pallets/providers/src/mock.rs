@@ -32,6 +32,9 @@ impl MockLeases {
 	pub fn lease_gpu(uuid_hash: H256) {
 		LEASED_GPUS.with(|l| l.borrow_mut().push(uuid_hash));
 	}
+	pub fn end_gpu_leases() {
+		LEASED_GPUS.with(|l| l.borrow_mut().clear());
+	}
 }
 impl Commitments<AccountId> for MockLeases {
 	fn commitment(provider: &AccountId) -> Commitment {
@@ -86,6 +89,8 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	COMMITTED.with(|c| c.borrow_mut().clear());
 	LEASED_GPUS.with(|l| l.borrow_mut().clear());
 	let mut ext = sp_io::TestExternalities::new(storage);
+	// Reporting keys are generated and prove themselves through the keystore.
+	ext.register_extension(sp_keystore::KeystoreExt::new(sp_keystore::testing::MemoryKeystore::new()));
 	ext.execute_with(|| System::set_block_number(1));
 	ext
 }

@@ -3,6 +3,7 @@
 use alloc::vec::Vec;
 use depin_primitives::{AuditedHardware, Commitments, ProviderRegistry};
 use frame_support::{ensure, pallet_prelude::*, BoundedVec};
+use frame_system::pallet_prelude::BlockNumberFor;
 use sp_core::{sr25519, H256};
 use sp_runtime::{traits::Zero, DispatchError, DispatchResult, Saturating};
 
@@ -19,9 +20,9 @@ impl<T: Config> Pallet<T> {
 		ensure!(bond >= T::MinProviderBond::get(), Error::<T>::BondBelowMinimum);
 		Self::hold_bond(&who, bond)?;
 
-		Providers::<T>::insert(
+		Self::put_record(
 			&who,
-			ProviderRecord::<T> {
+			Some(ProviderRecord::<T> {
 				status: ProviderStatus::Active,
 				metadata,
 				region,
@@ -31,7 +32,7 @@ impl<T: Config> Pallet<T> {
 				capacity: Capacity::default(),
 				prices: PriceList::default(),
 				reporting_key: None,
-			},
+			}),
 		);
 		Self::deposit_event(Event::Registered { provider: who, bond });
 		Ok(())
@@ -51,7 +52,29 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_set_reporting_key(who: T::AccountId, key: sr25519::Public) -> DispatchResult {
+	/// What a reporting key signs to prove that whoever names it holds it:
+	/// `("depin/reporting-key/v1", provider, genesis hash)`, SCALE-encoded. The provider account
+	/// stops a proof from serving another account; the genesis hash, another chain.
+	pub fn reporting_key_proof_payload(provider: &T::AccountId) -> Vec<u8> {
+		let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
+		(REPORTING_KEY_PROOF_CONTEXT, provider, genesis).encode()
+	}
+
+	pub(crate) fn do_set_reporting_key(
+		who: T::AccountId,
+		key: sr25519::Public,
+		proof: sr25519::Signature,
+	) -> DispatchResult {
+		ensure!(
+			sp_io::crypto::sr25519_verify(&proof, &Self::reporting_key_proof_payload(&who), &key),
+			Error::<T>::BadReportingKeyProof
+		);
+		Self::name_reporting_key(who, key)
+	}
+
+	/// Names `key` for `who`, whose proof of possession has been checked (or, in benchmark
+	/// setup, is not needed).
+	pub(crate) fn name_reporting_key(who: T::AccountId, key: sr25519::Public) -> DispatchResult {
 		Self::mutate_present(&who, |record| {
 			ensure!(
 				ReportingKeyOwner::<T>::get(key).is_none_or(|owner| owner == who),
@@ -76,7 +99,7 @@ impl<T: Config> Pallet<T> {
 		// Audits of this registration; any left over (from auditors since replaced) are
 		// stale and never count again (see `Audit`).
 		let attributes = Attributes::<T>::clear_prefix(&who, T::MaxAuditors::get(), None);
-		HardwareAudits::<T>::remove(&who);
+		Self::put_hardware_audit(&who, None);
 
 		let unlock_at = Self::unlock_block();
 		let amount = record.total_held();
@@ -85,7 +108,7 @@ impl<T: Config> Pallet<T> {
 		record.status = ProviderStatus::Deregistered;
 		record.capacity = Capacity::default();
 		// The reporting key stays until the record goes: the last epochs can still be reported.
-		Providers::<T>::insert(&who, record);
+		Self::put_record(&who, Some(record));
 
 		Self::deposit_event(Event::Deregistered { provider: who, unlock_at });
 		Ok(Some(T::WeightInfo::deregister(gpus, attributes.unique)).into())
@@ -96,7 +119,9 @@ impl<T: Config> Pallet<T> {
 		if let Some(key) = record.reporting_key {
 			ReportingKeyOwner::<T>::remove(key);
 		}
-		Providers::<T>::remove(who);
+		Self::put_record(who, None);
+		MinLeaseCharge::<T>::remove(who);
+		<T::Observer as depin_primitives::ProviderObserver<_>>::provider_removed(who);
 	}
 
 	/// Returns the record of a provider that is registered and not deregistered.
@@ -116,36 +141,29 @@ impl<T: Config> Pallet<T> {
 		who: &T::AccountId,
 		f: impl FnOnce(&mut ProviderRecord<T>) -> DispatchResult,
 	) -> DispatchResult {
-		Providers::<T>::try_mutate(who, |maybe| {
-			let record = maybe.as_mut().ok_or(Error::<T>::NotRegistered)?;
-			ensure!(record.status != ProviderStatus::Deregistered, Error::<T>::ProviderLeaving);
-			f(record)
-		})
+		let mut record = Providers::<T>::get(who).ok_or(Error::<T>::NotRegistered)?;
+		ensure!(record.status != ProviderStatus::Deregistered, Error::<T>::ProviderLeaving);
+		f(&mut record)?;
+		Self::put_record(who, Some(record));
+		Ok(())
 	}
 
 	pub(crate) fn do_suspend(who: &T::AccountId) -> DispatchResult {
-		Providers::<T>::try_mutate(who, |maybe| {
-			let record = maybe.as_mut().ok_or(Error::<T>::NotRegistered)?;
-			ensure!(record.status == ProviderStatus::Active, Error::<T>::NotActive);
-			record.status = ProviderStatus::Suspended;
-			Ok::<_, DispatchError>(())
-		})?;
+		let mut record = Providers::<T>::get(who).ok_or(Error::<T>::NotRegistered)?;
+		ensure!(record.status == ProviderStatus::Active, Error::<T>::NotActive);
+		record.status = ProviderStatus::Suspended;
+		Self::put_record(who, Some(record));
 		Self::deposit_event(Event::Suspended { provider: who.clone() });
 		Ok(())
 	}
 
 	pub(crate) fn do_resume(who: &T::AccountId) -> DispatchResult {
-		Providers::<T>::try_mutate(who, |maybe| {
-			let record = maybe.as_mut().ok_or(Error::<T>::NotRegistered)?;
-			ensure!(record.status == ProviderStatus::Suspended, Error::<T>::NotSuspended);
-			// An under-bonded provider comes back as `Unbonding` and must top up first.
-			record.status = if record.bond >= T::MinProviderBond::get() {
-				ProviderStatus::Active
-			} else {
-				ProviderStatus::Unbonding
-			};
-			Ok::<_, DispatchError>(())
-		})?;
+		let mut record = Providers::<T>::get(who).ok_or(Error::<T>::NotRegistered)?;
+		ensure!(record.status == ProviderStatus::Suspended, Error::<T>::NotSuspended);
+		// An under-bonded provider comes back as `Unbonding` and must top up first.
+		record.status =
+			if record.bond >= T::MinProviderBond::get() { ProviderStatus::Active } else { ProviderStatus::Unbonding };
+		Self::put_record(who, Some(record));
 		Self::deposit_event(Event::Resumed { provider: who.clone() });
 		Ok(())
 	}
@@ -154,6 +172,10 @@ impl<T: Config> Pallet<T> {
 impl<T: Config> ProviderRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	fn status(provider: &T::AccountId) -> Option<ProviderStatus> {
 		Providers::<T>::get(provider).map(|r| r.status)
+	}
+
+	fn min_lease_charge(provider: &T::AccountId) -> BalanceOf<T> {
+		MinLeaseCharge::<T>::get(provider).unwrap_or_default()
 	}
 
 	fn region(provider: &T::AccountId) -> Option<Region> {

@@ -8,6 +8,7 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::RawOrigin;
+use sp_core::{crypto::KeyTypeId, sr25519};
 
 use crate::{types::*, Config, Pallet};
 
@@ -39,4 +40,18 @@ pub fn register_provider<T: Config>(who: &T::AccountId, offer: Offer<T>) {
 	}
 	assert_ok!(Pallet::<T>::set_capacity(origin(), offer.capacity.storage_bytes, offer.capacity.cpu_cores));
 	assert_ok!(Pallet::<T>::set_prices(origin(), offer.prices));
+}
+
+/// `key`'s proof of possession for `who`: its signature, from the keystore, over
+/// [`Pallet::reporting_key_proof_payload`].
+pub fn reporting_key_proof<T: Config>(who: &T::AccountId, key_type: KeyTypeId, key: &sr25519::Public) -> sr25519::Signature {
+	sp_io::crypto::sr25519_sign(key_type, key, &Pallet::<T>::reporting_key_proof_payload(who)).expect("the key is in the keystore")
+}
+
+/// Generates a reporting key of `key_type` in the keystore and names it for `who`, with its proof.
+pub fn name_new_reporting_key<T: Config>(who: &T::AccountId, key_type: KeyTypeId) -> sr25519::Public {
+	let key = sp_io::crypto::sr25519_generate(key_type, None);
+	let proof = reporting_key_proof::<T>(who, key_type, &key);
+	assert_ok!(Pallet::<T>::set_reporting_key(RawOrigin::Signed(who.clone()).into(), key, proof));
+	key
 }

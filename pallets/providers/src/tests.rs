@@ -1,6 +1,7 @@
 //! Behaviour of the provider registry. Every test ends with the pallet's invariants
 //! (`run_test`), and every error path checks that storage did not change.
 
+use codec::Encode;
 use depin_primitives::{AuditedHardware, Commitment, ProviderRegistry};
 use frame_support::{
 	assert_noop, assert_ok,
@@ -32,6 +33,19 @@ fn register(who: AccountId, bond: Balance) {
 		region("eu-west"),
 		bounded(b"rack 7"),
 	));
+}
+
+const TEST_KEY: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"test");
+
+/// A fresh sr25519 key in the test keystore.
+fn new_key() -> sr25519::Public {
+	sp_io::crypto::sr25519_generate(TEST_KEY, None)
+}
+
+/// `who` names `key`, proving it holds it.
+fn set_key(who: AccountId, key: sr25519::Public) -> sp_runtime::DispatchResult {
+	let proof = crate::testing::reporting_key_proof::<Test>(&who, TEST_KEY, &key);
+	Providers::set_reporting_key(RuntimeOrigin::signed(who), key, proof)
 }
 
 fn last_event() -> RuntimeEvent {
@@ -86,25 +100,23 @@ mod registration {
 		run_test(|| {
 			register(ALICE, MIN_BOND);
 			assert_ok!(Providers::set_metadata(RuntimeOrigin::signed(ALICE), region("us-east"), bounded(b"v2")));
-			let key = sr25519::Public::from_raw([7; 32]);
-			assert_ok!(Providers::set_reporting_key(RuntimeOrigin::signed(ALICE), key));
+			let key = new_key();
+			assert_ok!(set_key(ALICE, key));
 			let record = pallet::Providers::<Test>::get(ALICE).unwrap();
 			assert_eq!(record.region, region("us-east"));
 			assert_eq!(record.metadata.to_vec(), b"v2".to_vec());
 			assert_eq!(<Providers as ProviderRegistry<_, _>>::reporting_key(&ALICE), Some(key));
 			assert_eq!(last_event(), Event::ReportingKeySet { provider: ALICE, key }.into());
 
-			assert_noop!(
-				Providers::set_reporting_key(RuntimeOrigin::signed(BOB), key),
-				Error::<Test>::NotRegistered
-			);
+			let bobs_key = new_key();
+			assert_noop!(set_key(BOB, bobs_key), Error::<Test>::NotRegistered);
 			assert_noop!(
 				Providers::set_metadata(RuntimeOrigin::signed(BOB), region("x"), bounded(b"")),
 				Error::<Test>::NotRegistered
 			);
 			// Bob registering and setting his own key leaves Alice's untouched.
 			register(BOB, MIN_BOND);
-			assert_ok!(Providers::set_reporting_key(RuntimeOrigin::signed(BOB), sr25519::Public::from_raw([9; 32])));
+			assert_ok!(set_key(BOB, bobs_key));
 			assert_eq!(<Providers as ProviderRegistry<_, _>>::reporting_key(&ALICE), Some(key));
 		});
 	}
@@ -114,19 +126,16 @@ mod registration {
 		run_test(|| {
 			register(ALICE, MIN_BOND);
 			register(BOB, MIN_BOND);
-			let (first, second) = (sr25519::Public::from_raw([7; 32]), sr25519::Public::from_raw([8; 32]));
-			assert_ok!(Providers::set_reporting_key(RuntimeOrigin::signed(ALICE), first));
+			let (first, second) = (new_key(), new_key());
+			assert_ok!(set_key(ALICE, first));
 			assert_eq!(<Providers as ProviderRegistry<_, _>>::provider_of_reporting_key(&first), Some(ALICE));
-			assert_noop!(
-				Providers::set_reporting_key(RuntimeOrigin::signed(BOB), first),
-				Error::<Test>::ReportingKeyInUse
-			);
+			assert_noop!(set_key(BOB, first), Error::<Test>::ReportingKeyInUse);
 			// Setting the same key again is harmless.
-			assert_ok!(Providers::set_reporting_key(RuntimeOrigin::signed(ALICE), first));
+			assert_ok!(set_key(ALICE, first));
 
-			assert_ok!(Providers::set_reporting_key(RuntimeOrigin::signed(ALICE), second));
+			assert_ok!(set_key(ALICE, second));
 			assert_eq!(<Providers as ProviderRegistry<_, _>>::provider_of_reporting_key(&first), None);
-			assert_ok!(Providers::set_reporting_key(RuntimeOrigin::signed(BOB), first));
+			assert_ok!(set_key(BOB, first));
 			assert_eq!(<Providers as ProviderRegistry<_, _>>::provider_of_reporting_key(&first), Some(BOB));
 
 			// A departed provider keeps its key while its record lasts (its last epochs can still
@@ -140,6 +149,49 @@ mod registration {
 		});
 	}
 
+	/// Attack: a squatter names a victim's reporting key (read from the pool or the chain) before
+	/// the victim does, so the victim's node signs reports for the squatter or cannot report at
+	/// all. Naming a key takes the key's signature over the caller's account and this chain's
+	/// genesis hash: a proof made for the victim, by another key or for another chain fails.
+	#[test]
+	fn nobody_names_a_reporting_key_it_does_not_hold() {
+		run_test(|| {
+			register(ALICE, MIN_BOND);
+			register(BOB, MIN_BOND);
+			let victims_key = new_key();
+			let victims_proof = crate::testing::reporting_key_proof::<Test>(&ALICE, TEST_KEY, &victims_key);
+
+			// Bob replays the victim's proof from the pool, signs with his own key, or brings
+			// a proof for his own account made on another chain: all refused.
+			assert_noop!(
+				Providers::set_reporting_key(RuntimeOrigin::signed(BOB), victims_key, victims_proof.clone()),
+				Error::<Test>::BadReportingKeyProof
+			);
+			let bobs_key = new_key();
+			let by_another_key = crate::testing::reporting_key_proof::<Test>(&BOB, TEST_KEY, &bobs_key);
+			assert_noop!(
+				Providers::set_reporting_key(RuntimeOrigin::signed(BOB), victims_key, by_another_key),
+				Error::<Test>::BadReportingKeyProof
+			);
+			let other_chain = (REPORTING_KEY_PROOF_CONTEXT, BOB, H256::repeat_byte(0xcc)).encode();
+			let for_another_chain = sp_io::crypto::sr25519_sign(TEST_KEY, &victims_key, &other_chain).unwrap();
+			assert_noop!(
+				Providers::set_reporting_key(RuntimeOrigin::signed(BOB), victims_key, for_another_chain),
+				Error::<Test>::BadReportingKeyProof
+			);
+
+			// The proof binds this chain's genesis hash: the one the payload carries.
+			let genesis = System::block_hash(0);
+			assert_eq!(
+				Providers::reporting_key_proof_payload(&ALICE),
+				[&REPORTING_KEY_PROOF_CONTEXT[..], &ALICE.encode(), genesis.as_ref()].concat()
+			);
+			// The victim names its key with its own proof.
+			assert_ok!(Providers::set_reporting_key(RuntimeOrigin::signed(ALICE), victims_key, victims_proof));
+			assert_eq!(<Providers as ProviderRegistry<_, _>>::provider_of_reporting_key(&victims_key), Some(ALICE));
+		});
+	}
+
 	#[test]
 	fn a_departed_provider_can_change_nothing_but_withdraw() {
 		run_test(|| {
@@ -148,10 +200,7 @@ mod registration {
 			assert_ok!(Providers::deregister(RuntimeOrigin::signed(ALICE)));
 			let origin = || RuntimeOrigin::signed(ALICE);
 			assert_noop!(Providers::set_metadata(origin(), region("x"), bounded(b"")), Error::<Test>::ProviderLeaving);
-			assert_noop!(
-				Providers::set_reporting_key(origin(), sr25519::Public::from_raw([1; 32])),
-				Error::<Test>::ProviderLeaving
-			);
+			assert_noop!(set_key(ALICE, new_key()), Error::<Test>::ProviderLeaving);
 			assert_noop!(Providers::add_gpus(origin(), bounded(&[gpu(1, "H100", 1)])), Error::<Test>::ProviderLeaving);
 			assert_noop!(
 				Providers::remove_gpus(origin(), bounded(&[H256::repeat_byte(1)])),
@@ -831,6 +880,80 @@ mod invariants {
 			register(ALICE, MIN_BOND);
 			GpuOwner::<Test>::insert(H256::repeat_byte(5), ALICE);
 			assert!(Providers::do_try_state().is_err());
+		});
+	}
+}
+
+mod squatting {
+	use super::*;
+
+	fn evict(squatter: AccountId, gpu: H256, owner: AccountId, slash: Balance) -> sp_runtime::DispatchResult {
+		Providers::evict_gpu(RuntimeOrigin::root(), squatter, gpu, owner, slash)
+	}
+
+	/// Attack: a front-runner sees a victim's `add_gpus` in the pool and lists the victim's
+	/// physical GPU first, locking the victim out. Governance evicts it: the squatter loses the
+	/// GPU (and its audit) and `slash` of its bond; the GPU is held for the victim, so neither
+	/// the squatter nor another of its accounts can list it again first.
+	#[test]
+	fn governance_evicts_a_squatted_gpu_slashes_the_squatter_and_holds_the_gpu_for_its_owner() {
+		run_test(|| {
+			let (victim, squatter, sybil) = (ALICE, BOB, CHARLIE);
+			register(victim, MIN_BOND);
+			register(squatter, 2 * MIN_BOND);
+			register(sybil, MIN_BOND);
+			let stolen = gpu(1, "H100", 80_000);
+			assert_ok!(Providers::add_gpus(RuntimeOrigin::signed(squatter), bounded(&[stolen.clone(), gpu(2, "H100", 80_000)])));
+			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
+			assert_ok!(Providers::audit_hardware(
+				RuntimeOrigin::signed(AUDITOR),
+				squatter,
+				bounded(&[stolen.uuid_hash, H256::repeat_byte(2)]),
+				0
+			));
+			assert_noop!(
+				Providers::add_gpus(RuntimeOrigin::signed(victim), bounded(&[stolen.clone()])),
+				Error::<Test>::GpuAlreadyRegistered
+			);
+
+			// Only governance evicts; not to the squatter itself; nothing that is not its GPU.
+			assert_noop!(
+				Providers::evict_gpu(RuntimeOrigin::signed(victim), squatter, stolen.uuid_hash, victim, 0),
+				DispatchError::BadOrigin
+			);
+			assert_noop!(evict(squatter, stolen.uuid_hash, squatter, 0), Error::<Test>::EvictionToSelf);
+			assert_noop!(evict(sybil, stolen.uuid_hash, victim, 0), Error::<Test>::GpuNotFound);
+			// A leased GPU stays until its leases end.
+			MockLeases::lease_gpu(stolen.uuid_hash);
+			assert_noop!(evict(squatter, stolen.uuid_hash, victim, 100), Error::<Test>::GpuLeased);
+			MockLeases::end_gpu_leases();
+
+			let beneficiary_before = Balances::free_balance(SLASHED_TO);
+			assert_ok!(evict(squatter, stolen.uuid_hash, victim, 300));
+			assert_eq!(held(squatter), 2 * MIN_BOND - 300);
+			assert_eq!(Balances::free_balance(SLASHED_TO), beneficiary_before + 300);
+			assert_eq!(
+				last_event(),
+				Event::GpuEvicted { squatter, uuid_hash: stolen.uuid_hash, owner: victim, slashed: 300 }.into()
+			);
+			assert_eq!(GpuOwner::<Test>::get(stolen.uuid_hash), None);
+			assert_eq!(Gpus::<Test>::get(squatter).len(), 1);
+			// The audit no longer counts the evicted GPU.
+			assert_eq!(
+				HardwareAudits::<Test>::get(squatter).unwrap().gpus.to_vec(),
+				vec![H256::repeat_byte(2)]
+			);
+
+			// Neither the squatter nor its Sybil account can take it again; the owner can.
+			for account in [squatter, sybil] {
+				assert_noop!(
+					Providers::add_gpus(RuntimeOrigin::signed(account), bounded(&[stolen.clone()])),
+					Error::<Test>::GpuReserved
+				);
+			}
+			assert_ok!(Providers::add_gpus(RuntimeOrigin::signed(victim), bounded(&[stolen.clone()])));
+			assert_eq!(GpuOwner::<Test>::get(stolen.uuid_hash), Some(victim));
+			assert_eq!(GpuReservedFor::<Test>::get(stolen.uuid_hash), None);
 		});
 	}
 }

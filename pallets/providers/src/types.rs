@@ -13,6 +13,9 @@ use crate::Config;
 
 pub use depin_primitives::{Capacity, GpuModel, GpuSpec, ProviderStatus, Region, MAX_MODEL_LEN, MAX_REGION_LEN};
 
+/// What opens a reporting key's proof of possession (see `Pallet::reporting_key_proof_payload`).
+pub const REPORTING_KEY_PROOF_CONTEXT: [u8; 22] = *b"depin/reporting-key/v1";
+
 pub type AccountIdOf<T> = <T as frame_system::Config>::AccountId;
 pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<AccountIdOf<T>>>::Balance;
 pub type BlockNumberOf<T> = frame_system::pallet_prelude::BlockNumberFor<T>;
@@ -67,6 +70,17 @@ impl<Balance: Copy + PartialEq + Eq + Debug, MaxModels: Get<u32>> PriceList<Bala
 pub struct Unbonding<Balance, BlockNumber> {
 	pub amount: Balance,
 	pub unlock_at: BlockNumber,
+}
+
+/// Network-wide figures kept up to date on every change, so explorers read them in O(1).
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct ProviderTotals {
+	/// Providers with status `Active`.
+	pub active: u32,
+	/// Providers with status `Suspended`.
+	pub suspended: u32,
+	/// Storage declared by all providers, in bytes.
+	pub storage_bytes: u64,
 }
 
 /// A registered provider.

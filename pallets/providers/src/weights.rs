@@ -52,6 +52,8 @@ pub trait WeightInfo {
 	fn remove_auditor() -> Weight;
 	fn slash_auditor() -> Weight;
 	fn audit_hardware(n: u32, ) -> Weight;
+	fn evict_gpu() -> Weight;
+	fn set_min_lease_charge() -> Weight;
 	fn set_attributes(n: u32, ) -> Weight;
 	fn clear_attributes() -> Weight;
 }
@@ -59,6 +61,18 @@ pub trait WeightInfo {
 /// Weights measured on the reference machine, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
+	// PLACEHOLDER-UNTIL-BENCHMARKED
+	fn evict_gpu() -> Weight {
+		Weight::from_parts(60_000_000, 12_000)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
+	}
+	// PLACEHOLDER-UNTIL-BENCHMARKED
+	fn set_min_lease_charge() -> Weight {
+		Weight::from_parts(30_000_000, 9_000)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
 	/// Storage: `Providers::Providers` (r:1 w:1)
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -366,6 +380,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
+	// PLACEHOLDER-UNTIL-BENCHMARKED
+	fn evict_gpu() -> Weight {
+		Weight::from_parts(60_000_000, 12_000)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
+	}
+	// PLACEHOLDER-UNTIL-BENCHMARKED
+	fn set_min_lease_charge() -> Weight {
+		Weight::from_parts(30_000_000, 9_000)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
 	fn register() -> Weight {
 		Weight::from_parts(74_983_000, 9173)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))

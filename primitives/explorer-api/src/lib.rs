@@ -107,6 +107,6 @@ sp_api::decl_runtime_apis! {
 		/// or holding escrow).
 		fn leases_of(account: AccountId) -> Vec<LeaseView<AccountId, Balance>>;
 		/// Up to `count` providers in storage order, skipping the first `start`.
-		fn providers(start: u32, count: u32) -> Vec<ProviderView<AccountId, Balance>>;
+		fn providers(start_after: Option<AccountId>, count: u32) -> Vec<ProviderView<AccountId, Balance>>;
 	}
 }

@@ -1,7 +1,8 @@
 // polkadot.js helpers: connecting, dev accounts, sending transactions and waiting for finality.
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { u8aConcat, stringToU8a } from '@polkadot/util';
+import { cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
 
 import { DEPIN_RPC, DEPIN_SIGNED_EXTENSIONS } from './depin-rpc.mjs';
 
@@ -18,6 +19,16 @@ export async function connect(wsUrl) {
   });
   await api.isReady;
   return api;
+}
+
+/**
+ * A reporting key's proof of possession for `providerAddress` (`providers.setReportingKey`'s
+ * second argument): the key's signature over "depin/reporting-key/v1" ++ the provider's account
+ * id ++ the chain's genesis hash.
+ */
+export function reportingKeyProof(api, keyPair, providerAddress) {
+  const payload = u8aConcat(stringToU8a('depin/reporting-key/v1'), decodeAddress(providerAddress), api.genesisHash.toU8a());
+  return keyPair.sign(payload);
 }
 
 /** //Alice, //Bob, ... and fresh random accounts, sr25519 like polkadot.js apps. */

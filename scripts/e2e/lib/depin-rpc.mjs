@@ -32,8 +32,8 @@ export const DEPIN_RPC = {
       type: 'Vec<Json>',
     },
     providers: {
-      description: 'Up to `count` (at most 100) providers after the first `start`',
-      params: [{ name: 'start', type: 'u32' }, { name: 'count', type: 'u32' }, at],
+      description: 'Up to `count` (at most 100) providers after the provider `startAfter` (null: from the first)',
+      params: [{ name: 'startAfter', type: 'Option<Text>' }, { name: 'count', type: 'u32' }, at],
       type: 'Vec<Json>',
     },
   },

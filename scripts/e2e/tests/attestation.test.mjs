@@ -11,7 +11,7 @@ import { u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
 
 import { startNode, rpc, rpcCall, waitFor } from '../lib/node.mjs';
-import { connect, devKeyring, sendAndFinalize } from '../lib/chain.mjs';
+import { connect, devKeyring, reportingKeyProof, sendAndFinalize } from '../lib/chain.mjs';
 import { fakeExporter, fixture } from '../lib/exporter.mjs';
 
 const DPN = 10n ** 12n;
@@ -97,7 +97,7 @@ describe('usage attestation', { timeout: 900_000 }, () => {
       api.tx.providers.addGpus(gpus),
       api.tx.providers.setCapacity(5_760_753_664_000n, 128),
       api.tx.providers.setPrices({ gpu: [[MODEL, GPU_PRICE]], storageGib: DPN / 1000n, cpuCore: DPN / 20n }),
-      api.tx.providers.setReportingKey(keyHex),
+      api.tx.providers.setReportingKey(keyHex, reportingKeyProof(api, reportingKey, provider.address)),
     ]), provider);
     // Governance appoints Dave an auditor (bonded); Dave vouches for the eight GPUs, so they
     // earn capacity emission besides the usage emission matched to the take.
@@ -268,12 +268,14 @@ describe('usage attestation', { timeout: 900_000 }, () => {
     assert.equal(lease.provider, provider.address);
     assert.equal(lease.status, 'Open');
     assert.equal((await api.rpc.depin.leasesOf(provider.address)).toJSON().length, 1);
-    assert.equal((await api.rpc.depin.providers(0, 10)).toJSON().length, 1);
+    const page = (await api.rpc.depin.providers(null, 10)).toJSON();
+    assert.equal(page.length, 1);
+    assert.deepEqual((await api.rpc.depin.providers(page[0].account, 10)).toJSON(), [], 'the cursor is past the last');
     assert.equal((await api.rpc.depin.lease(987_654)).toJSON(), null);
     assert.equal((await api.rpc.depin.epochLedger(4_000_000)).toJSON(), null);
     const bad = await rpcCall(node.rpcPort, 'depin_provider', ['not-an-address']);
     assert.equal(bad.error?.code, -32602);
-    const tooMany = await rpcCall(node.rpcPort, 'depin_providers', [0, 1000]);
+    const tooMany = await rpcCall(node.rpcPort, 'depin_providers', [null, 1000]);
     assert.equal(tooMany.error?.code, -32602);
   });
 });

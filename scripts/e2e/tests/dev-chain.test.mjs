@@ -206,7 +206,7 @@ describe('dev chain', { timeout: 600_000 }, () => {
       assert.equal(stats.totalIssuance, stats.genesisIssuance, 'nothing minted or burned yet');
       assert.equal(typeof stats.totalIssuance, 'string', 'balances are decimal strings');
       assert.equal((await rpc(safe.rpcPort, 'depin_epochLedger', [0])).epoch, 0);
-      assert.deepEqual(await rpc(safe.rpcPort, 'depin_providers', [0, 10]), []);
+      assert.deepEqual(await rpc(safe.rpcPort, 'depin_providers', [null, 10]), []);
       // Unsafe methods stay unavailable, so the limit is really on.
       assert.ok((await rpcCall(safe.rpcPort, 'author_rotateKeys')).error);
     } finally {

@@ -1,0 +1,176 @@
+//! The runtime's call filter: no call changes total issuance outside the economics ledger.
+//!
+//! The economics pallet checks `total issuance = genesis issuance + minted − burned` (its
+//! `try_state`). Three calls of `pallet_balances` would break that without a record:
+//! `burn` (signed), `force_set_balance` and `force_adjust_total_issuance` (root). A root origin
+//! bypasses `BaseCallFilter`, so filtering the root calls themselves achieves nothing: the filter
+//! instead looks inside every call that can carry another call to a root dispatch (`Sudo`'s calls,
+//! `Utility`'s batches and wrappers) while the outer call still comes from a signed origin, which
+//! is where the filter applies. Governance keeps `System::set_storage` and runtime upgrades: a
+//! storage write or new code can change anything, and is visible as such (docs/economics.md).
+
+use pallet_utility::Call as UtilityCall;
+
+use crate::RuntimeCall;
+
+/// Every call that neither is nor carries an issuance change the ledger would not record.
+pub struct NoUnrecordedIssuanceChanges;
+
+impl frame_support::traits::Contains<RuntimeCall> for NoUnrecordedIssuanceChanges {
+	fn contains(call: &RuntimeCall) -> bool {
+		!changes_issuance_unrecorded(call)
+	}
+}
+
+/// Whether `call`, or any call it carries, mints or burns outside the ledger. Nesting is bounded by
+/// the decoder's call depth limit, so the recursion is too.
+fn changes_issuance_unrecorded(call: &RuntimeCall) -> bool {
+	use pallet_balances::Call as Balances;
+	use pallet_sudo::Call as Sudo;
+	match call {
+		RuntimeCall::Balances(
+			Balances::burn { .. } | Balances::force_set_balance { .. } | Balances::force_adjust_total_issuance { .. },
+		) => true,
+		RuntimeCall::Sudo(
+			Sudo::sudo { call } | Sudo::sudo_unchecked_weight { call, .. } | Sudo::sudo_as { call, .. },
+		) => changes_issuance_unrecorded(call),
+		RuntimeCall::Utility(
+			UtilityCall::batch { calls } | UtilityCall::batch_all { calls } | UtilityCall::force_batch { calls },
+		) => calls.iter().any(changes_issuance_unrecorded),
+		RuntimeCall::Utility(
+			UtilityCall::as_derivative { call, .. } |
+			UtilityCall::dispatch_as { call, .. } |
+			UtilityCall::dispatch_as_fallible { call, .. } |
+			UtilityCall::with_weight { call, .. },
+		) => changes_issuance_unrecorded(call),
+		RuntimeCall::Utility(UtilityCall::if_else { main, fallback }) =>
+			changes_issuance_unrecorded(main) || changes_issuance_unrecorded(fallback),
+		_ => false,
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use frame_support::{assert_noop, assert_ok};
+	use sp_runtime::{traits::Dispatchable, BuildStorage, MultiAddress};
+
+	use crate::{
+		currency::DPN, AccountId, Balances, BalancesCall, Economics, Runtime, RuntimeCall, RuntimeGenesisConfig,
+		RuntimeOrigin, System,
+	};
+	use pallet_utility::Call as UtilityCall;
+
+	fn account(seed: u8) -> AccountId {
+		AccountId::new([seed; 32])
+	}
+
+	/// A chain where account 1 holds the sudo key and 1,000 DPN, and account 2 holds 1,000 DPN.
+	fn chain() -> sp_io::TestExternalities {
+		let mut genesis = RuntimeGenesisConfig::default();
+		genesis.balances.balances = vec![(account(1), 1_000 * DPN), (account(2), 1_000 * DPN)];
+		genesis.sudo.key = Some(account(1));
+		let mut ext: sp_io::TestExternalities = genesis.build_storage().expect("genesis builds").into();
+		ext.execute_with(|| System::set_block_number(1));
+		ext
+	}
+
+	fn sudo(call: RuntimeCall) -> RuntimeCall {
+		RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(call) })
+	}
+
+	fn issuance_changes() -> Vec<RuntimeCall> {
+		let victim = MultiAddress::Id(account(2));
+		vec![
+			RuntimeCall::Balances(BalancesCall::force_set_balance { who: victim, new_free: 1_000_000 * DPN }),
+			RuntimeCall::Balances(BalancesCall::force_adjust_total_issuance {
+				direction: pallet_balances::AdjustmentDirection::Increase,
+				delta: 5 * DPN,
+			}),
+			RuntimeCall::Balances(BalancesCall::burn { value: 5 * DPN, keep_alive: true }),
+		]
+	}
+
+	/// Every way the sudo key could reach the three calls: directly, in batches, in wrappers.
+	fn wrapped(call: RuntimeCall) -> Vec<RuntimeCall> {
+		let harmless = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+		vec![
+			call.clone(),
+			sudo(call.clone()),
+			RuntimeCall::Sudo(pallet_sudo::Call::sudo_unchecked_weight {
+				call: Box::new(call.clone()),
+				weight: Default::default(),
+			}),
+			RuntimeCall::Sudo(pallet_sudo::Call::sudo_as {
+				who: MultiAddress::Id(account(2)),
+				call: Box::new(call.clone()),
+			}),
+			sudo(RuntimeCall::Utility(UtilityCall::force_batch { calls: vec![harmless.clone(), call.clone()] })),
+			RuntimeCall::Utility(UtilityCall::batch_all { calls: vec![sudo(call.clone())] }),
+			sudo(RuntimeCall::Utility(UtilityCall::dispatch_as {
+				as_origin: Box::new(frame_system::RawOrigin::Root.into()),
+				call: Box::new(RuntimeCall::Utility(UtilityCall::with_weight {
+					call: Box::new(call.clone()),
+					weight: Default::default(),
+				})),
+			})),
+			sudo(RuntimeCall::Utility(UtilityCall::if_else { main: Box::new(harmless), fallback: Box::new(call) })),
+		]
+	}
+
+	#[test]
+	fn no_route_to_an_unrecorded_issuance_change_is_dispatched() {
+		chain().execute_with(|| {
+			let issuance = Balances::total_issuance();
+			let mut routes = 0;
+			for call in issuance_changes() {
+				for route in wrapped(call) {
+					// The outer call is signed in every route, so the filter refuses it whole.
+					let result = route.clone().dispatch(RuntimeOrigin::signed(account(1)));
+					assert_eq!(
+						result.map_err(|e| e.error),
+						Err(frame_system::Error::<Runtime>::CallFiltered.into()),
+						"{route:?}"
+					);
+					assert_eq!(Balances::total_issuance(), issuance, "{route:?}");
+					assert_eq!(Balances::free_balance(account(2)), 1_000 * DPN, "{route:?}");
+					routes += 1;
+				}
+			}
+			assert_eq!(routes, 24);
+			Economics::do_try_state().expect("issuance = genesis + minted - burned");
+		});
+	}
+
+	#[test]
+	fn governance_keeps_the_balance_calls_that_move_funds_without_changing_issuance() {
+		chain().execute_with(|| {
+			let issuance = Balances::total_issuance();
+			let transfer = RuntimeCall::Balances(BalancesCall::force_transfer {
+				source: MultiAddress::Id(account(2)),
+				dest: MultiAddress::Id(account(3)),
+				value: 10 * DPN,
+			});
+			assert_ok!(sudo(transfer).dispatch(RuntimeOrigin::signed(account(1))));
+			assert_eq!(Balances::free_balance(account(3)), 10 * DPN);
+			let transfer = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
+				dest: MultiAddress::Id(account(3)),
+				value: 10 * DPN,
+			});
+			assert_ok!(transfer.dispatch(RuntimeOrigin::signed(account(2))));
+			assert_eq!(Balances::free_balance(account(3)), 20 * DPN);
+			assert_eq!(Balances::total_issuance(), issuance);
+			Economics::do_try_state().expect("issuance = genesis + minted - burned");
+		});
+	}
+
+	#[test]
+	fn a_plain_burn_is_refused() {
+		chain().execute_with(|| {
+			let burn = RuntimeCall::Balances(BalancesCall::burn { value: DPN, keep_alive: true });
+			assert_noop!(
+				burn.dispatch(RuntimeOrigin::signed(account(2))).map_err(|e| e.error),
+				frame_system::Error::<Runtime>::CallFiltered
+			);
+		});
+	}
+}
