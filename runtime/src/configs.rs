@@ -187,7 +187,7 @@ impl pallet_providers::Config for Runtime {
 	type AuditorOrigin = frame_system::EnsureRoot<AccountId>;
 	type SlashBeneficiary = TreasuryAccount;
 	type Commitments = Leases;
-	type Observer = Attestation;
+	type Observer = crate::Attestation;
 	type MinProviderBond = MinProviderBond;
 	type UnbondingPeriod = ProviderUnbondingPeriod;
 	type MaxMetadataLen = ConstU32<256>;

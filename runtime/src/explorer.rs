@@ -123,13 +123,14 @@ pub fn leases_of(who: &AccountId) -> Vec<LeaseView<AccountId, Balance>> {
 /// Up to `count` providers in storage order, starting after `start_after` (from the first when
 /// `None`): a cursor, so a page deep in the map costs what the first one does.
 pub fn providers(start_after: Option<AccountId>, count: u32) -> Vec<ProviderView<AccountId, Balance>> {
-	let keys = match start_after {
-		Some(cursor) => pallet_providers::Providers::<Runtime>::iter_keys_from(
-			pallet_providers::Providers::<Runtime>::hashed_key_for(&cursor),
-		),
-		None => pallet_providers::Providers::<Runtime>::iter_keys(),
+	use pallet_providers::Providers;
+	let page = count.min(MAX_PROVIDERS_PER_PAGE) as usize;
+	let keys: Vec<AccountId> = match start_after {
+		Some(cursor) =>
+			Providers::<Runtime>::iter_from(Providers::<Runtime>::hashed_key_for(&cursor)).map(|(who, _)| who).take(page).collect(),
+		None => Providers::<Runtime>::iter_keys().take(page).collect(),
 	};
-	keys.take(count.min(MAX_PROVIDERS_PER_PAGE) as usize).filter_map(|who| provider(&who)).collect()
+	keys.iter().filter_map(provider).collect()
 }
 
 #[cfg(test)]
