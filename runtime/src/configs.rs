@@ -282,8 +282,10 @@ impl pallet_attestation::Config for Runtime {
 	type DefaultEpochLength = ConstU32<HOURS>;
 	type ReportGrace = ReportGrace;
 	type DisputeDeposit = DisputeDeposit;
-	// Governance is sudo until a council exists; auditors of the provider may also resolve.
+	// Governance is sudo until a council exists. Only governance decides disputes.
 	type DisputeOrigin = frame_system::EnsureRoot<AccountId>;
+	/// A week for governance to decide; then the report stands.
+	type DisputeTimeout = ConstU32<{ 7 * DAYS }>;
 	type MissSlash = MissSlash;
 	type MissBounty = MissBounty;
 	/// Three misses without a report in between suspend a provider.

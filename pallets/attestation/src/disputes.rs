@@ -1,9 +1,12 @@
 //! Disputes over a lease's epoch: opened by the consumer before the report lands, decided by
-//! governance or an auditor of the provider.
+//! governance, or ended by anyone once there is nothing to decide or `DisputeTimeout` passed.
 
-use depin_primitives::{LeaseSettlement, ProviderRegistry};
+use depin_primitives::LeaseSettlement;
 use frame_support::{ensure, traits::Get};
-use sp_runtime::{traits::Zero, DispatchError, DispatchResult};
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	DispatchResult,
+};
 
 use crate::{pallet::*, types::*, Config};
 
@@ -31,16 +34,8 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_resolve_dispute(
-		judge: Judge<T::AccountId>,
-		lease: LeaseId,
-		epoch: EpochIndex,
-		verdict: Verdict,
-	) -> DispatchResult {
+	pub(crate) fn do_resolve_dispute(lease: LeaseId, epoch: EpochIndex, verdict: Verdict) -> DispatchResult {
 		let dispute = Disputes::<T>::get(lease, epoch).ok_or(Error::<T>::UnknownDispute)?;
-		if let Judge::Auditor(who) = judge {
-			ensure!(T::Providers::is_audited_by(&dispute.provider, &who), DispatchError::BadOrigin);
-		}
 		Disputes::<T>::remove(lease, epoch);
 
 		let held = match dispute.held {
@@ -58,15 +53,29 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// A dispute over an epoch whose window closed without its report charging the lease has
-	/// nothing left to decide: the deposit goes back to the consumer.
+	/// Ends a dispute nobody needs to decide. With nothing held, once its epoch's window closed
+	/// without a charge: the deposit goes back. With a charge held, once `DisputeTimeout` has
+	/// passed since it opened: the default verdict — the signed report stands, the provider is
+	/// paid, the consumer's deposit goes back and nobody is penalised. (Defaulting to the
+	/// consumer instead would let any consumer get service free by disputing every epoch.)
 	pub(crate) fn do_release_dispute(lease: LeaseId, epoch: EpochIndex) -> DispatchResult {
 		let dispute = Disputes::<T>::get(lease, epoch).ok_or(Error::<T>::UnknownDispute)?;
-		ensure!(dispute.held.is_none(), Error::<T>::ChargeHeld);
-		ensure!(!Self::clock().window_not_closed(epoch, Self::now()), Error::<T>::ReportWindowOpen);
-		Disputes::<T>::remove(lease, epoch);
-		Self::return_dispute_deposit(&dispute.consumer, dispute.deposit)?;
-		Self::deposit_event(Event::DisputeLapsed { lease, epoch, refunded: dispute.deposit });
+		match dispute.held {
+			None => {
+				ensure!(!Self::clock().window_not_closed(epoch, Self::now()), Error::<T>::ReportWindowOpen);
+				Disputes::<T>::remove(lease, epoch);
+				Self::return_dispute_deposit(&dispute.consumer, dispute.deposit)?;
+				Self::deposit_event(Event::DisputeLapsed { lease, epoch, refunded: dispute.deposit });
+			},
+			Some(_) => {
+				let timeout = dispute.opened_at.saturating_add(T::DisputeTimeout::get());
+				ensure!(frame_system::Pallet::<T>::block_number() >= timeout, Error::<T>::DisputeNotTimedOut);
+				Disputes::<T>::remove(lease, epoch);
+				let paid = T::Leases::resolve_held(lease, epoch, Verdict::Provider)?;
+				Self::return_dispute_deposit(&dispute.consumer, dispute.deposit)?;
+				Self::deposit_event(Event::DisputeTimedOut { lease, epoch, paid, refunded: dispute.deposit });
+			},
+		}
 		Ok(())
 	}
 }

@@ -28,10 +28,11 @@
 //!   leases) until its next accepted report.
 //! - **Disputes**: a lease's consumer may `dispute(lease, epoch)` while the epoch's report has
 //!   not landed (during the epoch or its grace), holding `DisputeDeposit`. The report's charge
-//!   for that lease is then held on the consumer instead of paid, until `DisputeOrigin` or an
-//!   auditor who attested the provider resolves it: pay the provider and slash the consumer's
-//!   deposit, or refund the consumer, return its deposit and slash the provider's bond by as much.
-//!   A dispute whose epoch closed without a charge lapses (`release_dispute`, by anyone).
+//!   for that lease is then held on the consumer instead of paid, until `DisputeOrigin`
+//!   (governance, nobody else) resolves it: pay the provider and slash the consumer's deposit, or
+//!   refund the consumer, return its deposit and slash the provider's bond by as much. A dispute
+//!   whose epoch closed without a charge lapses, and one undecided for `DisputeTimeout` ends by
+//!   the default — the report stands, nobody is penalised (`release_dispute`, by anyone).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -97,6 +98,7 @@ pub mod pallet {
 			type ReportGrace = ConstU32<5>;
 			type DisputeDeposit = ConstUint<500>;
 			type DisputeOrigin = frame_system::EnsureRoot<Self::AccountId>;
+			type DisputeTimeout = frame_support::traits::ConstUint<100>;
 			type MissSlash = ConstUint<1_000>;
 			type MissBounty = TestMissBounty;
 			type MaxMissedEpochs = ConstU32<3>;
@@ -147,9 +149,16 @@ pub mod pallet {
 		#[pallet::no_default_bounds]
 		type DisputeDeposit: Get<BalanceOf<Self>>;
 
-		/// Governance: may resolve any dispute (auditors of the provider may too).
+		/// Decides disputes (governance). Nobody else: not the parties, and not an auditor on
+		/// its own, which could otherwise rule for a second account of itself.
 		#[pallet::no_default_bounds]
 		type DisputeOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Blocks after a dispute opens after which, if still undecided, anyone may end it by
+		/// the default: the report stands (see `DisputeTimedOut`).
+		#[pallet::constant]
+		#[pallet::no_default_bounds]
+		type DisputeTimeout: Get<BlockNumberFor<Self>>;
 
 		/// Slashed from the bond of a provider for each missed report.
 		#[pallet::constant]
@@ -280,6 +289,10 @@ pub mod pallet {
 		DisputedChargeHeld { lease: LeaseId, epoch: EpochIndex, amount: BalanceOf<T> },
 		/// A dispute ended with nothing held: its epoch's window closed without a charge.
 		DisputeLapsed { lease: LeaseId, epoch: EpochIndex, refunded: BalanceOf<T> },
+		/// Nobody decided the dispute within `DisputeTimeout`: the signed report stands, so the
+		/// held charge `paid` goes to the provider (less the take) and the consumer's deposit
+		/// `refunded` goes back; neither side is penalised.
+		DisputeTimedOut { lease: LeaseId, epoch: EpochIndex, paid: BalanceOf<T>, refunded: BalanceOf<T> },
 		/// The dispute over `epoch` of `lease` was decided for `verdict`'s side.
 		DisputeResolved {
 			lease: LeaseId,
@@ -340,8 +353,9 @@ pub mod pallet {
 		UnknownDispute,
 		/// Not enough free balance for the dispute deposit.
 		InsufficientBalance,
-		/// The report charged the disputed epoch: only a resolution can end the dispute.
-		ChargeHeld,
+		/// The report charged the disputed epoch and `DisputeTimeout` has not passed since the
+		/// dispute opened: only a resolution can end it yet.
+		DisputeNotTimedOut,
 	}
 
 	#[pallet::hooks]
@@ -416,7 +430,7 @@ pub mod pallet {
 			Self::do_dispute(who, lease, epoch)
 		}
 
-		/// `DisputeOrigin`, or an auditor that attested the provider, decides a dispute.
+		/// `DisputeOrigin` (governance) decides a dispute.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::resolve_dispute())]
 		pub fn resolve_dispute(
@@ -425,15 +439,14 @@ pub mod pallet {
 			epoch: EpochIndex,
 			verdict: Verdict,
 		) -> DispatchResult {
-			let judge = match T::DisputeOrigin::try_origin(origin) {
-				Ok(_) => Judge::Governance,
-				Err(origin) => Judge::Auditor(ensure_signed(origin)?),
-			};
-			Self::do_resolve_dispute(judge, lease, epoch, verdict)
+			T::DisputeOrigin::ensure_origin(origin)?;
+			Self::do_resolve_dispute(lease, epoch, verdict)
 		}
 
-		/// Anyone may end a dispute whose epoch's window closed without its report charging the
-		/// lease: the consumer gets its deposit back.
+		/// Anyone may end a dispute nobody needs to decide: one whose epoch's window closed
+		/// without a charge (the consumer's deposit goes back), or one undecided `DisputeTimeout`
+		/// after it opened (the default: the provider is paid the held charge, the deposit goes
+		/// back).
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::release_dispute())]
 		pub fn release_dispute(origin: OriginFor<T>, lease: LeaseId, epoch: EpochIndex) -> DispatchResult {

@@ -691,17 +691,17 @@ mod disputes {
 		});
 	}
 
+	/// Attack: a rogue auditor attests a victim provider on its own, rents from it with a second
+	/// account, disputes the epochs and rules for itself, emptying the victim's bond. Only
+	/// governance decides disputes: neither party, nor an auditor — not even one that attested
+	/// the provider — can.
 	#[test]
-	fn an_auditor_of_the_provider_may_decide_but_not_anyone_else() {
+	fn no_party_and_no_lone_auditor_can_decide_a_dispute() {
 		run_test(|| {
 			let lease = disputed_and_reported();
-			assert_noop!(
-				Attestation::resolve_dispute(RuntimeOrigin::signed(STRANGER), lease, 0, Verdict::Consumer),
-				DispatchError::BadOrigin
-			);
-			assert_noop!(
-				Attestation::resolve_dispute(RuntimeOrigin::signed(CONSUMER), lease, 0, Verdict::Consumer),
-				DispatchError::BadOrigin
+			let bond_before = Balances::balance_on_hold(
+				&RuntimeHoldReason::Providers(pallet_providers::HoldReason::ProviderBond),
+				&PROVIDER,
 			);
 			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
 			assert_ok!(Providers::set_attributes(
@@ -709,11 +709,49 @@ mod disputes {
 				PROVIDER,
 				bounded(&[(bounded(b"tier"), bounded(b"3"))])
 			));
-			assert_ok!(Attestation::resolve_dispute(RuntimeOrigin::signed(AUDITOR), lease, 0, Verdict::Provider));
+			for judge in [STRANGER, CONSUMER, PROVIDER, AUDITOR] {
+				assert_noop!(
+					Attestation::resolve_dispute(RuntimeOrigin::signed(judge), lease, 0, Verdict::Consumer),
+					DispatchError::BadOrigin
+				);
+			}
+			assert_eq!(
+				Balances::balance_on_hold(&RuntimeHoldReason::Providers(pallet_providers::HoldReason::ProviderBond), &PROVIDER),
+				bond_before
+			);
+			assert_ok!(Attestation::resolve_dispute(RuntimeOrigin::root(), lease, 0, Verdict::Provider));
 			assert_noop!(
 				Attestation::resolve_dispute(RuntimeOrigin::root(), lease, 0, Verdict::Provider),
 				Error::<Test>::UnknownDispute
 			);
+		});
+	}
+
+	/// A dispute nobody decides does not hold the provider's pay for ever: `DisputeTimeout`
+	/// after it opened, anyone ends it by the stated default — the report stands, the provider
+	/// is paid the held charge (less the take), the consumer's deposit returns, nobody is
+	/// penalised.
+	#[test]
+	fn an_undecided_dispute_times_out_to_the_report_standing() {
+		run_test(|| {
+			let lease = disputed_and_reported();
+			let opened_at = Disputes::<Test>::get(lease, 0).unwrap().opened_at;
+			let timeout = <<Test as Config>::DisputeTimeout as frame_support::traits::Get<u64>>::get();
+			let release = || Attestation::release_dispute(RuntimeOrigin::signed(STRANGER), lease, 0);
+			go_to(opened_at + timeout - 1);
+			assert_noop!(release(), Error::<Test>::DisputeNotTimedOut);
+			let (provider_before, consumer_before) = (Balances::balance(&PROVIDER), Balances::balance(&CONSUMER));
+			go_to(opened_at + timeout);
+			assert_ok!(release());
+			assert_eq!(
+				last_event(),
+				Event::DisputeTimedOut { lease, epoch: 0, paid: 90, refunded: DISPUTE_DEPOSIT }.into()
+			);
+			// 90 charged, 5% take: the provider gets the rest; the consumer only its deposit back.
+			assert_eq!(Balances::balance(&PROVIDER), provider_before + 90 - 90 / 20);
+			assert_eq!(Balances::balance(&CONSUMER), consumer_before + DISPUTE_DEPOSIT);
+			assert!(!Disputes::<Test>::contains_key(lease, 0));
+			assert_eq!(pallet_leases::Leases::<Test>::get(lease).unwrap().disputed, 0);
 		});
 	}
 
@@ -774,7 +812,7 @@ mod disputes {
 			go_to(epoch_start(2) + grace());
 			assert_noop!(
 				Attestation::release_dispute(RuntimeOrigin::signed(STRANGER), lease, 1),
-				Error::<Test>::ChargeHeld
+				Error::<Test>::DisputeNotTimedOut
 			);
 		});
 	}

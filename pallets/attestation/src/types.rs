@@ -127,11 +127,3 @@ pub struct Dispute<T: Config> {
 	pub opened_at: BlockNumberFor<T>,
 }
 
-/// Who decides a dispute.
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub enum Judge<AccountId> {
-	/// `DisputeOrigin` (governance): may decide any dispute.
-	Governance,
-	/// A signed account: may decide only if it is a current auditor that attested the provider.
-	Auditor(AccountId),
-}
