@@ -176,7 +176,7 @@ mod tests {
 	/// Bytes of state a call reads: the size of the storage proof it needs.
 	fn bytes_read<R>(ext: &mut sp_io::TestExternalities, call: impl FnOnce() -> R) -> (R, usize) {
 		let (result, proof) = ext.execute_and_prove(call);
-		(result, proof.encoded_size())
+		(result, codec::Encode::encoded_size(&proof))
 	}
 
 	/// Attack: `depin_networkStats` and `depin_providers(4294967295, 1)` read every provider, so
