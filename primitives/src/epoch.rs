@@ -8,8 +8,13 @@
 //! ```text
 //!  epoch e                                   epoch e + 1
 //!  first_block(e) ... last_block(e) │ report_window_opens(e) ... │ report_window_closes(e)
-//!                                   │<───────── grace ─────────>│ (emission of e fixed here)
+//!                                   │<── grace (+ extension) ──>│ (emission of e fixed here)
 //! ```
+//!
+//! A window can be **extended**: the attestation pallet adds one block for every block of the
+//! window that had no room left for a report, up to a cap, so reports crowded out of full blocks
+//! still land. A clock carries the extension of at most one epoch — the one whose window is
+//! open — since windows never overlap (grace + extension < length).
 
 use core::num::NonZeroU32;
 
@@ -26,6 +31,8 @@ pub type BlockIndex = u32;
 pub struct EpochClock {
 	length: NonZeroU32,
 	grace: u32,
+	/// An epoch whose window is extended, and by how many blocks.
+	extension: Option<(EpochIndex, u32)>,
 }
 
 impl EpochClock {
@@ -35,7 +42,23 @@ impl EpochClock {
 	/// ends, so at most one finished epoch awaits settlement at any block.
 	pub const fn new(length: NonZeroU32, grace: u32) -> Self {
 		let most = length.get() - 1;
-		Self { length, grace: if grace < most { grace } else { most } }
+		Self { length, grace: if grace < most { grace } else { most }, extension: None }
+	}
+
+	/// This clock with `epoch`'s report window `blocks` longer, capped so that the window
+	/// still closes before the next epoch ends.
+	pub const fn with_extension(self, epoch: EpochIndex, blocks: u32) -> Self {
+		let room = self.length.get() - 1 - self.grace;
+		let blocks = if blocks < room { blocks } else { room };
+		Self { extension: Some((epoch, blocks)), ..self }
+	}
+
+	/// Blocks `epoch`'s window was extended by (see [`Self::with_extension`]).
+	pub const fn extension(&self, epoch: EpochIndex) -> u32 {
+		match self.extension {
+			Some((extended, blocks)) if extended == epoch => blocks,
+			_ => 0,
+		}
 	}
 
 	/// Blocks per epoch (never zero).
@@ -71,7 +94,7 @@ impl EpochClock {
 	/// The first block at which `epoch` can no longer be reported or settled. Economics fixes
 	/// the epoch's emission in this block, before any transaction of it runs.
 	pub const fn report_window_closes(&self, epoch: EpochIndex) -> BlockIndex {
-		self.report_window_opens(epoch).saturating_add(self.grace)
+		self.report_window_opens(epoch).saturating_add(self.grace).saturating_add(self.extension(epoch))
 	}
 
 	/// `epoch` has ended by block `now`.
@@ -93,11 +116,13 @@ impl EpochClock {
 	/// The epoch whose report window closes at `block`, if one does: the epoch economics closes
 	/// for emission in that block.
 	pub const fn epoch_closing_at(&self, block: BlockIndex) -> Option<EpochIndex> {
-		let Some(since_window_opened) = block.checked_sub(self.grace) else { return None };
-		if since_window_opened % self.length.get() != 0 {
-			return None;
+		// A window closes within the epoch after its own (grace + extension < length).
+		let Some(epoch) = self.epoch_of(block).checked_sub(1) else { return None };
+		if self.report_window_closes(epoch) == block {
+			Some(epoch)
+		} else {
+			None
 		}
-		(since_window_opened / self.length.get()).checked_sub(1)
 	}
 
 	/// Blocks of `epoch` within `[from, until)`: how long a lease that ran over that span ran in
@@ -237,6 +262,32 @@ mod tests {
 				assert_eq!(closing, (0..closing.len() as u32).collect::<alloc::vec::Vec<_>>());
 				assert!(closing.len() as u32 >= epochs);
 			}
+		}
+	}
+
+	#[test]
+	fn an_extended_window_closes_later_for_its_epoch_only_and_never_past_the_next_epoch() {
+		let base = clock(10, 3);
+		let extended = base.with_extension(4, 2);
+		assert_eq!(extended.extension(4), 2);
+		assert_eq!(extended.extension(5), 0);
+		assert_eq!(extended.report_window_closes(4), 53 + 2);
+		assert_eq!(extended.report_window_closes(5), base.report_window_closes(5));
+		assert!(extended.window_not_closed(4, 54) && !extended.window_not_closed(4, 55));
+		assert!(extended.is_reportable(4, 54));
+		assert_eq!(extended.epoch_closing_at(53), None);
+		assert_eq!(extended.epoch_closing_at(55), Some(4));
+		assert_eq!(extended.epoch_closing_at(63), Some(5));
+		// Capped: grace + extension stays below the length.
+		let capped = base.with_extension(4, 1_000);
+		assert_eq!(capped.extension(4), 6);
+		assert_eq!(capped.report_window_closes(4), 59);
+		assert_eq!(capped.epoch_closing_at(59), Some(4));
+		// Every block closes at most one epoch, whatever the extension.
+		for ext in 0..10 {
+			let c = base.with_extension(4, ext);
+			let closing: Vec<_> = (0..200).filter_map(|b| c.epoch_closing_at(b)).collect();
+			assert_eq!(closing, (0..19).collect::<Vec<_>>(), "extension {ext}");
 		}
 	}
 }

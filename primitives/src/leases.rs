@@ -157,6 +157,10 @@ pub trait LeaseSettlement<AccountId, Balance> {
 	/// refunded to the consumer. Returns the amount that was held.
 	fn resolve_held(lease: LeaseId, epoch: EpochIndex, verdict: Verdict) -> Result<Balance, DispatchError>;
 
+	/// What `epoch`'s report charged `lease` and paid out, while that is the lease's latest
+	/// settled epoch (until its next epoch settles); `None` otherwise or if nothing was paid.
+	fn paid_charge(lease: LeaseId, epoch: EpochIndex) -> Option<Balance>;
+
 	/// `(consumer, provider)` of a lease.
 	fn parties(lease: LeaseId) -> Option<(AccountId, AccountId)>;
 

@@ -297,6 +297,9 @@ impl pallet_attestation::Config for Runtime {
 	type MaxLeasesPerReport = ConstU32<256>;
 	type MaxGpusPerReport = ConstU32<64>;
 	type ReportPriority = ReportPriority;
+	/// A window full from its first block doubles (100 more blocks of an hour's epoch; the clock
+	/// caps it below the epoch) before misses are excused.
+	type MaxWindowExtension = ReportGrace;
 	type Observer = Economics;
 	type WeightInfo = pallet_attestation::weights::SubstrateWeight<Runtime>;
 }

@@ -208,6 +208,17 @@ impl Market {
 		});
 	}
 
+	/// Runs the chain's empty blocks up to and including `block`.
+	pub fn run_to(&mut self, block: u32) {
+		self.ext.execute_with(|| {
+			for n in System::block_number() + 1..=block {
+				System::set_block_number(n);
+				frame_system::BlockHash::<Runtime>::insert(n - 1, block_hash(n - 1));
+				Economics::on_initialize(n);
+			}
+		});
+	}
+
 	/// Runs the chain until `epoch`'s emission is fixed.
 	pub fn close(&mut self, epoch: u32) {
 		let clock = self.clock();
@@ -283,11 +294,20 @@ fn price_of(provider: &AccountId, gpus: u32, storage_gib: u32) -> Balance {
 /// `provider`'s node reports `epoch`: every GPU seen throughout at its claimed utilization,
 /// every chargeable lease up for all the blocks it ran, the storage it claims.
 fn report(provider: &Provider, epoch: u32) {
+	let Some(call) = report_call(provider, epoch) else { return };
+	if call.authorize(TransactionSource::External).expect("authorized").is_ok() {
+		call.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into()).expect("the pool's report settles");
+	}
+}
+
+/// The signed `submit_report` `provider`'s node would send for `epoch` now, anchored at the
+/// parent block; `None` if it has nothing to report.
+pub fn report_call(provider: &Provider, epoch: u32) -> Option<pallet_attestation::Call<Runtime>> {
 	let clock = Clock::get();
 	let now = System::block_number();
 	let leases = <Leases as LeaseSettlement<_, _>>::chargeable_leases(&provider.account, epoch);
 	if leases.is_empty() && provider.gpus.is_empty() {
-		return;
+		return None;
 	}
 	let length = clock.length();
 	let claims = provider.claims;
@@ -332,10 +352,12 @@ fn report(provider: &Provider, epoch: u32) {
 		},
 	};
 	let signature = sp_io::crypto::sr25519_sign(KEY_TYPE, &provider.key, &report.signing_payload()).expect("key in keystore");
-	let call = pallet_attestation::Call::<Runtime>::submit_report { report, signature };
-	if call.authorize(TransactionSource::External).expect("authorized").is_ok() {
-		call.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into()).expect("the pool's report settles");
-	}
+	Some(pallet_attestation::Call::<Runtime>::submit_report { report, signature })
+}
+
+/// Block hash the simulated chain gives `block` (reports anchor on it).
+pub fn simulated_block_hash(block: u32) -> H256 {
+	block_hash(block)
 }
 
 /// Read-only helpers for scenarios.

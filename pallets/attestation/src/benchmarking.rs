@@ -240,18 +240,19 @@ mod benchmarks {
 		assert!(ProviderLiveness::<T>::get(&provider).suspended_for_misses);
 	}
 
+	/// Worst case: a dispute after the report, which also reads what the lease was charged.
 	#[benchmark]
-	fn dispute() {
-		let (provider, key) = provider::<T>();
-		go_to::<T>(1);
-		reporting_provider::<T>(&provider, key, 1);
-		let lease = T::Leases::open_leases(&provider, 1)[0];
-		let (consumer, _) = <T as Config>::Leases::parties(lease).expect("a lease");
+	fn dispute() -> Result<(), BenchmarkError> {
+		let (report, signature) = signed_report::<T>(1, 0, 0);
+		let (lease, epoch) = (report.leases[0].lease, report.epoch);
+		Pallet::<T>::submit_report(RawOrigin::Authorized.into(), report, signature).map_err(|_| "reports")?;
+		let (consumer, _) = <T as Config>::Leases::parties(lease).ok_or("a lease")?;
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(consumer), lease, 0);
+		_(RawOrigin::Signed(consumer), lease, epoch);
 
-		assert!(Disputes::<T>::contains_key(lease, 0));
+		assert!(Disputes::<T>::get(lease, epoch).is_some_and(|dispute| dispute.paid.is_some()));
+		Ok(())
 	}
 
 	/// Worst case: a charge was held and the consumer wins (refund, deposit back, bond slashed).
@@ -285,6 +286,38 @@ mod benchmarks {
 
 		assert!(!Disputes::<T>::contains_key(lease, epoch));
 		Ok(())
+	}
+
+	/// `on_finalize` in the worst case: a full block of an open window, counted.
+	#[benchmark]
+	fn note_congestion() {
+		let clock = Pallet::<T>::base_clock();
+		go_to::<T>(clock.report_window_opens(1));
+		frame_system::Pallet::<T>::register_extra_weight_unchecked(
+			frame_support::weights::Weight::MAX,
+			frame_support::dispatch::DispatchClass::Normal,
+		);
+		FullWindowBlocks::<T>::insert(1, 1);
+		#[block]
+		{
+			Pallet::<T>::note_congestion();
+		}
+		assert_eq!(FullWindowBlocks::<T>::get(1), 2);
+	}
+
+	/// `on_initialize` at an epoch's first block, dropping an old record.
+	#[benchmark]
+	fn forget_congestion() {
+		let clock = Pallet::<T>::base_clock();
+		let epoch = T::MissLookback::get().saturating_add(3);
+		let old = epoch - T::MissLookback::get() - 2;
+		go_to::<T>(clock.first_block(epoch));
+		FullWindowBlocks::<T>::insert(old, 5);
+		#[block]
+		{
+			Pallet::<T>::forget_old_congestion();
+		}
+		assert!(!FullWindowBlocks::<T>::contains_key(old));
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -16,11 +16,16 @@ impl<T: Config> Pallet<T> {
 		ensure!(who == consumer, Error::<T>::NotConsumer);
 		let (clock, now) = (Self::clock(), Self::now());
 		ensure!(epoch <= clock.epoch_of(now), Error::<T>::FutureEpoch);
-		ensure!(
-			clock.window_not_closed(epoch, now) && !Reports::<T>::contains_key(&provider, epoch),
-			Error::<T>::DisputeWindowClosed
-		);
 		ensure!(!Disputes::<T>::contains_key(lease, epoch), Error::<T>::AlreadyDisputed);
+		let paid = if Reports::<T>::contains_key(&provider, epoch) {
+			// After the report, with its figures in view (`LeaseSettled`): until the lease's
+			// next epoch is settled — about an epoch.
+			Some(T::Leases::paid_charge(lease, epoch).ok_or(Error::<T>::DisputeWindowClosed)?)
+		} else {
+			// Before the report: the charge will be held when it lands.
+			ensure!(clock.window_not_closed(epoch, now), Error::<T>::DisputeWindowClosed);
+			None
+		};
 
 		let deposit = T::DisputeDeposit::get();
 		Self::hold_dispute_deposit(&consumer, deposit)?;
@@ -28,9 +33,9 @@ impl<T: Config> Pallet<T> {
 		Disputes::<T>::insert(
 			lease,
 			epoch,
-			Dispute::<T> { consumer: consumer.clone(), provider, deposit, held: None, opened_at },
+			Dispute::<T> { consumer: consumer.clone(), provider, deposit, held: None, paid, opened_at },
 		);
-		Self::deposit_event(Event::DisputeOpened { lease, epoch, consumer, deposit });
+		Self::deposit_event(Event::DisputeOpened { lease, epoch, consumer, deposit, paid });
 		Ok(())
 	}
 
@@ -46,7 +51,10 @@ impl<T: Config> Pallet<T> {
 			Verdict::Provider => Self::forfeit_dispute_deposit(&dispute.consumer, dispute.deposit)?,
 			Verdict::Consumer => {
 				Self::return_dispute_deposit(&dispute.consumer, dispute.deposit)?;
-				Self::slash_for_dispute(&dispute.provider, dispute.deposit, &dispute.consumer)
+				// A charge already paid out comes back from the provider's bond, with the
+				// penalty: the provider signed a false report.
+				let owed = dispute.deposit.saturating_add(dispute.paid.unwrap_or_default());
+				Self::slash_for_dispute(&dispute.provider, owed, &dispute.consumer)
 			},
 		};
 		Self::deposit_event(Event::DisputeResolved { lease, epoch, verdict, held, penalty });
@@ -61,6 +69,14 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_release_dispute(lease: LeaseId, epoch: EpochIndex) -> DispatchResult {
 		let dispute = Disputes::<T>::get(lease, epoch).ok_or(Error::<T>::UnknownDispute)?;
 		match dispute.held {
+			None if dispute.paid.is_some() => {
+				// After the report, undecided: the report stands and nothing moves.
+				let timeout = dispute.opened_at.saturating_add(T::DisputeTimeout::get());
+				ensure!(frame_system::Pallet::<T>::block_number() >= timeout, Error::<T>::DisputeNotTimedOut);
+				Disputes::<T>::remove(lease, epoch);
+				Self::return_dispute_deposit(&dispute.consumer, dispute.deposit)?;
+				Self::deposit_event(Event::DisputeTimedOut { lease, epoch, paid: Zero::zero(), refunded: dispute.deposit });
+			},
 			None => {
 				ensure!(!Self::clock().window_not_closed(epoch, Self::now()), Error::<T>::ReportWindowOpen);
 				Disputes::<T>::remove(lease, epoch);

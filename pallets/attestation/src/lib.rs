@@ -26,9 +26,10 @@
 //!   `MissBounty` share of it paid to the caller and the rest to `SlashBeneficiary`. After
 //!   `MaxMissedEpochs` misses without a report in between, the provider is suspended (no new
 //!   leases) until its next accepted report.
-//! - **Disputes**: a lease's consumer may `dispute(lease, epoch)` while the epoch's report has
-//!   not landed (during the epoch or its grace), holding `DisputeDeposit`. The report's charge
-//!   for that lease is then held on the consumer instead of paid, until `DisputeOrigin`
+//! - **Disputes**: a lease's consumer may `dispute(lease, epoch)`, holding `DisputeDeposit`,
+//!   before the epoch's report lands or after it (until the lease's next epoch settles; a ruling
+//!   for the consumer then takes the paid charge back from the provider's bond). Raised before,
+//!   the report's charge for that lease is held on the consumer instead of paid, until `DisputeOrigin`
 //!   (governance, nobody else) resolves it: pay the provider and slash the consumer's deposit, or
 //!   refund the consumer, return its deposit and slash the provider's bond by as much. A dispute
 //!   whose epoch closed without a charge lapses, and one undecided for `DisputeTimeout` ends by
@@ -46,6 +47,7 @@ use depin_primitives::EpochClock;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod congestion;
 mod disputes;
 mod funds;
 mod invariants;
@@ -106,6 +108,7 @@ pub mod pallet {
 			type MaxLeasesPerReport = ConstU32<4>;
 			type MaxGpusPerReport = ConstU32<8>;
 			type ReportPriority = ConstU64<{ u64::MAX / 2 }>;
+			type MaxWindowExtension = ConstU32<3>;
 			type Observer = ();
 			type WeightInfo = ();
 		}
@@ -193,6 +196,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type ReportPriority: Get<TransactionPriority>;
 
+		/// Most blocks an epoch's report window grows by: one for each of its blocks that had
+		/// no room left for the largest report (the clock caps it further, so a window always
+		/// closes before the next epoch ends).
+		#[pallet::constant]
+		type MaxWindowExtension: Get<u32>;
+
 		/// Told of attested usage and slashes (the economics ledger).
 		#[pallet::no_default_bounds]
 		type Observer: AttestationObserver<Self::AccountId, BalanceOf<Self>>;
@@ -234,6 +243,12 @@ pub mod pallet {
 
 	#[pallet::storage]
 	pub type ProviderLiveness<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Liveness, ValueQuery>;
+
+	/// Blocks of each epoch's report window that had no room left for the largest report, for
+	/// the last `MissLookback` epochs. They extend the window (up to `MaxWindowExtension`) and,
+	/// when nearly the whole window was full, excuse the epoch's misses.
+	#[pallet::storage]
+	pub type FullWindowBlocks<T: Config> = StorageMap<_, Twox64Concat, EpochIndex, u32, ValueQuery>;
 
 	/// Open disputes by lease and epoch.
 	#[pallet::storage]
@@ -283,10 +298,20 @@ pub mod pallet {
 		SuspendedForMisses { provider: T::AccountId, missed_in_a_row: u32 },
 		/// A report lifted a suspension for missed reports.
 		ReinstatedByReport { provider: T::AccountId },
-		/// `consumer` disputed `epoch` of `lease`, holding `deposit`.
-		DisputeOpened { lease: LeaseId, epoch: EpochIndex, consumer: T::AccountId, deposit: BalanceOf<T> },
+		/// `consumer` disputed `epoch` of `lease`, holding `deposit`; `paid`: raised after the
+		/// report, which charged and paid out this much.
+		DisputeOpened {
+			lease: LeaseId,
+			epoch: EpochIndex,
+			consumer: T::AccountId,
+			deposit: BalanceOf<T>,
+			paid: Option<BalanceOf<T>>,
+		},
 		/// The report charged a disputed epoch; the charge is held.
 		DisputedChargeHeld { lease: LeaseId, epoch: EpochIndex, amount: BalanceOf<T> },
+		/// Block of `epoch`'s report window had no room left for a report: `full_blocks` so far.
+		/// The window grows by a block (up to `MaxWindowExtension`).
+		WindowBlockFull { epoch: EpochIndex, full_blocks: u32 },
 		/// A dispute ended with nothing held: its epoch's window closed without a charge.
 		DisputeLapsed { lease: LeaseId, epoch: EpochIndex, refunded: BalanceOf<T> },
 		/// Nobody decided the dispute within `DisputeTimeout`: the signed report stands, so the
@@ -347,12 +372,16 @@ pub mod pallet {
 		NotConsumer,
 		/// The lease's epoch is disputed already.
 		AlreadyDisputed,
-		/// The epoch's report has landed or its window closed.
+		/// Too late: the epoch's window closed without a report charging the lease, or the
+		/// lease's next epoch has been settled since (or the report paid nothing for it).
 		DisputeWindowClosed,
 		/// No dispute over this lease and epoch.
 		UnknownDispute,
 		/// Not enough free balance for the dispute deposit.
 		InsufficientBalance,
+		/// Nearly every block of the epoch's report window was full: the chain itself had no
+		/// room for the report, so its absence is nobody's fault.
+		WindowCongested,
 		/// The report charged the disputed epoch and `DisputeTimeout` has not passed since the
 		/// dispute opened: only a resolution can end it yet.
 		DisputeNotTimedOut,
@@ -360,6 +389,18 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Forgets the congestion record that no miss can ask about any more, and reserves the
+		/// weight of `on_finalize`.
+		fn on_initialize(_block: BlockNumberFor<T>) -> Weight {
+			Self::forget_old_congestion().saturating_add(T::WeightInfo::note_congestion())
+		}
+
+		/// Counts this block against the open report window if it had no room left for a
+		/// report: the window grows by a block, and misses are excused if it stayed full.
+		fn on_finalize(_block: BlockNumberFor<T>) {
+			Self::note_congestion();
+		}
+
 		fn offchain_worker(block: BlockNumberFor<T>) {
 			worker::run::<T>(block);
 		}
@@ -370,6 +411,17 @@ pub mod pallet {
 			// cap is a mistake, and the `ReportGrace` constant clients read would be wrong.
 			assert!(T::ReportGrace::get() < T::DefaultEpochLength::get(), "a report window ends within the next epoch");
 			assert!(T::MaxMissedEpochs::get() > 0);
+			assert!(
+				T::ReportGrace::get().saturating_add(T::MaxWindowExtension::get()) < T::DefaultEpochLength::get(),
+				"an extended report window ends within the next epoch"
+			);
+			// The largest report must fit in an empty block, or every block would count as full.
+			let weights = <T as frame_system::Config>::BlockWeights::get();
+			let normal = weights.get(frame_support::dispatch::DispatchClass::Normal);
+			assert!(
+				normal.max_total.unwrap_or(weights.max_block).all_gte(Self::largest_report_weight()),
+				"the largest report fits in a block"
+			);
 			assert!(T::MissLookback::get() > 0);
 			assert!(T::MaxLeasesPerReport::get() > 0 && T::MaxGpusPerReport::get() > 0);
 		}
@@ -421,8 +473,10 @@ pub mod pallet {
 			Ok(Some(T::WeightInfo::report_missed(scanned)).into())
 		}
 
-		/// The consumer contests `epoch` of `lease` before its report lands, holding
-		/// `DisputeDeposit`; the report's charge will be held until resolution.
+		/// The consumer contests `epoch` of `lease`, holding `DisputeDeposit`: before its report
+		/// lands (the report's charge will then be held until resolution), or after it, with the
+		/// report's figures in view, until the lease's next epoch is settled (a ruling for the
+		/// consumer then takes the charge back from the provider's bond).
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::dispute())]
 		pub fn dispute(origin: OriginFor<T>, lease: LeaseId, epoch: EpochIndex) -> DispatchResult {
@@ -456,12 +510,31 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
-		/// The chain's epoch clock: the genesis epoch length and `ReportGrace`.
+		/// The chain's epoch clock: the genesis epoch length and `ReportGrace`, with the open
+		/// report window extended by its full blocks (see `FullWindowBlocks`).
 		pub fn clock() -> EpochClock {
+			let base = Self::base_clock();
+			match base.epoch_of(Self::now()).checked_sub(1) {
+				Some(epoch) => Self::clock_for(base, epoch),
+				None => base,
+			}
+		}
+
+		/// The clock without extensions.
+		pub(crate) fn base_clock() -> EpochClock {
 			// Only genesis writes the length, never a zero (see `build`), and the default is
 			// checked by `integrity_test`; a length of one block stands in should it be zero.
 			let length = core::num::NonZeroU32::new(EpochLength::<T>::get()).unwrap_or(core::num::NonZeroU32::MIN);
 			EpochClock::new(length, T::ReportGrace::get())
+		}
+
+		/// `base` with `epoch`'s window extended by its full blocks, up to the cap.
+		pub(crate) fn clock_for(base: EpochClock, epoch: EpochIndex) -> EpochClock {
+			let full = FullWindowBlocks::<T>::get(epoch);
+			if full == 0 {
+				return base;
+			}
+			base.with_extension(epoch, full.min(T::MaxWindowExtension::get()))
 		}
 	}
 }

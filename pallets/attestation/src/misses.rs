@@ -22,6 +22,8 @@ impl<T: Config> Pallet<T> {
 		);
 		ensure!(!Reports::<T>::contains_key(&provider, epoch), Error::<T>::AlreadyReported);
 		ensure!(!Misses::<T>::contains_key(&provider, epoch), Error::<T>::MissAlreadyRecorded);
+		// No slash or suspension for a window in which the chain had no room for the report.
+		ensure!(!Self::window_was_congested(epoch), Error::<T>::WindowCongested);
 		let status = T::Providers::status(&provider).ok_or(Error::<T>::NotRegistered)?;
 		ensure!(T::Leases::served_in(&provider, epoch), Error::<T>::NoReportOwed);
 		let scanned = T::Leases::lease_count(&provider);

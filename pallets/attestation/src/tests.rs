@@ -418,7 +418,9 @@ mod reports {
 				.authorize(TransactionSource::External)
 				.unwrap()
 				.unwrap();
-			assert_eq!(validity.longevity, epoch_start(1) + grace() - (epoch_start(1) + 1));
+			// Valid for as long as the window could last: its grace and the most it can grow.
+			let extension = u64::from(<<Test as Config>::MaxWindowExtension as frame_support::traits::Get<u32>>::get());
+			assert_eq!(validity.longevity, epoch_start(1) + grace() + extension - (epoch_start(1) + 1));
 			let mut other = report.clone();
 			other.devices.storage_used_gib = 9;
 			let (other_validity, _) = call(other.clone(), sign(&key, &other))
@@ -604,8 +606,115 @@ mod misses {
 	}
 }
 
+mod congestion {
+	use super::*;
+	use frame_support::{dispatch::DispatchClass, traits::Hooks, weights::Weight};
+
+	/// Ends block `n`, full to the brim (no room for any report) or empty, as the chain would.
+	fn finish_block(n: u64, full: bool) {
+		go_to(n);
+		frame_system::BlockWeight::<Test>::kill();
+		if full {
+			System::register_extra_weight_unchecked(Weight::MAX, DispatchClass::Normal);
+		}
+		Attestation::on_finalize(n);
+		frame_system::BlockWeight::<Test>::kill();
+	}
+
+	fn max_extension() -> u32 {
+		<<Test as Config>::MaxWindowExtension as frame_support::traits::Get<u32>>::get()
+	}
+
+	/// Attack: other providers' reports fill every block of the window the honest report needs;
+	/// it expires, and the attacker reports the honest provider missed. Each full block makes
+	/// the window a block longer: the honest report, in the pool since the window opened, lands
+	/// in the first block with room.
+	#[test]
+	fn full_blocks_lengthen_the_window_so_a_crowded_out_report_still_lands() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			let lease = rent_h100(CONSUMER);
+			let opens = epoch_start(1);
+			let closes = opens + grace();
+			// Every block from the window's opening is full, for as long as the cap allows.
+			let extension = u64::from(max_extension());
+			for n in opens..opens + extension {
+				finish_block(n, true);
+			}
+			assert_eq!(FullWindowBlocks::<Test>::get(0), max_extension());
+			assert!(has_event(Event::WindowBlockFull { epoch: 0, full_blocks: max_extension() }));
+			assert_eq!(Attestation::clock().report_window_closes(0) as u64, closes + extension);
+			// Past the unextended close, the report is still accepted: the window grew.
+			go_to(closes + extension - 1);
+			let report = report(0, &[(lease, 9)]);
+			assert_ok!(submit(report.clone(), sign(&key, &report)));
+			assert!(Reports::<Test>::contains_key(PROVIDER, 0));
+		});
+	}
+
+	/// Nobody is slashed or suspended for an epoch whose window had no room: when every block
+	/// of it (but the first) was full, `report_missed` is refused. A window with room enough is
+	/// not excused: one full block buys a miss nothing.
+	#[test]
+	fn no_one_is_slashed_for_a_window_in_which_the_chain_had_no_room() {
+		run_test(|| {
+			provider(PROVIDER);
+			rent_h100(CONSUMER);
+			let opens = epoch_start(1);
+			// Epoch 0: the window stays full, extension and all.
+			let mut n = opens;
+			while Attestation::clock().window_not_closed(0, n as u32) {
+				finish_block(n, true);
+				n += 1;
+			}
+			assert_eq!(n, opens + grace() + u64::from(max_extension()));
+			// Epoch 1: one full block, otherwise room.
+			finish_block(epoch_start(2), true);
+			for n in epoch_start(2) + 1..epoch_start(2) + grace() {
+				finish_block(n, false);
+			}
+			go_to(epoch_start(2) + grace() + 1);
+			let bond = Balances::balance_on_hold(
+				&RuntimeHoldReason::Providers(pallet_providers::HoldReason::ProviderBond),
+				&PROVIDER,
+			);
+			assert_noop!(
+				Attestation::report_missed(RuntimeOrigin::signed(STRANGER), PROVIDER, 0),
+				Error::<Test>::WindowCongested
+			);
+			assert_ok!(Attestation::report_missed(RuntimeOrigin::signed(STRANGER), PROVIDER, 1));
+			assert_eq!(
+				Balances::balance_on_hold(
+					&RuntimeHoldReason::Providers(pallet_providers::HoldReason::ProviderBond),
+					&PROVIDER
+				),
+				bond - MISS_SLASH
+			);
+		});
+	}
+
+	#[test]
+	fn congestion_records_last_only_as_long_as_a_miss_can_ask_about_them() {
+		run_test(|| {
+			finish_block(epoch_start(1), true);
+			assert_eq!(FullWindowBlocks::<Test>::get(0), 1);
+			let gone_at = epoch_start(LOOKBACK + 2);
+			go_to(gone_at - 1);
+			Attestation::on_initialize(gone_at - 1);
+			assert_eq!(FullWindowBlocks::<Test>::get(0), 1);
+			go_to(gone_at);
+			Attestation::on_initialize(gone_at);
+			assert!(!FullWindowBlocks::<Test>::contains_key(0));
+		});
+	}
+}
+
 mod disputes {
 	use super::*;
+
+	fn bond_of(who: AccountId) -> Balance {
+		Balances::balance_on_hold(&RuntimeHoldReason::Providers(pallet_providers::HoldReason::ProviderBond), &who)
+	}
 
 	fn deposit_held(who: AccountId) -> Balance {
 		Balances::balance_on_hold(&RuntimeHoldReason::Attestation(HoldReason::DisputeDeposit), &who)
@@ -770,9 +879,10 @@ mod disputes {
 			go_to(epoch_start(2) + 1);
 			let report = report(1, &[(lease, 10)]);
 			assert_ok!(submit(report.clone(), sign(&key, &report)));
-			// Epoch 1's report has landed; epoch 0's window has closed.
-			assert_noop!(dispute(CONSUMER, 1), Error::<Test>::DisputeWindowClosed);
-			assert_noop!(dispute(CONSUMER, 0), Error::<Test>::DisputeWindowClosed);
+			// Epoch 1's report has landed: a dispute now contests what it paid out.
+			assert_ok!(dispute(CONSUMER, 1));
+			assert_eq!(Disputes::<Test>::get(lease, 1).unwrap().paid, Some(100));
+			assert_noop!(dispute(CONSUMER, 0), Error::<Test>::AlreadyDisputed);
 
 			// An account that cannot afford the deposit.
 			assert_ok!(Balances::transfer_allow_death(RuntimeOrigin::signed(CONSUMER_2), POOR, 1_000));
@@ -783,6 +893,58 @@ mod disputes {
 				Attestation::dispute(RuntimeOrigin::signed(POOR), poor_lease, 2),
 				Error::<Test>::InsufficientBalance
 			);
+		});
+	}
+
+	/// Disputes used to be blind: raised before the report, without its figures. After the
+	/// report lands the consumer may still dispute, until the lease's next epoch is settled; a
+	/// ruling for it takes the paid charge back from the provider's bond, with the penalty.
+	#[test]
+	fn a_consumer_disputes_after_the_report_with_its_figures_in_view() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			let lease = rent_h100(CONSUMER);
+			go_to(epoch_start(1) + 1);
+			let report_0 = report(0, &[(lease, 9)]);
+			assert_ok!(submit(report_0.clone(), sign(&key, &report_0)));
+			assert_eq!(pallet_leases::Leases::<Test>::get(lease).unwrap().last_paid_charge, 90);
+
+			let (consumer_before, bond_before) = (Balances::balance(&CONSUMER), bond_of(PROVIDER));
+			assert_ok!(Attestation::dispute(RuntimeOrigin::signed(CONSUMER), lease, 0));
+			assert!(has_event(Event::DisputeOpened {
+				lease,
+				epoch: 0,
+				consumer: CONSUMER,
+				deposit: DISPUTE_DEPOSIT,
+				paid: Some(90)
+			}));
+			assert_ok!(Attestation::resolve_dispute(RuntimeOrigin::root(), lease, 0, Verdict::Consumer));
+			// The charge back, and the provider's penalty; the deposit returned.
+			assert_eq!(Balances::balance(&CONSUMER), consumer_before + 90 + DISPUTE_DEPOSIT);
+			assert_eq!(bond_of(PROVIDER), bond_before - 90 - DISPUTE_DEPOSIT);
+
+			// Once the lease's next epoch is settled, epoch 1 is still open to dispute, epoch 0
+			// would not be (it is decided anyway).
+			go_to(epoch_start(2) + 1);
+			let report_1 = report(1, &[(lease, 10)]);
+			assert_ok!(submit(report_1.clone(), sign(&key, &report_1)));
+			go_to(epoch_start(3) + 1);
+			let report_2 = report(2, &[(lease, 10)]);
+			assert_ok!(submit(report_2.clone(), sign(&key, &report_2)));
+			assert_noop!(
+				Attestation::dispute(RuntimeOrigin::signed(CONSUMER), lease, 1),
+				Error::<Test>::DisputeWindowClosed
+			);
+
+			// Undecided, a dispute after the report times out with nothing moved but the deposit.
+			assert_ok!(Attestation::dispute(RuntimeOrigin::signed(CONSUMER), lease, 2));
+			let opened_at = Disputes::<Test>::get(lease, 2).unwrap().opened_at;
+			let timeout = <<Test as Config>::DisputeTimeout as frame_support::traits::Get<u64>>::get();
+			go_to(opened_at + timeout);
+			let provider_before = Balances::balance(&PROVIDER);
+			assert_ok!(Attestation::release_dispute(RuntimeOrigin::signed(STRANGER), lease, 2));
+			assert_eq!(Balances::balance(&PROVIDER), provider_before);
+			assert!(has_event(Event::DisputeTimedOut { lease, epoch: 2, paid: 0, refunded: DISPUTE_DEPOSIT }));
 		});
 	}
 

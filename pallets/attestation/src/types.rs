@@ -124,6 +124,9 @@ pub struct Dispute<T: Config> {
 	/// What the epoch's report charged, held until the dispute is resolved (none yet, or the
 	/// report did not cover the lease).
 	pub held: Option<BalanceOf<T>>,
+	/// For a dispute raised after the report: what the report charged and the provider was
+	/// paid. A ruling for the consumer takes it back from the provider's bond.
+	pub paid: Option<BalanceOf<T>>,
 	pub opened_at: BlockNumberFor<T>,
 }
 

@@ -125,7 +125,10 @@ impl<T: Config> Pallet<T> {
 			};
 			TransactionValidityError::Invalid(invalid)
 		})?;
-		let window_closes = Self::clock().report_window_closes(report.epoch);
+		// Valid in the pool for as long as the window could last, extensions included.
+		let window_closes = Self::base_clock()
+			.with_extension(report.epoch, T::MaxWindowExtension::get())
+			.report_window_closes(report.epoch);
 		let validity = ValidTransaction::with_tag_prefix("DepinUsageReport")
 			.priority(T::ReportPriority::get())
 			.and_provides((report.provider.clone(), report.epoch))

@@ -37,6 +37,8 @@ use core::marker::PhantomData;
 
 /// Weight functions needed by `pallet_attestation`.
 pub trait WeightInfo {
+	fn note_congestion() -> Weight;
+	fn forget_congestion() -> Weight;
 	fn submit_report(l: u32, g: u32, ) -> Weight;
 	fn authorize_submit_report(l: u32, g: u32, ) -> Weight;
 	fn hold_disputed(d: u32, ) -> Weight;
@@ -49,6 +51,17 @@ pub trait WeightInfo {
 /// Weights measured on the reference machine, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
+	// PLACEHOLDER-UNTIL-BENCHMARKED
+	fn note_congestion() -> Weight {
+		Weight::from_parts(10_000_000, 3_000)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	// PLACEHOLDER-UNTIL-BENCHMARKED
+	fn forget_congestion() -> Weight {
+		Weight::from_parts(5_000_000, 0)
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::Reports` (r:27 w:3)
@@ -256,6 +269,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
+	// PLACEHOLDER-UNTIL-BENCHMARKED
+	fn note_congestion() -> Weight {
+		Weight::from_parts(10_000_000, 3_000)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	// PLACEHOLDER-UNTIL-BENCHMARKED
+	fn forget_congestion() -> Weight {
+		Weight::from_parts(5_000_000, 0)
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
 	fn submit_report(l: u32, g: u32, ) -> Weight {
 		Weight::from_parts(539_299_108, 69975)
 			.saturating_add(Weight::from_parts(52_739_986, 0).saturating_mul(l.into()))

@@ -172,6 +172,7 @@ impl<T: Config> Pallet<T> {
 				take: Zero::zero(),
 				refunded: Zero::zero(),
 				disputed: Zero::zero(),
+				last_paid_charge: Zero::zero(),
 			},
 		);
 		T::Observer::lease_opened(&provider);

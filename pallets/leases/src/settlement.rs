@@ -86,6 +86,7 @@ impl<T: Config> Pallet<T> {
 				lease.paid = lease.paid.saturating_add(provider_share);
 				lease.take = lease.take.saturating_add(take);
 				Self::deposit_event(Event::LeaseSettled { lease: id, epoch, charged, provider_share, take });
+				lease.last_paid_charge = charged;
 				(provider_share, take, credit)
 			},
 			Payee::HeldForDispute => {
@@ -93,6 +94,7 @@ impl<T: Config> Pallet<T> {
 				lease.disputed = lease.disputed.saturating_add(charged);
 				HeldPayments::<T>::insert(id, epoch, charged);
 				Self::deposit_event(Event::PaymentHeld { lease: id, epoch, amount: charged });
+				lease.last_paid_charge = Zero::zero();
 				(Zero::zero(), Zero::zero(), CreditOf::<T>::zero())
 			},
 		};
@@ -168,6 +170,12 @@ impl<T: Config> LeaseSettlement<T::AccountId, BalanceOf<T>> for Pallet<T> {
 
 	fn resolve_held(lease: LeaseId, epoch: EpochIndex, verdict: Verdict) -> Result<BalanceOf<T>, DispatchError> {
 		Self::do_resolve_held(lease, epoch, verdict)
+	}
+
+	fn paid_charge(lease: LeaseId, epoch: EpochIndex) -> Option<BalanceOf<T>> {
+		Leases::<T>::get(lease)
+			.filter(|lease| lease.settled_epoch == Some(epoch) && !lease.last_paid_charge.is_zero())
+			.map(|lease| lease.last_paid_charge)
 	}
 
 	fn parties(lease: LeaseId) -> Option<(T::AccountId, T::AccountId)> {

@@ -77,6 +77,9 @@ pub struct Lease<T: Config> {
 	pub refunded: BalanceOf<T>,
 	/// Charged for disputed epochs and held until the disputes are resolved.
 	pub disputed: BalanceOf<T>,
+	/// What `settled_epoch`'s report charged and paid out (zero if held for a dispute): what a
+	/// dispute raised after that report contests.
+	pub last_paid_charge: BalanceOf<T>,
 }
 
 impl<T: Config> Lease<T> {
