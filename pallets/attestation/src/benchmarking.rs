@@ -251,7 +251,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(consumer), lease, epoch);
 
-		assert!(Disputes::<T>::get(lease, epoch).is_some_and(|dispute| dispute.paid.is_some()));
+		assert!(Disputes::<T>::get(lease, epoch).is_some_and(|open| open.paid.is_some()));
 		Ok(())
 	}
 
