@@ -29,6 +29,8 @@ pub enum CloseReason {
 	ProviderSuspended,
 	/// The provider is no longer registered or is leaving.
 	ProviderGone,
+	/// Governance evicted a GPU of the lease from the account that had listed it (a squatter).
+	GpuEvicted,
 }
 
 /// What a provider has committed to open leases: they count against its capacity, and while
@@ -158,8 +160,9 @@ pub trait LeaseSettlement<AccountId, Balance> {
 	fn resolve_held(lease: LeaseId, epoch: EpochIndex, verdict: Verdict) -> Result<Balance, DispatchError>;
 
 	/// What `epoch`'s report charged `lease` and paid out, while that is the lease's latest
-	/// settled epoch (until its next epoch settles); `None` otherwise or if nothing was paid.
-	fn paid_charge(lease: LeaseId, epoch: EpochIndex) -> Option<Balance>;
+	/// settled epoch (until its next epoch settles), and forgets it: one dispute per charge.
+	/// `None` otherwise, if nothing was paid, or if it was taken already.
+	fn take_paid_charge(lease: LeaseId, epoch: EpochIndex) -> Option<Balance>;
 
 	/// `(consumer, provider)` of a lease.
 	fn parties(lease: LeaseId) -> Option<(AccountId, AccountId)>;

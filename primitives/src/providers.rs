@@ -4,7 +4,7 @@ use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use sp_core::{sr25519, ConstU32, H256};
-use sp_runtime::{BoundedVec, DispatchError, DispatchResult};
+use sp_runtime::{BoundedVec, DispatchError, DispatchResult, Weight};
 
 use crate::leases::Commitment;
 
@@ -117,6 +117,11 @@ pub trait Commitments<AccountId> {
 	fn commitment(provider: &AccountId) -> Commitment;
 	/// The GPU is rented to an open lease.
 	fn is_gpu_leased(uuid_hash: &H256) -> bool;
+	/// Closes the open lease holding the GPU, if any (`CloseReason::GpuEvicted`): its consumer
+	/// is refunded as on any close, keeping only what already-served blocks may still cost.
+	fn end_lease_of_gpu(uuid_hash: &H256) -> DispatchResult;
+	/// The most [`Self::end_lease_of_gpu`] can weigh, for the weights of calls that use it.
+	fn end_lease_of_gpu_weight() -> Weight;
 }
 
 /// Told when a provider's record goes (it deregistered and withdrew, or was slashed empty), so
@@ -126,10 +131,15 @@ pub trait ProviderObserver<AccountId> {
 	/// `provider`'s record was removed. Must be cheap and bounded: it runs inside the call that
 	/// removed the record.
 	fn provider_removed(provider: &AccountId);
+	/// The most [`Self::provider_removed`] can weigh.
+	fn provider_removed_weight() -> Weight;
 }
 
 impl<AccountId> ProviderObserver<AccountId> for () {
 	fn provider_removed(_: &AccountId) {}
+	fn provider_removed_weight() -> Weight {
+		Weight::zero()
+	}
 }
 
 /// No leases pallet: nothing is ever committed.
@@ -139,5 +149,11 @@ impl<AccountId> Commitments<AccountId> for () {
 	}
 	fn is_gpu_leased(_: &H256) -> bool {
 		false
+	}
+	fn end_lease_of_gpu(_: &H256) -> DispatchResult {
+		Ok(())
+	}
+	fn end_lease_of_gpu_weight() -> Weight {
+		Weight::zero()
 	}
 }

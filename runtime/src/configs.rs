@@ -265,6 +265,10 @@ impl pallet_leases::Config for Runtime {
 parameter_types! {
 	/// Held from a consumer per dispute: enough to make frivolous disputes cost something.
 	pub const DisputeDeposit: Balance = 10 * DPN;
+	/// Three days for governance to decide a dispute; then the report stands. Shorter than a
+	/// provider's unbonding by more than the post-report dispute window (about an epoch), so a
+	/// provider that leaves right after its last report is still bonded when its disputes end.
+	pub const DisputeTimeout: BlockNumber = 3 * DAYS;
 	/// Slashed from a provider's bond per missed report (1% of the minimum bond).
 	pub const MissSlash: Balance = DPN;
 	/// The share of a miss slash paid to whoever reported the miss.
@@ -282,10 +286,10 @@ impl pallet_attestation::Config for Runtime {
 	type DefaultEpochLength = ConstU32<HOURS>;
 	type ReportGrace = ReportGrace;
 	type DisputeDeposit = DisputeDeposit;
+
 	// Governance is sudo until a council exists. Only governance decides disputes.
 	type DisputeOrigin = frame_system::EnsureRoot<AccountId>;
-	/// A week for governance to decide; then the report stands.
-	type DisputeTimeout = ConstU32<{ 7 * DAYS }>;
+	type DisputeTimeout = DisputeTimeout;
 	type MissSlash = MissSlash;
 	type MissBounty = MissBounty;
 	/// Three misses without a report in between suspend a provider.
@@ -367,3 +371,9 @@ where
 		)
 	}
 }
+
+// A dispute must end while the disputed provider is still bonded (see `DisputeTimeout`).
+const _: () = assert!(
+	DisputeTimeout::get() + 2 * HOURS < ProviderUnbondingPeriod::get(),
+	"disputes end within a provider's unbonding period"
+);

@@ -191,7 +191,7 @@ mod tests {
 		let (stats_large, read_large) = bytes_read(&mut large, network_stats);
 		assert_eq!((stats_small.providers_total, stats_small.providers_active, stats_small.gpus), (10, 10, 10));
 		assert_eq!((stats_large.providers_total, stats_large.providers_active, stats_large.gpus), (10_000, 10_000, 10_000));
-		assert_eq!(stats_large.storage_bytes, 10_000 << 40);
+		assert_eq!(stats_large.storage_bytes, 10_000u128 << 40);
 		assert!(read_large <= 2 * read_small, "network stats read {read_small} bytes with 10 providers, {read_large} with 10,000");
 
 		// The last page, by cursor, costs what the first page does.

@@ -11,7 +11,7 @@ use depin_simulation::market::{report_call, simulated_block_hash, Claims, Market
 use frame_support::{
 	dispatch::{DispatchClass, GetDispatchInfo},
 	pallet_prelude::TransactionSource,
-	traits::{Authorize, Get as _, Hooks, UnfilteredDispatchable},
+	traits::{Authorize, Hooks, UnfilteredDispatchable},
 	weights::Weight,
 };
 use sp_runtime::AccountId32 as AccountId;

@@ -288,6 +288,23 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// A removed provider's history at its longest: a report or a miss for every epoch a miss
+	/// may still be reported for.
+	#[benchmark]
+	fn forget_provider() {
+		let (provider, _) = provider::<T>();
+		for epoch in 0..T::MissLookback::get().saturating_add(2) {
+			Reports::<T>::insert(&provider, epoch, ReportRecord { leases: 1, charged: 1u32.into() });
+			Misses::<T>::insert(&provider, epoch, ());
+		}
+		ProviderLiveness::<T>::insert(&provider, Liveness::default());
+		#[block]
+		{
+			<Pallet<T> as depin_primitives::ProviderObserver<T::AccountId>>::provider_removed(&provider);
+		}
+		assert_eq!(Reports::<T>::iter_prefix(&provider).count(), 0);
+	}
+
 	/// `on_finalize` in the worst case: a full block of an open window, counted.
 	#[benchmark]
 	fn note_congestion() {

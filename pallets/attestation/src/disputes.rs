@@ -1,5 +1,7 @@
-//! Disputes over a lease's epoch: opened by the consumer before the report lands, decided by
-//! governance, or ended by anyone once there is nothing to decide or `DisputeTimeout` passed.
+//! Disputes over a lease's epoch: opened by the consumer before the report lands (its charge is
+//! then held) or after it (until the lease's next epoch settles; a ruling for the consumer takes
+//! the paid charge back from the provider's bond), decided by governance, or ended by anyone
+//! once there is nothing to decide or `DisputeTimeout` passed.
 
 use depin_primitives::LeaseSettlement;
 use frame_support::{ensure, traits::Get};
@@ -20,7 +22,7 @@ impl<T: Config> Pallet<T> {
 		let paid = if Reports::<T>::contains_key(&provider, epoch) {
 			// After the report, with its figures in view (`LeaseSettled`): until the lease's
 			// next epoch is settled — about an epoch.
-			Some(T::Leases::paid_charge(lease, epoch).ok_or(Error::<T>::DisputeWindowClosed)?)
+			Some(T::Leases::take_paid_charge(lease, epoch).ok_or(Error::<T>::DisputeWindowClosed)?)
 		} else {
 			// Before the report: the charge will be held when it lands.
 			ensure!(clock.window_not_closed(epoch, now), Error::<T>::DisputeWindowClosed);
@@ -41,6 +43,15 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_resolve_dispute(lease: LeaseId, epoch: EpochIndex, verdict: Verdict) -> DispatchResult {
 		let dispute = Disputes::<T>::get(lease, epoch).ok_or(Error::<T>::UnknownDispute)?;
+		// Raised before the report, there is nothing to decide until the report's charge is held
+		// or the window closes without one; ruling earlier would leave the report to be paid
+		// out normally and disputed again.
+		ensure!(
+			dispute.held.is_some() ||
+				dispute.paid.is_some() ||
+				!Self::clock().window_not_closed(epoch, Self::now()),
+			Error::<T>::NothingToDecideYet
+		);
 		Disputes::<T>::remove(lease, epoch);
 
 		let held = match dispute.held {

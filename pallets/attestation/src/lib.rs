@@ -379,6 +379,9 @@ pub mod pallet {
 		UnknownDispute,
 		/// Not enough free balance for the dispute deposit.
 		InsufficientBalance,
+		/// The dispute was raised before the report and neither has the report's charge been
+		/// held nor has the window closed without one.
+		NothingToDecideYet,
 		/// Nearly every block of the epoch's report window was full: the chain itself had no
 		/// room for the report, so its absence is nobody's fault.
 		WindowCongested,
@@ -462,7 +465,9 @@ pub mod pallet {
 		/// Records that `provider` did not report `epoch` (whose window has closed) although it
 		/// had a lease running; slashes it and pays the caller a bounty.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::report_missed(T::Leases::max_leases_per_provider()))]
+		// A slash can take a departing provider's last funds, and its history goes with it.
+		#[pallet::weight(T::WeightInfo::report_missed(T::Leases::max_leases_per_provider())
+			.saturating_add(T::WeightInfo::forget_provider()))]
 		pub fn report_missed(
 			origin: OriginFor<T>,
 			provider: T::AccountId,
@@ -486,7 +491,7 @@ pub mod pallet {
 
 		/// `DisputeOrigin` (governance) decides a dispute.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::resolve_dispute())]
+		#[pallet::weight(T::WeightInfo::resolve_dispute().saturating_add(T::WeightInfo::forget_provider()))]
 		pub fn resolve_dispute(
 			origin: OriginFor<T>,
 			lease: LeaseId,

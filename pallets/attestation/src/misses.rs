@@ -29,6 +29,18 @@ impl<T: Config> Pallet<T> {
 		let scanned = T::Leases::lease_count(&provider);
 
 		let slashed = Self::slash_miss(&provider, &reporter)?;
+		if T::Providers::status(&provider).is_none() {
+			// The slash took a departing provider's last funds and its record went (and with it,
+			// through `ProviderObserver`, its history): nothing is left to record against.
+			Self::deposit_event(Event::ReportMissed {
+				provider,
+				epoch,
+				reporter,
+				slashed: slashed.total,
+				bounty: slashed.bounty,
+			});
+			return Ok(scanned);
+		}
 		Misses::<T>::insert(&provider, epoch, ());
 		Self::prune_records(&provider, clock.epoch_of(now));
 		let mut liveness = ProviderLiveness::<T>::get(&provider);
@@ -85,5 +97,10 @@ impl<T: Config> depin_primitives::ProviderObserver<T::AccountId> for Pallet<T> {
 		let limit = T::MissLookback::get().saturating_add(2);
 		let _ = Reports::<T>::clear_prefix(provider, limit, None);
 		let _ = Misses::<T>::clear_prefix(provider, limit, None);
+	}
+
+	fn provider_removed_weight() -> frame_support::weights::Weight {
+		use crate::WeightInfo;
+		T::WeightInfo::forget_provider()
 	}
 }

@@ -908,8 +908,9 @@ mod disputes {
 			let report_0 = report(0, &[(lease, 9)]);
 			assert_ok!(submit(report_0.clone(), sign(&key, &report_0)));
 			assert_eq!(pallet_leases::Leases::<Test>::get(lease).unwrap().last_paid_charge, 90);
+			let bond_before = bond_of(PROVIDER);
 
-			let (consumer_before, bond_before) = (Balances::balance(&CONSUMER), bond_of(PROVIDER));
+			let consumer_before = Balances::balance(&CONSUMER);
 			assert_ok!(Attestation::dispute(RuntimeOrigin::signed(CONSUMER), lease, 0));
 			assert!(has_event(Event::DisputeOpened {
 				lease,
@@ -922,6 +923,11 @@ mod disputes {
 			// The charge back, and the provider's penalty; the deposit returned.
 			assert_eq!(Balances::balance(&CONSUMER), consumer_before + 90 + DISPUTE_DEPOSIT);
 			assert_eq!(bond_of(PROVIDER), bond_before - 90 - DISPUTE_DEPOSIT);
+			// One dispute per charge: decided, it cannot be raised again for a second refund.
+			assert_noop!(
+				Attestation::dispute(RuntimeOrigin::signed(CONSUMER), lease, 0),
+				Error::<Test>::DisputeWindowClosed
+			);
 
 			// Once the lease's next epoch is settled, epoch 1 is still open to dispute, epoch 0
 			// would not be (it is decided anyway).
@@ -985,6 +991,12 @@ mod disputes {
 			provider(PROVIDER);
 			let lease = rent_h100(CONSUMER);
 			assert_ok!(Attestation::dispute(RuntimeOrigin::signed(CONSUMER), lease, 0));
+			// Nothing to decide while the report may still come (and be paid out normally).
+			assert_noop!(
+				Attestation::resolve_dispute(RuntimeOrigin::root(), lease, 0, Verdict::Consumer),
+				Error::<Test>::NothingToDecideYet
+			);
+			go_to(epoch_start(1) + grace());
 			let consumer_before = Balances::balance(&CONSUMER);
 			assert_ok!(Attestation::resolve_dispute(RuntimeOrigin::root(), lease, 0, Verdict::Consumer));
 			assert_eq!(Balances::balance(&CONSUMER), consumer_before + DISPUTE_DEPOSIT + DISPUTE_DEPOSIT);

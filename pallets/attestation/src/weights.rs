@@ -37,8 +37,7 @@ use core::marker::PhantomData;
 
 /// Weight functions needed by `pallet_attestation`.
 pub trait WeightInfo {
-	fn note_congestion() -> Weight;
-	fn forget_congestion() -> Weight;
+	fn forget_provider() -> Weight;
 	fn submit_report(l: u32, g: u32, ) -> Weight;
 	fn authorize_submit_report(l: u32, g: u32, ) -> Weight;
 	fn hold_disputed(d: u32, ) -> Weight;
@@ -46,24 +45,23 @@ pub trait WeightInfo {
 	fn dispute() -> Weight;
 	fn resolve_dispute() -> Weight;
 	fn release_dispute() -> Weight;
+	fn note_congestion() -> Weight;
+	fn forget_congestion() -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	// PLACEHOLDER-UNTIL-BENCHMARKED
-	fn note_congestion() -> Weight {
-		Weight::from_parts(10_000_000, 3_000)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-	}
-	// PLACEHOLDER-UNTIL-BENCHMARKED
-	fn forget_congestion() -> Weight {
-		Weight::from_parts(5_000_000, 0)
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+	fn forget_provider() -> Weight {
+		Weight::from_parts(20_000_000, 3_000)
+			.saturating_add(T::DbWeight::get().reads(60_u64))
+			.saturating_add(T::DbWeight::get().writes(60_u64))
 	}
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::FullWindowBlocks` (r:1 w:0)
+	/// Proof: `Attestation::FullWindowBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::Reports` (r:27 w:3)
 	/// Proof: `Attestation::Reports` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Providers` (r:1 w:1)
@@ -73,11 +71,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Providers::GpuOwner` (r:64 w:0)
 	/// Proof: `Providers::GpuOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Leases` (r:256 w:256)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(728), added: 3203, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(744), added: 3219, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::Disputes` (r:256 w:0)
-	/// Proof: `Attestation::Disputes` (`max_values`: None, `max_size`: Some(129), added: 2604, mode: `MaxEncodedLen`)
+	/// Proof: `Attestation::Disputes` (`max_values`: None, `max_size`: Some(146), added: 2621, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:256 w:256)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:258 w:258)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Economics::Ledgers` (r:1 w:1)
@@ -92,28 +90,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attestation::Misses` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::ProviderLiveness` (r:1 w:1)
 	/// Proof: `Attestation::ProviderLiveness` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Totals` (r:1 w:1)
+	/// Proof: `Providers::Totals` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[0, 256]`.
 	/// The range of component `g` is `[0, 64]`.
 	fn submit_report(l: u32, g: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1910 + g * (87 ±0) + l * (372 ±0)`
-		//  Estimated: `69975 + g * (2555 ±0) + l * (3203 ±0)`
-		// Minimum execution time: 476_766_000 picoseconds.
-		Weight::from_parts(539_299_108, 69975)
-			// Standard Error: 409_680
-			.saturating_add(Weight::from_parts(52_739_986, 0).saturating_mul(l.into()))
-			// Standard Error: 1_630_041
-			.saturating_add(Weight::from_parts(612_202, 0).saturating_mul(g.into()))
-			.saturating_add(T::DbWeight::get().reads(37_u64))
+		//  Measured:  `1972 + g * (87 ±0) + l * (388 ±0)`
+		//  Estimated: `69975 + g * (2555 ±0) + l * (3219 ±0)`
+		// Minimum execution time: 753_830_000 picoseconds.
+		Weight::from_parts(774_928_000, 69975)
+			// Standard Error: 1_569_086
+			.saturating_add(Weight::from_parts(75_177_252, 0).saturating_mul(l.into()))
+			// Standard Error: 6_289_532
+			.saturating_add(Weight::from_parts(12_398_879, 0).saturating_mul(g.into()))
+			.saturating_add(T::DbWeight::get().reads(39_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(l.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(g.into())))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(l.into())))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(g.into()))
-			.saturating_add(Weight::from_parts(0, 3203).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(0, 3219).saturating_mul(l.into()))
 	}
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::FullWindowBlocks` (r:1 w:0)
+	/// Proof: `Attestation::FullWindowBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::Reports` (r:1 w:0)
 	/// Proof: `Attestation::Reports` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Providers` (r:1 w:0)
@@ -123,53 +125,55 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Providers::GpuOwner` (r:64 w:0)
 	/// Proof: `Providers::GpuOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Leases` (r:256 w:0)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(728), added: 3203, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(744), added: 3219, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[0, 256]`.
 	/// The range of component `g` is `[0, 64]`.
 	fn authorize_submit_report(l: u32, g: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1208 + g * (87 ±0) + l * (214 ±0)`
-		//  Estimated: `9173 + g * (2555 ±0) + l * (3203 ±0)`
-		// Minimum execution time: 442_583_000 picoseconds.
-		Weight::from_parts(26_173_802, 9173)
-			// Standard Error: 34_098
-			.saturating_add(Weight::from_parts(8_656_364, 0).saturating_mul(l.into()))
-			// Standard Error: 135_669
-			.saturating_add(Weight::from_parts(6_662_848, 0).saturating_mul(g.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		//  Measured:  `1267 + g * (87 ±0) + l * (230 ±0)`
+		//  Estimated: `9173 + g * (2555 ±0) + l * (3219 ±0)`
+		// Minimum execution time: 429_724_000 picoseconds.
+		Weight::from_parts(752_575_469, 9173)
+			// Standard Error: 649_770
+			.saturating_add(Weight::from_parts(14_719_342, 0).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(l.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(g.into())))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(g.into()))
-			.saturating_add(Weight::from_parts(0, 3203).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(0, 3219).saturating_mul(l.into()))
 	}
 	/// Storage: `Leases::Leases` (r:256 w:256)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(728), added: 3203, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(744), added: 3219, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::FullWindowBlocks` (r:1 w:0)
+	/// Proof: `Attestation::FullWindowBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:256 w:256)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:256 w:256)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::Disputes` (r:256 w:256)
-	/// Proof: `Attestation::Disputes` (`max_values`: None, `max_size`: Some(129), added: 2604, mode: `MaxEncodedLen`)
+	/// Proof: `Attestation::Disputes` (`max_values`: None, `max_size`: Some(146), added: 2621, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::HeldPayments` (r:0 w:256)
 	/// Proof: `Leases::HeldPayments` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// The range of component `d` is `[0, 256]`.
 	fn hold_disputed(d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `204 + d * (505 ±0)`
-		//  Estimated: `1489 + d * (3203 ±0)`
-		// Minimum execution time: 5_377_000 picoseconds.
-		Weight::from_parts(5_973_000, 1489)
-			// Standard Error: 184_333
-			.saturating_add(Weight::from_parts(122_656_267, 0).saturating_mul(d.into()))
-			.saturating_add(T::DbWeight::get().reads(1_u64))
+		//  Measured:  `204 + d * (522 ±0)`
+		//  Estimated: `3481 + d * (3219 ±0)`
+		// Minimum execution time: 8_550_000 picoseconds.
+		Weight::from_parts(8_977_000, 3481)
+			// Standard Error: 2_956_116
+			.saturating_add(Weight::from_parts(155_561_249, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(d.into())))
-			.saturating_add(Weight::from_parts(0, 3203).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(0, 3219).saturating_mul(d.into()))
 	}
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::FullWindowBlocks` (r:1 w:0)
+	/// Proof: `Attestation::FullWindowBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::Reports` (r:2 w:0)
 	/// Proof: `Attestation::Reports` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::Misses` (r:27 w:3)
@@ -179,11 +183,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Leases::ProviderLeases` (r:1 w:0)
 	/// Proof: `Leases::ProviderLeases` (`max_values`: None, `max_size`: Some(2098), added: 4573, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Leases` (r:256 w:0)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(728), added: 3203, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(744), added: 3219, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Totals` (r:1 w:1)
+	/// Proof: `Providers::Totals` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Economics::Ledgers` (r:1 w:1)
 	/// Proof: `Economics::Ledgers` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::ProviderLiveness` (r:1 w:1)
@@ -191,146 +197,190 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 256]`.
 	fn report_missed(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2121 + n * (233 ±0)`
-		//  Estimated: `69435 + n * (3203 ±0)`
-		// Minimum execution time: 275_015_000 picoseconds.
-		Weight::from_parts(269_792_326, 69435)
-			// Standard Error: 60_806
-			.saturating_add(Weight::from_parts(6_783_054, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(37_u64))
+		//  Measured:  `2157 + n * (249 ±0)`
+		//  Estimated: `69435 + n * (3219 ±0)`
+		// Minimum execution time: 312_572_000 picoseconds.
+		Weight::from_parts(299_876_544, 69435)
+			// Standard Error: 25_480
+			.saturating_add(Weight::from_parts(8_832_795, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(39_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
-			.saturating_add(Weight::from_parts(0, 3203).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
+			.saturating_add(Weight::from_parts(0, 3219).saturating_mul(n.into()))
 	}
 	/// Storage: `Leases::Leases` (r:1 w:0)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(728), added: 3203, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(744), added: 3219, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::FullWindowBlocks` (r:1 w:0)
+	/// Proof: `Attestation::FullWindowBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::Disputes` (r:1 w:1)
+	/// Proof: `Attestation::Disputes` (`max_values`: None, `max_size`: Some(146), added: 2621, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::Reports` (r:1 w:0)
 	/// Proof: `Attestation::Reports` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `Attestation::Disputes` (r:1 w:1)
-	/// Proof: `Attestation::Disputes` (`max_values`: None, `max_size`: Some(129), added: 2604, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	fn dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `708`
-		//  Estimated: `4193`
-		// Minimum execution time: 87_771_000 picoseconds.
-		Weight::from_parts(93_930_000, 4193)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		//  Measured:  `1335`
+		//  Estimated: `4209`
+		// Minimum execution time: 90_960_000 picoseconds.
+		Weight::from_parts(107_222_000, 4209)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Attestation::Disputes` (r:1 w:1)
-	/// Proof: `Attestation::Disputes` (`max_values`: None, `max_size`: Some(129), added: 2604, mode: `MaxEncodedLen`)
+	/// Proof: `Attestation::Disputes` (`max_values`: None, `max_size`: Some(146), added: 2621, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::HeldPayments` (r:1 w:1)
 	/// Proof: `Leases::HeldPayments` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Leases` (r:1 w:1)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(728), added: 3203, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(744), added: 3219, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Providers` (r:1 w:1)
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Totals` (r:1 w:1)
+	/// Proof: `Providers::Totals` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::FullWindowBlocks` (r:1 w:0)
+	/// Proof: `Attestation::FullWindowBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Economics::Ledgers` (r:1 w:1)
 	/// Proof: `Economics::Ledgers` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
 	fn resolve_dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1584`
+		//  Measured:  `1637`
 		//  Estimated: `9173`
-		// Minimum execution time: 204_745_000 picoseconds.
-		Weight::from_parts(213_916_000, 9173)
-			.saturating_add(T::DbWeight::get().reads(10_u64))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+		// Minimum execution time: 206_331_000 picoseconds.
+		Weight::from_parts(226_263_000, 9173)
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	/// Storage: `Attestation::Disputes` (r:1 w:1)
-	/// Proof: `Attestation::Disputes` (`max_values`: None, `max_size`: Some(129), added: 2604, mode: `MaxEncodedLen`)
-	/// Storage: `Attestation::EpochLength` (r:1 w:0)
-	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Proof: `Attestation::Disputes` (`max_values`: None, `max_size`: Some(146), added: 2621, mode: `MaxEncodedLen`)
+	/// Storage: `Leases::HeldPayments` (r:1 w:1)
+	/// Proof: `Leases::HeldPayments` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Leases::Leases` (r:1 w:1)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(744), added: 3219, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:3 w:3)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Economics::Ledgers` (r:1 w:1)
+	/// Proof: `Economics::Ledgers` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
+	/// Storage: `Economics::UsageTake` (r:1 w:1)
+	/// Proof: `Economics::UsageTake` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
+	/// Storage: `Economics::ProviderEarnings` (r:1 w:1)
+	/// Proof: `Economics::ProviderEarnings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn release_dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `488`
-		//  Estimated: `3604`
-		// Minimum execution time: 69_947_000 picoseconds.
-		Weight::from_parts(78_649_000, 3604)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		//  Measured:  `1688`
+		//  Estimated: `8799`
+		// Minimum execution time: 172_748_000 picoseconds.
+		Weight::from_parts(186_094_000, 8799)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
+	}
+	/// Storage: `Attestation::EpochLength` (r:1 w:0)
+	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::FullWindowBlocks` (r:1 w:1)
+	/// Proof: `Attestation::FullWindowBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	fn note_congestion() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `69`
+		//  Estimated: `3481`
+		// Minimum execution time: 15_542_000 picoseconds.
+		Weight::from_parts(18_717_000, 3481)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `Attestation::EpochLength` (r:1 w:0)
+	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::FullWindowBlocks` (r:0 w:1)
+	/// Proof: `Attestation::FullWindowBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	fn forget_congestion() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `66`
+		//  Estimated: `1489`
+		// Minimum execution time: 6_523_000 picoseconds.
+		Weight::from_parts(7_262_000, 1489)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	// PLACEHOLDER-UNTIL-BENCHMARKED
-	fn note_congestion() -> Weight {
-		Weight::from_parts(10_000_000, 3_000)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
-	}
-	// PLACEHOLDER-UNTIL-BENCHMARKED
-	fn forget_congestion() -> Weight {
-		Weight::from_parts(5_000_000, 0)
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	fn forget_provider() -> Weight {
+		Weight::from_parts(20_000_000, 3_000)
+			.saturating_add(RocksDbWeight::get().reads(60_u64))
+			.saturating_add(RocksDbWeight::get().writes(60_u64))
 	}
 	fn submit_report(l: u32, g: u32, ) -> Weight {
-		Weight::from_parts(539_299_108, 69975)
-			.saturating_add(Weight::from_parts(52_739_986, 0).saturating_mul(l.into()))
-			.saturating_add(Weight::from_parts(612_202, 0).saturating_mul(g.into()))
-			.saturating_add(RocksDbWeight::get().reads(37_u64))
+		Weight::from_parts(774_928_000, 69975)
+			.saturating_add(Weight::from_parts(75_177_252, 0).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(12_398_879, 0).saturating_mul(g.into()))
+			.saturating_add(RocksDbWeight::get().reads(39_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(l.into())))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(g.into())))
-			.saturating_add(RocksDbWeight::get().writes(9_u64))
+			.saturating_add(RocksDbWeight::get().writes(10_u64))
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(l.into())))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(g.into()))
-			.saturating_add(Weight::from_parts(0, 3203).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(0, 3219).saturating_mul(l.into()))
 	}
 	fn authorize_submit_report(l: u32, g: u32, ) -> Weight {
-		Weight::from_parts(26_173_802, 9173)
-			.saturating_add(Weight::from_parts(8_656_364, 0).saturating_mul(l.into()))
-			.saturating_add(Weight::from_parts(6_662_848, 0).saturating_mul(g.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
+		Weight::from_parts(752_575_469, 9173)
+			.saturating_add(Weight::from_parts(14_719_342, 0).saturating_mul(l.into()))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(l.into())))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(g.into())))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(g.into()))
-			.saturating_add(Weight::from_parts(0, 3203).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(0, 3219).saturating_mul(l.into()))
 	}
 	fn hold_disputed(d: u32, ) -> Weight {
-		Weight::from_parts(5_973_000, 1489)
-			.saturating_add(Weight::from_parts(122_656_267, 0).saturating_mul(d.into()))
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
+		Weight::from_parts(8_977_000, 3481)
+			.saturating_add(Weight::from_parts(155_561_249, 0).saturating_mul(d.into()))
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(d.into())))
 			.saturating_add(RocksDbWeight::get().writes((5_u64).saturating_mul(d.into())))
-			.saturating_add(Weight::from_parts(0, 3203).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(0, 3219).saturating_mul(d.into()))
 	}
 	fn report_missed(n: u32, ) -> Weight {
-		Weight::from_parts(269_792_326, 69435)
-			.saturating_add(Weight::from_parts(6_783_054, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(37_u64))
+		Weight::from_parts(299_876_544, 69435)
+			.saturating_add(Weight::from_parts(8_832_795, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(39_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(9_u64))
-			.saturating_add(Weight::from_parts(0, 3203).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().writes(10_u64))
+			.saturating_add(Weight::from_parts(0, 3219).saturating_mul(n.into()))
 	}
 	fn dispute() -> Weight {
-		Weight::from_parts(93_930_000, 4193)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(107_222_000, 4209)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn resolve_dispute() -> Weight {
-		Weight::from_parts(213_916_000, 9173)
-			.saturating_add(RocksDbWeight::get().reads(10_u64))
-			.saturating_add(RocksDbWeight::get().writes(9_u64))
+		Weight::from_parts(226_263_000, 9173)
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
+			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn release_dispute() -> Weight {
-		Weight::from_parts(78_649_000, 3604)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(186_094_000, 8799)
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
+			.saturating_add(RocksDbWeight::get().writes(10_u64))
+	}
+	fn note_congestion() -> Weight {
+		Weight::from_parts(18_717_000, 3481)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn forget_congestion() -> Weight {
+		Weight::from_parts(7_262_000, 1489)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

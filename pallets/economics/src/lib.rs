@@ -256,8 +256,8 @@ pub mod pallet {
 					Self::close_epoch(epoch);
 					T::WeightInfo::close_epoch(Params::<T>::get().trailing_epochs)
 				},
-				// Reading the clock (the genesis epoch length) to find out.
-				None => T::DbWeight::get().reads(1),
+				// Reading the clock (the genesis epoch length and the open window's full blocks).
+				None => T::DbWeight::get().reads(2),
 			}
 		}
 

@@ -5,7 +5,7 @@ use frame_support::{
 	ensure,
 	traits::{
 		fungible::{hold::Balanced as BalancedHold, Balanced, MutateHold},
-		tokens::{imbalance::Imbalance, Precision},
+		tokens::{imbalance::Imbalance, Fortitude, Precision, Restriction},
 		Get,
 	},
 };
@@ -34,6 +34,25 @@ impl<T: Config> Pallet<T> {
 			T::Currency::release(&reason.into(), who, amount, Precision::Exact)?;
 		}
 		Ok(())
+	}
+
+	/// A rejected bid's deposit goes to the take's beneficiary (the treasury), so every bid a
+	/// consumer has to reject costs its bidder `BidDeposit`; without a beneficiary it is
+	/// returned (burning it would leave the ledger's accounting). Returns what was forfeited.
+	pub(crate) fn forfeit_bid_deposit(bidder: &T::AccountId) -> Result<BalanceOf<T>, DispatchError> {
+		let deposit = T::BidDeposit::get();
+		match T::TakeBeneficiary::get() {
+			Some(beneficiary) if beneficiary != *bidder => T::Currency::transfer_on_hold(
+				&HoldReason::BidDeposit.into(),
+				bidder,
+				&beneficiary,
+				deposit,
+				Precision::Exact,
+				Restriction::Free,
+				Fortitude::Force,
+			),
+			_ => Self::release_hold(HoldReason::BidDeposit, bidder, deposit).map(|_| Zero::zero()),
+		}
 	}
 
 	/// Moves `amount` of `consumer`'s escrow under the dispute hold, where neither the consumer

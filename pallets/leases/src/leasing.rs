@@ -327,6 +327,7 @@ impl<T: Config> Pallet<T> {
 			Leases::<T>::insert(id, lease);
 			return;
 		}
+		Self::unlist(id, &lease);
 		Leases::<T>::remove(id);
 		Self::deposit_event(Event::LeaseFinished {
 			lease: id,

@@ -194,9 +194,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxBidsPerOrder: Get<u32>;
 
-		/// Held from a provider for each bid it has standing, and released when the bid ends
-		/// (withdrawn, rejected, accepted, or the order ends): filling the bid lists of `n`
-		/// orders ties up `n × MaxBidsPerOrder` of these besides the bidders' bonds.
+		/// Held from a provider for each bid it has standing: released when the bid is withdrawn,
+		/// accepted or the order ends, forfeited to the treasury when the consumer rejects it.
+		/// Filling the bid lists of `n` orders ties up `n × MaxBidsPerOrder` of these besides the
+		/// bidders' bonds, and each rejected bid costs one.
 		#[pallet::constant]
 		#[pallet::no_default_bounds]
 		type BidDeposit: Get<BalanceOf<Self>>;
@@ -286,8 +287,9 @@ pub mod pallet {
 		BidPlaced { order: OrderId, provider: T::AccountId, price_per_hour: BalanceOf<T> },
 		/// `provider` withdrew its bid on `order`.
 		BidWithdrawn { order: OrderId, provider: T::AccountId },
-		/// The consumer of `order` rejected `provider`'s bid; `provider` may not bid on it again.
-		BidRejected { order: OrderId, provider: T::AccountId },
+		/// The consumer of `order` rejected `provider`'s bid; `provider` may not bid on it again
+		/// and `forfeited` of its bid deposit went to the treasury.
+		BidRejected { order: OrderId, provider: T::AccountId, forfeited: BalanceOf<T> },
 		/// `consumer` rents `gpus`, `storage_gib` and `cpu_cores` from `provider` at
 		/// `price_per_hour`; `deposit` is held as escrow.
 		LeaseOpened {
@@ -536,8 +538,8 @@ pub mod pallet {
 			Self::do_release_retained(lease)
 		}
 
-		/// The order's consumer rejects `provider`'s bid: the bid ends (its deposit goes back) and
-		/// `provider` may not bid on this order again. At most `MaxBidsPerOrder` rejections per
+		/// The order's consumer rejects `provider`'s bid: the bid ends, its deposit goes to the
+		/// treasury, and `provider` may not bid on this order again. At most `MaxBidsPerOrder` rejections per
 		/// order; a consumer wanting more cancels and orders anew.
 		#[pallet::call_index(11)]
 		#[pallet::weight(T::WeightInfo::reject_bid())]

@@ -135,9 +135,11 @@ impl<T: Config> Pallet<T> {
 		ensure!(order.consumer == consumer, Error::<T>::NotOrderOwner);
 		ensure!(Bids::<T>::contains_key(id, &provider), Error::<T>::UnknownBid);
 		order.rejected.try_push(provider.clone()).map_err(|_| Error::<T>::TooManyRejections)?;
-		Self::end_bid(id, &mut order, &provider)?;
+		Bids::<T>::remove(id, &provider);
+		order.bids = order.bids.saturating_sub(1);
+		let forfeited = Self::forfeit_bid_deposit(&provider)?;
 		Orders::<T>::insert(id, order);
-		Self::deposit_event(Event::BidRejected { order: id, provider });
+		Self::deposit_event(Event::BidRejected { order: id, provider, forfeited });
 		Ok(())
 	}
 

@@ -172,10 +172,14 @@ impl<T: Config> LeaseSettlement<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		Self::do_resolve_held(lease, epoch, verdict)
 	}
 
-	fn paid_charge(lease: LeaseId, epoch: EpochIndex) -> Option<BalanceOf<T>> {
-		Leases::<T>::get(lease)
-			.filter(|lease| lease.settled_epoch == Some(epoch) && !lease.last_paid_charge.is_zero())
-			.map(|lease| lease.last_paid_charge)
+	fn take_paid_charge(id: LeaseId, epoch: EpochIndex) -> Option<BalanceOf<T>> {
+		let mut lease = Leases::<T>::get(id)?;
+		if lease.settled_epoch != Some(epoch) || lease.last_paid_charge.is_zero() {
+			return None;
+		}
+		let paid = core::mem::take(&mut lease.last_paid_charge);
+		Leases::<T>::insert(id, lease);
+		Some(paid)
 	}
 
 	fn parties(lease: LeaseId) -> Option<(T::AccountId, T::AccountId)> {

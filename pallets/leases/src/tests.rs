@@ -938,8 +938,9 @@ mod orders {
 
 	/// Attack: bidders fill an order's `MaxBidsPerOrder` slots with bids its consumer does not
 	/// want, and the consumer could not get rid of them. Each bid holds `BidDeposit`; the
-	/// consumer rejects a bid, which frees its slot, and the rejected provider cannot bid again,
-	/// so keeping the order full takes a fresh bonded provider per rejection.
+	/// consumer rejects a bid, which frees its slot and costs the bidder its deposit, and the
+	/// rejected provider cannot bid again, so keeping the order full takes a fresh bonded
+	/// provider and a forfeited deposit per rejection.
 	#[test]
 	fn a_consumer_rejects_unwanted_bids_and_the_rejected_cannot_bid_again() {
 		run_test(|| {
@@ -960,9 +961,13 @@ mod orders {
 			// Only the consumer rejects, and only standing bids.
 			assert_noop!(Leases::reject_bid(RuntimeOrigin::signed(STRANGER), id, PROVIDER), Error::<Test>::NotOrderOwner);
 			assert_noop!(Leases::reject_bid(RuntimeOrigin::signed(CONSUMER), id, PROVIDER_4), Error::<Test>::UnknownBid);
+			let (provider_before, treasury_before) = (Balances::total_balance(&PROVIDER), Balances::balance(&TREASURY));
 			assert_ok!(Leases::reject_bid(RuntimeOrigin::signed(CONSUMER), id, PROVIDER));
-			assert_eq!(last_event(), Event::BidRejected { order: id, provider: PROVIDER }.into());
-			assert_eq!(bid_deposit_held(PROVIDER), 0, "a rejected bidder gets its deposit back");
+			assert_eq!(last_event(), Event::BidRejected { order: id, provider: PROVIDER, forfeited: deposit }.into());
+			// A rejected bid costs its bidder the deposit, to the treasury.
+			assert_eq!(bid_deposit_held(PROVIDER), 0);
+			assert_eq!(Balances::total_balance(&PROVIDER), provider_before - deposit);
+			assert_eq!(Balances::balance(&TREASURY), treasury_before + deposit);
 			assert_noop!(Leases::bid(RuntimeOrigin::signed(PROVIDER), id, H100_PRICE), Error::<Test>::BidderRejected);
 			// The freed slot takes another bidder.
 			assert_ok!(Leases::bid(RuntimeOrigin::signed(PROVIDER_4), id, H100_PRICE));
@@ -1054,6 +1059,26 @@ mod lifetime {
 			assert_ok!(Leases::release_retained(RuntimeOrigin::signed(STRANGER), id));
 			assert!(pallet::Leases::<Test>::get(id).is_none());
 			assert!(has_event(Event::LeaseFinished { lease: id, deposited: deposit, paid: 0, take: 0, refunded: deposit }));
+		});
+	}
+
+	/// Governance evicting a squatted GPU ends the lease holding it, like any close: the GPU is
+	/// free at once, served blocks stay chargeable, the rest of the escrow goes back.
+	#[test]
+	fn evicting_a_leased_gpu_closes_its_lease() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let deposit = 10 * epoch_cost(H100_PRICE);
+			let id = rent_h100(deposit);
+			go_to(5);
+			let gpu = gpu_id(PROVIDER, 1);
+			assert_ok!(<Leases as Commitments<_>>::end_lease_of_gpu(&gpu));
+			assert_eq!(close_reason(id), CloseReason::GpuEvicted);
+			assert!(!<Leases as Commitments<_>>::is_gpu_leased(&gpu));
+			// Blocks 1..5 were served: 40 retained for the report, the rest refunded.
+			assert_eq!(escrow_held(CONSUMER), 40);
+			// A GPU no lease holds: nothing to end.
+			assert_ok!(<Leases as Commitments<_>>::end_lease_of_gpu(&gpu));
 		});
 	}
 }

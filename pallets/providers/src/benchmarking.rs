@@ -275,7 +275,7 @@ mod benchmarks {
 		let owner: T::AccountId = account("owner", 0, 0);
 		let gpu = listed[0];
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, squatter.clone(), gpu, owner.clone(), T::Currency::minimum_balance());
+		_(origin as T::RuntimeOrigin, gpu, owner.clone(), T::Currency::minimum_balance());
 		assert_eq!(GpuReservedFor::<T>::get(gpu), Some(owner));
 		Ok(())
 	}

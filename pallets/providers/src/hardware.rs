@@ -84,16 +84,14 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	pub(crate) fn do_evict_gpu(
-		squatter: T::AccountId,
-		uuid_hash: H256,
-		owner: T::AccountId,
-		slash: BalanceOf<T>,
-	) -> DispatchResult {
+	/// Takes GPU `uuid_hash` from whoever lists it now — a squatter that moved it to another of
+	/// its accounts is still caught — closing the lease that holds it, if any.
+	pub(crate) fn do_evict_gpu(uuid_hash: H256, owner: T::AccountId, slash: BalanceOf<T>) -> DispatchResult {
+		let squatter = GpuOwner::<T>::get(uuid_hash).ok_or(Error::<T>::GpuNotFound)?;
 		ensure!(owner != squatter, Error::<T>::EvictionToSelf);
-		ensure!(GpuOwner::<T>::get(uuid_hash).as_ref() == Some(&squatter), Error::<T>::GpuNotFound);
-		ensure!(!T::Commitments::is_gpu_leased(&uuid_hash), Error::<T>::GpuLeased);
-		// The slash first: it is the step that can fail (e.g. a zero amount), before any write.
+		// A squatter keeping the GPU rented to a second account of its own must not be able to
+		// hold off the eviction: the lease ends, its consumer refunded as on any close.
+		T::Commitments::end_lease_of_gpu(&uuid_hash)?;
 		let slashed =
 			if slash.is_zero() { Zero::zero() } else { Self::do_slash(&squatter, slash, &T::SlashBeneficiary::get())? };
 		Gpus::<T>::mutate_exists(&squatter, |gpus| {

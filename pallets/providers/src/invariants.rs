@@ -140,7 +140,7 @@ impl<T: Config> Pallet<T> {
 				ProviderStatus::Suspended => totals.suspended += 1,
 				_ => {},
 			}
-			totals.storage_bytes = totals.storage_bytes.saturating_add(record.capacity.storage_bytes);
+			totals.storage_bytes = totals.storage_bytes.saturating_add(record.capacity.storage_bytes.into());
 		}
 		ensure!(Totals::<T>::get() == totals, "provider totals differ from the records");
 		let mut audited = alloc::collections::btree_map::BTreeMap::<u32, u32>::new();

@@ -433,7 +433,9 @@ pub mod pallet {
 		/// Releases unbonded funds whose period has passed. A deregistered provider's record is
 		/// removed once everything is withdrawn.
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
+		#[pallet::weight(T::WeightInfo::withdraw_unbonded().saturating_add(
+			<T::Observer as depin_primitives::ProviderObserver<T::AccountId>>::provider_removed_weight(),
+		))]
 		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_withdraw_unbonded(who)
@@ -567,21 +569,23 @@ pub mod pallet {
 			Self::do_audit_hardware(auditor, provider, gpus, storage_gib)
 		}
 
-		/// Governance takes GPU `uuid_hash` from `squatter`, who listed another's physical GPU
-		/// (GPU hashes are first come, and visible in the pool to a front-runner): slashes up to
-		/// `slash` of its bond to the slash beneficiary, delists the GPU and holds it for `owner`,
-		/// the only account that may list it next. Not while the GPU is leased.
+		/// Governance takes GPU `uuid_hash` from the account listing it, a squatter that listed
+		/// another's physical GPU (GPU hashes are first come, and visible in the pool to a
+		/// front-runner): closes the lease holding it, if any, slashes up to `slash` of the
+		/// squatter's bond to the slash beneficiary, delists the GPU and holds it for `owner`,
+		/// the only account that may list it next.
 		#[pallet::call_index(17)]
-		#[pallet::weight(T::WeightInfo::evict_gpu())]
+		#[pallet::weight(T::WeightInfo::evict_gpu().saturating_add(
+			<T::Commitments as Commitments<T::AccountId>>::end_lease_of_gpu_weight(),
+		))]
 		pub fn evict_gpu(
 			origin: OriginFor<T>,
-			squatter: T::AccountId,
 			uuid_hash: H256,
 			owner: T::AccountId,
 			slash: BalanceOf<T>,
 		) -> DispatchResult {
 			T::AuditorOrigin::ensure_origin(origin)?;
-			Self::do_evict_gpu(squatter, uuid_hash, owner, slash)
+			Self::do_evict_gpu(uuid_hash, owner, slash)
 		}
 
 		/// Sets the least a new lease (or bid) of this provider may cost per epoch; open leases

@@ -43,6 +43,13 @@ impl Commitments<AccountId> for MockLeases {
 	fn is_gpu_leased(uuid_hash: &H256) -> bool {
 		LEASED_GPUS.with(|l| l.borrow().contains(uuid_hash))
 	}
+	fn end_lease_of_gpu(uuid_hash: &H256) -> sp_runtime::DispatchResult {
+		LEASED_GPUS.with(|l| l.borrow_mut().retain(|gpu| gpu != uuid_hash));
+		Ok(())
+	}
+	fn end_lease_of_gpu_weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
+	}
 }
 
 /// Receives slashed auditor bonds.

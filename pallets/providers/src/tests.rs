@@ -887,8 +887,8 @@ mod invariants {
 mod squatting {
 	use super::*;
 
-	fn evict(squatter: AccountId, gpu: H256, owner: AccountId, slash: Balance) -> sp_runtime::DispatchResult {
-		Providers::evict_gpu(RuntimeOrigin::root(), squatter, gpu, owner, slash)
+	fn evict(gpu: H256, owner: AccountId, slash: Balance) -> sp_runtime::DispatchResult {
+		Providers::evict_gpu(RuntimeOrigin::root(), gpu, owner, slash)
 	}
 
 	/// Attack: a front-runner sees a victim's `add_gpus` in the pool and lists the victim's
@@ -916,20 +916,20 @@ mod squatting {
 				Error::<Test>::GpuAlreadyRegistered
 			);
 
-			// Only governance evicts; not to the squatter itself; nothing that is not its GPU.
+			// Only governance evicts; not to the account holding it; only a listed GPU.
 			assert_noop!(
-				Providers::evict_gpu(RuntimeOrigin::signed(victim), squatter, stolen.uuid_hash, victim, 0),
+				Providers::evict_gpu(RuntimeOrigin::signed(victim), stolen.uuid_hash, victim, 0),
 				DispatchError::BadOrigin
 			);
-			assert_noop!(evict(squatter, stolen.uuid_hash, squatter, 0), Error::<Test>::EvictionToSelf);
-			assert_noop!(evict(sybil, stolen.uuid_hash, victim, 0), Error::<Test>::GpuNotFound);
-			// A leased GPU stays until its leases end.
+			assert_noop!(evict(stolen.uuid_hash, squatter, 0), Error::<Test>::EvictionToSelf);
+			assert_noop!(evict(H256::repeat_byte(9), victim, 0), Error::<Test>::GpuNotFound);
+			// Renting the GPU to a second account of its own does not hold the eviction off: the
+			// lease holding it is closed.
 			MockLeases::lease_gpu(stolen.uuid_hash);
-			assert_noop!(evict(squatter, stolen.uuid_hash, victim, 100), Error::<Test>::GpuLeased);
-			MockLeases::end_gpu_leases();
 
 			let beneficiary_before = Balances::free_balance(SLASHED_TO);
-			assert_ok!(evict(squatter, stolen.uuid_hash, victim, 300));
+			assert_ok!(evict(stolen.uuid_hash, victim, 300));
+			assert!(!<MockLeases as depin_primitives::Commitments<_>>::is_gpu_leased(&stolen.uuid_hash), "its lease was ended");
 			assert_eq!(held(squatter), 2 * MIN_BOND - 300);
 			assert_eq!(Balances::free_balance(SLASHED_TO), beneficiary_before + 300);
 			assert_eq!(
@@ -954,6 +954,29 @@ mod squatting {
 			assert_ok!(Providers::add_gpus(RuntimeOrigin::signed(victim), bounded(&[stolen.clone()])));
 			assert_eq!(GpuOwner::<Test>::get(stolen.uuid_hash), Some(victim));
 			assert_eq!(GpuReservedFor::<Test>::get(stolen.uuid_hash), None);
+		});
+	}
+
+	/// A squatter that sees the eviction coming moves the GPU to another of its accounts: the
+	/// eviction names the GPU, not the account, and takes it from whoever lists it.
+	#[test]
+	fn moving_a_squatted_gpu_to_another_account_does_not_escape_eviction() {
+		run_test(|| {
+			let (victim, squatter, sybil) = (ALICE, BOB, CHARLIE);
+			for who in [victim, squatter, sybil] {
+				register(who, MIN_BOND);
+			}
+			let stolen = gpu(1, "H100", 80_000);
+			assert_ok!(Providers::add_gpus(RuntimeOrigin::signed(squatter), bounded(&[stolen.clone()])));
+			assert_ok!(Providers::remove_gpus(RuntimeOrigin::signed(squatter), bounded(&[stolen.uuid_hash])));
+			assert_ok!(Providers::add_gpus(RuntimeOrigin::signed(sybil), bounded(&[stolen.clone()])));
+			assert_ok!(evict(stolen.uuid_hash, victim, 100));
+			assert_eq!(held(sybil), MIN_BOND - 100);
+			assert_eq!(
+				last_event(),
+				Event::GpuEvicted { squatter: sybil, uuid_hash: stolen.uuid_hash, owner: victim, slashed: 100 }.into()
+			);
+			assert_ok!(Providers::add_gpus(RuntimeOrigin::signed(victim), bounded(&[stolen])));
 		});
 	}
 }

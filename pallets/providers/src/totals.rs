@@ -25,7 +25,7 @@ impl<T: Config> Pallet<T> {
 					ProviderStatus::Suspended => totals.suspended.saturating_dec(),
 					_ => {},
 				}
-				totals.storage_bytes.saturating_reduce(record.capacity.storage_bytes);
+				totals.storage_bytes.saturating_reduce(record.capacity.storage_bytes.into());
 			}
 			if let Some(record) = after {
 				match record.status {
@@ -33,7 +33,7 @@ impl<T: Config> Pallet<T> {
 					ProviderStatus::Suspended => totals.suspended.saturating_inc(),
 					_ => {},
 				}
-				totals.storage_bytes.saturating_accrue(record.capacity.storage_bytes);
+				totals.storage_bytes.saturating_accrue(record.capacity.storage_bytes.into());
 			}
 		});
 	}

@@ -79,8 +79,9 @@ pub struct ProviderTotals {
 	pub active: u32,
 	/// Providers with status `Suspended`.
 	pub suspended: u32,
-	/// Storage declared by all providers, in bytes.
-	pub storage_bytes: u64,
+	/// Storage declared by all providers, in bytes (a `u128`: 16,384 providers at the 1 PiB
+	/// bound would overflow a `u64`).
+	pub storage_bytes: u128,
 }
 
 /// A registered provider.

@@ -25,7 +25,7 @@ pub struct NetworkStats<Balance> {
 	/// Every registered provider, whatever its status.
 	pub providers_total: u32,
 	pub gpus: u32,
-	pub storage_bytes: u64,
+	pub storage_bytes: u128,
 	pub open_leases: u32,
 	/// Closed epochs the trailing figures cover (the emission parameters' window).
 	pub trailing_epochs: u32,
