@@ -37,7 +37,6 @@ use core::marker::PhantomData;
 
 /// Weight functions needed by `pallet_attestation`.
 pub trait WeightInfo {
-	fn forget_provider() -> Weight;
 	fn submit_report(l: u32, g: u32, ) -> Weight;
 	fn authorize_submit_report(l: u32, g: u32, ) -> Weight;
 	fn hold_disputed(d: u32, ) -> Weight;
@@ -45,6 +44,7 @@ pub trait WeightInfo {
 	fn dispute() -> Weight;
 	fn resolve_dispute() -> Weight;
 	fn release_dispute() -> Weight;
+	fn forget_provider() -> Weight;
 	fn note_congestion() -> Weight;
 	fn forget_congestion() -> Weight;
 }
@@ -52,12 +52,6 @@ pub trait WeightInfo {
 /// Weights measured on the reference machine, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	// PLACEHOLDER-UNTIL-BENCHMARKED
-	fn forget_provider() -> Weight {
-		Weight::from_parts(20_000_000, 3_000)
-			.saturating_add(T::DbWeight::get().reads(60_u64))
-			.saturating_add(T::DbWeight::get().writes(60_u64))
-	}
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::FullWindowBlocks` (r:1 w:0)
@@ -91,19 +85,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Attestation::ProviderLiveness` (r:1 w:1)
 	/// Proof: `Attestation::ProviderLiveness` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Totals` (r:1 w:1)
-	/// Proof: `Providers::Totals` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Totals` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[0, 256]`.
 	/// The range of component `g` is `[0, 64]`.
 	fn submit_report(l: u32, g: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1972 + g * (87 ±0) + l * (388 ±0)`
+		//  Measured:  `1980 + g * (87 ±0) + l * (388 ±0)`
 		//  Estimated: `69975 + g * (2555 ±0) + l * (3219 ±0)`
-		// Minimum execution time: 753_830_000 picoseconds.
-		Weight::from_parts(774_928_000, 69975)
-			// Standard Error: 1_569_086
-			.saturating_add(Weight::from_parts(75_177_252, 0).saturating_mul(l.into()))
-			// Standard Error: 6_289_532
-			.saturating_add(Weight::from_parts(12_398_879, 0).saturating_mul(g.into()))
+		// Minimum execution time: 508_448_000 picoseconds.
+		Weight::from_parts(8_380_359_940, 69975)
+			// Standard Error: 2_252_194
+			.saturating_add(Weight::from_parts(55_359_355, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(39_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(l.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(g.into())))
@@ -132,10 +124,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1267 + g * (87 ±0) + l * (230 ±0)`
 		//  Estimated: `9173 + g * (2555 ±0) + l * (3219 ±0)`
-		// Minimum execution time: 429_724_000 picoseconds.
-		Weight::from_parts(752_575_469, 9173)
-			// Standard Error: 649_770
-			.saturating_add(Weight::from_parts(14_719_342, 0).saturating_mul(l.into()))
+		// Minimum execution time: 449_257_000 picoseconds.
+		Weight::from_parts(132_821_622, 9173)
+			// Standard Error: 107_010
+			.saturating_add(Weight::from_parts(12_760_712, 0).saturating_mul(l.into()))
+			// Standard Error: 425_773
+			.saturating_add(Weight::from_parts(5_731_056, 0).saturating_mul(g.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(l.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(g.into())))
@@ -161,10 +155,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `204 + d * (522 ±0)`
 		//  Estimated: `3481 + d * (3219 ±0)`
-		// Minimum execution time: 8_550_000 picoseconds.
-		Weight::from_parts(8_977_000, 3481)
-			// Standard Error: 2_956_116
-			.saturating_add(Weight::from_parts(155_561_249, 0).saturating_mul(d.into()))
+		// Minimum execution time: 5_388_000 picoseconds.
+		Weight::from_parts(6_144_000, 3481)
+			// Standard Error: 610_568
+			.saturating_add(Weight::from_parts(137_174_604, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(d.into())))
@@ -189,7 +183,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Totals` (r:1 w:1)
-	/// Proof: `Providers::Totals` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Totals` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
 	/// Storage: `Economics::Ledgers` (r:1 w:1)
 	/// Proof: `Economics::Ledgers` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::ProviderLiveness` (r:1 w:1)
@@ -197,18 +191,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 256]`.
 	fn report_missed(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2157 + n * (249 ±0)`
+		//  Measured:  `2165 + n * (249 ±0)`
 		//  Estimated: `69435 + n * (3219 ±0)`
-		// Minimum execution time: 312_572_000 picoseconds.
-		Weight::from_parts(299_876_544, 69435)
-			// Standard Error: 25_480
-			.saturating_add(Weight::from_parts(8_832_795, 0).saturating_mul(n.into()))
+		// Minimum execution time: 314_852_000 picoseconds.
+		Weight::from_parts(290_032_634, 69435)
+			// Standard Error: 112_776
+			.saturating_add(Weight::from_parts(9_067_943, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(39_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 			.saturating_add(Weight::from_parts(0, 3219).saturating_mul(n.into()))
 	}
-	/// Storage: `Leases::Leases` (r:1 w:0)
+	/// Storage: `Leases::Leases` (r:1 w:1)
 	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(744), added: 3219, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -226,10 +220,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1335`
 		//  Estimated: `4209`
-		// Minimum execution time: 90_960_000 picoseconds.
-		Weight::from_parts(107_222_000, 4209)
+		// Minimum execution time: 103_062_000 picoseconds.
+		Weight::from_parts(109_779_000, 4209)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Attestation::Disputes` (r:1 w:1)
 	/// Proof: `Attestation::Disputes` (`max_values`: None, `max_size`: Some(146), added: 2621, mode: `MaxEncodedLen`)
@@ -244,7 +238,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Providers::Providers` (r:1 w:1)
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Totals` (r:1 w:1)
-	/// Proof: `Providers::Totals` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Totals` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::FullWindowBlocks` (r:1 w:0)
@@ -253,10 +247,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Economics::Ledgers` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
 	fn resolve_dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1637`
+		//  Measured:  `1645`
 		//  Estimated: `9173`
-		// Minimum execution time: 206_331_000 picoseconds.
-		Weight::from_parts(226_263_000, 9173)
+		// Minimum execution time: 216_536_000 picoseconds.
+		Weight::from_parts(229_857_000, 9173)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -280,10 +274,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1688`
 		//  Estimated: `8799`
-		// Minimum execution time: 172_748_000 picoseconds.
-		Weight::from_parts(186_094_000, 8799)
+		// Minimum execution time: 175_117_000 picoseconds.
+		Weight::from_parts(186_870_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
+	}
+	/// Storage: `Attestation::Reports` (r:26 w:26)
+	/// Proof: `Attestation::Reports` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::Misses` (r:26 w:26)
+	/// Proof: `Attestation::Misses` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::ProviderLiveness` (r:0 w:1)
+	/// Proof: `Attestation::ProviderLiveness` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
+	fn forget_provider() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1575`
+		//  Estimated: `67420`
+		// Minimum execution time: 59_121_000 picoseconds.
+		Weight::from_parts(66_174_000, 67420)
+			.saturating_add(T::DbWeight::get().reads(52_u64))
+			.saturating_add(T::DbWeight::get().writes(53_u64))
 	}
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -293,8 +302,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `69`
 		//  Estimated: `3481`
-		// Minimum execution time: 15_542_000 picoseconds.
-		Weight::from_parts(18_717_000, 3481)
+		// Minimum execution time: 16_839_000 picoseconds.
+		Weight::from_parts(18_702_000, 3481)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -306,8 +315,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `66`
 		//  Estimated: `1489`
-		// Minimum execution time: 6_523_000 picoseconds.
-		Weight::from_parts(7_262_000, 1489)
+		// Minimum execution time: 6_463_000 picoseconds.
+		Weight::from_parts(7_255_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -315,16 +324,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
-	// PLACEHOLDER-UNTIL-BENCHMARKED
-	fn forget_provider() -> Weight {
-		Weight::from_parts(20_000_000, 3_000)
-			.saturating_add(RocksDbWeight::get().reads(60_u64))
-			.saturating_add(RocksDbWeight::get().writes(60_u64))
-	}
 	fn submit_report(l: u32, g: u32, ) -> Weight {
-		Weight::from_parts(774_928_000, 69975)
-			.saturating_add(Weight::from_parts(75_177_252, 0).saturating_mul(l.into()))
-			.saturating_add(Weight::from_parts(12_398_879, 0).saturating_mul(g.into()))
+		Weight::from_parts(8_380_359_940, 69975)
+			.saturating_add(Weight::from_parts(55_359_355, 0).saturating_mul(l.into()))
 			.saturating_add(RocksDbWeight::get().reads(39_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(l.into())))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(g.into())))
@@ -334,8 +336,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3219).saturating_mul(l.into()))
 	}
 	fn authorize_submit_report(l: u32, g: u32, ) -> Weight {
-		Weight::from_parts(752_575_469, 9173)
-			.saturating_add(Weight::from_parts(14_719_342, 0).saturating_mul(l.into()))
+		Weight::from_parts(132_821_622, 9173)
+			.saturating_add(Weight::from_parts(12_760_712, 0).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(5_731_056, 0).saturating_mul(g.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(l.into())))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(g.into())))
@@ -343,43 +346,48 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3219).saturating_mul(l.into()))
 	}
 	fn hold_disputed(d: u32, ) -> Weight {
-		Weight::from_parts(8_977_000, 3481)
-			.saturating_add(Weight::from_parts(155_561_249, 0).saturating_mul(d.into()))
+		Weight::from_parts(6_144_000, 3481)
+			.saturating_add(Weight::from_parts(137_174_604, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(d.into())))
 			.saturating_add(RocksDbWeight::get().writes((5_u64).saturating_mul(d.into())))
 			.saturating_add(Weight::from_parts(0, 3219).saturating_mul(d.into()))
 	}
 	fn report_missed(n: u32, ) -> Weight {
-		Weight::from_parts(299_876_544, 69435)
-			.saturating_add(Weight::from_parts(8_832_795, 0).saturating_mul(n.into()))
+		Weight::from_parts(290_032_634, 69435)
+			.saturating_add(Weight::from_parts(9_067_943, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(39_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 			.saturating_add(Weight::from_parts(0, 3219).saturating_mul(n.into()))
 	}
 	fn dispute() -> Weight {
-		Weight::from_parts(107_222_000, 4209)
+		Weight::from_parts(109_779_000, 4209)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn resolve_dispute() -> Weight {
-		Weight::from_parts(226_263_000, 9173)
+		Weight::from_parts(229_857_000, 9173)
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn release_dispute() -> Weight {
-		Weight::from_parts(186_094_000, 8799)
+		Weight::from_parts(186_870_000, 8799)
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
+	fn forget_provider() -> Weight {
+		Weight::from_parts(66_174_000, 67420)
+			.saturating_add(RocksDbWeight::get().reads(52_u64))
+			.saturating_add(RocksDbWeight::get().writes(53_u64))
+	}
 	fn note_congestion() -> Weight {
-		Weight::from_parts(18_717_000, 3481)
+		Weight::from_parts(18_702_000, 3481)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn forget_congestion() -> Weight {
-		Weight::from_parts(7_262_000, 1489)
+		Weight::from_parts(7_255_000, 1489)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}

@@ -61,10 +61,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `536 + w * (47 ±0)`
 		//  Estimated: `1537 + w * (2769 ±0)`
-		// Minimum execution time: 23_807_000 picoseconds.
-		Weight::from_parts(57_431_299, 1537)
-			// Standard Error: 30_447
-			.saturating_add(Weight::from_parts(3_871_332, 0).saturating_mul(w.into()))
+		// Minimum execution time: 25_285_000 picoseconds.
+		Weight::from_parts(13_695_184, 1537)
+			// Standard Error: 18_206
+			.saturating_add(Weight::from_parts(4_044_623, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(w.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -87,10 +87,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `232 + n * (467 ±0)`
 		//  Estimated: `3545 + n * (2769 ±0)`
-		// Minimum execution time: 63_649_000 picoseconds.
-		Weight::from_parts(43_370_292, 3545)
-			// Standard Error: 121_196
-			.saturating_add(Weight::from_parts(22_220_388, 0).saturating_mul(n.into()))
+		// Minimum execution time: 62_922_000 picoseconds.
+		Weight::from_parts(51_361_083, 3545)
+			// Standard Error: 22_043
+			.saturating_add(Weight::from_parts(19_539_966, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -105,20 +105,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Economics::TotalMinted` (r:1 w:1)
 	/// Proof: `Economics::TotalMinted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `Economics::UsageTake` (r:1000 w:1000)
+	/// Storage: `Economics::UsageTake` (r:1001 w:1000)
 	/// Proof: `Economics::UsageTake` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
-	/// Storage: `Economics::CapacityWork` (r:1000 w:1000)
+	/// Storage: `Economics::CapacityWork` (r:1001 w:1000)
 	/// Proof: `Economics::CapacityWork` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[0, 1000]`.
 	fn sweep_expired(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1704 + p * (141 ±0)`
+		//  Measured:  `1731 + p * (141 ±0)`
 		//  Estimated: `3759 + p * (2551 ±0)`
-		// Minimum execution time: 78_967_000 picoseconds.
-		Weight::from_parts(81_446_000, 3759)
-			// Standard Error: 19_048
-			.saturating_add(Weight::from_parts(4_150_964, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Minimum execution time: 96_152_000 picoseconds.
+		Weight::from_parts(99_935_000, 3759)
+			// Standard Error: 17_938
+			.saturating_add(Weight::from_parts(15_472_674, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(p.into())))
@@ -130,8 +130,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 6_887_000 picoseconds.
-		Weight::from_parts(7_940_000, 0)
+		// Minimum execution time: 7_064_000 picoseconds.
+		Weight::from_parts(8_136_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -139,16 +139,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn close_epoch(w: u32, ) -> Weight {
-		Weight::from_parts(57_431_299, 1537)
-			.saturating_add(Weight::from_parts(3_871_332, 0).saturating_mul(w.into()))
+		Weight::from_parts(13_695_184, 1537)
+			.saturating_add(Weight::from_parts(4_044_623, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(w.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 2769).saturating_mul(w.into()))
 	}
 	fn claim_rewards(n: u32, ) -> Weight {
-		Weight::from_parts(43_370_292, 3545)
-			.saturating_add(Weight::from_parts(22_220_388, 0).saturating_mul(n.into()))
+		Weight::from_parts(51_361_083, 3545)
+			.saturating_add(Weight::from_parts(19_539_966, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -156,16 +156,16 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2769).saturating_mul(n.into()))
 	}
 	fn sweep_expired(p: u32, ) -> Weight {
-		Weight::from_parts(81_446_000, 3759)
-			.saturating_add(Weight::from_parts(4_150_964, 0).saturating_mul(p.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
+		Weight::from_parts(99_935_000, 3759)
+			.saturating_add(Weight::from_parts(15_472_674, 0).saturating_mul(p.into()))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 2551).saturating_mul(p.into()))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(7_940_000, 0)
+		Weight::from_parts(8_136_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

@@ -53,12 +53,6 @@ pub trait WeightInfo {
 /// Weights measured on the reference machine, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	// PLACEHOLDER-UNTIL-BENCHMARKED
-	fn reject_bid() -> Weight {
-		Weight::from_parts(60_000_000, 12_000)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
-	}
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::NextOrderId` (r:1 w:1)
@@ -68,93 +62,122 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Orders` (r:0 w:1)
-	/// Proof: `Leases::Orders` (`max_values`: None, `max_size`: Some(238), added: 2713, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Orders` (`max_values`: None, `max_size`: Some(1263), added: 3738, mode: `MaxEncodedLen`)
 	fn create_order() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `875`
 		//  Estimated: `4027`
-		// Minimum execution time: 89_031_000 picoseconds.
-		Weight::from_parts(96_692_000, 4027)
+		// Minimum execution time: 90_424_000 picoseconds.
+		Weight::from_parts(96_578_000, 4027)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Leases::Orders` (r:1 w:1)
-	/// Proof: `Leases::Orders` (`max_values`: None, `max_size`: Some(238), added: 2713, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `Leases::Orders` (`max_values`: None, `max_size`: Some(1263), added: 3738, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:33 w:33)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
-	/// Storage: `Leases::Bids` (r:32 w:32)
+	/// Storage: `Balances::Holds` (r:33 w:33)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `Leases::Bids` (r:33 w:32)
 	/// Proof: `Leases::Bids` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::ConsumerOrders` (r:1 w:1)
 	/// Proof: `Leases::ConsumerOrders` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	/// The range of component `b` is `[0, 32]`.
 	fn cancel_order(b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `544 + b * (89 ±0)`
-		//  Estimated: `4027 + b * (2555 ±0)`
-		// Minimum execution time: 71_335_000 picoseconds.
-		Weight::from_parts(84_319_890, 4027)
-			// Standard Error: 61_458
-			.saturating_add(Weight::from_parts(3_788_878, 0).saturating_mul(b.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(b.into())))
+		//  Measured:  `485 + b * (240 ±0)`
+		//  Estimated: `4728 + b * (2632 ±0)`
+		// Minimum execution time: 71_175_000 picoseconds.
+		Weight::from_parts(77_936_615, 4728)
+			// Standard Error: 105_759
+			.saturating_add(Weight::from_parts(56_409_889, 0).saturating_mul(b.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(b.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(b.into())))
-			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(b.into()))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(b.into())))
+			.saturating_add(Weight::from_parts(0, 2632).saturating_mul(b.into()))
 	}
 	/// Storage: `Leases::Orders` (r:1 w:1)
-	/// Proof: `Leases::Orders` (`max_values`: None, `max_size`: Some(238), added: 2713, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Orders` (`max_values`: None, `max_size`: Some(1263), added: 3738, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Providers` (r:1 w:0)
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::EpochLength` (r:1 w:0)
+	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::MinLeaseCharge` (r:1 w:0)
+	/// Proof: `Providers::MinLeaseCharge` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Gpus` (r:1 w:0)
 	/// Proof: `Providers::Gpus` (`max_values`: None, `max_size`: Some(6578), added: 9053, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::LeasedGpu` (r:16 w:0)
 	/// Proof: `Leases::LeasedGpu` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Committed` (r:1 w:0)
 	/// Proof: `Leases::Committed` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `Attestation::EpochLength` (r:1 w:0)
-	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Bids` (r:1 w:1)
 	/// Proof: `Leases::Bids` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	fn bid() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4975`
+		//  Measured:  `5777`
 		//  Estimated: `41486`
-		// Minimum execution time: 141_739_000 picoseconds.
-		Weight::from_parts(158_940_000, 41486)
-			.saturating_add(T::DbWeight::get().reads(22_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		// Minimum execution time: 211_686_000 picoseconds.
+		Weight::from_parts(222_012_000, 41486)
+			.saturating_add(T::DbWeight::get().reads(25_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Leases::Orders` (r:1 w:1)
-	/// Proof: `Leases::Orders` (`max_values`: None, `max_size`: Some(238), added: 2713, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Orders` (`max_values`: None, `max_size`: Some(1263), added: 3738, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Bids` (r:1 w:1)
 	/// Proof: `Leases::Bids` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	fn withdraw_bid() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `340`
-		//  Estimated: `3703`
-		// Minimum execution time: 27_126_000 picoseconds.
-		Weight::from_parts(35_272_000, 3703)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		//  Measured:  `593`
+		//  Estimated: `4728`
+		// Minimum execution time: 74_159_000 picoseconds.
+		Weight::from_parts(81_458_000, 4728)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Leases::Orders` (r:1 w:1)
-	/// Proof: `Leases::Orders` (`max_values`: None, `max_size`: Some(238), added: 2713, mode: `MaxEncodedLen`)
-	/// Storage: `Leases::Bids` (r:32 w:32)
+	/// Proof: `Leases::Orders` (`max_values`: None, `max_size`: Some(1263), added: 3738, mode: `MaxEncodedLen`)
+	/// Storage: `Leases::Bids` (r:1 w:1)
+	/// Proof: `Leases::Bids` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	fn reject_bid() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `2193`
+		//  Estimated: `6196`
+		// Minimum execution time: 119_442_000 picoseconds.
+		Weight::from_parts(127_700_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
+	/// Storage: `Leases::Orders` (r:1 w:1)
+	/// Proof: `Leases::Orders` (`max_values`: None, `max_size`: Some(1263), added: 3738, mode: `MaxEncodedLen`)
+	/// Storage: `Leases::Bids` (r:33 w:32)
 	/// Proof: `Leases::Bids` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Providers` (r:1 w:0)
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::EpochLength` (r:1 w:0)
+	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::MinLeaseCharge` (r:1 w:0)
+	/// Proof: `Providers::MinLeaseCharge` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Gpus` (r:1 w:0)
 	/// Proof: `Providers::Gpus` (`max_values`: None, `max_size`: Some(6578), added: 9053, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::LeasedGpu` (r:16 w:16)
 	/// Proof: `Leases::LeasedGpu` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Committed` (r:1 w:1)
 	/// Proof: `Leases::Committed` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `Attestation::EpochLength` (r:1 w:0)
-	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::NextLeaseId` (r:1 w:1)
 	/// Proof: `Leases::NextLeaseId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::ProviderLeases` (r:1 w:1)
@@ -163,29 +186,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Leases::ConsumerLeases` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	/// Storage: `Economics::OpenLeases` (r:1 w:1)
 	/// Proof: `Economics::OpenLeases` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:32 w:32)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:32 w:32)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::ConsumerOrders` (r:1 w:1)
 	/// Proof: `Leases::ConsumerOrders` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Leases` (r:0 w:1)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(728), added: 3203, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(744), added: 3219, mode: `MaxEncodedLen`)
 	/// The range of component `g` is `[0, 16]`.
 	/// The range of component `b` is `[1, 32]`.
 	fn accept_bid(g: u32, b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3459 + b * (104 ±0)`
-		//  Estimated: `10043 + b * (2555 ±0) + g * (2531 ±0)`
-		// Minimum execution time: 173_717_000 picoseconds.
-		Weight::from_parts(78_064_307, 10043)
-			// Standard Error: 400_603
-			.saturating_add(Weight::from_parts(6_989_243, 0).saturating_mul(g.into()))
-			// Standard Error: 211_590
-			.saturating_add(Weight::from_parts(6_562_072, 0).saturating_mul(b.into()))
-			.saturating_add(T::DbWeight::get().reads(10_u64))
+		//  Measured:  `3553 + b * (272 ±0)`
+		//  Estimated: `10043 + b * (2632 ±0) + g * (2531 ±0)`
+		// Minimum execution time: 248_204_000 picoseconds.
+		Weight::from_parts(133_898_609, 10043)
+			// Standard Error: 227_979
+			.saturating_add(Weight::from_parts(5_280_426, 0).saturating_mul(g.into()))
+			// Standard Error: 120_414
+			.saturating_add(Weight::from_parts(58_730_590, 0).saturating_mul(b.into()))
+			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(g.into())))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(b.into())))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(b.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(g.into())))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(b.into())))
-			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(b.into()))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(b.into())))
+			.saturating_add(Weight::from_parts(0, 2632).saturating_mul(b.into()))
 			.saturating_add(Weight::from_parts(0, 2531).saturating_mul(g.into()))
 	}
 	/// Storage: `Providers::Providers` (r:1 w:0)
@@ -198,6 +225,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Leases::Committed` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::MinLeaseCharge` (r:1 w:0)
+	/// Proof: `Providers::MinLeaseCharge` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::NextLeaseId` (r:1 w:1)
 	/// Proof: `Leases::NextLeaseId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::ProviderLeases` (r:1 w:1)
@@ -207,51 +236,53 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `Economics::OpenLeases` (r:1 w:1)
 	/// Proof: `Economics::OpenLeases` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Leases` (r:0 w:1)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(728), added: 3203, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(744), added: 3219, mode: `MaxEncodedLen`)
 	/// The range of component `g` is `[0, 16]`.
 	fn rent(g: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3541`
+		//  Measured:  `3574`
 		//  Estimated: `10043 + g * (2531 ±0)`
-		// Minimum execution time: 133_042_000 picoseconds.
-		Weight::from_parts(245_690_710, 10043)
-			// Standard Error: 175_746
-			.saturating_add(Weight::from_parts(4_268_541, 0).saturating_mul(g.into()))
-			.saturating_add(T::DbWeight::get().reads(10_u64))
+		// Minimum execution time: 141_368_000 picoseconds.
+		Weight::from_parts(154_850_082, 10043)
+			// Standard Error: 14_312
+			.saturating_add(Weight::from_parts(6_660_367, 0).saturating_mul(g.into()))
+			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(g.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(g.into())))
 			.saturating_add(Weight::from_parts(0, 2531).saturating_mul(g.into()))
 	}
 	/// Storage: `Leases::Leases` (r:1 w:1)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(728), added: 3203, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(744), added: 3219, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	fn top_up() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `573`
-		//  Estimated: `4193`
-		// Minimum execution time: 73_183_000 picoseconds.
-		Weight::from_parts(81_492_000, 4193)
+		//  Measured:  `589`
+		//  Estimated: `4209`
+		// Minimum execution time: 73_402_000 picoseconds.
+		Weight::from_parts(78_468_000, 4209)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Leases::Leases` (r:1 w:1)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(728), added: 3203, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(744), added: 3219, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Committed` (r:1 w:1)
 	/// Proof: `Leases::Committed` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::FullWindowBlocks` (r:1 w:0)
+	/// Proof: `Attestation::FullWindowBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `Economics::OpenLeases` (r:1 w:1)
 	/// Proof: `Economics::OpenLeases` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::LeasedGpu` (r:0 w:16)
@@ -259,43 +290,47 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `g` is `[0, 16]`.
 	fn close_lease(g: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1273 + g * (32 ±0)`
-		//  Estimated: `4193`
-		// Minimum execution time: 100_608_000 picoseconds.
-		Weight::from_parts(112_517_702, 4193)
-			// Standard Error: 34_945
-			.saturating_add(Weight::from_parts(2_236_203, 0).saturating_mul(g.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		//  Measured:  `1289 + g * (32 ±0)`
+		//  Estimated: `4209`
+		// Minimum execution time: 108_754_000 picoseconds.
+		Weight::from_parts(115_483_098, 4209)
+			// Standard Error: 11_287
+			.saturating_add(Weight::from_parts(2_343_717, 0).saturating_mul(g.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(g.into())))
 	}
 	/// Storage: `Leases::Leases` (r:1 w:1)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(728), added: 3203, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(744), added: 3219, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::FullWindowBlocks` (r:1 w:0)
+	/// Proof: `Attestation::FullWindowBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::ProviderLeases` (r:1 w:1)
 	/// Proof: `Leases::ProviderLeases` (`max_values`: None, `max_size`: Some(2098), added: 4573, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::ConsumerLeases` (r:1 w:1)
 	/// Proof: `Leases::ConsumerLeases` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	fn release_retained() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `732`
+		//  Measured:  `748`
 		//  Estimated: `5563`
-		// Minimum execution time: 80_204_000 picoseconds.
-		Weight::from_parts(86_889_000, 5563)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Minimum execution time: 89_579_000 picoseconds.
+		Weight::from_parts(95_497_000, 5563)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Leases::Leases` (r:1 w:1)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(728), added: 3203, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(744), added: 3219, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::FullWindowBlocks` (r:1 w:0)
+	/// Proof: `Attestation::FullWindowBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Committed` (r:1 w:1)
@@ -317,13 +352,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `g` is `[0, 16]`.
 	fn settle(g: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1205 + g * (32 ±0)`
+		//  Measured:  `1221 + g * (32 ±0)`
 		//  Estimated: `8799`
-		// Minimum execution time: 187_189_000 picoseconds.
-		Weight::from_parts(202_127_700, 8799)
-			// Standard Error: 17_203
-			.saturating_add(Weight::from_parts(2_034_069, 0).saturating_mul(g.into()))
-			.saturating_add(T::DbWeight::get().reads(13_u64))
+		// Minimum execution time: 213_934_000 picoseconds.
+		Weight::from_parts(229_388_156, 8799)
+			// Standard Error: 20_817
+			.saturating_add(Weight::from_parts(2_117_077, 0).saturating_mul(g.into()))
+			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(g.into())))
 	}
@@ -331,79 +366,78 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
-	// PLACEHOLDER-UNTIL-BENCHMARKED
-	fn reject_bid() -> Weight {
-		Weight::from_parts(60_000_000, 12_000)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
-	}
 	fn create_order() -> Weight {
-		Weight::from_parts(96_692_000, 4027)
+		Weight::from_parts(96_578_000, 4027)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn cancel_order(b: u32, ) -> Weight {
-		Weight::from_parts(84_319_890, 4027)
-			.saturating_add(Weight::from_parts(3_788_878, 0).saturating_mul(b.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(b.into())))
+		Weight::from_parts(77_936_615, 4728)
+			.saturating_add(Weight::from_parts(56_409_889, 0).saturating_mul(b.into()))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(b.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
-			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(b.into())))
-			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(b.into()))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(b.into())))
+			.saturating_add(Weight::from_parts(0, 2632).saturating_mul(b.into()))
 	}
 	fn bid() -> Weight {
-		Weight::from_parts(158_940_000, 41486)
-			.saturating_add(RocksDbWeight::get().reads(22_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+		Weight::from_parts(222_012_000, 41486)
+			.saturating_add(RocksDbWeight::get().reads(25_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn withdraw_bid() -> Weight {
-		Weight::from_parts(35_272_000, 3703)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+		Weight::from_parts(81_458_000, 4728)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	fn reject_bid() -> Weight {
+		Weight::from_parts(127_700_000, 6196)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn accept_bid(g: u32, b: u32, ) -> Weight {
-		Weight::from_parts(78_064_307, 10043)
-			.saturating_add(Weight::from_parts(6_989_243, 0).saturating_mul(g.into()))
-			.saturating_add(Weight::from_parts(6_562_072, 0).saturating_mul(b.into()))
-			.saturating_add(RocksDbWeight::get().reads(10_u64))
+		Weight::from_parts(133_898_609, 10043)
+			.saturating_add(Weight::from_parts(5_280_426, 0).saturating_mul(g.into()))
+			.saturating_add(Weight::from_parts(58_730_590, 0).saturating_mul(b.into()))
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(g.into())))
-			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(b.into())))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(b.into())))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(g.into())))
-			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(b.into())))
-			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(b.into()))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(b.into())))
+			.saturating_add(Weight::from_parts(0, 2632).saturating_mul(b.into()))
 			.saturating_add(Weight::from_parts(0, 2531).saturating_mul(g.into()))
 	}
 	fn rent(g: u32, ) -> Weight {
-		Weight::from_parts(245_690_710, 10043)
-			.saturating_add(Weight::from_parts(4_268_541, 0).saturating_mul(g.into()))
-			.saturating_add(RocksDbWeight::get().reads(10_u64))
+		Weight::from_parts(154_850_082, 10043)
+			.saturating_add(Weight::from_parts(6_660_367, 0).saturating_mul(g.into()))
+			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(g.into())))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(g.into())))
 			.saturating_add(Weight::from_parts(0, 2531).saturating_mul(g.into()))
 	}
 	fn top_up() -> Weight {
-		Weight::from_parts(81_492_000, 4193)
+		Weight::from_parts(78_468_000, 4209)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn close_lease(g: u32, ) -> Weight {
-		Weight::from_parts(112_517_702, 4193)
-			.saturating_add(Weight::from_parts(2_236_203, 0).saturating_mul(g.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(115_483_098, 4209)
+			.saturating_add(Weight::from_parts(2_343_717, 0).saturating_mul(g.into()))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(g.into())))
 	}
 	fn release_retained() -> Weight {
-		Weight::from_parts(86_889_000, 5563)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(95_497_000, 5563)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn settle(g: u32, ) -> Weight {
-		Weight::from_parts(202_127_700, 8799)
-			.saturating_add(Weight::from_parts(2_034_069, 0).saturating_mul(g.into()))
-			.saturating_add(RocksDbWeight::get().reads(13_u64))
+		Weight::from_parts(229_388_156, 8799)
+			.saturating_add(Weight::from_parts(2_117_077, 0).saturating_mul(g.into()))
+			.saturating_add(RocksDbWeight::get().reads(14_u64))
 			.saturating_add(RocksDbWeight::get().writes(12_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(g.into())))
 	}

@@ -51,9 +51,9 @@ pub trait WeightInfo {
 	fn add_auditor() -> Weight;
 	fn remove_auditor() -> Weight;
 	fn slash_auditor() -> Weight;
-	fn audit_hardware(n: u32, ) -> Weight;
-	fn evict_gpu() -> Weight;
 	fn set_min_lease_charge() -> Weight;
+	fn evict_gpu() -> Weight;
+	fn audit_hardware(n: u32, ) -> Weight;
 	fn set_attributes(n: u32, ) -> Weight;
 	fn clear_attributes() -> Weight;
 }
@@ -61,15 +61,35 @@ pub trait WeightInfo {
 /// Weights measured on the reference machine, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	// PLACEHOLDER-UNTIL-BENCHMARKED
-	fn evict_gpu() -> Weight {
-		Weight::from_parts(60_000_000, 12_000)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+	/// Storage: `Providers::Providers` (r:1 w:1)
+	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Totals` (r:1 w:1)
+	/// Proof: `Providers::Totals` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::CounterForProviders` (r:1 w:1)
+	/// Proof: `Providers::CounterForProviders` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	fn register() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `180`
+		//  Estimated: `9173`
+		// Minimum execution time: 73_677_000 picoseconds.
+		Weight::from_parts(78_278_000, 9173)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
-	// PLACEHOLDER-UNTIL-BENCHMARKED
-	fn set_min_lease_charge() -> Weight {
-		Weight::from_parts(30_000_000, 9_000)
+	/// Storage: `Providers::Providers` (r:1 w:1)
+	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Totals` (r:1 w:1)
+	/// Proof: `Providers::Totals` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
+	fn set_metadata() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `509`
+		//  Estimated: `9173`
+		// Minimum execution time: 25_340_000 picoseconds.
+		Weight::from_parts(28_655_000, 9173)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -78,85 +98,71 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::CounterForProviders` (r:1 w:1)
-	/// Proof: `Providers::CounterForProviders` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	fn register() -> Weight {
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Totals` (r:1 w:1)
+	/// Proof: `Providers::Totals` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
+	fn bond_extra() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `180`
+		//  Measured:  `758`
 		//  Estimated: `9173`
-		// Minimum execution time: 69_827_000 picoseconds.
-		Weight::from_parts(74_983_000, 9173)
+		// Minimum execution time: 76_333_000 picoseconds.
+		Weight::from_parts(84_441_000, 9173)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Providers::Providers` (r:1 w:1)
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
-	fn set_metadata() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `465`
-		//  Estimated: `9173`
-		// Minimum execution time: 17_184_000 picoseconds.
-		Weight::from_parts(19_221_000, 9173)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-	}
-	/// Storage: `Providers::Providers` (r:1 w:1)
-	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
-	fn bond_extra() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `714`
-		//  Estimated: `9173`
-		// Minimum execution time: 74_314_000 picoseconds.
-		Weight::from_parts(78_166_000, 9173)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
-	}
-	/// Storage: `Providers::Providers` (r:1 w:1)
-	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Committed` (r:1 w:0)
 	/// Proof: `Leases::Committed` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Gpus` (r:1 w:1)
 	/// Proof: `Providers::Gpus` (`max_values`: None, `max_size`: Some(6578), added: 9053, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::HardwareAudits` (r:1 w:1)
-	/// Proof: `Providers::HardwareAudits` (`max_values`: None, `max_size`: Some(2150), added: 4625, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::GpuOwner` (r:0 w:64)
+	/// Storage: `Providers::GpuOwner` (r:64 w:64)
 	/// Proof: `Providers::GpuOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::CounterForGpuOwner` (r:1 w:1)
+	/// Proof: `Providers::CounterForGpuOwner` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::HardwareAudits` (r:1 w:0)
+	/// Proof: `Providers::HardwareAudits` (`max_values`: None, `max_size`: Some(2150), added: 4625, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Totals` (r:1 w:1)
+	/// Proof: `Providers::Totals` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
 	/// The range of component `g` is `[0, 64]`.
 	fn unbond(g: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `634 + g * (102 ±0)`
-		//  Estimated: `10043`
-		// Minimum execution time: 30_709_000 picoseconds.
-		Weight::from_parts(42_944_171, 10043)
-			// Standard Error: 1_576
-			.saturating_add(Weight::from_parts(2_165_719, 0).saturating_mul(g.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		//  Measured:  `691 + g * (188 ±0)`
+		//  Estimated: `10043 + g * (2555 ±0)`
+		// Minimum execution time: 36_668_000 picoseconds.
+		Weight::from_parts(56_396_789, 10043)
+			// Standard Error: 5_559
+			.saturating_add(Weight::from_parts(7_489_332, 0).saturating_mul(g.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(g.into())))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(g.into())))
+			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(g.into()))
 	}
 	/// Storage: `Providers::Providers` (r:1 w:1)
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Totals` (r:1 w:1)
+	/// Proof: `Providers::Totals` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::CounterForProviders` (r:1 w:1)
 	/// Proof: `Providers::CounterForProviders` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::MinLeaseCharge` (r:0 w:1)
+	/// Proof: `Providers::MinLeaseCharge` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ReportingKeyOwner` (r:0 w:1)
 	/// Proof: `Providers::ReportingKeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::ProviderLiveness` (r:0 w:1)
+	/// Proof: `Attestation::ProviderLiveness` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
 	fn withdraw_unbonded() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `779`
+		//  Measured:  `855`
 		//  Estimated: `9173`
-		// Minimum execution time: 70_501_000 picoseconds.
-		Weight::from_parts(75_064_000, 9173)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Minimum execution time: 82_679_000 picoseconds.
+		Weight::from_parts(92_801_000, 9173)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `Providers::Providers` (r:1 w:1)
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
@@ -164,30 +170,36 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Leases::Committed` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Gpus` (r:1 w:1)
 	/// Proof: `Providers::Gpus` (`max_values`: None, `max_size`: Some(6578), added: 9053, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::GpuOwner` (r:64 w:64)
+	/// Proof: `Providers::GpuOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::CounterForGpuOwner` (r:1 w:1)
+	/// Proof: `Providers::CounterForGpuOwner` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::HardwareAudits` (r:1 w:1)
 	/// Proof: `Providers::HardwareAudits` (`max_values`: None, `max_size`: Some(2150), added: 4625, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Attributes` (r:32 w:32)
 	/// Proof: `Providers::Attributes` (`max_values`: None, `max_size`: Some(1161), added: 3636, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::GpuOwner` (r:0 w:64)
-	/// Proof: `Providers::GpuOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Totals` (r:1 w:1)
+	/// Proof: `Providers::Totals` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
 	/// The range of component `g` is `[0, 64]`.
 	/// The range of component `a` is `[0, 32]`.
 	fn deregister(g: u32, a: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `755 + a * (86 ±0) + g * (102 ±0)`
-		//  Estimated: `10043 + a * (3636 ±0)`
-		// Minimum execution time: 107_351_000 picoseconds.
-		Weight::from_parts(52_832_795, 10043)
-			// Standard Error: 5_628
-			.saturating_add(Weight::from_parts(2_200_368, 0).saturating_mul(g.into()))
-			// Standard Error: 11_142
-			.saturating_add(Weight::from_parts(2_110_787, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		//  Measured:  `813 + a * (86 ±0) + g * (188 ±0)`
+		//  Estimated: `10043 + a * (3636 ±0) + g * (2555 ±0)`
+		// Minimum execution time: 115_768_000 picoseconds.
+		Weight::from_parts(64_586_931, 10043)
+			// Standard Error: 21_800
+			.saturating_add(Weight::from_parts(7_527_064, 0).saturating_mul(g.into()))
+			// Standard Error: 43_161
+			.saturating_add(Weight::from_parts(2_191_684, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(g.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(a.into())))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(g.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 3636).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(g.into()))
 	}
 	/// Storage: `Providers::Providers` (r:1 w:0)
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
@@ -195,19 +207,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Providers::Gpus` (`max_values`: None, `max_size`: Some(6578), added: 9053, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::GpuOwner` (r:64 w:64)
 	/// Proof: `Providers::GpuOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::GpuReservedFor` (r:64 w:64)
+	/// Proof: `Providers::GpuReservedFor` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::CounterForGpuOwner` (r:1 w:1)
+	/// Proof: `Providers::CounterForGpuOwner` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 64]`.
 	fn add_gpus(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `8435`
+		//  Measured:  `8505`
 		//  Estimated: `10043 + n * (2555 ±0)`
-		// Minimum execution time: 63_249_000 picoseconds.
-		Weight::from_parts(77_925_262, 10043)
-			// Standard Error: 8_631
-			.saturating_add(Weight::from_parts(4_643_371, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+		// Minimum execution time: 75_607_000 picoseconds.
+		Weight::from_parts(86_065_015, 10043)
+			// Standard Error: 12_397
+			.saturating_add(Weight::from_parts(11_434_471, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(n.into()))
 	}
 	/// Storage: `Providers::Providers` (r:1 w:0)
@@ -218,18 +234,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Leases::LeasedGpu` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Gpus` (r:1 w:1)
 	/// Proof: `Providers::Gpus` (`max_values`: None, `max_size`: Some(6578), added: 9053, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::HardwareAudits` (r:1 w:1)
+	/// Storage: `Providers::CounterForGpuOwner` (r:1 w:1)
+	/// Proof: `Providers::CounterForGpuOwner` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::HardwareAudits` (r:1 w:0)
 	/// Proof: `Providers::HardwareAudits` (`max_values`: None, `max_size`: Some(2150), added: 4625, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 64]`.
 	fn remove_gpus(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `8533 + n * (69 ±0)`
+		//  Measured:  `8592 + n * (69 ±0)`
 		//  Estimated: `10043 + n * (2555 ±0)`
-		// Minimum execution time: 73_655_000 picoseconds.
-		Weight::from_parts(113_764_804, 10043)
-			// Standard Error: 84_717
-			.saturating_add(Weight::from_parts(12_012_501, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Minimum execution time: 79_004_000 picoseconds.
+		Weight::from_parts(83_715_636, 10043)
+			// Standard Error: 5_801
+			.saturating_add(Weight::from_parts(11_016_082, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
@@ -239,91 +257,149 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Leases::Committed` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Providers` (r:1 w:1)
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Totals` (r:1 w:1)
+	/// Proof: `Providers::Totals` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
 	fn set_capacity() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `507`
+		//  Measured:  `551`
 		//  Estimated: `9173`
-		// Minimum execution time: 20_838_000 picoseconds.
-		Weight::from_parts(23_603_000, 9173)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+		// Minimum execution time: 30_281_000 picoseconds.
+		Weight::from_parts(32_963_000, 9173)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Providers::Providers` (r:1 w:1)
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Totals` (r:1 w:1)
+	/// Proof: `Providers::Totals` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
 	fn set_prices() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5714`
+		//  Measured:  `5758`
 		//  Estimated: `9173`
-		// Minimum execution time: 59_305_000 picoseconds.
-		Weight::from_parts(63_631_000, 9173)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+		// Minimum execution time: 79_746_000 picoseconds.
+		Weight::from_parts(84_162_000, 9173)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Providers` (r:1 w:1)
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ReportingKeyOwner` (r:1 w:2)
 	/// Proof: `Providers::ReportingKeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Totals` (r:1 w:1)
+	/// Proof: `Providers::Totals` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
 	fn set_reporting_key() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `599`
+		//  Measured:  `697`
 		//  Estimated: `9173`
-		// Minimum execution time: 25_026_000 picoseconds.
-		Weight::from_parts(27_986_000, 9173)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
-	}
-	/// Storage: `Providers::Auditors` (r:1 w:1)
-	/// Proof: `Providers::Auditors` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::CounterForAuditors` (r:1 w:1)
-	/// Proof: `Providers::CounterForAuditors` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::NextAuditorMembership` (r:1 w:1)
-	/// Proof: `Providers::NextAuditorMembership` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	fn add_auditor() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `961`
-		//  Estimated: `3604`
-		// Minimum execution time: 82_413_000 picoseconds.
-		Weight::from_parts(89_561_000, 3604)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
-	}
-	/// Storage: `Providers::Auditors` (r:1 w:1)
-	/// Proof: `Providers::Auditors` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::CounterForAuditors` (r:1 w:1)
-	/// Proof: `Providers::CounterForAuditors` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	fn remove_auditor() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `359`
-		//  Estimated: `3604`
-		// Minimum execution time: 66_156_000 picoseconds.
-		Weight::from_parts(69_955_000, 3604)
+		// Minimum execution time: 93_397_000 picoseconds.
+		Weight::from_parts(105_374_000, 9173)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Providers::Auditors` (r:1 w:1)
 	/// Proof: `Providers::Auditors` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::CounterForAuditors` (r:1 w:1)
+	/// Proof: `Providers::CounterForAuditors` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::NextAuditorMembership` (r:1 w:1)
+	/// Proof: `Providers::NextAuditorMembership` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	fn add_auditor() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `961`
+		//  Estimated: `3622`
+		// Minimum execution time: 82_276_000 picoseconds.
+		Weight::from_parts(88_363_000, 3622)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
+	/// Storage: `Providers::Auditors` (r:1 w:1)
+	/// Proof: `Providers::Auditors` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::CounterForAuditors` (r:1 w:1)
+	/// Proof: `Providers::CounterForAuditors` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::AuditedGpusByMembership` (r:0 w:1)
+	/// Proof: `Providers::AuditedGpusByMembership` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	fn remove_auditor() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `359`
+		//  Estimated: `3622`
+		// Minimum execution time: 66_752_000 picoseconds.
+		Weight::from_parts(70_992_000, 3622)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
+	/// Storage: `Providers::Auditors` (r:1 w:1)
+	/// Proof: `Providers::Auditors` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::CounterForAuditors` (r:1 w:1)
 	/// Proof: `Providers::CounterForAuditors` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::AuditedGpusByMembership` (r:0 w:1)
+	/// Proof: `Providers::AuditedGpusByMembership` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	fn slash_auditor() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `499`
 		//  Estimated: `6196`
-		// Minimum execution time: 114_600_000 picoseconds.
-		Weight::from_parts(119_903_000, 6196)
+		// Minimum execution time: 113_383_000 picoseconds.
+		Weight::from_parts(120_905_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+	}
+	/// Storage: `Providers::Providers` (r:1 w:0)
+	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::MinLeaseCharge` (r:0 w:1)
+	/// Proof: `Providers::MinLeaseCharge` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	fn set_min_lease_charge() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `498`
+		//  Estimated: `9173`
+		// Minimum execution time: 17_395_000 picoseconds.
+		Weight::from_parts(20_062_000, 9173)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `Providers::GpuOwner` (r:1 w:1)
+	/// Proof: `Providers::GpuOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Leases::LeasedGpu` (r:1 w:0)
+	/// Proof: `Leases::LeasedGpu` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Providers` (r:1 w:1)
+	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Totals` (r:1 w:1)
+	/// Proof: `Providers::Totals` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Gpus` (r:1 w:1)
+	/// Proof: `Providers::Gpus` (`max_values`: None, `max_size`: Some(6578), added: 9053, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::CounterForGpuOwner` (r:1 w:1)
+	/// Proof: `Providers::CounterForGpuOwner` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::HardwareAudits` (r:1 w:1)
+	/// Proof: `Providers::HardwareAudits` (`max_values`: None, `max_size`: Some(2150), added: 4625, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Auditors` (r:1 w:0)
+	/// Proof: `Providers::Auditors` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::AuditedGpusByMembership` (r:1 w:1)
+	/// Proof: `Providers::AuditedGpusByMembership` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::GpuReservedFor` (r:0 w:1)
+	/// Proof: `Providers::GpuReservedFor` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	fn evict_gpu() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `10519`
+		//  Estimated: `10043`
+		// Minimum execution time: 186_686_000 picoseconds.
+		Weight::from_parts(202_241_000, 10043)
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `Providers::Auditors` (r:1 w:0)
 	/// Proof: `Providers::Auditors` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
@@ -331,20 +407,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::GpuOwner` (r:64 w:0)
 	/// Proof: `Providers::GpuOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::HardwareAudits` (r:0 w:1)
+	/// Storage: `Providers::HardwareAudits` (r:1 w:1)
 	/// Proof: `Providers::HardwareAudits` (`max_values`: None, `max_size`: Some(2150), added: 4625, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::AuditedGpusByMembership` (r:1 w:1)
+	/// Proof: `Providers::AuditedGpusByMembership` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 64]`.
 	fn audit_hardware(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `638 + n * (86 ±0)`
+		//  Measured:  `697 + n * (86 ±0)`
 		//  Estimated: `9173 + n * (2555 ±0)`
-		// Minimum execution time: 25_311_000 picoseconds.
-		Weight::from_parts(30_718_832, 9173)
-			// Standard Error: 2_966
-			.saturating_add(Weight::from_parts(4_907_986, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Minimum execution time: 32_633_000 picoseconds.
+		Weight::from_parts(40_035_771, 9173)
+			// Standard Error: 2_792
+			.saturating_add(Weight::from_parts(4_890_545, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(n.into()))
 	}
 	/// Storage: `Providers::Auditors` (r:1 w:0)
@@ -356,12 +434,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 16]`.
 	fn set_attributes(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `618`
+		//  Measured:  `651`
 		//  Estimated: `9173`
-		// Minimum execution time: 27_085_000 picoseconds.
-		Weight::from_parts(34_447_936, 9173)
-			// Standard Error: 14_260
-			.saturating_add(Weight::from_parts(591_865, 0).saturating_mul(n.into()))
+		// Minimum execution time: 26_980_000 picoseconds.
+		Weight::from_parts(28_729_033, 9173)
+			// Standard Error: 1_159
+			.saturating_add(Weight::from_parts(640_842, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -369,10 +447,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Providers::Attributes` (`max_values`: None, `max_size`: Some(1161), added: 3636, mode: `MaxEncodedLen`)
 	fn clear_attributes() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `294`
+		//  Measured:  `327`
 		//  Estimated: `4626`
-		// Minimum execution time: 19_223_000 picoseconds.
-		Weight::from_parts(32_405_000, 4626)
+		// Minimum execution time: 19_222_000 picoseconds.
+		Weight::from_parts(21_009_000, 4626)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -380,120 +458,122 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
-	// PLACEHOLDER-UNTIL-BENCHMARKED
-	fn evict_gpu() -> Weight {
-		Weight::from_parts(60_000_000, 12_000)
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
-			.saturating_add(RocksDbWeight::get().writes(8_u64))
+	fn register() -> Weight {
+		Weight::from_parts(78_278_000, 9173)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
-	// PLACEHOLDER-UNTIL-BENCHMARKED
-	fn set_min_lease_charge() -> Weight {
-		Weight::from_parts(30_000_000, 9_000)
+	fn set_metadata() -> Weight {
+		Weight::from_parts(28_655_000, 9173)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
-	fn register() -> Weight {
-		Weight::from_parts(74_983_000, 9173)
+	fn bond_extra() -> Weight {
+		Weight::from_parts(84_441_000, 9173)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
-	fn set_metadata() -> Weight {
-		Weight::from_parts(19_221_000, 9173)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
-	}
-	fn bond_extra() -> Weight {
-		Weight::from_parts(78_166_000, 9173)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
-	}
 	fn unbond(g: u32, ) -> Weight {
-		Weight::from_parts(42_944_171, 10043)
-			.saturating_add(Weight::from_parts(2_165_719, 0).saturating_mul(g.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(56_396_789, 10043)
+			.saturating_add(Weight::from_parts(7_489_332, 0).saturating_mul(g.into()))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(g.into())))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(g.into())))
+			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(g.into()))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(75_064_000, 9173)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+		Weight::from_parts(92_801_000, 9173)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn deregister(g: u32, a: u32, ) -> Weight {
-		Weight::from_parts(52_832_795, 10043)
-			.saturating_add(Weight::from_parts(2_200_368, 0).saturating_mul(g.into()))
-			.saturating_add(Weight::from_parts(2_110_787, 0).saturating_mul(a.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
+		Weight::from_parts(64_586_931, 10043)
+			.saturating_add(Weight::from_parts(7_527_064, 0).saturating_mul(g.into()))
+			.saturating_add(Weight::from_parts(2_191_684, 0).saturating_mul(a.into()))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(g.into())))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(a.into())))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(g.into())))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 3636).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(g.into()))
 	}
 	fn add_gpus(n: u32, ) -> Weight {
-		Weight::from_parts(77_925_262, 10043)
-			.saturating_add(Weight::from_parts(4_643_371, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
-			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))
+		Weight::from_parts(86_065_015, 10043)
+			.saturating_add(Weight::from_parts(11_434_471, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(n.into()))
 	}
 	fn remove_gpus(n: u32, ) -> Weight {
-		Weight::from_parts(113_764_804, 10043)
-			.saturating_add(Weight::from_parts(12_012_501, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
+		Weight::from_parts(83_715_636, 10043)
+			.saturating_add(Weight::from_parts(11_016_082, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(n.into()))
 	}
 	fn set_capacity() -> Weight {
-		Weight::from_parts(23_603_000, 9173)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+		Weight::from_parts(32_963_000, 9173)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_prices() -> Weight {
-		Weight::from_parts(63_631_000, 9173)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+		Weight::from_parts(84_162_000, 9173)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_reporting_key() -> Weight {
-		Weight::from_parts(27_986_000, 9173)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(105_374_000, 9173)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn add_auditor() -> Weight {
-		Weight::from_parts(89_561_000, 3604)
+		Weight::from_parts(88_363_000, 3622)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn remove_auditor() -> Weight {
-		Weight::from_parts(69_955_000, 3604)
+		Weight::from_parts(70_992_000, 3622)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
-	}
-	fn slash_auditor() -> Weight {
-		Weight::from_parts(119_903_000, 6196)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
-	fn audit_hardware(n: u32, ) -> Weight {
-		Weight::from_parts(30_718_832, 9173)
-			.saturating_add(Weight::from_parts(4_907_986, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+	fn slash_auditor() -> Weight {
+		Weight::from_parts(120_905_000, 6196)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
+	}
+	fn set_min_lease_charge() -> Weight {
+		Weight::from_parts(20_062_000, 9173)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn evict_gpu() -> Weight {
+		Weight::from_parts(202_241_000, 10043)
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
+	}
+	fn audit_hardware(n: u32, ) -> Weight {
+		Weight::from_parts(40_035_771, 9173)
+			.saturating_add(Weight::from_parts(4_890_545, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(n.into()))
 	}
 	fn set_attributes(n: u32, ) -> Weight {
-		Weight::from_parts(34_447_936, 9173)
-			.saturating_add(Weight::from_parts(591_865, 0).saturating_mul(n.into()))
+		Weight::from_parts(28_729_033, 9173)
+			.saturating_add(Weight::from_parts(640_842, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn clear_attributes() -> Weight {
-		Weight::from_parts(32_405_000, 4626)
+		Weight::from_parts(21_009_000, 4626)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
