@@ -26,7 +26,8 @@ impl<T: Config> Pallet<T> {
 	///    registered provider.
 	/// 7. `Totals` (active, suspended, declared storage) match the records; the GPU counter
 	///    matches `GpuOwner`; `AuditedGpusByMembership` holds, for each current auditor
-	///    membership, the GPUs in its audits, and nothing for ended memberships.
+	///    membership, the GPUs in its audits, and nothing for ended memberships. Every
+	///    `MinLeaseCharge` entry belongs to a registered provider.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		Self::bonds_match_holds()?;
 		Self::statuses_match_bonds()?;
@@ -157,6 +158,10 @@ impl<T: Config> Pallet<T> {
 		ensure!(
 			AuditedGpusByMembership::<T>::iter_keys().all(|membership| current.contains(&membership)),
 			"an audited GPU count of an ended membership"
+		);
+		ensure!(
+			MinLeaseCharge::<T>::iter_keys().all(|provider| Providers::<T>::contains_key(provider)),
+			"a minimum lease charge of an unregistered account"
 		);
 		Ok(())
 	}

@@ -980,3 +980,31 @@ mod squatting {
 		});
 	}
 }
+
+mod minimum_lease_charge {
+	use super::*;
+
+	/// The minimum is the provider's own: only a present provider sets it, zero clears it, and
+	/// it goes with the record.
+	#[test]
+	fn only_a_present_provider_sets_its_minimum_and_it_goes_with_the_record() {
+		run_test(|| {
+			assert_noop!(Providers::set_min_lease_charge(RuntimeOrigin::signed(ALICE), 50), Error::<Test>::NotRegistered);
+			register(ALICE, MIN_BOND);
+			assert_ok!(Providers::set_min_lease_charge(RuntimeOrigin::signed(ALICE), 50));
+			assert_eq!(<Providers as ProviderRegistry<_, _>>::min_lease_charge(&ALICE), 50);
+			assert_eq!(last_event(), Event::MinLeaseChargeSet { provider: ALICE, per_epoch: 50 }.into());
+			assert_ok!(Providers::set_min_lease_charge(RuntimeOrigin::signed(ALICE), 0));
+			assert!(!MinLeaseCharge::<Test>::contains_key(ALICE));
+			assert_ok!(Providers::set_min_lease_charge(RuntimeOrigin::signed(ALICE), 70));
+			assert_ok!(Providers::deregister(RuntimeOrigin::signed(ALICE)));
+			assert_noop!(
+				Providers::set_min_lease_charge(RuntimeOrigin::signed(ALICE), 80),
+				Error::<Test>::ProviderLeaving
+			);
+			System::set_block_number(System::block_number() + UNBONDING_PERIOD);
+			assert_ok!(Providers::withdraw_unbonded(RuntimeOrigin::signed(ALICE)));
+			assert!(!MinLeaseCharge::<Test>::contains_key(ALICE), "gone with the record");
+		});
+	}
+}
