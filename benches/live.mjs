@@ -22,7 +22,6 @@ import { sr25519PairFromSeed } from '@polkadot/util-crypto';
 
 import { startNode, NODE_BIN, waitFor, rpc } from '../scripts/e2e/lib/node.mjs';
 import { fakeExporter, fixture } from '../scripts/e2e/lib/exporter.mjs';
-import { DEPIN_SIGNED_EXTENSIONS } from '../scripts/e2e/lib/depin-rpc.mjs';
 import { ready, usageReport, senders, transfers } from './lib/extrinsics.mjs';
 
 const execFileP = promisify(execFile);
@@ -82,7 +81,6 @@ async function main() {
   const provider = new WsProvider(node.wsUrl, 1_000);
   const api = await ApiPromise.create({
     provider,
-    signedExtensions: DEPIN_SIGNED_EXTENSIONS,
     throwOnConnect: true,
     noInitWarn: true,
   });

@@ -1,5 +1,5 @@
 // Pre-signed extrinsics for the load: usage reports as the off-chain worker sends them
-// (general transactions authorized by the call, signed by the provider's reporting key) and
+// (bare v4 extrinsics carrying the report and the reporting key's signature) and
 // balances transfers signed by funded accounts.
 import { Keyring } from '@polkadot/keyring';
 import { compactAddLength, hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
@@ -7,11 +7,6 @@ import { cryptoWaitReady, sr25519PairFromSeed, sr25519Sign } from '@polkadot/uti
 
 // `pallet_attestation::REPORT_SIGNING_CONTEXT`, SCALE-encoded as a byte slice.
 const SIGNING_CONTEXT = compactAddLength(stringToU8a('depin/usage-report/v1'));
-
-// A v5 general transaction: version byte 5 | 0b0100_0000, extension version 0, then the explicit
-// data of the runtime's extensions for an authorized call: immortal era, nonce 0, tip 0,
-// metadata hash disabled (the others carry none).
-const GENERAL_PREAMBLE = new Uint8Array([0x45, 0x00, 0x00, 0x00, 0x00, 0x00]);
 
 export async function ready() {
   await cryptoWaitReady();
@@ -41,8 +36,8 @@ export function usageReport(api, provider, { epoch, epochLength, anchor, leaseCo
   });
   const pair = sr25519PairFromSeed(hexToU8a(provider.reportingSeed));
   const signature = sr25519Sign(u8aConcat(SIGNING_CONTEXT, report.toU8a()), pair);
-  const call = api.tx.attestation.submitReport(report, u8aToHex(signature)).method.toU8a();
-  return u8aToHex(compactAddLength(u8aConcat(GENERAL_PREAMBLE, call)));
+  // Unsigned in polkadot.js terms: a bare v4 extrinsic, as the off-chain worker sends it.
+  return api.tx.attestation.submitReport(report, u8aToHex(signature)).toHex();
 }
 
 /** Keypairs of the manifest's funded transfer senders. */

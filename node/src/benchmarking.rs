@@ -93,7 +93,6 @@ pub fn signed_extrinsic(
 		.map(|c| c / 2)
 		.unwrap_or(2) as u64;
 	let tx_ext: runtime::TxExtension = (
-		frame_system::AuthorizeCall::<runtime::Runtime>::new(),
 		frame_system::CheckNonZeroSender::<runtime::Runtime>::new(),
 		frame_system::CheckSpecVersion::<runtime::Runtime>::new(),
 		frame_system::CheckTxVersion::<runtime::Runtime>::new(),
@@ -113,7 +112,6 @@ pub fn signed_extrinsic(
 		call.clone(),
 		tx_ext.clone(),
 		(
-			(),
 			(),
 			version.0,
 			version.1,

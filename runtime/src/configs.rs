@@ -349,26 +349,14 @@ where
 	}
 }
 
-/// Off-chain workers submit usage reports as general transactions authorized by the call
-/// itself: nothing here is signed, so the signer-bound extensions (nonce, fee) pass them by.
-impl<C> frame_system::offchain::CreateAuthorizedTransaction<C> for Runtime
+/// Off-chain workers submit usage reports as bare v4 extrinsics, which the attestation pallet
+/// validates itself (`ValidateUnsigned`): the form every explorer's decoder reads.
+impl<C> frame_system::offchain::CreateBare<C> for Runtime
 where
 	RuntimeCall: From<C>,
 {
-	fn create_extension() -> TxExtension {
-		(
-			frame_system::AuthorizeCall::<Runtime>::new(),
-			frame_system::CheckNonZeroSender::<Runtime>::new(),
-			frame_system::CheckSpecVersion::<Runtime>::new(),
-			frame_system::CheckTxVersion::<Runtime>::new(),
-			frame_system::CheckGenesis::<Runtime>::new(),
-			frame_system::CheckEra::<Runtime>::from(sp_runtime::generic::Era::Immortal),
-			frame_system::CheckNonce::<Runtime>::from(0),
-			frame_system::CheckWeight::<Runtime>::new(),
-			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
-			frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
-			frame_system::WeightReclaim::<Runtime>::new(),
-		)
+	fn create_bare(call: RuntimeCall) -> UncheckedExtrinsic {
+		UncheckedExtrinsic::new_bare_legacy(call)
 	}
 }
 

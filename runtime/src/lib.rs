@@ -21,6 +21,8 @@ mod clock_agreement;
 pub mod configs;
 pub mod explorer;
 pub mod genesis_config_presets;
+#[cfg(test)]
+mod report_extrinsics;
 
 use alloc::{borrow::Cow, vec::Vec};
 use sp_runtime::{
@@ -111,21 +113,20 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	impl_name: Cow::Borrowed("depin-node"),
 	authoring_version: 1,
 	// Bump on every change to runtime logic; a node refuses to author with a mismatching version.
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	// Bump when call indices or extrinsic encoding change, so old signed transactions fail.
-	transaction_version: 1,
+	transaction_version: 2,
 	system_version: 1,
 };
 
 /// Checks every signed transaction goes through, in order.
 ///
-/// `AuthorizeCall` comes first so calls with `#[pallet::authorize]` (fee-less, nonce-less signed
-/// data such as usage reports) are recognised before the nonce and fee checks; `WeightReclaim`
-/// comes last so it sees the weight of every extension before it.
+/// `WeightReclaim` comes last so it sees the weight of every extension before it. Usage reports
+/// are bare extrinsics, validated by their pallet, not transactions: no `AuthorizeCall` here, as
+/// no call uses `#[pallet::authorize]` (v5 general transactions break the explorers' decoders).
 pub type TxExtension = (
-	frame_system::AuthorizeCall<Runtime>,
 	frame_system::CheckNonZeroSender<Runtime>,
 	frame_system::CheckSpecVersion<Runtime>,
 	frame_system::CheckTxVersion<Runtime>,

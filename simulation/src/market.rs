@@ -20,11 +20,12 @@ use frame_support::{
 	traits::{
 		fungible::{Inspect, Mutate},
 		tokens::Preservation,
-		Authorize, Get, Hooks, UnfilteredDispatchable,
+		Get, Hooks, UnfilteredDispatchable,
 	},
 	BoundedVec,
 };
-use sp_runtime::traits::Dispatchable;
+#[allow(deprecated)]
+use sp_runtime::traits::{Dispatchable, ValidateUnsigned};
 use pallet_attestation::{DeviceSummary, GpuUsage, LeaseUsageReport, UsageReport, KEY_TYPE};
 use pallet_economics::EmissionParams;
 use sp_core::{sr25519, H256};
@@ -295,9 +296,16 @@ fn price_of(provider: &AccountId, gpus: u32, storage_gib: u32) -> Balance {
 /// every chargeable lease up for all the blocks it ran, the storage it claims.
 fn report(provider: &Provider, epoch: u32) {
 	let Some(call) = report_call(provider, epoch) else { return };
-	if call.authorize(TransactionSource::External).expect("authorized").is_ok() {
-		call.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into()).expect("the pool's report settles");
+	if pool_accepts(&call) {
+		call.dispatch_bypass_filter(frame_system::RawOrigin::None.into()).expect("the pool's report settles");
 	}
+}
+
+/// Whether a node's pool takes this report now: the bare extrinsic's `validate_unsigned`, with
+/// the signature check, as on chain.
+#[allow(deprecated)]
+pub fn pool_accepts(call: &pallet_attestation::Call<Runtime>) -> bool {
+	<depin_runtime::Attestation as ValidateUnsigned>::validate_unsigned(TransactionSource::External, call).is_ok()
 }
 
 /// The signed `submit_report` `provider`'s node would send for `epoch` now, anchored at the

@@ -8,12 +8,13 @@ use depin_primitives::{
 use frame_benchmarking::v2::*;
 use frame_support::{
 	pallet_prelude::TransactionSource,
-	traits::{Authorize, EnsureOrigin, Get},
+	traits::{EnsureOrigin, Get},
 	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_core::{sr25519, H256};
-use sp_runtime::Saturating;
+#[allow(deprecated)]
+use sp_runtime::{traits::ValidateUnsigned, Saturating};
 
 use crate::{pallet::*, types::*, Config};
 
@@ -162,14 +163,14 @@ mod benchmarks {
 		let (provider, epoch) = (report.provider.clone(), report.epoch);
 
 		#[extrinsic_call]
-		_(RawOrigin::Authorized, report, signature);
+		_(RawOrigin::None, report, signature);
 
 		assert_eq!(Reports::<T>::get(&provider, epoch).map(|r| r.leases), Some(l));
 		assert!(!ProviderLiveness::<T>::get(&provider).suspended_for_misses);
 	}
 
 	#[benchmark]
-	fn authorize_submit_report(
+	fn validate_submit_report(
 		l: Linear<0, { max_leases::<T>() }>,
 		g: Linear<0, { max_gpus::<T>() }>,
 	) -> Result<(), BenchmarkError> {
@@ -178,7 +179,8 @@ mod benchmarks {
 
 		#[block]
 		{
-			call.authorize(TransactionSource::External).ok_or("authorized")?.map_err(|_| "valid")?;
+			#[allow(deprecated)]
+			<Pallet<T> as ValidateUnsigned>::validate_unsigned(TransactionSource::External, &call).map_err(|_| "valid")?;
 		}
 		Ok(())
 	}
@@ -245,7 +247,7 @@ mod benchmarks {
 	fn dispute() -> Result<(), BenchmarkError> {
 		let (report, signature) = signed_report::<T>(1, 0, 0);
 		let (lease, epoch) = (report.leases[0].lease, report.epoch);
-		Pallet::<T>::submit_report(RawOrigin::Authorized.into(), report, signature).map_err(|_| "reports")?;
+		Pallet::<T>::submit_report(RawOrigin::None.into(), report, signature).map_err(|_| "reports")?;
 		let (consumer, _) = <T as Config>::Leases::parties(lease).ok_or("a lease")?;
 
 		#[extrinsic_call]
@@ -260,7 +262,7 @@ mod benchmarks {
 	fn resolve_dispute() -> Result<(), BenchmarkError> {
 		let (report, signature) = signed_report::<T>(1, 1, 0);
 		let (lease, epoch) = (report.leases[0].lease, report.epoch);
-		Pallet::<T>::submit_report(RawOrigin::Authorized.into(), report, signature).map_err(|_| "reports")?;
+		Pallet::<T>::submit_report(RawOrigin::None.into(), report, signature).map_err(|_| "reports")?;
 		assert!(Disputes::<T>::get(lease, epoch).is_some_and(|d| d.held.is_some()));
 		let origin = T::DisputeOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 
@@ -276,7 +278,7 @@ mod benchmarks {
 	fn release_dispute() -> Result<(), BenchmarkError> {
 		let (report, signature) = signed_report::<T>(1, 1, 0);
 		let (lease, epoch) = (report.leases[0].lease, report.epoch);
-		Pallet::<T>::submit_report(RawOrigin::Authorized.into(), report, signature).map_err(|_| "reports")?;
+		Pallet::<T>::submit_report(RawOrigin::None.into(), report, signature).map_err(|_| "reports")?;
 		let opened_at = Disputes::<T>::get(lease, epoch).ok_or("disputed")?.opened_at;
 		frame_system::Pallet::<T>::set_block_number(opened_at.saturating_add(T::DisputeTimeout::get()));
 		let caller: T::AccountId = whitelisted_caller();

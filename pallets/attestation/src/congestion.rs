@@ -74,9 +74,7 @@ impl<T: Config> Pallet<T> {
 	/// What the largest report is charged up front.
 	pub(crate) fn largest_report_weight() -> Weight {
 		let (leases, gpus) = (T::MaxLeasesPerReport::get(), T::MaxGpusPerReport::get());
-		T::WeightInfo::submit_report(leases, gpus)
-			.saturating_add(T::WeightInfo::hold_disputed(leases))
-			.saturating_add(T::WeightInfo::authorize_submit_report(leases, gpus))
+		Self::report_weight(leases, gpus, leases)
 	}
 
 	/// The largest report extrinsic's length: the report, its signature and the extrinsic's

@@ -11,8 +11,9 @@
 //!   HTTP (dcgm-exporter and node_exporter names; by default the node's built-in probe) and
 //!   tallies what answered. After an epoch ends it builds a [`UsageReport`] — per lease the
 //!   blocks its GPUs and storage answered and their measured use, plus a device summary —
-//!   signs it with the reporting key and submits `submit_report` as an authorized transaction
-//!   (`#[pallet::authorize]`: no fee, no nonce). A local-storage claim keeps it to one
+//!   signs it with the reporting key and submits `submit_report` as a bare (unsigned, format
+//!   v4) extrinsic that the pallet validates itself (`ValidateUnsigned`: no fee, no nonce; see
+//!   docs/attestation.md for why not a v5 general transaction). A local-storage claim keeps it to one
 //!   submission per epoch (retried if it does not land).
 //! - **Validation**, the same in the pool and in dispatch (`validation`): the signer is the
 //!   provider's reporting key; the epoch is the one just ended and its report window
@@ -72,7 +73,7 @@ pub mod pallet {
 		traits::fungible::{Inspect, Mutate, MutateHold},
 	};
 	use depin_primitives::{AttestationObserver, LeaseSettlement, ProviderRegistry};
-	use frame_system::{offchain::CreateAuthorizedTransaction, pallet_prelude::*};
+	use frame_system::{offchain::CreateBare, pallet_prelude::*};
 	use sp_core::sr25519;
 	use sp_runtime::Perbill;
 
@@ -119,7 +120,7 @@ pub mod pallet {
 	}
 
 	#[pallet::config(with_default)]
-	pub trait Config: frame_system::Config + CreateAuthorizedTransaction<Call<Self>> {
+	pub trait Config: frame_system::Config + CreateBare<Call<Self>> {
 		/// The native token; dispute deposits are fungible holds on it.
 		#[pallet::no_default]
 		type Currency: Inspect<Self::AccountId>
@@ -390,6 +391,23 @@ pub mod pallet {
 		DisputeNotTimedOut,
 	}
 
+	/// Usage reports are bare extrinsics: v5 general transactions (`#[pallet::authorize]`) break
+	/// the explorers' decoders (docs/attestation.md). `ValidateUnsigned` is deprecated for
+	/// removal after April 2027; the checks live in `validate_report`, ready to move back behind
+	/// `#[pallet::authorize]` once the tools decode v5.
+	#[allow(deprecated)]
+	#[pallet::validate_unsigned]
+	impl<T: Config> ValidateUnsigned for Pallet<T> {
+		type Call = Call<T>;
+
+		fn validate_unsigned(_source: TransactionSource, call: &Self::Call) -> TransactionValidity {
+			match call {
+				Call::submit_report { report, signature } => Self::validate_report(report, signature),
+				_ => InvalidTransaction::Call.into(),
+			}
+		}
+	}
+
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		/// Forgets the congestion record that no miss can ask about any more, and reserves the
@@ -438,28 +456,24 @@ pub mod pallet {
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// A provider's signed usage report for the epoch that just ended; settles the leases it
-		/// covers. Submitted by the provider's off-chain worker as an authorized transaction.
+		/// covers. Submitted by the provider's off-chain worker as a bare extrinsic, validated by
+		/// `validate_unsigned` in the pool and again before dispatch in the block.
 		#[pallet::call_index(0)]
-		// Charged up front as if every lease were disputed (the dearer path); refunded to the
-		// disputes the report actually met.
-		#[pallet::weight(T::WeightInfo::submit_report(report.leases.len() as u32, report.devices.gpus.len() as u32)
-			.saturating_add(T::WeightInfo::hold_disputed(report.leases.len() as u32)))]
-		#[pallet::authorize(Pallet::<T>::authorize_report)]
-		#[pallet::weight_of_authorize(T::WeightInfo::authorize_submit_report(
-			report.leases.len() as u32,
-			report.devices.gpus.len() as u32,
-		))]
+		// Charged up front as if every lease were disputed (the dearer path), with the checks
+		// (signature included) that `pre_dispatch` runs in the block; refunded to the disputes
+		// the report actually met.
+		#[pallet::weight(Pallet::<T>::report_weight(report.leases.len() as u32, report.devices.gpus.len() as u32, report.leases.len() as u32))]
 		pub fn submit_report(
 			origin: OriginFor<T>,
 			report: UsageReport<T>,
 			signature: sr25519::Signature,
 		) -> DispatchResultWithPostInfo {
-			ensure_authorized(origin)?;
-			// `authorize` verified the signature in this same extrinsic (see `check_report`).
+			ensure_none(origin)?;
+			// `pre_dispatch` verified the signature in this same extrinsic (see `check_report`).
 			let _ = signature;
 			let (leases, gpus) = (report.leases.len() as u32, report.devices.gpus.len() as u32);
 			let disputed = Self::do_submit_report(report)?;
-			Ok(Some(T::WeightInfo::submit_report(leases, gpus).saturating_add(T::WeightInfo::hold_disputed(disputed))).into())
+			Ok(Some(Self::report_weight(leases, gpus, disputed)).into())
 		}
 
 		/// Records that `provider` did not report `epoch` (whose window has closed) although it

@@ -80,11 +80,13 @@ where
 	}
 }
 
-impl<C> frame_system::offchain::CreateAuthorizedTransaction<C> for Test
+impl<C> frame_system::offchain::CreateBare<C> for Test
 where
 	RuntimeCall: From<C>,
 {
-	fn create_extension() {}
+	fn create_bare(call: RuntimeCall) -> Extrinsic {
+		Extrinsic::new_bare_legacy(call)
+	}
 }
 
 pub const PROVIDER: AccountId = 1;

@@ -5,10 +5,10 @@
 use codec::Decode;
 use frame_support::{
 	assert_noop, assert_ok,
-	pallet_prelude::{InvalidTransaction, TransactionSource, TransactionValidityError},
+	pallet_prelude::{InvalidTransaction, TransactionSource, TransactionValidity, TransactionValidityError},
 	traits::{
 		fungible::{Inspect, InspectHold},
-		Authorize, UnfilteredDispatchable,
+		UnfilteredDispatchable,
 	},
 };
 use depin_primitives::{EpochClock, LeaseId, ProviderRegistry, ProviderStatus};
@@ -19,7 +19,8 @@ use sp_core::{
 	offchain::{testing, OffchainDbExt, OffchainWorkerExt, StorageKind, TransactionPoolExt},
 	sr25519, H256,
 };
-use sp_runtime::DispatchError;
+#[allow(deprecated)]
+use sp_runtime::{traits::ValidateUnsigned, DispatchError};
 
 use crate::{mock::*, pallet::*, prometheus, types::*, worker, WeightInfo, KEY_TYPE};
 
@@ -90,18 +91,20 @@ fn call(report: UsageReport<Test>, signature: sr25519::Signature) -> Call<Test> 
 	Call::submit_report { report, signature }
 }
 
-/// Pool validity of a report.
-fn validate(report: &UsageReport<Test>, signature: sr25519::Signature) -> Result<(), TransactionValidityError> {
-	call(report.clone(), signature)
-		.authorize(TransactionSource::External)
-		.expect("submit_report is authorized by the pallet")
-		.map(|_| ())
+/// Pool validity of a report (the bare extrinsic's `validate_unsigned`).
+#[allow(deprecated)]
+fn pool_validity(call: &Call<Test>) -> TransactionValidity {
+	<Attestation as ValidateUnsigned>::validate_unsigned(TransactionSource::External, call)
 }
 
-/// What a block does with a `submit_report` its `authorize` accepted: dispatch it.
+fn validate(report: &UsageReport<Test>, signature: sr25519::Signature) -> Result<(), TransactionValidityError> {
+	pool_validity(&call(report.clone(), signature)).map(|_| ())
+}
+
+/// Dispatch of a bare `submit_report` (no origin), which repeats the state checks as a guard.
 fn submit(report: UsageReport<Test>, signature: sr25519::Signature) -> Result<(), DispatchError> {
 	let call = call(report, signature);
-	call.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into()).map(|_| ()).map_err(|e| e.error)
+	call.dispatch_bypass_filter(frame_system::RawOrigin::None.into()).map(|_| ()).map_err(|e| e.error)
 }
 
 fn last_event() -> RuntimeEvent {
@@ -244,8 +247,12 @@ mod reports {
 		});
 	}
 
+	/// Reports come as bare extrinsics; a signed one is refused. A bare one reaches dispatch
+	/// only through `pre_dispatch`, which verifies the signature (the runtime's
+	/// `report_extrinsics` tests apply forged ones through the executive).
 	#[test]
-	fn only_the_authorization_may_submit_a_report() {
+	#[allow(deprecated)]
+	fn a_report_is_bare_and_its_signature_is_checked_before_dispatch() {
 		run_test(|| {
 			let key = provider(PROVIDER);
 			go_to(epoch_start(1) + 1);
@@ -255,7 +262,12 @@ mod reports {
 				Attestation::submit_report(RuntimeOrigin::signed(PROVIDER), report.clone(), signature),
 				DispatchError::BadOrigin
 			);
-			assert_noop!(Attestation::submit_report(RuntimeOrigin::none(), report, signature), DispatchError::BadOrigin);
+			let forged = sign(&provider(PROVIDER_2), &report);
+			assert_eq!(
+				<Attestation as ValidateUnsigned>::pre_dispatch(&call(report.clone(), forged)),
+				Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof))
+			);
+			assert_ok!(<Attestation as ValidateUnsigned>::pre_dispatch(&call(report, signature)));
 		});
 	}
 
@@ -304,8 +316,8 @@ mod reports {
 			let report = report(0, &[]);
 			// Signed by another key.
 			let stranger_key = sp_io::crypto::sr25519_generate(KEY_TYPE, None);
-			// The signature is checked by `authorize` only, which pools and blocks run before
-			// dispatch (the `Authorized` origin exists only after it passed).
+			// The signature is checked by `validate_unsigned`/`pre_dispatch` only, which pools and
+			// blocks run before dispatch (a bare extrinsic reaches dispatch only through them).
 			let bad_proof = Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof));
 			assert_eq!(validate(&report, sign(&stranger_key, &report)), bad_proof);
 			// A signature of a different report.
@@ -414,19 +426,13 @@ mod reports {
 			let key = provider(PROVIDER);
 			go_to(epoch_start(1) + 1);
 			let report = report(0, &[]);
-			let (validity, _) = call(report.clone(), sign(&key, &report))
-				.authorize(TransactionSource::External)
-				.unwrap()
-				.unwrap();
+			let validity = pool_validity(&call(report.clone(), sign(&key, &report))).unwrap();
 			// Valid for as long as the window could last: its grace and the most it can grow.
 			let extension = u64::from(<<Test as Config>::MaxWindowExtension as frame_support::traits::Get<u32>>::get());
 			assert_eq!(validity.longevity, epoch_start(1) + grace() + extension - (epoch_start(1) + 1));
 			let mut other = report.clone();
 			other.devices.storage_used_gib = 9;
-			let (other_validity, _) = call(other.clone(), sign(&key, &other))
-				.authorize(TransactionSource::External)
-				.unwrap()
-				.unwrap();
+			let other_validity = pool_validity(&call(other.clone(), sign(&key, &other))).unwrap();
 			assert_eq!(validity.provides, other_validity.provides);
 		});
 	}
@@ -750,10 +756,11 @@ mod disputes {
 			let weights = |disputed| {
 				<Test as Config>::WeightInfo::submit_report(2, gpus)
 					.saturating_add(<Test as Config>::WeightInfo::hold_disputed(disputed))
+					.saturating_add(<Test as Config>::WeightInfo::validate_submit_report(2, gpus))
 			};
 			let worst = weights(2);
 			assert_eq!(call.get_dispatch_info().call_weight, worst);
-			let post = call.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into()).unwrap();
+			let post = call.dispatch_bypass_filter(frame_system::RawOrigin::None.into()).unwrap();
 			assert_eq!(post.actual_weight, Some(weights(1)));
 			assert_ne!(post.actual_weight, Some(worst));
 		});
@@ -1080,9 +1087,18 @@ mod worker_tests {
 				.read()
 				.transactions
 				.iter()
-				.map(|tx| match Extrinsic::decode(&mut &tx[..]).expect("an extrinsic").function {
-					RuntimeCall::Attestation(call) => call,
-					other => panic!("unexpected call {other:?}"),
+				.map(|tx| {
+					let xt = Extrinsic::decode(&mut &tx[..]).expect("an extrinsic");
+					// Bare and of format v4, the form every explorer's decoder reads (v5 general
+					// transactions break them: docs/attestation.md).
+					assert!(
+						matches!(xt.preamble, sp_runtime::generic::Preamble::Bare(4)),
+						"reports travel as bare v4 extrinsics"
+					);
+					match xt.function {
+						RuntimeCall::Attestation(call) => call,
+						other => panic!("unexpected call {other:?}"),
+					}
 				})
 				.collect()
 		}

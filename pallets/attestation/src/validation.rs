@@ -1,4 +1,5 @@
-//! Checks of a usage report, shared by the transaction pool (`authorize`) and dispatch.
+//! Checks of a usage report, shared by the transaction pool (`validate_unsigned`), the block
+//! (`pre_dispatch`) and dispatch.
 
 use alloc::{collections::btree_set::BTreeSet, vec::Vec};
 use depin_primitives::{BlockIndex, ChargeableLease, LeaseSettlement, ProviderRegistry};
@@ -6,10 +7,10 @@ use frame_support::{ensure, pallet_prelude::*, traits::Get};
 use sp_core::sr25519;
 use sp_runtime::{
 	traits::UniqueSaturatedInto,
-	transaction_validity::{InvalidTransaction, TransactionValidityWithRefund, ValidTransaction},
+	transaction_validity::{InvalidTransaction, TransactionValidity, ValidTransaction},
 };
 
-use crate::{pallet::*, types::*, Config};
+use crate::{pallet::*, types::*, weights::WeightInfo, Config};
 
 impl<T: Config> Pallet<T> {
 	/// The current block, as the clock counts blocks.
@@ -20,9 +21,9 @@ impl<T: Config> Pallet<T> {
 	/// Everything that makes a report acceptable now. Cheap checks first, so junk costs little.
 	/// Returns the leases it covers, in its order.
 	///
-	/// `signature` is `None` in dispatch: the `AuthorizeCall` extension verified it moments
-	/// earlier in the same extrinsic (the only way to the `Authorized` origin), and verifying the
-	/// same bytes again against the same key cannot give another answer. The state checks are
+	/// `signature` is `None` in dispatch: `pre_dispatch` verified it moments earlier in the same
+	/// extrinsic (a bare extrinsic reaches dispatch only through it), and verifying the same
+	/// bytes again against the same key cannot give another answer. The state checks are
 	/// repeated, as a guard; their reads are already in the overlay.
 	pub(crate) fn check_report(
 		report: &UsageReport<T>,
@@ -109,12 +110,16 @@ impl<T: Config> Pallet<T> {
 		shown
 	}
 
-	/// `#[pallet::authorize]` of `submit_report`: the checks, as pool validity.
-	pub(crate) fn authorize_report(
-		_source: TransactionSource,
-		report: &UsageReport<T>,
-		signature: &sr25519::Signature,
-	) -> TransactionValidityWithRefund {
+	/// What a report is charged: the checks `pre_dispatch` runs (signature included), settling
+	/// its leases and GPUs, and holding `disputed` of its charges.
+	pub(crate) fn report_weight(leases: u32, gpus: u32, disputed: u32) -> Weight {
+		T::WeightInfo::submit_report(leases, gpus)
+			.saturating_add(T::WeightInfo::hold_disputed(disputed))
+			.saturating_add(T::WeightInfo::validate_submit_report(leases, gpus))
+	}
+
+	/// `validate_unsigned` of `submit_report`: the checks, as pool validity.
+	pub(crate) fn validate_report(report: &UsageReport<T>, signature: &sr25519::Signature) -> TransactionValidity {
 		Self::check_report(report, Some(signature)).map(|_| ()).map_err(|error| {
 			let invalid = match error {
 				Error::<T>::FutureEpoch => InvalidTransaction::Future,
@@ -129,13 +134,12 @@ impl<T: Config> Pallet<T> {
 		let window_closes = Self::base_clock()
 			.with_extension(report.epoch, T::MaxWindowExtension::get())
 			.report_window_closes(report.epoch);
-		let validity = ValidTransaction::with_tag_prefix("DepinUsageReport")
+		ValidTransaction::with_tag_prefix("DepinUsageReport")
 			.priority(T::ReportPriority::get())
 			.and_provides((report.provider.clone(), report.epoch))
 			.longevity(u64::from(window_closes.saturating_sub(Self::now())).max(1))
 			.propagate(true)
-			.build()?;
-		Ok((validity, Weight::zero()))
+			.build()
 	}
 }
 

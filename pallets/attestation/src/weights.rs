@@ -38,7 +38,7 @@ use core::marker::PhantomData;
 /// Weight functions needed by `pallet_attestation`.
 pub trait WeightInfo {
 	fn submit_report(l: u32, g: u32, ) -> Weight;
-	fn authorize_submit_report(l: u32, g: u32, ) -> Weight;
+	fn validate_submit_report(l: u32, g: u32, ) -> Weight;
 	fn hold_disputed(d: u32, ) -> Weight;
 	fn report_missed(n: u32, ) -> Weight;
 	fn dispute() -> Weight;
@@ -120,7 +120,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(744), added: 3219, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[0, 256]`.
 	/// The range of component `g` is `[0, 64]`.
-	fn authorize_submit_report(l: u32, g: u32, ) -> Weight {
+	fn validate_submit_report(l: u32, g: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1267 + g * (87 ±0) + l * (230 ±0)`
 		//  Estimated: `9173 + g * (2555 ±0) + l * (3219 ±0)`
@@ -335,7 +335,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(g.into()))
 			.saturating_add(Weight::from_parts(0, 3219).saturating_mul(l.into()))
 	}
-	fn authorize_submit_report(l: u32, g: u32, ) -> Weight {
+	fn validate_submit_report(l: u32, g: u32, ) -> Weight {
 		Weight::from_parts(132_821_622, 9173)
 			.saturating_add(Weight::from_parts(12_760_712, 0).saturating_mul(l.into()))
 			.saturating_add(Weight::from_parts(5_731_056, 0).saturating_mul(g.into()))

@@ -8,7 +8,7 @@ use alloc::{collections::btree_set::BTreeSet, vec::Vec};
 use codec::{Decode, Encode};
 use frame_support::BoundedVec;
 use frame_system::{
-	offchain::{CreateAuthorizedTransaction, SubmitTransaction},
+	offchain::{CreateBare, SubmitTransaction},
 	pallet_prelude::BlockNumberFor,
 };
 use depin_primitives::{ChargeableLease, LeaseSettlement, ProviderRegistry, GIB};
@@ -354,9 +354,7 @@ fn submit_report<T: Config>(
 	let report = build_report::<T>(&provider, epoch, tally, block);
 	let signature =
 		sp_io::crypto::sr25519_sign(KEY_TYPE, &key, &report.signing_payload()).ok_or("the keystore cannot sign")?;
-	let xt = <T as CreateAuthorizedTransaction<Call<T>>>::create_authorized_transaction(
-		Call::<T>::submit_report { report, signature }.into(),
-	);
+	let xt = <T as CreateBare<Call<T>>>::create_bare(Call::<T>::submit_report { report, signature }.into());
 	SubmitTransaction::<T, Call<T>>::submit_transaction(xt).map_err(|_| "the pool refused the report")?;
 	Ok(true)
 }

@@ -4,15 +4,12 @@ import { Keyring } from '@polkadot/keyring';
 import { u8aConcat, stringToU8a } from '@polkadot/util';
 import { cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
 
-import { DEPIN_RPC, DEPIN_SIGNED_EXTENSIONS } from './depin-rpc.mjs';
-
-export { DEPIN_SIGNED_EXTENSIONS };
+import { DEPIN_RPC } from './depin-rpc.mjs';
 
 export async function connect(wsUrl) {
   const provider = new WsProvider(wsUrl, 1_000);
   const api = await ApiPromise.create({
     provider,
-    signedExtensions: DEPIN_SIGNED_EXTENSIONS,
     rpc: DEPIN_RPC,
     throwOnConnect: true,
     noInitWarn: true,
