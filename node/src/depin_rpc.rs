@@ -17,7 +17,7 @@ use jsonrpsee::{
 	proc_macros::rpc,
 	types::error::{ErrorCode, ErrorObject, ErrorObjectOwned},
 };
-use depin_explorer_api::{DepinApi as DepinRuntimeApi, LeaseView, NetworkStats, ProviderView};
+use depin_explorer_api::{DepinApi as DepinRuntimeApi, LeaseView, NetworkStats, ProviderEpoch, ProviderView};
 use depin_primitives::EpochLedger;
 use serde_json::{json, Value};
 use sp_api::ProvideRuntimeApi;
@@ -56,6 +56,11 @@ pub trait DepinApi {
 	/// (SS58; `null` for the first page). The next page starts after the last account returned.
 	#[method(name = "providers", blocking)]
 	fn providers(&self, start_after: Option<String>, count: u32, at: Option<Hash>) -> RpcResult<Vec<Value>>;
+
+	/// The provider's last `epochs` (at most 100) ended epochs, oldest first: `epoch`, `status`
+	/// (`Reported`, `Missed` or `None`), `leases`, `charged`.
+	#[method(name = "providerHistory", blocking)]
+	fn provider_history(&self, account: String, epochs: u32, at: Option<Hash>) -> RpcResult<Vec<Value>>;
 }
 
 pub struct Depin<C> {
@@ -241,6 +246,15 @@ pub fn lease_json(l: &LeaseView<AccountId, Balance>) -> Value {
 	})
 }
 
+pub fn provider_epoch_json(e: &ProviderEpoch<Balance>) -> Value {
+	json!({
+		"epoch": e.epoch,
+		"status": format!("{:?}", e.record),
+		"leases": e.leases,
+		"charged": balance(e.charged),
+	})
+}
+
 impl<C> DepinApiServer for Depin<C>
 where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
@@ -289,6 +303,16 @@ where
 		let start_after = start_after.as_deref().map(parse_account).transpose()?;
 		let views = self.client.runtime_api().providers(at, start_after, count).map_err(runtime_error)?;
 		Ok(views.iter().map(provider_json).collect())
+	}
+
+	fn provider_history(&self, account: String, epochs: u32, at: Option<Hash>) -> RpcResult<Vec<Value>> {
+		if epochs > depin_runtime::explorer::MAX_HISTORY_EPOCHS {
+			return Err(invalid_params(format!("epochs is at most {}", depin_runtime::explorer::MAX_HISTORY_EPOCHS)));
+		}
+		let who = parse_account(&account)?;
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let history = self.client.runtime_api().provider_history(at, who, epochs).map_err(runtime_error)?;
+		Ok(history.iter().map(provider_epoch_json).collect())
 	}
 }
 

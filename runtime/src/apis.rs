@@ -144,6 +144,7 @@ impl_runtime_apis! {
 		}
 	}
 
+	#[api_version(2)]
 	impl depin_explorer_api::DepinApi<Block, AccountId, Balance> for Runtime {
 		fn network_stats() -> depin_explorer_api::NetworkStats<Balance> {
 			crate::explorer::network_stats()
@@ -167,6 +168,10 @@ impl_runtime_apis! {
 
 		fn providers(start_after: Option<AccountId>, count: u32) -> Vec<depin_explorer_api::ProviderView<AccountId, Balance>> {
 			crate::explorer::providers(start_after, count)
+		}
+
+		fn provider_history(account: AccountId, epochs: u32) -> Vec<depin_explorer_api::ProviderEpoch<Balance>> {
+			crate::explorer::provider_history(&account, epochs)
 		}
 	}
 

@@ -3,7 +3,7 @@
 //! in blocks.
 
 use alloc::{collections::btree_set::BTreeSet, vec::Vec};
-use depin_explorer_api::{LeaseView, NetworkStats, ProviderView};
+use depin_explorer_api::{EpochRecord, LeaseView, NetworkStats, ProviderEpoch, ProviderView};
 use depin_primitives::{EpochIndex, EpochLedger, LeaseId};
 use pallet_leases::LeaseStatus;
 
@@ -11,6 +11,9 @@ use crate::{AccountId, Balance, Balances, Runtime};
 
 /// Most providers one `providers` call returns.
 pub const MAX_PROVIDERS_PER_PAGE: u32 = 100;
+
+/// Most epochs one `provider_history` call returns.
+pub const MAX_HISTORY_EPOCHS: u32 = 100;
 
 pub fn network_stats() -> NetworkStats<Balance> {
 	let mut stats = NetworkStats::<Balance> {
@@ -133,6 +136,24 @@ pub fn providers(start_after: Option<AccountId>, count: u32) -> Vec<ProviderView
 	keys.iter().filter_map(provider).collect()
 }
 
+/// `account`'s last `epochs` (at most `MAX_HISTORY_EPOCHS`) ended epochs, oldest first: two
+/// reads an epoch, whoever asks.
+pub fn provider_history(account: &AccountId, epochs: u32) -> Vec<ProviderEpoch<Balance>> {
+	let current = pallet_economics::Pallet::<Runtime>::current_epoch();
+	let first = current.saturating_sub(epochs.min(MAX_HISTORY_EPOCHS));
+	(first..current)
+		.map(|epoch| match pallet_attestation::Reports::<Runtime>::get(account, epoch) {
+			Some(report) =>
+				ProviderEpoch { epoch, record: EpochRecord::Reported, leases: report.leases, charged: report.charged },
+			None => {
+				let missed = pallet_attestation::Misses::<Runtime>::contains_key(account, epoch);
+				let record = if missed { EpochRecord::Missed } else { EpochRecord::None };
+				ProviderEpoch { epoch, record, leases: 0, charged: 0 }
+			},
+		})
+		.collect()
+}
+
 #[cfg(test)]
 mod tests {
 	use frame_support::traits::fungible::Mutate;
@@ -222,5 +243,73 @@ mod tests {
 			// A page is never longer than the limit, whatever is asked.
 			assert_eq!(providers(None, u32::MAX).len() as u32, MAX_PROVIDERS_PER_PAGE);
 		});
+	}
+
+	#[test]
+	fn a_providers_history_lists_its_last_ended_epochs_oldest_first() {
+		let mut ext = chain_with_providers(1);
+		ext.execute_with(|| {
+			let who = account(0);
+			let length = pallet_attestation::Pallet::<Runtime>::clock().length();
+			// In epoch 5: epochs 0..=4 have ended.
+			System::set_block_number(5 * length + 1);
+			pallet_attestation::Reports::<Runtime>::insert(
+				&who,
+				2,
+				pallet_attestation::ReportRecord { leases: 3, charged: 7 * DPN },
+			);
+			pallet_attestation::Misses::<Runtime>::insert(&who, 3, ());
+			let history = provider_history(&who, 4);
+			let records: Vec<_> = history.iter().map(|e| (e.epoch, e.record, e.leases, e.charged)).collect();
+			assert_eq!(
+				records,
+				vec![
+					(1, EpochRecord::None, 0, 0),
+					(2, EpochRecord::Reported, 3, 7 * DPN),
+					(3, EpochRecord::Missed, 0, 0),
+					(4, EpochRecord::None, 0, 0),
+				]
+			);
+			// More epochs than have ended: all of them; never more than the limit.
+			assert_eq!(provider_history(&who, 50).len(), 5);
+			System::set_block_number(500 * length);
+			assert_eq!(provider_history(&who, u32::MAX).len() as u32, MAX_HISTORY_EPOCHS);
+		});
+	}
+
+	/// Indexers (SQD, SubQuery, Subscan) decode events by field name: every event of the four
+	/// pallets names its fields, and each carries an id to join on.
+	#[test]
+	fn every_event_of_the_depin_pallets_names_its_fields_and_an_id() {
+		use scale_info::{form::PortableForm, meta_type, PortableRegistry, Registry, TypeDef};
+
+		let mut registry = Registry::new();
+		let events = [
+			("Providers", registry.register_type(&meta_type::<pallet_providers::Event<Runtime>>())),
+			("Leases", registry.register_type(&meta_type::<pallet_leases::Event<Runtime>>())),
+			("Attestation", registry.register_type(&meta_type::<pallet_attestation::Event<Runtime>>())),
+			("Economics", registry.register_type(&meta_type::<pallet_economics::Event<Runtime>>())),
+		];
+		let registry: PortableRegistry = registry.into();
+		let ids = ["provider", "auditor", "lease", "order", "epoch", "squatter", "params"];
+		for (pallet, id) in events {
+			let TypeDef::Variant(variants) = &registry.resolve(id.id).expect("registered").type_def else {
+				panic!("{pallet}::Event is an enum");
+			};
+			for variant in &variants.variants {
+				let names: Vec<&str> = variant
+					.fields
+					.iter()
+					.map(|field: &scale_info::Field<PortableForm>| {
+						field.name.as_deref().unwrap_or_else(|| panic!("{pallet}.{} has an unnamed field", variant.name))
+					})
+					.collect();
+				assert!(
+					names.iter().any(|name| ids.contains(name)),
+					"{pallet}.{} carries no id to join on: {names:?}",
+					variant.name
+				);
+			}
+		}
 	}
 }

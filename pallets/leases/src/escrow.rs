@@ -86,9 +86,10 @@ impl<T: Config> Pallet<T> {
 
 	/// Pays `paid` out: `take` of it to the protocol (`TakeBeneficiary`, or burned if there is
 	/// none or it cannot receive it, e.g. a missing account and less than the existential
-	/// deposit), the rest to `provider`. Returns where the take went.
+	/// deposit), the rest to `provider`, for its service in `epoch`. Returns where the take went.
 	pub(crate) fn pay_out(
 		provider: &T::AccountId,
+		epoch: EpochIndex,
 		paid: CreditOf<T>,
 		take: BalanceOf<T>,
 	) -> Result<TakeDestination, DispatchError> {
@@ -108,7 +109,7 @@ impl<T: Config> Pallet<T> {
 		// Dropping a credit reduces the total issuance: the burn, on the record.
 		drop(burn);
 		TotalBurned::<T>::mutate(|burned| *burned = burned.saturating_add(amount));
-		Self::deposit_event(Event::TakeBurned { amount });
+		Self::deposit_event(Event::TakeBurned { provider: provider.clone(), epoch, amount });
 		Ok(TakeDestination::Burned)
 	}
 }

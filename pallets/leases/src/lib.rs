@@ -279,10 +279,10 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// `consumer` asked for bids up to `max_price_per_hour`, holding `deposit`.
 		OrderCreated { order: OrderId, consumer: T::AccountId, max_price_per_hour: BalanceOf<T>, deposit: BalanceOf<T> },
-		/// The consumer cancelled `order`; its deposit returned.
-		OrderCancelled { order: OrderId },
-		/// `order` expired unaccepted; its deposit returned.
-		OrderExpired { order: OrderId },
+		/// The consumer cancelled `order`; `refunded` (its deposit) returned to it.
+		OrderCancelled { order: OrderId, consumer: T::AccountId, refunded: BalanceOf<T> },
+		/// `order` expired unaccepted; `refunded` (its deposit) returned to `consumer`.
+		OrderExpired { order: OrderId, consumer: T::AccountId, refunded: BalanceOf<T> },
 		/// `provider` offered `order`'s resources at `price_per_hour`.
 		BidPlaced { order: OrderId, provider: T::AccountId, price_per_hour: BalanceOf<T> },
 		/// `provider` withdrew its bid on `order`.
@@ -313,8 +313,9 @@ pub mod pallet {
 			provider_share: BalanceOf<T>,
 			take: BalanceOf<T>,
 		},
-		/// `amount` of protocol take was burned (no beneficiary could receive it).
-		TakeBurned { amount: BalanceOf<T> },
+		/// `amount` of the protocol take on `provider`'s service in `epoch` was burned (no
+		/// beneficiary could receive it).
+		TakeBurned { provider: T::AccountId, epoch: EpochIndex, amount: BalanceOf<T> },
 		/// A disputed epoch was charged; the payment waits for the dispute's resolution.
 		PaymentHeld { lease: LeaseId, epoch: EpochIndex, amount: BalanceOf<T> },
 		/// A dispute went the consumer's way: the held payment returned to it.

@@ -64,8 +64,9 @@ impl<T: Config> Pallet<T> {
 		Self::release_escrow(&order.consumer, order.deposit)?;
 		let bids = Self::remove_order(id, &order)?;
 		Self::deposit_event(match ending {
-			OrderEnding::CancelledBy(_) => Event::OrderCancelled { order: id },
-			OrderEnding::Expired => Event::OrderExpired { order: id },
+			OrderEnding::CancelledBy(_) =>
+				Event::OrderCancelled { order: id, consumer: order.consumer.clone(), refunded: order.deposit },
+			OrderEnding::Expired => Event::OrderExpired { order: id, consumer: order.consumer.clone(), refunded: order.deposit },
 		});
 		Ok(Some(T::WeightInfo::cancel_order(bids)).into())
 	}

@@ -56,7 +56,7 @@ impl<T: Config> Pallet<T> {
 			}
 			// One payment to the provider and one to the protocol per report, not per lease.
 			if !paid.peek().is_zero() {
-				let take_destination = Self::pay_out(provider, paid, take)?;
+				let take_destination = Self::pay_out(provider, epoch, paid, take)?;
 				T::Observer::settled(epoch, provider, &Payment { charged, provider_share, take, take_destination });
 			}
 			Ok(settlements)
@@ -131,7 +131,7 @@ impl<T: Config> Pallet<T> {
 				Verdict::Provider => {
 					let (provider_share, take) = money::split_take(amount, T::TakeRate::get());
 					let paid = Self::take_from_hold(HoldReason::LeaseDispute, &lease.consumer, amount)?;
-					let take_destination = Self::pay_out(&lease.provider, paid, take)?;
+					let take_destination = Self::pay_out(&lease.provider, epoch, paid, take)?;
 					lease.paid = lease.paid.saturating_add(provider_share);
 					lease.take = lease.take.saturating_add(take);
 					Self::deposit_event(Event::LeaseSettled { lease: id, epoch, charged: amount, provider_share, take });

@@ -538,7 +538,7 @@ mod settlement {
 			assert_eq!((settled.charged, settled.take), (100, 5));
 			assert_eq!(TotalBurned::<Test>::get(), 5);
 			assert_eq!(Balances::total_issuance(), issuance - 5);
-			assert!(has_event(Event::TakeBurned { amount: 5 }));
+			assert!(has_event(Event::TakeBurned { provider: PROVIDER, epoch: 1, amount: 5 }));
 		});
 	}
 
@@ -888,12 +888,12 @@ mod orders {
 			assert_ok!(Leases::cancel_order(RuntimeOrigin::signed(CONSUMER), first));
 			assert_eq!(Balances::balance(&CONSUMER), before + deposit);
 			assert!(Bids::<Test>::get(first, PROVIDER).is_none());
-			assert_eq!(last_event(), Event::OrderCancelled { order: first }.into());
+			assert_eq!(last_event(), Event::OrderCancelled { order: first, consumer: CONSUMER, refunded: deposit }.into());
 
 			assert_noop!(Leases::expire_order(RuntimeOrigin::signed(STRANGER), second), Error::<Test>::OrderNotExpired);
 			go_to(1 + ORDER_TTL);
 			assert_ok!(Leases::expire_order(RuntimeOrigin::signed(STRANGER), second));
-			assert_eq!(last_event(), Event::OrderExpired { order: second }.into());
+			assert_eq!(last_event(), Event::OrderExpired { order: second, consumer: CONSUMER, refunded: deposit }.into());
 			assert_eq!(escrow_held(CONSUMER), 0);
 			assert_noop!(Leases::cancel_order(RuntimeOrigin::signed(CONSUMER), second), Error::<Test>::UnknownOrder);
 			assert_noop!(Leases::expire_order(RuntimeOrigin::signed(STRANGER), second), Error::<Test>::UnknownOrder);

@@ -96,8 +96,30 @@ pub struct LeaseView<AccountId, Balance> {
 	pub disputed: Balance,
 }
 
+/// What the chain recorded of a provider for one ended epoch.
+#[derive(Encode, Decode, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
+pub enum EpochRecord {
+	/// Its report landed.
+	Reported,
+	/// A miss was recorded (and slashed).
+	Missed,
+	/// Neither: no lease to report, a window still open, or a record already swept.
+	None,
+}
+
+/// One ended epoch of a provider's history (its uptime on an explorer).
+#[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct ProviderEpoch<Balance> {
+	pub epoch: EpochIndex,
+	pub record: EpochRecord,
+	/// Leases the report covered, and what they were charged (zero unless `Reported`).
+	pub leases: u32,
+	pub charged: Balance,
+}
+
 sp_api::decl_runtime_apis! {
 	/// What the `depin_*` JSON-RPC methods serve.
+	#[api_version(2)]
 	pub trait DepinApi<AccountId, Balance> where AccountId: codec::Codec, Balance: codec::Codec {
 		fn network_stats() -> NetworkStats<Balance>;
 		fn epoch_ledger(epoch: EpochIndex) -> Option<EpochLedger<Balance>>;
@@ -106,7 +128,10 @@ sp_api::decl_runtime_apis! {
 		/// Leases in which `account` is the consumer or the provider (those still listed: open,
 		/// or holding escrow).
 		fn leases_of(account: AccountId) -> Vec<LeaseView<AccountId, Balance>>;
-		/// Up to `count` providers in storage order, skipping the first `start`.
+		/// Up to `count` providers in storage order, after the provider `start_after`.
 		fn providers(start_after: Option<AccountId>, count: u32) -> Vec<ProviderView<AccountId, Balance>>;
+		/// `account`'s last `epochs` (at most 100) ended epochs, oldest first.
+		#[api_version(2)]
+		fn provider_history(account: AccountId, epochs: u32) -> Vec<ProviderEpoch<Balance>>;
 	}
 }

@@ -1,5 +1,4 @@
-// polkadot.js definitions of the chain's explorer JSON-RPC methods (and, at the end, of its
-// transaction extensions polkadot.js does not know), so that
+// polkadot.js definitions of the chain's explorer JSON-RPC methods, so that
 // `api.rpc.depin.networkStats()` and friends work. Results are JSON (`.toJSON()`: objects, arrays,
 // or null for unknown ids); balances in them are decimal strings of planck. Pass to ApiPromise.create({ rpc: DEPIN_RPC }).
 const at = { name: 'at', type: 'Hash', isOptional: true };
@@ -36,13 +35,11 @@ export const DEPIN_RPC = {
       params: [{ name: 'startAfter', type: 'Option<Text>' }, { name: 'count', type: 'u32' }, at],
       type: 'Vec<Json>',
     },
+    providerHistory: {
+      description: "A provider's last `epochs` (at most 100) ended epochs, oldest first",
+      params: [{ name: 'account', type: 'Text' }, { name: 'epochs', type: 'u32' }, at],
+      type: 'Vec<Json>',
+    },
   },
 };
 
-/**
- * Transaction extensions of the depin runtime that polkadot.js does not know by name. They
- * carry no data in the extrinsic or the signed payload, so declaring them empty is exact.
- */
-export const DEPIN_SIGNED_EXTENSIONS = {
-  AuthorizeCall: { extrinsic: {}, payload: {} },
-};

@@ -66,6 +66,7 @@ describe('RPC under abuse', { timeout: 600_000 }, () => {
       [
         ['depin_provider', [huge]],
         ['depin_leasesOf', [huge]],
+        ['depin_providerHistory', [huge, 100]],
         ['system_accountNextIndex', [huge]],
         ['account_nextIndex', [huge]],
         ['depin_provider', ['x'.repeat(10 * 1024 * 1024)]],
@@ -95,8 +96,8 @@ describe('RPC under abuse', { timeout: 600_000 }, () => {
     const batch = Array.from({ length: 200 }, (_, i) => ({
       id: i,
       jsonrpc: '2.0',
-      method: ['depin_networkStats', 'depin_providers', 'depin_epochLedger', 'depin_leasesOf'][i % 4],
-      params: [[], [null, 100], [0], [ALICE]][i % 4],
+      method: ['depin_networkStats', 'depin_providers', 'depin_epochLedger', 'depin_leasesOf', 'depin_providerHistory'][i % 5],
+      params: [[], [null, 100], [0], [ALICE], [ALICE, 100]][i % 5],
     }));
     const flood = (async () => {
       let answered = 0;
