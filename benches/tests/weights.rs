@@ -74,12 +74,6 @@ fn every_call_is_weighed_by_its_benchmark() {
 				"{pallet}::{call}: weight is not a benchmarked one: {}",
 				weight[0]
 			);
-			for attr in attrs.iter().filter(|a| a.starts_with("#[pallet::weight_of_authorize(")) {
-				assert!(
-					attr.starts_with("#[pallet::weight_of_authorize(T::WeightInfo::"),
-					"{pallet}::{call}: authorize weight is not a benchmarked one: {attr}"
-				);
-			}
 		}
 	}
 }

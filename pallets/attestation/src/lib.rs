@@ -462,7 +462,9 @@ pub mod pallet {
 		// Charged up front as if every lease were disputed (the dearer path), with the checks
 		// (signature included) that `pre_dispatch` runs in the block; refunded to the disputes
 		// the report actually met.
-		#[pallet::weight(Pallet::<T>::report_weight(report.leases.len() as u32, report.devices.gpus.len() as u32, report.leases.len() as u32))]
+		#[pallet::weight(T::WeightInfo::submit_report(report.leases.len() as u32, report.devices.gpus.len() as u32)
+			.saturating_add(T::WeightInfo::hold_disputed(report.leases.len() as u32))
+			.saturating_add(T::WeightInfo::validate_submit_report(report.leases.len() as u32, report.devices.gpus.len() as u32)))]
 		pub fn submit_report(
 			origin: OriginFor<T>,
 			report: UsageReport<T>,
