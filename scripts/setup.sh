@@ -10,6 +10,8 @@ command -v clang >/dev/null || need_apt+=(clang)
 ls /usr/lib/llvm-*/lib/libclang.so >/dev/null 2>&1 || need_apt+=(libclang-dev)
 command -v protoc >/dev/null || need_apt+=(protobuf-compiler)
 command -v node >/dev/null || need_apt+=(nodejs npm)
+# The dashboard's browser test drives Debian's Chromium (never a downloaded browser).
+command -v chromium >/dev/null || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
 	log "installing apt packages: ${need_apt[*]}"
 	SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -24,8 +26,9 @@ toolchain="$(sed -n 's/^channel = "\(.*\)"/\1/p' "$REPO_ROOT/rust-toolchain.toml
 rustup target list --installed --toolchain "$toolchain" | grep -qx wasm32v1-none \
 	|| rustup target add wasm32v1-none --toolchain "$toolchain"
 
-# npm packages of the end-to-end tests and of the live benchmarks, each from its lockfile.
-for dir in "$REPO_ROOT/scripts/e2e" "$REPO_ROOT/benches"; do
+# npm packages of the end-to-end tests, the dashboard and the live benchmarks, each from its
+# lockfile.
+for dir in "$REPO_ROOT/scripts/e2e" "$REPO_ROOT/explorer" "$REPO_ROOT/benches"; do
 	stamp="$dir/node_modules/.depin-lock-sha256"
 	want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
 	if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
@@ -34,3 +37,6 @@ for dir in "$REPO_ROOT/scripts/e2e" "$REPO_ROOT/benches"; do
 		echo "$want" >"$stamp"
 	fi
 done
+
+# py-substrate-interface for the explorers' test, in a venv pinned by hashes.
+"$REPO_ROOT/scripts/explorer-tools/setup-venv.sh" >/dev/null

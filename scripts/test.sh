@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: cargo tests (runtime, node, chain-spec drift), then the polkadot.js end-to-end
-# tests against the real depin-node (dev chain and the 4-validator kill/restart test).
+# Runs every test: cargo tests (runtime, node, chain-spec drift), the dashboard's unit tests, then
+# the end-to-end tests against the real depin-node (dev chain, explorers' tools and the dashboard
+# in headless Chromium, and the 4-validator kill/restart test).
 # Installs whatever is missing first. Extra arguments go to `node --test` (e.g. a test file).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -14,6 +15,9 @@ log "build done after $((SECONDS - started)) s"
 
 log "cargo tests"
 cargo test --locked --workspace
+
+log "explorer dashboard unit tests (formatting, server)"
+(cd "$REPO_ROOT/explorer" && npm test --silent)
 
 export DEPIN_E2E_LOG_DIR="${DEPIN_E2E_LOG_DIR:-$(mktemp -d /tmp/depin-e2e-logs.XXXXXX)}"
 log "polkadot.js end-to-end tests (node logs in $DEPIN_E2E_LOG_DIR)"

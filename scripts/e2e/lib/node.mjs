@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const TARGET_DIR = process.env.CARGO_TARGET_DIR || '/var/tmp/depin-target';
+export const TARGET_DIR = process.env.CARGO_TARGET_DIR || '/var/tmp/depin-target';
 export const NODE_BIN = process.env.DEPIN_NODE_BIN || join(TARGET_DIR, 'debug', 'depin-node');
 // Logs of every node a test starts, kept for post-mortems (CI prints where they are).
 export const LOG_DIR = process.env.DEPIN_E2E_LOG_DIR || mkdtempSync(join(tmpdir(), 'depin-e2e-logs-'));
