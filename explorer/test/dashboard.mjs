@@ -133,6 +133,7 @@ export async function checkDashboard({
   const summary = { screenshots };
   const pageErrors = [];
   const consoleErrors = [];
+  const dialogs = [];
 
   let explorer;
   let browser;
@@ -145,6 +146,7 @@ export async function checkDashboard({
     page.setDefaultTimeout(30_000);
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => { if (message.type() === 'error') consoleErrors.push(message.text()); });
+    page.on('dialog', (dialog) => { dialogs.push(dialog.message()); dialog.dismiss().catch(() => {}); });
 
     // ---- Overview -------------------------------------------------------------------------
     const bestBefore = await bestNumber();
@@ -193,6 +195,10 @@ export async function checkDashboard({
     assert.deepEqual(cell('provider-row-account'), firstPage.map((p) => p.account));
     assert.deepEqual(cell('provider-row-status'), firstPage.map((p) => p.status));
     assert.deepEqual(cell('provider-row-region'), firstPage.map((p) => p.region));
+    // Regions are whatever a registrant typed (markup included): shown as text, never parsed.
+    const regionTexts = await page.$$eval('[data-testid="view"] [data-testid="provider-row-region"]', (els) => els.map((el) => el.textContent));
+    assert.deepEqual(regionTexts, firstPage.map((p) => p.region || '—'), 'regions shown literally');
+    assert.equal(await page.locator('[data-testid="view"] img').count(), 0, 'no element made from chain strings');
     assert.deepEqual(cell('provider-row-gpus'), firstPage.map((p) => String(p.gpus.length)));
     assert.deepEqual(cell('provider-row-storage-bytes'), firstPage.map((p) => p.storageBytes));
     assert.deepEqual(cell('provider-row-open-leases'), firstPage.map((p) => String(p.openLeases)));
@@ -284,6 +290,7 @@ export async function checkDashboard({
     }
 
     assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+    assert.deepEqual(dialogs, [], 'no script ran from chain strings (no dialog opened)');
     assert.deepEqual(consoleErrors, [], 'no errors on the console');
     return summary;
   } finally {

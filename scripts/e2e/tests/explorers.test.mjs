@@ -27,6 +27,8 @@ const DEPIN_PALLETS = ['providers', 'leases', 'attestation', 'economics'];
 const PY_VENV = process.env.DEPIN_PY_VENV || '/var/tmp/depin-pyenv';
 const SUBXT_DECODE = join(TARGET_DIR, 'debug', 'depin-subxt-decode');
 const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
+/** 28 bytes of markup (regions hold 32) that would run a script if the page parsed it. */
+const HOSTILE_REGION = '<img src=x onerror=alert(1)>';
 
 describe('explorers decode every block and read the explorer API', { timeout: 1_200_000 }, () => {
   let exporter;
@@ -66,6 +68,8 @@ describe('explorers decode every block and read the explorer API', { timeout: 1_
       api.tx.providers.setPrices({ gpu: [[MODEL, 6n * DPN]], storageGib: DPN / 1000n, cpuCore: DPN / 20n }),
       api.tx.providers.setReportingKey(keyHex, reportingKeyProof(api, reportingKey, provider.address)),
     ]), provider);
+    // A second provider whose region is markup: the dashboard must show it as text.
+    await sendAndFinalize(api, api.tx.providers.register(200n * DPN, HOSTILE_REGION, 'no hardware'), keys.dave);
     const rented = await sendAndFinalize(api, api.tx.leases.rent(provider.address, {
       gpus: 2, gpuModel: MODEL, minVramMib: 80_000, storageGib: 0, cpuCores: 0,
     }, 20n * DPN), consumer);
@@ -221,6 +225,6 @@ describe('explorers decode every block and read the explorer API', { timeout: 1_
     const summary = await checkDashboard({
       wsUrl: node.wsUrl, rpcPort: node.rpcPort, provider: chain.provider, leaseId: chain.leaseId, screenshotDir: SCREENSHOTS,
     });
-    assert.ok(summary);
+    assert.equal(summary.overview.providersShown, 2, 'the hostile region was on the page, as text');
   });
 });
