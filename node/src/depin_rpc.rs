@@ -17,7 +17,7 @@ use jsonrpsee::{
 	proc_macros::rpc,
 	types::error::{ErrorCode, ErrorObject, ErrorObjectOwned},
 };
-use depin_explorer_api::{DepinApi as DepinRuntimeApi, LeaseView, NetworkStats, ProviderEpoch, ProviderView};
+use depin_explorer_api::{DepinApi as DepinRuntimeApi, EpochRecord, LeaseView, NetworkStats, ProviderEpoch, ProviderView};
 use depin_primitives::EpochLedger;
 use serde_json::{json, Value};
 use sp_api::ProvideRuntimeApi;
@@ -249,7 +249,11 @@ pub fn lease_json(l: &LeaseView<AccountId, Balance>) -> Value {
 pub fn provider_epoch_json(e: &ProviderEpoch<Balance>) -> Value {
 	json!({
 		"epoch": e.epoch,
-		"status": format!("{:?}", e.record),
+		"status": match e.record {
+			EpochRecord::Reported => "Reported",
+			EpochRecord::Missed => "Missed",
+			EpochRecord::None => "None",
+		},
 		"leases": e.leases,
 		"charged": balance(e.charged),
 	})
