@@ -121,17 +121,22 @@ def locate_bad_event(substrate, block_hash):
     return None
 
 
+def locate_failure(locate, substrate, block_hash, what):
+    """Called while handling a decoding error: the traceback, and what `locate` finds of the
+    failing item (None if nothing, its own failure appended to the traceback)."""
+    tb = traceback.format_exc()
+    try:
+        return locate(substrate, block_hash), tb
+    except Exception:
+        return None, tb + f"\n(while locating the failing {what}:)\n" + traceback.format_exc()
+
+
 def decode_block(substrate, number, block_hash, stats):
     """Decodes one block and its events, updating stats. Returns the decoded extrinsics."""
     try:
         block = substrate.get_block(block_hash=block_hash, include_author=False)
     except Exception:
-        tb = traceback.format_exc()
-        try:
-            located = locate_bad_extrinsic(substrate, block_hash)
-        except Exception:
-            located = None
-            tb += "\n(while locating the failing extrinsic:)\n" + traceback.format_exc()
+        located, tb = locate_failure(locate_bad_extrinsic, substrate, block_hash, "extrinsic")
         if located is None:
             raise DecodeError(number, "extrinsic index: none found failing (header/digest or RPC)", tb)
         idx, idx_tb, raw = located
@@ -153,12 +158,7 @@ def decode_block(substrate, number, block_hash, stats):
     try:
         events = substrate.get_events(block_hash)
     except Exception:
-        tb = traceback.format_exc()
-        try:
-            located = locate_bad_event(substrate, block_hash)
-        except Exception:
-            located = None
-            tb += "\n(while locating the failing event:)\n" + traceback.format_exc()
+        located, tb = locate_failure(locate_bad_event, substrate, block_hash, "event")
         if located is None:
             raise DecodeError(number, "events: failing record not located", tb)
         event_idx, phase, event_tb = located
