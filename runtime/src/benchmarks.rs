@@ -19,7 +19,25 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_leases, Leases]
 	[pallet_attestation, Attestation]
 	[pallet_economics, Economics]
+	[pallet_validator_manager, ValidatorManager]
+	[pallet_governance, Governance]
 );
+
+/// Session keys for the validator manager's benchmark candidates, derived from the account
+/// (unique per account, as session requires), registered the way `session.setKeys` does.
+pub struct SessionKeysHelper;
+
+impl pallet_validator_manager::BenchmarkHelper<AccountId> for SessionKeysHelper {
+	fn register_keys(who: &AccountId) {
+		use pallet_session::SessionInterface;
+		let raw: [u8; 32] = *who.as_ref();
+		let keys = SessionKeys {
+			aura: sp_core::sr25519::Public::from_raw(raw).into(),
+			grandpa: sp_core::ed25519::Public::from_raw(raw).into(),
+		};
+		<Session as SessionInterface>::set_keys(who, keys).expect("fresh keys register");
+	}
+}
 
 use frame_benchmarking::baseline::Pallet as BaselineBench;
 use frame_system_benchmarking::{extensions::Pallet as SystemExtensionsBench, Pallet as SystemBench};

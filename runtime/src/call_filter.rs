@@ -5,8 +5,9 @@
 //! `burn` (signed), `force_set_balance` and `force_adjust_total_issuance` (root). A root origin
 //! bypasses `BaseCallFilter`, so filtering the root calls themselves achieves nothing: the filter
 //! instead looks inside every call that can carry another call to a root dispatch (`Sudo`'s calls,
-//! `Utility`'s batches and wrappers) while the outer call still comes from a signed origin, which
-//! is where the filter applies. Governance keeps `System::set_storage` and runtime upgrades: a
+//! `Utility`'s batches and wrappers, `Governance.dispatch_as_root`, the council's proposals)
+//! while the outer call still comes from a signed or collective origin, which is where the
+//! filter applies: a motion carrying such a call is refused when proposed and again when closed. Governance keeps `System::set_storage` and runtime upgrades: a
 //! storage write or new code can change anything, and is visible as such (docs/economics.md).
 
 use pallet_utility::Call as UtilityCall;
@@ -45,6 +46,10 @@ fn changes_issuance_unrecorded(call: &RuntimeCall) -> bool {
 		) => changes_issuance_unrecorded(call),
 		RuntimeCall::Utility(UtilityCall::if_else { main, fallback }) =>
 			changes_issuance_unrecorded(main) || changes_issuance_unrecorded(fallback),
+		RuntimeCall::Governance(pallet_governance::Call::dispatch_as_root { call }) => changes_issuance_unrecorded(call),
+		RuntimeCall::Council(
+			pallet_collective::Call::propose { proposal, .. } | pallet_collective::Call::execute { proposal, .. },
+		) => changes_issuance_unrecorded(proposal),
 		_ => false,
 	}
 }
@@ -138,6 +143,50 @@ mod tests {
 			}
 			assert_eq!(routes, 24);
 			Economics::do_try_state().expect("issuance = genesis + minted - burned");
+		});
+	}
+
+	/// The council reaches root only through `dispatch_as_root`; a motion carrying an issuance
+	/// change is refused when proposed, whatever the wrapping.
+	#[test]
+	fn no_council_motion_carries_an_unrecorded_issuance_change() {
+		chain().execute_with(|| {
+			let council = vec![account(1), account(2), account(3)];
+			pallet_collective::Members::<Runtime, crate::configs::CouncilCollective>::put(council);
+			let issuance = Balances::total_issuance();
+			for call in issuance_changes() {
+				let as_root =
+					RuntimeCall::Governance(pallet_governance::Call::dispatch_as_root { call: Box::new(call.clone()) });
+				for proposal in [as_root.clone(), RuntimeCall::Utility(UtilityCall::batch { calls: vec![as_root] })] {
+					let propose = RuntimeCall::Council(pallet_collective::Call::propose {
+						threshold: 2,
+						proposal: Box::new(proposal.clone()),
+						length_bound: 10_000,
+					});
+					assert_eq!(
+						propose.dispatch(RuntimeOrigin::signed(account(1))).map_err(|e| e.error),
+						Err(frame_system::Error::<Runtime>::CallFiltered.into()),
+						"{proposal:?}"
+					);
+					// A single member's direct execution is refused too (and is not two thirds).
+					let execute = RuntimeCall::Council(pallet_collective::Call::execute {
+						proposal: Box::new(proposal.clone()),
+						length_bound: 10_000,
+					});
+					assert!(execute.dispatch(RuntimeOrigin::signed(account(1))).is_err(), "{proposal:?}");
+				}
+				// Even a collective origin of the whole council is filtered at the bridge.
+				let as_root =
+					RuntimeCall::Governance(pallet_governance::Call::dispatch_as_root { call: Box::new(call) });
+				let origin: RuntimeOrigin =
+					pallet_collective::RawOrigin::<AccountId, crate::configs::CouncilCollective>::Members(3, 3).into();
+				assert_eq!(
+					as_root.dispatch(origin).map_err(|e| e.error),
+					Err(frame_system::Error::<Runtime>::CallFiltered.into())
+				);
+			}
+			assert_eq!(Balances::total_issuance(), issuance);
+			assert!(pallet_collective::Proposals::<Runtime, crate::configs::CouncilCollective>::get().is_empty());
 		});
 	}
 

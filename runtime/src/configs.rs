@@ -1,11 +1,15 @@
 //! Configuration of every pallet in the runtime.
 
+use alloc::vec::Vec;
+
 use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
 	parameter_types,
 	traits::{
-		tokens::imbalance::ResolveTo, ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, Get, VariantCountOf,
+		tokens::{imbalance::ResolveTo, PayFromAccount, UnityAssetBalanceConversion},
+		ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, EitherOf, EitherOfDiverse, Get, MapSuccess,
+		VariantCountOf,
 	},
 	weights::{
 		constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
@@ -13,21 +17,26 @@ use frame_support::{
 	},
 	PalletId,
 };
-use frame_system::limits::{BlockLength, BlockWeights};
+use frame_system::{
+	limits::{BlockLength, BlockWeights},
+	EnsureRoot, EnsureRootWithSuccess,
+};
 use pallet_transaction_payment::{FungibleAdapter, Multiplier, TargetedFeeAdjustment};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{
-	traits::{AccountIdConversion, Bounded},
-	FixedPointNumber, Perbill, Perquintill,
+	traits::{AccountIdConversion, Bounded, ConvertInto, OpaqueKeys, Replace},
+	FixedPointNumber, Perbill, Permill, Perquintill,
 };
+use sp_staking::SessionIndex;
 use sp_version::RuntimeVersion;
 
 use super::{
 	currency::{DPN, EXISTENTIAL_DEPOSIT, MICRO_DPN, MILLI_DPN, SS58_PREFIX},
 	time::{DAYS, HOURS, SLOT_DURATION},
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Leases, Nonce, OriginCaller, PalletInfo,
-	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
-	Economics, RuntimeTask, System, TxExtension, UncheckedExtrinsic, VERSION,
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Council, Economics, Hash, Historical, Leases, Nonce,
+	Offences, OriginCaller, PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
+	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Session, SessionKeys, System, TxExtension, UncheckedExtrinsic,
+	ValidatorManager, VERSION,
 };
 
 /// A quarter of a block's weight is left for `Operational` calls (e.g. sudo recovery) even when
@@ -44,8 +53,9 @@ const MAXIMUM_BLOCK_LENGTH: u32 = 5 * 1024 * 1024;
 /// Hashes of this many recent blocks are kept; mortal transactions may not live longer.
 pub const BLOCK_HASH_COUNT: BlockNumber = 2400;
 
-/// The account that collects transaction fees and dust until on-chain governance of the
-/// treasury exists. Fees therefore stay in total issuance instead of being burned unrecorded.
+/// The treasury's account (`pallet-treasury`): it collects transaction fees, dust, the
+/// protocol's take and slashes, and the council spends from it. Fees therefore stay in total
+/// issuance instead of being burned unrecorded.
 pub const TREASURY_PALLET_ID: PalletId = PalletId(*b"dpn/trsy");
 
 pub fn treasury_account() -> AccountId {
@@ -84,6 +94,7 @@ impl frame_system::Config for Runtime {
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = ConstU32<16>;
 	type BaseCallFilter = crate::call_filter::NoUnrecordedIssuanceChanges;
+	type SingleBlockMigrations = crate::migrations::Migrations;
 }
 
 impl pallet_timestamp::Config for Runtime {
@@ -96,21 +107,245 @@ impl pallet_timestamp::Config for Runtime {
 impl pallet_aura::Config for Runtime {
 	type AuthorityId = AuraId;
 	type DisabledValidators = ();
-	type MaxAuthorities = ConstU32<32>;
+	type MaxAuthorities = ConstU32<MAX_VALIDATORS>;
 	type AllowMultipleBlocksPerSlot = ConstBool<false>;
 	type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
 }
 
+parameter_types! {
+	/// How long a GRANDPA equivocation report stays valid in the pool, in blocks.
+	pub const ReportLongevity: u64 = HOURS as u64;
+}
+
 impl pallet_grandpa::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	// The pallet's own default weights; its only signed call (equivocation reports) is disabled.
 	type WeightInfo = ();
-	type MaxAuthorities = ConstU32<32>;
-	// No staking: equivocation reports cannot be tied to a session, so none are accepted.
+	type MaxAuthorities = ConstU32<MAX_VALIDATORS>;
+	// No nominators: validators are bonded accounts admitted by governance.
 	type MaxNominators = ConstU32<0>;
-	type MaxSetIdSessionEntries = ConstU64<0>;
-	type KeyOwnerProof = sp_core::Void;
-	type EquivocationReportSystem = ();
+	/// Equivocations of the last `HISTORY_DEPTH` authority sets can be reported: their sessions'
+	/// key-ownership roots are kept as long (historical, pruned by the validator manager).
+	type MaxSetIdSessionEntries = ConstU64<{ HISTORY_DEPTH as u64 }>;
+	type KeyOwnerProof = sp_session::MembershipProof;
+	type EquivocationReportSystem =
+		pallet_grandpa::EquivocationReportSystem<Self, Offences, Historical, ReportLongevity>;
+}
+
+/// The block author, for GRANDPA's equivocation reports (whoever authors a report's block).
+impl pallet_authorship::Config for Runtime {
+	type FindAuthor = pallet_session::FindAccountFromAuthorIndex<Self, Aura>;
+	type EventHandler = ();
+}
+
+/// The most validators (and Aura and GRANDPA authorities).
+pub const MAX_VALIDATORS: u32 = 32;
+/// Sessions whose key-ownership records and slashes are kept: a day of hourly sessions.
+pub const HISTORY_DEPTH: SessionIndex = 24;
+
+/// Sessions last the length genesis sets in the validator manager (an hour by default).
+pub struct SessionLength;
+
+impl Get<BlockNumber> for SessionLength {
+	fn get() -> BlockNumber {
+		pallet_validator_manager::SessionLength::<Runtime>::get().max(1)
+	}
+}
+
+pub type SessionPeriods = pallet_session::PeriodicSessions<SessionLength, ConstU32<0>>;
+
+impl pallet_session::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type ValidatorId = AccountId;
+	type ValidatorIdOf = ConvertInto;
+	type ShouldEndSession = SessionPeriods;
+	type NextSessionRotation = SessionPeriods;
+	type SessionManager = pallet_session::historical::NoteHistoricalRoot<Runtime, ValidatorSessions>;
+	type SessionHandler = <SessionKeys as OpaqueKeys>::KeyTypeIdProviders;
+	type Keys = SessionKeys;
+	// Offenders leave at a session boundary (validator manager); Aura cannot skip a disabled
+	// author's slots, so nobody is disabled mid-session.
+	type DisablingStrategy = ();
+	type WeightInfo = pallet_session::weights::SubstrateWeight<Runtime>;
+	type Currency = Balances;
+	/// Held per registered key set: its storage (key owners) is not free.
+	type KeyDeposit = ConstU128<DPN>;
+}
+
+/// Every validator of a session can be identified in proofs; nothing but the account is needed
+/// (no exposure: bonds are read when an offence is handled).
+pub struct EveryValidator;
+
+impl sp_runtime::traits::Convert<AccountId, Option<()>> for EveryValidator {
+	fn convert(_: AccountId) -> Option<()> {
+		Some(())
+	}
+}
+
+impl pallet_session::historical::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type FullIdentification = ();
+	type FullIdentificationOf = EveryValidator;
+}
+
+/// The validator manager as session's manager (it does not depend on session itself).
+pub struct ValidatorSessions;
+
+impl pallet_session::SessionManager<AccountId> for ValidatorSessions {
+	fn new_session(index: SessionIndex) -> Option<Vec<AccountId>> {
+		ValidatorManager::new_session(index)
+	}
+	fn new_session_genesis(index: SessionIndex) -> Option<Vec<AccountId>> {
+		ValidatorManager::new_session_genesis(index)
+	}
+	fn start_session(index: SessionIndex) {
+		ValidatorManager::start_session(index)
+	}
+	fn end_session(index: SessionIndex) {
+		ValidatorManager::end_session(index)
+	}
+}
+
+impl pallet_session::historical::SessionManager<AccountId, ()> for ValidatorSessions {
+	fn new_session(index: SessionIndex) -> Option<Vec<(AccountId, ())>> {
+		ValidatorManager::new_session(index).map(|set| set.into_iter().map(|v| (v, ())).collect())
+	}
+	fn new_session_genesis(index: SessionIndex) -> Option<Vec<(AccountId, ())>> {
+		ValidatorManager::new_session_genesis(index).map(|set| set.into_iter().map(|v| (v, ())).collect())
+	}
+	fn start_session(index: SessionIndex) {
+		ValidatorManager::start_session(index)
+	}
+	fn end_session(index: SessionIndex) {
+		ValidatorManager::end_session(index)
+	}
+}
+
+pub struct PruneHistorical;
+
+impl pallet_validator_manager::PruneSessionHistory for PruneHistorical {
+	fn prune_up_to(index: SessionIndex) {
+		pallet_session::historical::Pallet::<Runtime>::prune_up_to(index)
+	}
+}
+
+impl pallet_offences::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type IdentificationTuple = pallet_session::historical::IdentificationTuple<Self>;
+	type OnOffenceHandler = ValidatorManager;
+}
+
+parameter_types! {
+	/// A validator's stake: a hundred provider bonds. A double vote endangers every payment's
+	/// finality, so it must cost more than any provider misbehaviour.
+	pub const MinValidatorBond: Balance = 10_000 * DPN;
+}
+
+impl pallet_validator_manager::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type GovernanceOrigin = RootOrCouncil;
+	type KeysRegistered = Session;
+	type SessionHistory = PruneHistorical;
+	type SlashBeneficiary = TreasuryAccount;
+	type MinValidatorBond = MinValidatorBond;
+	/// The development chain runs one validator; governance keeps real networks larger.
+	type MinValidators = ConstU32<1>;
+	type MaxValidators = ConstU32<MAX_VALIDATORS>;
+	type BondingSessions = ConstU32<{ HISTORY_DEPTH + 4 }>;
+	type HistoryDepth = ConstU32<HISTORY_DEPTH>;
+	type DefaultSessionLength = ConstU32<HOURS>;
+	type WeightInfo = pallet_validator_manager::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmarks::SessionKeysHelper;
+}
+
+/// The council: a collective whose two thirds act for the chain (see `RootOrCouncil`).
+pub type CouncilCollective = pallet_collective::Instance1;
+pub type CouncilMembershipInstance = pallet_membership::Instance1;
+
+/// Two thirds of the council.
+pub type CouncilTwoThirds = pallet_collective::EnsureProportionAtLeast<AccountId, CouncilCollective, 2, 3>;
+/// Governance: two thirds of the council, or root (which only the council reaches, through
+/// `Governance.dispatch_as_root`, and the development chain's sudo key).
+pub type RootOrCouncil = EitherOfDiverse<EnsureRoot<AccountId>, CouncilTwoThirds>;
+
+parameter_types! {
+	pub MaxProposalWeight: Weight = Perbill::from_percent(50) * RuntimeBlockWeights::get().max_block;
+}
+
+impl pallet_collective::Config<CouncilCollective> for Runtime {
+	type RuntimeOrigin = RuntimeOrigin;
+	type Proposal = RuntimeCall;
+	type RuntimeEvent = RuntimeEvent;
+	/// Three days to vote; a motion with enough ayes may be closed as soon as it has them.
+	type MotionDuration = ConstU32<{ 3 * DAYS }>;
+	type MaxProposals = ConstU32<100>;
+	type MaxMembers = ConstU32<COUNCIL_MAX_MEMBERS>;
+	type DefaultVote = pallet_collective::PrimeDefaultVote;
+	type WeightInfo = pallet_collective::weights::SubstrateWeight<Runtime>;
+	// Membership drives the members; nothing else sets them.
+	type SetMembersOrigin = EnsureRoot<AccountId>;
+	type MaxProposalWeight = MaxProposalWeight;
+	type DisapproveOrigin = RootOrCouncil;
+	type KillOrigin = RootOrCouncil;
+	// Only members propose; no deposit needed to keep strangers out.
+	type Consideration = ();
+}
+
+pub const COUNCIL_MAX_MEMBERS: u32 = 16;
+
+impl pallet_membership::Config<CouncilMembershipInstance> for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type AddOrigin = RootOrCouncil;
+	type RemoveOrigin = RootOrCouncil;
+	type SwapOrigin = RootOrCouncil;
+	type ResetOrigin = RootOrCouncil;
+	type PrimeOrigin = RootOrCouncil;
+	type MembershipInitialized = Council;
+	type MembershipChanged = Council;
+	type MaxMembers = ConstU32<COUNCIL_MAX_MEMBERS>;
+	type WeightInfo = pallet_membership::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_governance::Config for Runtime {
+	type RuntimeCall = RuntimeCall;
+	type RootOrigin = CouncilTwoThirds;
+	type WeightInfo = pallet_governance::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	pub const TreasuryPalletId: PalletId = TREASURY_PALLET_ID;
+	/// The most one council motion may spend; larger spends take several motions.
+	pub const CouncilSpendLimit: Balance = 1_000_000 * DPN;
+	pub const MaxBalance: Balance = Balance::MAX;
+	/// Nothing of the treasury is burned: the economics ledger records every burn.
+	pub const TreasuryBurn: Permill = Permill::zero();
+}
+
+impl pallet_treasury::Config for Runtime {
+	type Currency = Balances;
+	type RejectOrigin = RootOrCouncil;
+	type RuntimeEvent = RuntimeEvent;
+	type SpendPeriod = ConstU32<{ 6 * DAYS }>;
+	type Burn = TreasuryBurn;
+	type PalletId = TreasuryPalletId;
+	type BurnDestination = ();
+	type WeightInfo = pallet_treasury::weights::SubstrateWeight<Runtime>;
+	type SpendFunds = ();
+	type MaxApprovals = ConstU32<100>;
+	type SpendOrigin = EitherOf<
+		EnsureRootWithSuccess<AccountId, MaxBalance>,
+		MapSuccess<CouncilTwoThirds, Replace<CouncilSpendLimit>>,
+	>;
+	type AssetKind = ();
+	type Beneficiary = AccountId;
+	type BeneficiaryLookup = sp_runtime::traits::IdentityLookup<AccountId>;
+	type Paymaster = PayFromAccount<Balances, TreasuryAccount>;
+	type BalanceConverter = UnityAssetBalanceConversion;
+	type PayoutPeriod = ConstU32<{ 30 * DAYS }>;
+	type BlockNumberProvider = System;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ();
 }
 
 impl pallet_balances::Config for Runtime {
@@ -183,8 +418,7 @@ parameter_types! {
 impl pallet_providers::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	// Governance is sudo until a council exists.
-	type AuditorOrigin = frame_system::EnsureRoot<AccountId>;
+	type AuditorOrigin = RootOrCouncil;
 	type SlashBeneficiary = TreasuryAccount;
 	type Commitments = Leases;
 	type Observer = crate::Attestation;
@@ -287,8 +521,8 @@ impl pallet_attestation::Config for Runtime {
 	type ReportGrace = ReportGrace;
 	type DisputeDeposit = DisputeDeposit;
 
-	// Governance is sudo until a council exists. Only governance decides disputes.
-	type DisputeOrigin = frame_system::EnsureRoot<AccountId>;
+	// Only governance decides disputes.
+	type DisputeOrigin = RootOrCouncil;
 	type DisputeTimeout = DisputeTimeout;
 	type MissSlash = MissSlash;
 	type MissBounty = MissBounty;
@@ -315,8 +549,7 @@ parameter_types! {
 impl pallet_economics::Config for Runtime {
 	type Currency = Balances;
 	type Clock = Clock;
-	// Governance is sudo until a council exists.
-	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type GovernanceOrigin = RootOrCouncil;
 	/// One block of an audited GPU is worth as much capacity work as 1,000 audited GiB-blocks.
 	type GpuBlockWork = ConstU128<1_000>;
 	type StorageGibBlockWork = ConstU128<1>;

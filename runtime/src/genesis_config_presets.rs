@@ -1,4 +1,5 @@
-//! Genesis presets: `development` (one validator) and `local_testnet` (four validators).
+//! Genesis presets: `development` (one validator, sudo) and `local_testnet` (four validators,
+//! governed by the council alone: no sudo key).
 //!
 //! The node's chain specs are built from these, so what a chain starts with is defined once,
 //! in the runtime, and can be inspected with `depin-node build-spec`.
@@ -12,11 +13,11 @@ use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 use crate::{
-	configs::treasury_account,
+	configs::{treasury_account, MinValidatorBond},
 	currency::{DPN, EXISTENTIAL_DEPOSIT},
 	time::HOURS,
-	AccountId, AttestationConfig, AuraConfig, EconomicsConfig, Balance, BalancesConfig, GrandpaConfig, RuntimeGenesisConfig,
-	SudoConfig,
+	AccountId, AttestationConfig, Balance, BalancesConfig, CouncilMembershipConfig, EconomicsConfig,
+	RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig, ValidatorManagerConfig,
 };
 
 /// What each well-known development account starts with.
@@ -25,10 +26,21 @@ pub const DEV_ENDOWMENT: Balance = 1_000_000 * DPN;
 /// Epochs of the dev chain: a minute, so reports and payments show up while you watch.
 pub const DEV_EPOCH_LENGTH: u32 = 10;
 
+/// Sessions of both presets: a minute, so a validator governance admits or removes is in or out
+/// within three minutes. A production chain spec sets an hour (the default).
+pub const PRESET_SESSION_LENGTH: u32 = 10;
+
+/// A validator: its account (which bonds) and its session keys.
+struct Validator {
+	account: AccountId,
+	keys: SessionKeys,
+}
+
 fn genesis(
-	authorities: Vec<(AuraId, GrandpaId)>,
+	validators: Vec<Validator>,
+	council: Vec<AccountId>,
 	endowed_accounts: Vec<AccountId>,
-	root: AccountId,
+	sudo: Option<AccountId>,
 	epoch_length: u32,
 ) -> Value {
 	// The fee-collecting treasury account exists from genesis, so the first fee paid can be
@@ -38,22 +50,28 @@ fn genesis(
 		.map(|account| (account, DEV_ENDOWMENT))
 		.chain(core::iter::once((treasury_account(), EXISTENTIAL_DEPOSIT)))
 		.collect::<Vec<_>>();
+	// Aura and GRANDPA take their authorities from session's genesis: theirs stay empty.
+	let bonds = validators.iter().map(|v| (v.account.clone(), MinValidatorBond::get())).collect::<Vec<_>>();
+	let keys = validators
+		.into_iter()
+		.map(|v| (v.account.clone(), v.account, v.keys))
+		.collect::<Vec<_>>();
 
-	build_struct_json_patch!(RuntimeGenesisConfig {
+	let mut patch = build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig { balances },
-		aura: AuraConfig {
-			authorities: authorities.iter().map(|(aura, _)| aura.clone()).collect::<Vec<_>>(),
-		},
-		grandpa: GrandpaConfig {
-			authorities: authorities
-				.iter()
-				.map(|(_, grandpa)| (grandpa.clone(), 1))
-				.collect::<Vec<_>>(),
-		},
-		sudo: SudoConfig { key: Some(root) },
+		validator_manager: ValidatorManagerConfig { validators: bonds, session_length: PRESET_SESSION_LENGTH },
+		session: SessionConfig { keys },
+		council_membership: CouncilMembershipConfig { members: council.try_into().expect("council within bounds") },
 		attestation: AttestationConfig { epoch_length },
 		economics: EconomicsConfig { params: emission_params() },
-	})
+	});
+	if let Some(key) = sudo {
+		let sudo = build_struct_json_patch!(RuntimeGenesisConfig { sudo: SudoConfig { key: Some(key) } });
+		if let (Value::Object(patch), Value::Object(sudo)) = (&mut patch, sudo) {
+			patch.extend(sudo);
+		}
+	}
+	patch
 }
 
 /// Emission: 100 DPN an epoch, halving every 8,760 epochs (a year of hours); a bootstrap
@@ -72,8 +90,18 @@ pub fn emission_params() -> pallet_economics::EmissionParams<Balance> {
 	}
 }
 
-fn authority(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (AuraId, GrandpaId) {
-	(sr.public().into(), ed.public().into())
+/// A well-known account as validator, with its dev seed's keys (what `--alice` etc. insert).
+fn validator(sr: Sr25519Keyring, ed: Ed25519Keyring) -> Validator {
+	let (aura, grandpa): (AuraId, GrandpaId) = (sr.public().into(), ed.public().into());
+	Validator { account: sr.to_account_id(), keys: SessionKeys { aura, grandpa } }
+}
+
+/// The council of both presets: Alice, Bob and Charlie; two of them carry a motion.
+fn council() -> Vec<AccountId> {
+	[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie]
+		.into_iter()
+		.map(|k| k.to_account_id())
+		.collect()
 }
 
 fn well_known_accounts() -> Vec<AccountId> {
@@ -83,25 +111,27 @@ fn well_known_accounts() -> Vec<AccountId> {
 /// Alice alone authors and finalizes; Alice is sudo.
 pub fn development_config_genesis() -> Value {
 	genesis(
-		vec![authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		vec![validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		council(),
 		well_known_accounts(),
-		Sr25519Keyring::Alice.to_account_id(),
+		Some(Sr25519Keyring::Alice.to_account_id()),
 		DEV_EPOCH_LENGTH,
 	)
 }
 
 /// Four validators, so GRANDPA (which needs more than 2/3 of the votes) keeps finalizing with
-/// any one of them down.
+/// any one of them down. No sudo: the council governs.
 pub fn local_config_genesis() -> Value {
 	genesis(
 		vec![
-			authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
-			authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
-			authority(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
-			authority(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+			validator(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			validator(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+			validator(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+			validator(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
 		],
+		council(),
 		well_known_accounts(),
-		Sr25519Keyring::Alice.to_account_id(),
+		None,
 		HOURS,
 	)
 }
@@ -127,7 +157,7 @@ pub fn preset_names() -> Vec<PresetId> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
 	use super::*;
 	use crate::{Runtime, System};
 	use frame_support::traits::fungible::Inspect;
@@ -142,6 +172,32 @@ mod tests {
 				},
 			(base, patch) => *base = patch,
 		}
+	}
+
+	pub(crate) fn build_preset(preset: &str) -> sp_io::TestExternalities {
+		build(preset)
+	}
+
+	/// Every pallet of ours stores the version its code declares.
+	pub(crate) fn assert_storage_versions_match() {
+		use frame_support::traits::GetStorageVersion;
+		macro_rules! check {
+			($($pallet:ty),*) => {$(
+				assert_eq!(
+					<$pallet>::on_chain_storage_version(),
+					<$pallet>::in_code_storage_version(),
+					stringify!($pallet)
+				);
+			)*};
+		}
+		check!(
+			crate::Providers,
+			crate::Leases,
+			crate::Attestation,
+			crate::Economics,
+			crate::ValidatorManager,
+			crate::Governance
+		);
 	}
 
 	fn build(preset: &str) -> sp_io::TestExternalities {
@@ -168,12 +224,15 @@ mod tests {
 				Some(Sr25519Keyring::Alice.to_account_id())
 			);
 			for account in well_known_accounts() {
-				assert_eq!(pallet_balances::Pallet::<Runtime>::balance(&account), DEV_ENDOWMENT);
+				// Free plus held: validators hold their bond out of the endowment.
+				assert_eq!(pallet_balances::Pallet::<Runtime>::total_balance(&account), DEV_ENDOWMENT);
 			}
 			assert_eq!(
 				pallet_balances::Pallet::<Runtime>::total_issuance(),
 				DEV_ENDOWMENT * 12 + EXISTENTIAL_DEPOSIT
 			);
+			assert_eq!(crate::ValidatorManager::bond_of(&Sr25519Keyring::Alice.to_account_id()), MinValidatorBond::get());
+			assert_storage_versions_match();
 			assert_eq!(System::block_number(), 0);
 			assert_eq!(pallet_attestation::EpochLength::<Runtime>::get(), DEV_EPOCH_LENGTH);
 			assert_eq!(pallet_economics::Params::<Runtime>::get(), emission_params());
@@ -195,6 +254,16 @@ mod tests {
 			unique.dedup();
 			assert_eq!(unique.len(), 4);
 			assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 4);
+			assert_eq!(pallet_session::Validators::<Runtime>::get().len(), 4);
+			assert_eq!(pallet_validator_manager::Validators::<Runtime>::get().len(), 4);
+			// Historical holds a root for the genesis sessions: their validators can be proven.
+			assert!(pallet_session::historical::HistoricalSessions::<Runtime>::get(0).is_some());
+			assert_eq!(pallet_sudo::Key::<Runtime>::get(), None, "the council governs the local testnet");
+			let mut members = council();
+			members.sort();
+			assert_eq!(pallet_collective::Members::<Runtime, crate::configs::CouncilCollective>::get(), members);
+			assert_eq!(pallet_validator_manager::SessionLength::<Runtime>::get(), PRESET_SESSION_LENGTH);
+			assert_storage_versions_match();
 			assert_eq!(pallet_attestation::EpochLength::<Runtime>::get(), HOURS);
 			assert_eq!(<crate::configs::ReportGrace as frame_support::traits::Get<u32>>::get(), 100);
 		});

@@ -1,7 +1,9 @@
 //! Runtime of the DePIN settlement chain.
 //!
-//! The foundation: consensus (Aura + GRANDPA), the native `DPN` token, fees, sudo and batching.
-//! Market pallets (providers, leases, attestation, economics) are added on top of this.
+//! The foundation: consensus (Aura + GRANDPA over sessions of a governed, bonded validator set,
+//! with GRANDPA equivocations slashed), the native `DPN` token, fees, a council with a treasury,
+//! batching, and sudo on the development chain only. Market pallets (providers, leases,
+//! attestation, economics) are added on top of this.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 // `construct_runtime` and `impl_runtime_apis` expand to very deep types.
@@ -21,6 +23,7 @@ mod clock_agreement;
 pub mod configs;
 pub mod explorer;
 pub mod genesis_config_presets;
+pub mod migrations;
 #[cfg(test)]
 mod report_extrinsics;
 
@@ -107,16 +110,32 @@ impl_opaque_keys! {
 	}
 }
 
+/// The runtime's version. `upgrade-rehearsal` builds the same code as the next `spec_version`,
+/// which the upgrade test enacts by council motion (the macro reads literals only, hence two).
+#[cfg(not(feature = "upgrade-rehearsal"))]
 #[sp_version::runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("depin"),
 	impl_name: Cow::Borrowed("depin-node"),
 	authoring_version: 1,
 	// Bump on every change to runtime logic; a node refuses to author with a mismatching version.
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	// Bump when call indices or extrinsic encoding change, so old signed transactions fail.
+	transaction_version: 2,
+	system_version: 1,
+};
+
+#[cfg(feature = "upgrade-rehearsal")]
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: Cow::Borrowed("depin"),
+	impl_name: Cow::Borrowed("depin-node"),
+	authoring_version: 1,
+	spec_version: 103,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
 	system_version: 1,
 };
@@ -143,17 +162,9 @@ pub type UncheckedExtrinsic =
 	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Migrations beyond those the pallets declare themselves.
-type Migrations = ();
-
-pub type Executive = frame_executive::Executive<
-	Runtime,
-	Block,
-	frame_system::ChainContext<Runtime>,
-	Runtime,
-	AllPalletsWithSystem,
-	Migrations,
->;
+/// Migrations run through `frame_system::Config::SingleBlockMigrations` (see migrations.rs).
+pub type Executive =
+	frame_executive::Executive<Runtime, Block, frame_system::ChainContext<Runtime>, Runtime, AllPalletsWithSystem>;
 
 #[frame_support::runtime]
 mod runtime {
@@ -172,11 +183,29 @@ mod runtime {
 	)]
 	pub struct Runtime;
 
+	// Declaration order is the order of genesis builds and block hooks: balances before the
+	// validator bonds, the validator set before the session that reads it, session before
+	// Aura and GRANDPA take their authorities from it.
 	#[runtime::pallet_index(0)]
 	pub type System = frame_system;
 
 	#[runtime::pallet_index(1)]
 	pub type Timestamp = pallet_timestamp;
+
+	#[runtime::pallet_index(8)]
+	pub type Authorship = pallet_authorship;
+
+	#[runtime::pallet_index(4)]
+	pub type Balances = pallet_balances;
+
+	#[runtime::pallet_index(9)]
+	pub type ValidatorManager = pallet_validator_manager;
+
+	#[runtime::pallet_index(10)]
+	pub type Session = pallet_session;
+
+	#[runtime::pallet_index(11)]
+	pub type Historical = pallet_session::historical;
 
 	#[runtime::pallet_index(2)]
 	pub type Aura = pallet_aura;
@@ -184,8 +213,8 @@ mod runtime {
 	#[runtime::pallet_index(3)]
 	pub type Grandpa = pallet_grandpa;
 
-	#[runtime::pallet_index(4)]
-	pub type Balances = pallet_balances;
+	#[runtime::pallet_index(12)]
+	pub type Offences = pallet_offences;
 
 	#[runtime::pallet_index(5)]
 	pub type TransactionPayment = pallet_transaction_payment;
@@ -195,6 +224,19 @@ mod runtime {
 
 	#[runtime::pallet_index(7)]
 	pub type Utility = pallet_utility;
+
+	// Governance: the council (members kept by membership), its root bridge and the treasury.
+	#[runtime::pallet_index(13)]
+	pub type Council = pallet_collective<Instance1>;
+
+	#[runtime::pallet_index(14)]
+	pub type CouncilMembership = pallet_membership<Instance1>;
+
+	#[runtime::pallet_index(15)]
+	pub type Governance = pallet_governance;
+
+	#[runtime::pallet_index(16)]
+	pub type Treasury = pallet_treasury;
 
 	// The market: providers, leases, attestation, economics from index 20 on.
 	#[runtime::pallet_index(20)]

@@ -77,7 +77,11 @@ pub mod pallet {
 	use sp_core::sr25519;
 	use sp_runtime::Perbill;
 
+	/// Storage layout version: 1 is the first (no migration yet).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	/// Defaults for test runtimes: `#[derive_impl(pallet_attestation::config_preludes::TestDefaultConfig)]`.

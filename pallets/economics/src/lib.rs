@@ -65,7 +65,11 @@ pub mod pallet {
 
 	pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 
+	/// Storage layout version: 1 is the first (no migration yet).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	/// Defaults for test runtimes: `#[derive_impl(pallet_economics::config_preludes::TestDefaultConfig)]`.

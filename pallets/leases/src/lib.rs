@@ -72,7 +72,11 @@ pub mod pallet {
 	use sp_core::H256;
 	use sp_runtime::Perbill;
 
+	/// Storage layout version: 1 is the first (no migration yet).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	/// Defaults for test runtimes: `#[derive_impl(pallet_leases::config_preludes::TestDefaultConfig)]`.

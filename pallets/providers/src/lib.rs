@@ -31,6 +31,7 @@ mod benchmarking;
 mod bonds;
 mod hardware;
 mod invariants;
+pub mod migrations;
 mod registry;
 mod totals;
 #[cfg(any(test, feature = "test-utils"))]
@@ -54,7 +55,11 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use sp_core::{sr25519, H256};
 
+	/// Storage layout version. 2: `Totals::storage_bytes` is a `u128` (migrations::v2).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	/// Defaults for test runtimes: `#[derive_impl(pallet_providers::config_preludes::TestDefaultConfig)]`.
