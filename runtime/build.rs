@@ -6,6 +6,9 @@
 fn point_wasm_builder_at_workspace() {
 	let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
 	std::env::set_var("WASM_BUILD_WORKSPACE_HINT", workspace);
+	// The normal and the `upgrade-rehearsal` build share the wasm builder's output file;
+	// scripts/build.sh changes this stamp to make both write theirs again (see there).
+	println!("cargo:rerun-if-env-changed=DEPIN_WASM_REBUILD_STAMP");
 }
 
 #[cfg(all(feature = "std", feature = "metadata-hash"))]

@@ -6,6 +6,59 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/depin-target}"
 DEPIN_NODE_BIN="${DEPIN_NODE_BIN:-$CARGO_TARGET_DIR/debug/depin-node}"
 export DEPIN_NODE_BIN
+# The runtime of the next spec_version the governance test upgrades to (scripts/build.sh).
+UPGRADE_WASM_DIR="${UPGRADE_WASM_DIR:-$CARGO_TARGET_DIR/upgrade-rehearsal}"
+export UPGRADE_WASM_DIR
+# The stamp of the last rehearsal build (scripts/build.sh): every cargo run sees the same one,
+# so the runtime's wasm is not rebuilt merely because the variable changed.
+if [ -f "$UPGRADE_WASM_DIR/stamp" ]; then
+	DEPIN_WASM_REBUILD_STAMP="$(cat "$UPGRADE_WASM_DIR/stamp")"
+	export DEPIN_WASM_REBUILD_STAMP
+fi
+
+# spec_version_of WASM: the spec_version in a runtime blob's `runtime_version` custom section.
+spec_version_of() {
+	python3 - "$1" <<'PY'
+import sys
+
+data = open(sys.argv[1], "rb").read()
+assert data[:4] == b"\0asm", "not a wasm blob"
+
+def leb(buf, i):
+    value = shift = 0
+    while True:
+        byte = buf[i]; i += 1
+        value |= (byte & 0x7F) << shift; shift += 7
+        if byte < 0x80:
+            return value, i
+
+def compact(buf, i):  # SCALE compact length of spec_name / impl_name
+    mode = buf[i] & 3
+    if mode == 0:
+        return buf[i] >> 2, i + 1
+    if mode == 1:
+        return int.from_bytes(buf[i:i + 2], "little") >> 2, i + 2
+    return int.from_bytes(buf[i:i + 4], "little") >> 2, i + 4
+
+i = 8
+while i < len(data):
+    kind = data[i]
+    size, i = leb(data, i + 1)
+    end = i + size
+    if kind == 0:
+        name_len, j = leb(data, i)
+        if data[j:j + name_len] == b"runtime_version":
+            j += name_len
+            for _ in range(2):  # spec_name, impl_name
+                n, j = compact(data, j)
+                j += n
+            j += 4  # authoring_version
+            print(int.from_bytes(data[j:j + 4], "little"))
+            sys.exit(0)
+    i = end
+sys.exit("no runtime_version section")
+PY
+}
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }

@@ -5,14 +5,17 @@
 #   scripts/local-net.sh start            start all four (waits until their RPC answers)
 #   scripts/local-net.sh stop             stop all four (SIGTERM, then SIGKILL after 30 s)
 #   scripts/local-net.sh status           pid, best and finalized block of each node
-#   scripts/local-net.sh start-node NAME  start one node (alice|bob|charlie|dave)
+#   scripts/local-net.sh start-node NAME  start one node (alice|bob|charlie|dave, or eve: a validator
+#                                         node with an empty keystore, not in the genesis set, that
+#                                         joins by `author_rotateKeys` + `session.setKeys` + motion;
+#                                         see docs/operations.md)
 #   scripts/local-net.sh stop-node NAME   stop one node gracefully
 #   scripts/local-net.sh kill-node NAME   SIGKILL one node, as a crash would
 #   scripts/local-net.sh purge            stop and delete all data
 #
 # Everything lives under $DEPIN_NET_DIR (default .local/localnet): per node a base path with its
 # RocksDB database and keystore, a log and a pid file, and the fixed libp2p node keys.
-# Node i (0..3) listens on p2p $DEPIN_P2P_PORT+i, RPC $DEPIN_RPC_PORT+i, Prometheus
+# Node i (0..3, eve 4) listens on p2p $DEPIN_P2P_PORT+i, RPC $DEPIN_RPC_PORT+i, Prometheus
 # $DEPIN_PROMETHEUS_PORT+i and serves its hardware probe on $DEPIN_PROBE_PORT+i
 # (defaults 30333, 9944, 9615, 9620).
 set -euo pipefail
@@ -24,12 +27,14 @@ RPC_BASE="${DEPIN_RPC_PORT:-9944}"
 PROM_BASE="${DEPIN_PROMETHEUS_PORT:-9615}"
 PROBE_BASE="${DEPIN_PROBE_PORT:-9620}"
 CHAIN="${DEPIN_CHAIN:-local}"
+# The genesis validators, started by `start`; `eve` joins later (index 4).
 NODES=(alice bob charlie dave)
+ALL_NODES=(alice bob charlie dave eve)
 
 index_of() {
 	local i
-	for i in "${!NODES[@]}"; do [ "${NODES[$i]}" = "$1" ] && { echo "$i"; return; }; done
-	die "unknown node '$1' (expected one of: ${NODES[*]})"
+	for i in "${!ALL_NODES[@]}"; do [ "${ALL_NODES[$i]}" = "$1" ] && { echo "$i"; return; }; done
+	die "unknown node '$1' (expected one of: ${ALL_NODES[*]})"
 }
 
 rpc() { # rpc PORT METHOD [PARAMS_JSON]
@@ -75,10 +80,14 @@ start_node() {
 	[ -x "$DEPIN_NODE_BIN" ] || die "$DEPIN_NODE_BIN not found; run scripts/build.sh"
 	if is_running "$name"; then log "$name already running (pid $(pid_of "$name"))"; return; fi
 	mkdir -p "$NET_DIR"
+	# Genesis validators get their dev seed's session keys (`--alice`); eve only runs as a
+	# validator and generates its keys when asked (author_rotateKeys).
+	local role=(--"$name")
+	[ "$name" = eve ] && role=(--validator --name eve)
 	# shellcheck disable=SC2046
 	nohup "$DEPIN_NODE_BIN" \
 		--chain "$CHAIN" \
-		--"$name" \
+		"${role[@]}" \
 		--base-path "$NET_DIR/$name" \
 		--node-key-file "$(node_key_file "$name")" \
 		--listen-addr "/ip4/127.0.0.1/tcp/$((P2P_BASE + i))" \
@@ -109,8 +118,9 @@ stop_node() {
 
 status() {
 	local i name port best fin
-	for i in "${!NODES[@]}"; do
-		name="${NODES[$i]}"; port=$((RPC_BASE + i))
+	for i in "${!ALL_NODES[@]}"; do
+		name="${ALL_NODES[$i]}"; port=$((RPC_BASE + i))
+		[ "$name" = eve ] && ! is_running eve && continue
 		if is_running "$name"; then
 			best="$(rpc "$port" chain_getHeader | sed -n 's/.*"number":"\(0x[0-9a-f]*\)".*/\1/p')"
 			fin="$(rpc "$port" chain_getFinalizedHead | sed -n 's/.*"result":"\(0x[0-9a-f]*\)".*/\1/p')"
@@ -130,7 +140,7 @@ case "$cmd" in
 		for i in "${!NODES[@]}"; do wait_rpc "${NODES[$i]}" "$((RPC_BASE + i))"; done
 		log "network up; data in $NET_DIR"
 		;;
-	stop) for name in "${NODES[@]}"; do stop_node "$name"; done ;;
+	stop) for name in "${ALL_NODES[@]}"; do stop_node "$name"; done ;;
 	status) status ;;
 	start-node)
 		start_node "${2:?node name}"
@@ -139,9 +149,9 @@ case "$cmd" in
 	stop-node) stop_node "${2:?node name}" ;;
 	kill-node) stop_node "${2:?node name}" KILL ;;
 	purge)
-		for name in "${NODES[@]}"; do stop_node "$name"; done
+		for name in "${ALL_NODES[@]}"; do stop_node "$name"; done
 		rm -rf "$NET_DIR"
 		log "removed $NET_DIR"
 		;;
-	*) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	*) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

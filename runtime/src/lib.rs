@@ -26,6 +26,8 @@ pub mod genesis_config_presets;
 pub mod migrations;
 #[cfg(test)]
 mod report_extrinsics;
+#[cfg(test)]
+mod validator_governance;
 
 use alloc::{borrow::Cow, vec::Vec};
 use sp_runtime::{
