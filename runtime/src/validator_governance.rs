@@ -170,3 +170,34 @@ fn a_grandpa_double_vote_is_slashed_to_the_treasury_and_the_voter_rotated_out() 
 		crate::Economics::do_try_state().expect("issuance = genesis + minted - burned");
 	});
 }
+
+#[test]
+fn the_council_spends_collected_fees_from_the_treasury_and_nobody_else_can() {
+	local_chain().execute_with(|| {
+		let ferdie = account(Sr25519Keyring::Ferdie);
+		// Fees collected so far, say: the treasury's account holds them.
+		assert_ok!(Balances::transfer_allow_death(
+			RuntimeOrigin::signed(account(Sr25519Keyring::Dave)),
+			treasury_account().into(),
+			500 * crate::currency::DPN
+		));
+		let pot = Balances::balance(&treasury_account());
+		let issuance = Balances::total_issuance();
+		let amount = 200 * crate::currency::DPN;
+		let spend = RuntimeCall::Treasury(pallet_treasury::Call::spend {
+			asset_kind: Box::new(()),
+			amount,
+			beneficiary: Box::new(ferdie.clone()),
+			valid_from: None,
+		});
+		// A signed account cannot spend, not even a council member alone.
+		assert!(spend.clone().dispatch(RuntimeOrigin::signed(account(Sr25519Keyring::Alice))).is_err());
+		council_motion(spend);
+		let before = Balances::balance(&ferdie);
+		assert_ok!(crate::Treasury::payout(RuntimeOrigin::signed(ferdie.clone()), 0));
+		assert_eq!(Balances::balance(&ferdie), before + amount);
+		assert_eq!(Balances::balance(&treasury_account()), pot - amount);
+		assert_eq!(Balances::total_issuance(), issuance, "a spend moves fees, it mints nothing");
+		crate::Economics::do_try_state().expect("issuance = genesis + minted - burned");
+	});
+}

@@ -77,3 +77,18 @@ export async function doublePrevote(setId, round, seed, targets) {
     },
   };
 }
+
+/**
+ * Historical's proof that GRANDPA key `authority` belongs to a validator of the current session
+ * (runtime call `grandpaApi.generateKeyOwnershipProof`), as `SpSessionMembershipProof`.
+ * polkadot.js 16 hands the opaque proof back still wrapped in its own SCALE encoding (an
+ * `Option<Vec<u8>>`), so that layer is taken off before decoding the proof.
+ */
+export async function keyOwnershipProof(api, setId, authority) {
+  const opaque = await api.call.grandpaApi.generateKeyOwnershipProof(setId, authority);
+  if (opaque.isNone) throw new Error(`no key-ownership proof for ${authority}`);
+  let bytes = opaque.unwrap().toU8a(true);
+  const wrapped = api.createType('Option<Bytes>', bytes);
+  if (wrapped.isSome && wrapped.toU8a().length === bytes.length) bytes = wrapped.unwrap().toU8a(true);
+  return api.createType('SpSessionMembershipProof', bytes);
+}

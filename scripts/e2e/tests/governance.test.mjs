@@ -20,7 +20,7 @@ import { blake2AsHex, decodeAddress, xxhashAsU8a } from '@polkadot/util-crypto';
 
 import { freePortRange, localNet, rpc, waitFor, finalizedNumber, TARGET_DIR } from '../lib/node.mjs';
 import { connect, devKeyring, sendAndFinalize } from '../lib/chain.mjs';
-import { councilMotion, doublePrevote, findEvent, sendInBlock } from '../lib/governance.mjs';
+import { councilMotion, doublePrevote, findEvent, keyOwnershipProof, sendInBlock } from '../lib/governance.mjs';
 
 const NODES = ['alice', 'bob', 'charlie', 'dave', 'eve'];
 const DPN = 1_000_000_000_000n;
@@ -138,8 +138,8 @@ describe('validators and governance on the local network', { timeout: 1_500_000 
       { hash: head.hash, number: head.number.toNumber() },
       { hash: parent.hash, number: parent.number.toNumber() },
     ]);
-    const ownership = (await api.call.grandpaApi.generateKeyOwnershipProof(setId, voter)).unwrap();
-    const keyOwnerProof = api.createType('SpSessionMembershipProof', ownership.toU8a(true));
+    const keyOwnerProof = await keyOwnershipProof(api, setId, voter);
+    assert.equal(keyOwnerProof.validatorCount.toNumber(), 5, 'proven against the session of five');
 
     const bondBefore = await bondOf(dave);
     const reportTx = api.tx.grandpa.reportEquivocation(proof, keyOwnerProof);
