@@ -75,4 +75,18 @@ mod tests {
 			assert_eq!(pallet_providers::Totals::<Runtime>::get(), totals);
 		});
 	}
+
+	/// With `--features try-runtime`: the executive's own try-runtime upgrade (every migration's
+	/// pre- and post-upgrade hooks, the storage-version checks of every pallet, then every
+	/// pallet's `try_state`), as the try-runtime CLI runs it against a live chain's state.
+	#[cfg(feature = "try-runtime")]
+	#[test]
+	fn try_runtime_upgrade_passes_every_check() {
+		v1_chain().execute_with(|| {
+			let weight = Executive::try_runtime_upgrade(frame_try_runtime::UpgradeCheckSelect::All)
+				.expect("pre-upgrade, post-upgrade and try_state checks pass");
+			assert!(weight.ref_time() > 0);
+			assert_eq!(Providers::on_chain_storage_version(), StorageVersion::new(2));
+		});
+	}
 }

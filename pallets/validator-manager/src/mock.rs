@@ -42,7 +42,7 @@ pub const ENDOWMENT: Balance = 10_000;
 pub const GENESIS: [AccountId; 3] = [1, 2, 3];
 
 thread_local! {
-	static KEYS: RefCell<BTreeSet<AccountId>> = RefCell::new(BTreeSet::new());
+	static KEYS: RefCell<BTreeSet<AccountId>> = const { RefCell::new(BTreeSet::new()) };
 	static PRUNED_UP_TO: RefCell<Option<SessionIndex>> = const { RefCell::new(None) };
 }
 

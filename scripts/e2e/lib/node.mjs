@@ -132,6 +132,27 @@ export async function startNode({ name = 'node', args = [], basePath } = {}) {
 
 const execFileP = promisify(execFile);
 
+/**
+ * The environment of a scripts/local-net.sh network of `count` nodes: a fresh data folder under
+ * the temp dir named by `prefix`, and four ranges of `count` free loopback ports (p2p, RPC,
+ * Prometheus, hardware probe) that do not overlap.
+ */
+export async function localNetEnv(count, prefix) {
+  const taken = [];
+  const range = async () => {
+    const base = await freePortRange(count, taken);
+    for (let i = 0; i < count; i++) taken.push(base + i);
+    return String(base);
+  };
+  return {
+    DEPIN_NET_DIR: mkdtempSync(join(tmpdir(), prefix)),
+    DEPIN_P2P_PORT: await range(),
+    DEPIN_RPC_PORT: await range(),
+    DEPIN_PROMETHEUS_PORT: await range(),
+    DEPIN_PROBE_PORT: await range(),
+  };
+}
+
 /** Runs scripts/local-net.sh with the given environment (ports, data folder). */
 export async function localNet(env, ...args) {
   const { stdout, stderr } = await execFileP(join(REPO_ROOT, 'scripts', 'local-net.sh'), args, {

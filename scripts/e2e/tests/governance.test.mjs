@@ -12,13 +12,12 @@
 //     follows the upgrade and decodes the new metadata.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { u8aToHex, u8aConcat, bnToU8a } from '@polkadot/util';
 import { blake2AsHex, decodeAddress, xxhashAsU8a } from '@polkadot/util-crypto';
 
-import { freePortRange, localNet, rpc, waitFor, finalizedNumber, TARGET_DIR } from '../lib/node.mjs';
+import { localNet, localNetEnv, rpc, waitFor, finalizedNumber, TARGET_DIR } from '../lib/node.mjs';
 import { connect, devKeyring, sendAndFinalize } from '../lib/chain.mjs';
 import { councilMotion, doublePrevote, findEvent, keyOwnershipProof, sendInBlock } from '../lib/governance.mjs';
 
@@ -33,18 +32,7 @@ describe('validators and governance on the local network', { timeout: 1_500_000 
   const rpcPort = (name) => Number(env.DEPIN_RPC_PORT) + NODES.indexOf(name);
 
   before(async () => {
-    const p2p = await freePortRange(5);
-    const used = (base) => [0, 1, 2, 3, 4].map((i) => base + i);
-    const rpcBase = await freePortRange(5, used(p2p));
-    const prom = await freePortRange(5, [...used(p2p), ...used(rpcBase)]);
-    const probe = await freePortRange(5, [...used(p2p), ...used(rpcBase), ...used(prom)]);
-    env = {
-      DEPIN_NET_DIR: mkdtempSync(join(tmpdir(), 'depin-governance-')),
-      DEPIN_P2P_PORT: String(p2p),
-      DEPIN_RPC_PORT: String(rpcBase),
-      DEPIN_PROMETHEUS_PORT: String(prom),
-      DEPIN_PROBE_PORT: String(probe),
-    };
+    env = await localNetEnv(5, 'depin-governance-');
     await localNet(env, 'start');
     keys = await devKeyring();
     api = await connect(`ws://127.0.0.1:${rpcPort('alice')}`);

@@ -2,11 +2,10 @@
 // down, and the validator catches up after a restart.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { freePortRange, localNet, rpc, waitFor, bestNumber, finalizedNumber, LOG_DIR } from '../lib/node.mjs';
+import { localNet, localNetEnv, rpc, waitFor, bestNumber, finalizedNumber, LOG_DIR } from '../lib/node.mjs';
 
 const NODES = ['alice', 'bob', 'charlie', 'dave'];
 
@@ -15,18 +14,7 @@ describe('four-validator local network', { timeout: 900_000 }, () => {
   const rpcPort = (name) => Number(env.DEPIN_RPC_PORT) + NODES.indexOf(name);
 
   before(async () => {
-    const p2p = await freePortRange(4);
-    const rpcBase = await freePortRange(4, [p2p, p2p + 1, p2p + 2, p2p + 3]);
-    const taken = [0, 1, 2, 3].flatMap((i) => [p2p + i, rpcBase + i]);
-    const prom = await freePortRange(4, taken);
-    const probe = await freePortRange(4, [...taken, prom, prom + 1, prom + 2, prom + 3]);
-    env = {
-      DEPIN_NET_DIR: mkdtempSync(join(tmpdir(), 'depin-localnet-')),
-      DEPIN_P2P_PORT: String(p2p),
-      DEPIN_RPC_PORT: String(rpcBase),
-      DEPIN_PROMETHEUS_PORT: String(prom),
-      DEPIN_PROBE_PORT: String(probe),
-    };
+    env = await localNetEnv(4, 'depin-localnet-');
     await localNet(env, 'start');
   });
 
