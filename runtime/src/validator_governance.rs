@@ -201,3 +201,37 @@ fn the_council_spends_collected_fees_from_the_treasury_and_nobody_else_can() {
 		crate::Economics::do_try_state().expect("issuance = genesis + minted - burned");
 	});
 }
+
+#[test]
+fn one_member_alone_cannot_carry_a_motion() {
+	local_chain().execute_with(|| {
+		let alice = account(Sr25519Keyring::Alice);
+		let call = RuntimeCall::ValidatorManager(pallet_validator_manager::Call::remove_validator {
+			who: account(Sr25519Keyring::Dave),
+		});
+		let length = call.encoded_size() as u32;
+		let weight = call.get_dispatch_info().call_weight;
+		let hash = <Runtime as frame_system::Config>::Hashing::hash_of(&call);
+		// A threshold of one would execute at once with a single member's origin: refused by the
+		// validator manager's origin (two thirds), so the set is unchanged.
+		assert_ok!(Council::propose(RuntimeOrigin::signed(alice.clone()), 1, Box::new(call.clone()), length));
+		assert!(System::events().iter().any(|r| matches!(
+			r.event,
+			RuntimeEvent::Council(pallet_collective::Event::Executed { result: Err(_), .. })
+		)));
+		assert_eq!(pallet_validator_manager::Validators::<Runtime>::get().len(), 4);
+		// With threshold two and one aye, the motion cannot be closed early; a non-member cannot vote.
+		let index = pallet_collective::ProposalCount::<Runtime, CouncilCollective>::get();
+		assert_ok!(Council::propose(RuntimeOrigin::signed(alice.clone()), 2, Box::new(call), length));
+		assert_ok!(Council::vote(RuntimeOrigin::signed(alice.clone()), hash, index, true));
+		assert_noop!(
+			Council::vote(RuntimeOrigin::signed(account(Sr25519Keyring::Dave)), hash, index, true),
+			pallet_collective::Error::<Runtime, CouncilCollective>::NotMember
+		);
+		assert_noop!(
+			Council::close(RuntimeOrigin::signed(alice), hash, index, weight, length),
+			pallet_collective::Error::<Runtime, CouncilCollective>::TooEarly
+		);
+		assert_eq!(pallet_validator_manager::Validators::<Runtime>::get().len(), 4);
+	});
+}
