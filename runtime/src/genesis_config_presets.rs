@@ -26,9 +26,14 @@ pub const DEV_ENDOWMENT: Balance = 1_000_000 * DPN;
 /// Epochs of the dev chain: a minute, so reports and payments show up while you watch.
 pub const DEV_EPOCH_LENGTH: u32 = 10;
 
-/// Sessions of both presets: a minute, so a validator governance admits or removes is in or out
-/// within three minutes. A production chain spec sets an hour (the default).
-pub const PRESET_SESSION_LENGTH: u32 = 10;
+/// Sessions of the local testnet: a minute, so a validator governance admits or removes is in or
+/// out within three minutes. A production chain spec keeps the default, an hour.
+pub const LOCAL_SESSION_LENGTH: u32 = 10;
+
+/// Sessions of the one-validator development chain: ten minutes. Its set never changes, and a
+/// session rotation costs a whole block (pallet-session weighs it as a full block), so rotating
+/// every minute would take a tenth of the dev chain's block space.
+pub const DEV_SESSION_LENGTH: u32 = 100;
 
 /// A validator: its account (which bonds) and its session keys.
 struct Validator {
@@ -42,6 +47,7 @@ fn genesis(
 	endowed_accounts: Vec<AccountId>,
 	sudo: Option<AccountId>,
 	epoch_length: u32,
+	session_length: u32,
 ) -> Value {
 	// The fee-collecting treasury account exists from genesis, so the first fee paid can be
 	// credited to it even if that fee is below the existential deposit.
@@ -59,7 +65,7 @@ fn genesis(
 
 	let mut patch = build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig { balances },
-		validator_manager: ValidatorManagerConfig { validators: bonds, session_length: PRESET_SESSION_LENGTH },
+		validator_manager: ValidatorManagerConfig { validators: bonds, session_length },
 		session: SessionConfig { keys },
 		council_membership: CouncilMembershipConfig { members: council.try_into().expect("council within bounds") },
 		attestation: AttestationConfig { epoch_length },
@@ -116,6 +122,7 @@ pub fn development_config_genesis() -> Value {
 		well_known_accounts(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
 		DEV_EPOCH_LENGTH,
+		DEV_SESSION_LENGTH,
 	)
 }
 
@@ -133,6 +140,7 @@ pub fn local_config_genesis() -> Value {
 		well_known_accounts(),
 		None,
 		HOURS,
+		LOCAL_SESSION_LENGTH,
 	)
 }
 
@@ -232,6 +240,7 @@ pub(crate) mod tests {
 				DEV_ENDOWMENT * 12 + EXISTENTIAL_DEPOSIT
 			);
 			assert_eq!(crate::ValidatorManager::bond_of(&Sr25519Keyring::Alice.to_account_id()), MinValidatorBond::get());
+			assert_eq!(pallet_validator_manager::SessionLength::<Runtime>::get(), DEV_SESSION_LENGTH);
 			assert_storage_versions_match();
 			assert_eq!(System::block_number(), 0);
 			assert_eq!(pallet_attestation::EpochLength::<Runtime>::get(), DEV_EPOCH_LENGTH);
@@ -262,7 +271,7 @@ pub(crate) mod tests {
 			let mut members = council();
 			members.sort();
 			assert_eq!(pallet_collective::Members::<Runtime, crate::configs::CouncilCollective>::get(), members);
-			assert_eq!(pallet_validator_manager::SessionLength::<Runtime>::get(), PRESET_SESSION_LENGTH);
+			assert_eq!(pallet_validator_manager::SessionLength::<Runtime>::get(), LOCAL_SESSION_LENGTH);
 			assert_storage_versions_match();
 			assert_eq!(pallet_attestation::EpochLength::<Runtime>::get(), HOURS);
 			assert_eq!(<crate::configs::ReportGrace as frame_support::traits::Get<u32>>::get(), 100);

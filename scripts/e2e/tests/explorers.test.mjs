@@ -84,7 +84,12 @@ describe('explorers decode every block and read the explorer API', { timeout: 1_
     });
     try {
       // The consumer contests the epoch now running, before its report: the charge is held.
-      const disputedEpoch = Math.floor((await api.rpc.chain.getHeader()).number.toNumber() / epochLength);
+      // Early in an epoch, so the dispute lands before the epoch ends whatever a block holds.
+      const number = await waitFor('a block early in an epoch', async () => {
+        const n = (await api.rpc.chain.getHeader()).number.toNumber();
+        return n % epochLength >= 1 && n % epochLength <= epochLength - 5 ? n : false;
+      }, { timeoutMs: 120_000, intervalMs: 1_000 });
+      const disputedEpoch = Math.floor(number / epochLength);
       await sendAndFinalize(api, api.tx.attestation.dispute(leaseId, disputedEpoch), consumer);
       const held = await waitFor(`the report of epoch ${disputedEpoch}`, async () =>
         (await api.query.attestation.disputes(leaseId, disputedEpoch)).unwrap().held.isSome, { timeoutMs: 240_000 });
