@@ -3,6 +3,7 @@
 # toolchain, with every FRAME pallet's try_state added to the checks after each block.
 #
 #   scripts/fuzz.sh [RUNS]     RUNS executions (default 1,000,000), from the checked-in corpus
+#                              (DEPIN_FUZZ_MAX_SECONDS stops it earlier, after that many seconds)
 #   scripts/fuzz.sh --merge    minimize the inputs found so far into fuzz/corpus/runtime
 #
 # Inputs that reach new coverage collect in $CARGO_TARGET_DIR/fuzz-corpus; a crash (panic or
@@ -42,7 +43,7 @@ log "fuzzing: $runs executions from fuzz/corpus/runtime ($(ls fuzz/corpus/runtim
 output="$(mktemp)"
 status=0
 fuzz run runtime "$work_corpus" fuzz/corpus/runtime -- -runs="$runs" -artifact_prefix="$artifacts/" \
-	-max_len=4096 -print_final_stats=1 2>&1 | tee "$output" || status=$?
+	-max_len=4096 -print_final_stats=1 ${DEPIN_FUZZ_MAX_SECONDS:+-max_total_time=$DEPIN_FUZZ_MAX_SECONDS} 2>&1 | tee "$output" || status=$?
 executed="$(sed -n 's/^stat::number_of_executed_units: *//p' "$output" | tail -1)"
 crashes="$(grep -c '^==[0-9]*== ERROR: libFuzzer\|^thread .* panicked' "$output" || true)"
 log "executed ${executed:-?} inputs; crashes: $crashes; exit status $status"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs every test: cargo tests (runtime, node, chain-spec drift), the dashboard's unit tests, then
-# the end-to-end tests against the real depin-node (dev chain, explorers' tools and the dashboard
-# in headless Chromium, the 4-validator kill/restart test, and validators and governance on the
-# local network: a validator added and removed by council motion, a GRANDPA double vote slashed,
-# a runtime upgrade with a storage migration).
+# Runs every test: cargo tests (runtime, node, chain-spec drift, the runtime fuzzer's short run of
+# 10,000 executions, the escrow state machine), the dashboard's unit tests, then the end-to-end
+# tests against the real depin-node (dev chain, explorers' tools and the dashboard in headless
+# Chromium, the 4-validator kill/restart test, the node under abuse, crashes, and validators and
+# governance on the local network: a validator added and removed by council motion, a GRANDPA
+# double vote slashed, a runtime upgrade with a storage migration).
 # Installs whatever is missing first. Extra arguments go to `node --test` (e.g. a test file).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
