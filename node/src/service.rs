@@ -208,6 +208,16 @@ pub fn new_full<
 			pallet_attestation::worker::METRICS_URL_KEY,
 			probe.metrics_url().as_bytes(),
 		);
+		// Blocks authored before this moment were not seen live: the worker does not sample
+		// them when it catches up on them.
+		let started = std::time::SystemTime::now()
+			.duration_since(std::time::UNIX_EPOCH)
+			.map_or(0, |since| u64::try_from(since.as_millis()).unwrap_or(u64::MAX));
+		storage.set(
+			sc_offchain::STORAGE_PREFIX,
+			pallet_attestation::worker::NODE_STARTED_KEY,
+			&codec::Encode::encode(&started),
+		);
 	}
 	if !probe.no_probe {
 		let storage_paths = if probe.storage_paths.is_empty() {

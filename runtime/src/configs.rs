@@ -35,8 +35,8 @@ use super::{
 	time::{DAYS, HOURS, SLOT_DURATION},
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Council, Economics, Hash, Historical, Leases, Nonce,
 	Offences, OriginCaller, PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
-	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Session, SessionKeys, System, TxExtension, UncheckedExtrinsic,
-	ValidatorManager, VERSION,
+	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Session, SessionKeys, System, Timestamp, TxExtension,
+	UncheckedExtrinsic, ValidatorManager, VERSION,
 };
 
 /// A quarter of a block's weight is left for `Operational` calls (e.g. sudo recovery) even when
@@ -538,6 +538,9 @@ impl pallet_attestation::Config for Runtime {
 	/// A window full from its first block doubles (100 more blocks of an hour's epoch; the clock
 	/// caps it below the epoch) before misses are excused.
 	type MaxWindowExtension = ReportGrace;
+	type BlockTime = Timestamp;
+	/// A block is sampled only within its own slot: one imported later was not seen live.
+	type MaxSampleDelayMs = ConstU64<SLOT_DURATION>;
 	type Observer = Economics;
 	type WeightInfo = pallet_attestation::weights::SubstrateWeight<Runtime>;
 }

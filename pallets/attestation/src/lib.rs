@@ -114,6 +114,7 @@ pub mod pallet {
 			type MaxGpusPerReport = ConstU32<8>;
 			type ReportPriority = ConstU64<{ u64::MAX / 2 }>;
 			type MaxWindowExtension = ConstU32<3>;
+			type MaxSampleDelayMs = ConstU64<6_000>;
 			type Observer = ();
 			type WeightInfo = ();
 		}
@@ -200,6 +201,17 @@ pub mod pallet {
 		/// Pool priority of usage reports (they pay no fee).
 		#[pallet::constant]
 		type ReportPriority: Get<TransactionPriority>;
+
+		/// When the current block was authored (its timestamp inherent). The off-chain worker
+		/// samples the hardware at a block only if the node could have seen it then.
+		#[pallet::no_default]
+		type BlockTime: frame_support::traits::UnixTime;
+
+		/// How long after a block was authored (ms) the off-chain worker may still sample the
+		/// hardware for it. A node importing older blocks — catching up after downtime — does
+		/// not count them: a reading taken now says nothing about then.
+		#[pallet::constant]
+		type MaxSampleDelayMs: Get<u64>;
 
 		/// Most blocks an epoch's report window grows by: one for each of its blocks that had
 		/// no room left for the largest report (the clock caps it further, so a window always

@@ -54,8 +54,20 @@ pub const MISS_SLASH: Balance = 1_000;
 pub const MAX_MISSED: u32 = 3;
 pub const LOOKBACK: u32 = 6;
 
+/// Blocks of the mock chain are authored `BLOCK_MS` apart, from time zero.
+pub const BLOCK_MS: u64 = 6_000;
+
+pub struct BlockTime;
+
+impl frame_support::traits::UnixTime for BlockTime {
+	fn now() -> core::time::Duration {
+		core::time::Duration::from_millis(System::block_number() * BLOCK_MS)
+	}
+}
+
 #[derive_impl(pallet_attestation::config_preludes::TestDefaultConfig)]
 impl pallet_attestation::Config for Test {
+	type BlockTime = BlockTime;
 	type Currency = Balances;
 	type Providers = Providers;
 	type Leases = Leases;

@@ -1082,6 +1082,14 @@ mod worker_tests {
 			});
 		}
 
+		/// The worker at `block`, expecting it not to read the source.
+		fn run_worker_unsampled(&mut self, block: u64) {
+			self.ext.execute_with(|| {
+				go_to(block);
+				Attestation::offchain_worker(block);
+			});
+		}
+
 		fn submitted(&self) -> alloc::vec::Vec<Call<Test>> {
 			self.pool
 				.read()
@@ -1105,6 +1113,47 @@ mod worker_tests {
 	}
 
 	use frame_support::traits::Hooks;
+
+	#[test]
+	fn the_worker_samples_no_block_its_node_could_not_have_seen() {
+		// The node (re)started 2 s after block 3 was authored and catches up on blocks 1..=3 at
+		// once: they came before it ran, so none is sampled although each is less than a slot
+		// old. Block 7 arrives 10 s late (more than a slot). Blocks 4, 5, 6, 8 and 9 are seen
+		// live. Found by the crash test: blocks authored while the node was dead counted as
+		// answered.
+		use crate::mock::BLOCK_MS;
+		let mut h = harness();
+		h.ext.execute_with(|| {
+			provider(PROVIDER);
+			rent_h100(CONSUMER);
+			let started = 3 * BLOCK_MS + 2_000;
+			sp_io::offchain::local_storage_set(StorageKind::PERSISTENT, worker::NODE_STARTED_KEY, &codec::Encode::encode(&started));
+		});
+		let set_clock = |h: &mut Harness, unix_ms: u64| {
+			h.offchain.write().timestamp = sp_core::offchain::Timestamp::from_unix_millis(unix_ms);
+		};
+		for block in 1..h.epoch_start(1) {
+			let now = match block {
+				1..=3 => 3 * BLOCK_MS + 2_500,
+				7 => 7 * BLOCK_MS + 10_000,
+				_ => block * BLOCK_MS + 300,
+			};
+			set_clock(&mut h, now);
+			if matches!(block, 1..=3 | 7) {
+				// No scrape: an unexpected request would fail the test.
+				h.run_worker_unsampled(block);
+			} else {
+				h.run_worker(block, metrics(80).as_bytes());
+			}
+		}
+		let report_block = h.epoch_start(1);
+		set_clock(&mut h, report_block * BLOCK_MS + 300);
+		h.run_worker(report_block, metrics(80).as_bytes());
+		let calls = h.submitted();
+		let Call::submit_report { report, .. } = calls[0].clone() else { panic!("a report") };
+		assert_eq!((report.devices.sampled_blocks, report.devices.answered_blocks), (5, 5));
+		assert_eq!(report.leases[0].uptime_blocks, 5);
+	}
 
 	#[test]
 	fn the_worker_samples_every_block_and_submits_a_signed_report_after_the_epoch() {

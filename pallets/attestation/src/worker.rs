@@ -23,6 +23,9 @@ use crate::{pallet::*, prometheus, types::*, Config};
 /// Persistent off-chain storage key of the metrics URL; the node writes it at start-up
 /// (`--metrics-source`, or its built-in probe).
 pub const METRICS_URL_KEY: &[u8] = b"depin/attestation/metrics-url";
+/// Persistent off-chain storage key of the time (unix ms, SCALE `u64`) this node process
+/// started; the node writes it at start-up. Blocks authored before it were not seen live.
+pub const NODE_STARTED_KEY: &[u8] = b"depin/attestation/node-started-ms";
 /// Where the metrics are read when the node wrote no URL.
 pub const DEFAULT_METRICS_URL: &str = "http://127.0.0.1:9616/metrics";
 /// A scrape that takes longer counts as not answered.
@@ -173,11 +176,16 @@ pub fn run<T: Config>(block: BlockNumberFor<T>) {
 	let now: u32 = block.unique_saturated_into();
 	let epoch = clock.epoch_of(now);
 
-	let scrape = fetch_metrics();
-	if let Err(error) = &scrape {
-		log::warn!(target: "attestation", "metrics source did not answer at block {now}: {error}");
+	match unseen::<T>() {
+		Some(why) => log::info!(target: "attestation", "block {now} not sampled: {why}"),
+		None => {
+			let scrape = fetch_metrics();
+			if let Err(error) = &scrape {
+				log::warn!(target: "attestation", "metrics source did not answer at block {now}: {error}");
+			}
+			record_sample(epoch, now, scrape.as_ref().ok());
+		},
 	}
-	record_sample(epoch, now, scrape.as_ref().ok());
 	if let Some(old) = epoch.checked_sub(2) {
 		StorageValueRef::persistent(&tally_key(old)).clear();
 	}
@@ -196,6 +204,23 @@ pub fn run<T: Config>(block: BlockNumberFor<T>) {
 			Err(error) => log::warn!(target: "attestation", "no usage report for epoch {previous}: {error}"),
 		}
 	}
+}
+
+/// Why this node cannot have seen the hardware when the current block was authored, if it
+/// cannot: the block is older than this node process (it is catching up after downtime), or
+/// it is imported more than `MaxSampleDelayMs` after it was authored. Sampling it now would
+/// count a reading taken after the fact as uptime (a provider could keep its node down and
+/// catch up in bursts).
+fn unseen<T: Config>() -> Option<&'static str> {
+	use frame_support::traits::UnixTime;
+	let authored = u64::try_from(T::BlockTime::now().as_millis()).unwrap_or(u64::MAX);
+	let started = sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, NODE_STARTED_KEY)
+		.and_then(|bytes| u64::decode(&mut &bytes[..]).ok());
+	if started.is_some_and(|started| authored < started) {
+		return Some("authored before this node started");
+	}
+	let delay = sp_io::offchain::timestamp().unix_millis().saturating_sub(authored);
+	(delay > <T::MaxSampleDelayMs as frame_support::traits::Get<u64>>::get()).then_some("imported too long after it was authored")
 }
 
 /// Reporting keys in this node's keystore, with the providers they report for.
