@@ -4,7 +4,7 @@
 //! written around). Any other call of any pallet comes from raw SCALE bytes (`Step::RawCall`).
 
 use depin_primitives::{GpuSpec, Verdict};
-use depin_runtime::{configs::Clock, AccountId, Balance, Runtime, RuntimeCall, System};
+use depin_runtime::{configs::Clock, AccountId, RuntimeCall, System};
 use frame_support::{traits::Get, BoundedVec};
 use pallet_leases::ResourceRequest;
 use sp_core::{Pair, H256};
@@ -199,9 +199,4 @@ pub fn compose(r: &mut Input, signer: u8, depth: u8) -> RuntimeCall {
 		.into(),
 		_ => V::remove_validator { who: who(r) }.into(),
 	}
-}
-
-/// Amount helper for scenarios that need the exact bond.
-pub fn min_provider_bond() -> Balance {
-	<Runtime as pallet_providers::Config>::MinProviderBond::get()
 }
