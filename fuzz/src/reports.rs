@@ -48,7 +48,7 @@ pub fn report(r: &mut Input) -> UncheckedExtrinsic {
 	let leases = <Leases as LeaseSettlement<_, _>>::chargeable_leases(&provider, epoch);
 	let mut entries: Vec<LeaseUsageReport> = leases
 		.iter()
-		.map(|lease: &ChargeableLease<_>| {
+		.map(|lease: &ChargeableLease<_, _>| {
 			let served = clock.blocks_within(epoch, lease.served_from, lease.served_until.unwrap_or(u32::MAX));
 			LeaseUsageReport {
 				lease: lease.id,

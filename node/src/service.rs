@@ -52,6 +52,31 @@ fn aura_inherent_data(
 	(slot, timestamp)
 }
 
+/// Environment variable naming the directory compiled runtimes are cached in.
+pub const WASM_CACHE_DIR_ENV: &str = "DEPIN_WASM_CACHE_DIR";
+
+/// The runtime executor: as `sc_service::new_wasm_executor` builds it, plus wasmtime's on-disk
+/// cache of compiled runtimes, in `$DEPIN_WASM_CACHE_DIR` or the chain's data directory. A node
+/// compiles a runtime once, not at every start (the cache is keyed by the code and the
+/// compiler's settings, so nodes may share one directory).
+fn wasm_executor(config: &Configuration) -> sc_executor::WasmExecutor<HostFunctions> {
+	let cache_dir = std::env::var_os(WASM_CACHE_DIR_ENV)
+		.map(std::path::PathBuf::from)
+		.unwrap_or_else(|| config.data_path.join("wasm-cache"));
+	let executor = &config.executor;
+	let heap = executor.default_heap_pages.map_or(sc_executor::DEFAULT_HEAP_ALLOC_STRATEGY, |pages| {
+		sc_executor::HeapAllocStrategy::Static { extra_pages: pages as _ }
+	});
+	sc_executor::WasmExecutor::<HostFunctions>::builder()
+		.with_execution_method(executor.wasm_method)
+		.with_onchain_heap_alloc_strategy(heap)
+		.with_offchain_heap_alloc_strategy(heap)
+		.with_max_runtime_instances(executor.max_runtime_instances)
+		.with_runtime_cache_size(executor.runtime_cache_size)
+		.with_cache_path(cache_dir)
+		.build()
+}
+
 /// The parts every subcommand that touches the database needs.
 pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	let telemetry = config
@@ -65,7 +90,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		})
 		.transpose()?;
 
-	let executor = sc_service::new_wasm_executor::<HostFunctions>(&config.executor);
+	let executor = wasm_executor(config);
 	let (client, backend, keystore_container, task_manager) =
 		sc_service::new_full_parts::<Block, RuntimeApi, _>(
 			config,

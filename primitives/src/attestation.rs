@@ -28,6 +28,13 @@ pub struct AttestedUsage {
 	pub audited_storage_gib_blocks: u64,
 }
 
+impl AttestedUsage {
+	/// The report attests hardware a bonded auditor vouched for: what earns capacity emission.
+	pub fn has_audited_capacity(&self) -> bool {
+		self.audited_gpu_blocks > 0 || self.audited_storage_gib_blocks > 0
+	}
+}
+
 /// Told what reports attest and what is slashed, e.g. by the economics ledger. `()` ignores it.
 pub trait AttestationObserver<AccountId, Balance> {
 	fn report_accepted(provider: &AccountId, epoch: EpochIndex, usage: &AttestedUsage);

@@ -18,6 +18,10 @@ pub trait ProviderFixtures<AccountId, Balance> {
 	fn reporting_provider(who: &AccountId, key: sr25519::Public);
 	/// The most GPUs a provider may list.
 	fn max_gpus() -> u32;
+	/// Every auditor the chain allows audits all of `who`'s hardware, each audit keeping every
+	/// version it can: the costliest audited hardware to read. Made before the block the
+	/// benchmark runs at (which it leaves as it was).
+	fn fully_audited(who: &AccountId);
 }
 
 /// Implemented by the leases pallet.

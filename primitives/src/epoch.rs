@@ -15,6 +15,13 @@
 //! window that had no room left for a report, up to a cap, so reports crowded out of full blocks
 //! still land. A clock carries the extension of at most one epoch — the one whose window is
 //! open — since windows never overlap (grace + extension < length).
+//!
+//! An epoch whose window closed **congested** (nearly every block of it full) may still be
+//! *settled* late, until the next epoch's window closes: a provider crowded out of the window
+//! is paid for its service once there is room. Its emission is fixed when its window closes as
+//! usual; only settlement (reports, charges, disputes, retained escrow) reaches further. A clock
+//! carries at most one such epoch: the late window of epoch `e` ends when `e + 1`'s window
+//! closes, the block from which `e + 1` itself may be late.
 
 use core::num::NonZeroU32;
 
@@ -33,6 +40,9 @@ pub struct EpochClock {
 	grace: u32,
 	/// An epoch whose window is extended, and by how many blocks.
 	extension: Option<(EpochIndex, u32)>,
+	/// An epoch whose window closed congested: it may be settled until `late + 1`'s window
+	/// closes.
+	late: Option<EpochIndex>,
 }
 
 impl EpochClock {
@@ -42,7 +52,7 @@ impl EpochClock {
 	/// ends, so at most one finished epoch awaits settlement at any block.
 	pub const fn new(length: NonZeroU32, grace: u32) -> Self {
 		let most = length.get() - 1;
-		Self { length, grace: if grace < most { grace } else { most }, extension: None }
+		Self { length, grace: if grace < most { grace } else { most }, extension: None, late: None }
 	}
 
 	/// This clock with `epoch`'s report window `blocks` longer, capped so that the window
@@ -51,6 +61,16 @@ impl EpochClock {
 		let room = self.length.get() - 1 - self.grace;
 		let blocks = if blocks < room { blocks } else { room };
 		Self { extension: Some((epoch, blocks)), ..self }
+	}
+
+	/// This clock with `epoch` settleable late: until the next epoch's report window closes.
+	pub const fn with_late_settlement(self, epoch: EpochIndex) -> Self {
+		Self { late: Some(epoch), ..self }
+	}
+
+	/// The epoch this clock lets be settled after its window closed, if any.
+	pub const fn late_epoch(&self) -> Option<EpochIndex> {
+		self.late
 	}
 
 	/// Blocks `epoch`'s window was extended by (see [`Self::with_extension`]).
@@ -111,6 +131,31 @@ impl EpochClock {
 	/// `epoch` may be reported and settled at `now`: it has ended and its window is open.
 	pub const fn is_reportable(&self, epoch: EpochIndex, now: BlockIndex) -> bool {
 		self.has_ended(epoch, now) && self.window_not_closed(epoch, now)
+	}
+
+	/// The first block at which `epoch`'s service can no longer be settled: its window's close,
+	/// or for a late epoch (see [`Self::with_late_settlement`]) the next epoch's.
+	pub const fn settlement_closes(&self, epoch: EpochIndex) -> BlockIndex {
+		match self.late {
+			Some(late) if late == epoch => self.report_window_closes(epoch.saturating_add(1)),
+			_ => self.report_window_closes(epoch),
+		}
+	}
+
+	/// At `now`, what `epoch` served may still be charged: its window has not closed, or it is
+	/// the late epoch and the next window has not closed.
+	pub const fn settleable(&self, epoch: EpochIndex, now: BlockIndex) -> bool {
+		now < self.settlement_closes(epoch)
+	}
+
+	/// `epoch` may be reported at `now`, late or not: it has ended and is settleable.
+	pub const fn is_settleable_report(&self, epoch: EpochIndex, now: BlockIndex) -> bool {
+		self.has_ended(epoch, now) && self.settleable(epoch, now)
+	}
+
+	/// `epoch` is being settled late at `now`: its window has closed, its late window not.
+	pub const fn is_late(&self, epoch: EpochIndex, now: BlockIndex) -> bool {
+		!self.window_not_closed(epoch, now) && self.settleable(epoch, now)
 	}
 
 	/// The epoch whose report window closes at `block`, if one does: the epoch economics closes
@@ -289,5 +334,29 @@ mod tests {
 			let closing: Vec<_> = (0..200).filter_map(|b| c.epoch_closing_at(b)).collect();
 			assert_eq!(closing, (0..19).collect::<Vec<_>>(), "extension {ext}");
 		}
+	}
+
+	#[test]
+	fn a_late_epoch_settles_until_the_next_window_closes_and_nothing_else_moves() {
+		let base = clock(10, 3);
+		let late = base.with_late_settlement(4);
+		assert_eq!(late.late_epoch(), Some(4));
+		// Its window closes as before (emission is fixed then) ...
+		assert_eq!(late.report_window_closes(4), 53);
+		assert_eq!(late.epoch_closing_at(53), Some(4));
+		assert!(!late.window_not_closed(4, 53));
+		// ... but its service may be settled until epoch 5's window closes.
+		assert_eq!(late.settlement_closes(4), 63);
+		assert!(late.settleable(4, 62) && !late.settleable(4, 63));
+		assert!(!late.is_late(4, 52) && late.is_late(4, 53) && late.is_late(4, 62) && !late.is_late(4, 63));
+		assert!(late.is_settleable_report(4, 60) && !late.is_settleable_report(4, 49));
+		// Other epochs are untouched.
+		for e in [3, 5, 6] {
+			assert_eq!(late.settlement_closes(e), base.report_window_closes(e));
+		}
+		// The next epoch's extension moves the late deadline with it.
+		let both = late.with_extension(5, 2);
+		assert_eq!(both.settlement_closes(4), 65);
+		assert_eq!(base.settlement_closes(4), 53);
 	}
 }

@@ -116,7 +116,7 @@ pub struct Payment<Balance> {
 
 /// A lease a usage report may cover, as the attestation pallet and its off-chain worker see it.
 #[derive(Clone, PartialEq, Eq, Debug)]
-pub struct ChargeableLease<AccountId> {
+pub struct ChargeableLease<AccountId, Balance> {
 	pub id: LeaseId,
 	pub consumer: AccountId,
 	pub gpus: Vec<H256>,
@@ -125,6 +125,11 @@ pub struct ChargeableLease<AccountId> {
 	/// Blocks `[from, until)` of service: only these can be attested.
 	pub served_from: u32,
 	pub served_until: Option<u32>,
+	/// Blocks the lease ran in the epoch: the most it can be charged for.
+	pub ran_blocks: u32,
+	pub price_per_hour: Balance,
+	/// What its escrow can still pay: no charge exceeds it.
+	pub escrow: Balance,
 }
 
 /// Settles attested usage. Implemented by the leases pallet, called by the attestation pallet.
@@ -159,10 +164,19 @@ pub trait LeaseSettlement<AccountId, Balance> {
 	/// refunded to the consumer. Returns the amount that was held.
 	fn resolve_held(lease: LeaseId, epoch: EpochIndex, verdict: Verdict) -> Result<Balance, DispatchError>;
 
-	/// What `epoch`'s report charged `lease` and paid out, while that is the lease's latest
-	/// settled epoch (until its next epoch settles), and forgets it: one dispute per charge.
-	/// `None` otherwise, if nothing was paid, or if it was taken already.
+	/// What `epoch`'s report charged `lease`, while the provider's share of it is still locked
+	/// (until the provider's next report, at most until the next epoch can no longer be
+	/// settled): the share stays locked for the dispute raised over it, until
+	/// [`Self::resolve_paid`]. `None` if nothing was charged, the share was released, or it is
+	/// contested already: one dispute per charge.
 	fn take_paid_charge(lease: LeaseId, epoch: EpochIndex) -> Option<Balance>;
+
+	/// Ends the lock on a contested paid charge's provider share as `verdict` says: released to
+	/// the provider, or paid back to the consumer. Returns the share that was locked.
+	fn resolve_paid(lease: LeaseId, epoch: EpochIndex, verdict: Verdict) -> Result<Balance, DispatchError>;
+
+	/// What charging `lease` for `attested_blocks` would take from its escrow now.
+	fn quote(lease: &ChargeableLease<AccountId, Balance>, attested_blocks: u32) -> Balance;
 
 	/// `(consumer, provider)` of a lease.
 	fn parties(lease: LeaseId) -> Option<(AccountId, AccountId)>;
@@ -171,10 +185,11 @@ pub trait LeaseSettlement<AccountId, Balance> {
 	fn served_in(provider: &AccountId, epoch: EpochIndex) -> bool;
 
 	/// Leases of `provider` that may be charged for `epoch`: what a usage report can cover.
-	fn chargeable_leases(provider: &AccountId, epoch: EpochIndex) -> Vec<ChargeableLease<AccountId>>;
+	fn chargeable_leases(provider: &AccountId, epoch: EpochIndex) -> Vec<ChargeableLease<AccountId, Balance>>;
 
 	/// `lease`, if it is `provider`'s and may be charged for `epoch`.
-	fn chargeable(provider: &AccountId, lease: LeaseId, epoch: EpochIndex) -> Option<ChargeableLease<AccountId>>;
+	fn chargeable(provider: &AccountId, lease: LeaseId, epoch: EpochIndex)
+		-> Option<ChargeableLease<AccountId, Balance>>;
 
 	/// How many leases `provider` has listed (open, or closed with escrow retained).
 	fn lease_count(provider: &AccountId) -> u32;
@@ -189,10 +204,19 @@ pub trait LeaseObserver<AccountId, Balance> {
 	fn lease_closed(provider: &AccountId);
 	/// Consumers paid for `epoch` of `provider`'s service.
 	fn settled(epoch: EpochIndex, provider: &AccountId, payment: &Payment<Balance>);
+	/// A charge for `epoch` of `provider`'s service is held for a dispute; paid, it would pay
+	/// `take`. Until the dispute ends the take counts as paid for the epoch's emission, reserved
+	/// for the provider.
+	fn charge_held(epoch: EpochIndex, provider: &AccountId, take: Balance);
+	/// A held charge's dispute ended: paid to the provider (its reserved emission is the
+	/// provider's, even if the epoch has closed since) or refunded (the reservation lapses).
+	fn held_charge_ended(epoch: EpochIndex, provider: &AccountId, take: Balance, paid: bool);
 }
 
 impl<AccountId, Balance> LeaseObserver<AccountId, Balance> for () {
 	fn lease_opened(_: &AccountId) {}
 	fn lease_closed(_: &AccountId) {}
 	fn settled(_: EpochIndex, _: &AccountId, _: &Payment<Balance>) {}
+	fn charge_held(_: EpochIndex, _: &AccountId, _: Balance) {}
+	fn held_charge_ended(_: EpochIndex, _: &AccountId, _: Balance, _: bool) {}
 }

@@ -6,7 +6,7 @@ use scale_info::TypeInfo;
 use sp_core::{sr25519, ConstU32, H256};
 use sp_runtime::{BoundedVec, DispatchError, DispatchResult, Weight};
 
-use crate::leases::Commitment;
+use crate::{leases::Commitment, BlockIndex};
 
 /// Longest GPU model name, e.g. `NVIDIA H100 80GB HBM3` (NVML's `name`).
 pub const MAX_MODEL_LEN: u32 = 64;
@@ -63,15 +63,14 @@ pub struct Capacity {
 	pub cpu_cores: u32,
 }
 
-/// Hardware of a provider that a bonded auditor vouches exists: what may earn capacity emission.
+/// Hardware of a provider that bonded auditors vouch exists: what may earn capacity emission.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct AuditedHardware {
-	/// Audited GPUs still registered to the provider.
+	/// Audited GPUs still registered to the provider, each once whoever audited it.
 	pub gpus: Vec<H256>,
-	/// Audited storage, at most what the provider declares.
+	/// Audited storage (the most any one auditor vouches for), at most what the provider
+	/// declares.
 	pub storage_gib: u64,
-	/// The block the audit was made in: it counts for epochs that began after it.
-	pub since: u32,
 }
 
 /// The registry as the leases and attestation pallets see it. Implemented by the providers
@@ -97,8 +96,10 @@ pub trait ProviderRegistry<AccountId, Balance> {
 	fn min_lease_charge(provider: &AccountId) -> Balance;
 	/// `auditor` is a current auditor and has attested attributes of `provider`.
 	fn is_audited_by(provider: &AccountId, auditor: &AccountId) -> bool;
-	/// The hardware of `provider` a current auditor vouches for.
-	fn audited_hardware(provider: &AccountId) -> AuditedHardware;
+	/// The hardware of `provider` that current auditors vouched for by block `at`: what an
+	/// epoch beginning at `at` may count. An audit made or changed later counts from the next
+	/// epoch on, never for service already under way.
+	fn audited_hardware(provider: &AccountId, at: BlockIndex) -> AuditedHardware;
 	fn reporting_key(provider: &AccountId) -> Option<sr25519::Public>;
 	/// The provider that signs usage reports with `key`.
 	fn provider_of_reporting_key(key: &sr25519::Public) -> Option<AccountId>;
@@ -139,6 +140,16 @@ impl<AccountId> ProviderObserver<AccountId> for () {
 	fn provider_removed(_: &AccountId) {}
 	fn provider_removed_weight() -> Weight {
 		Weight::zero()
+	}
+}
+
+impl<AccountId, A: ProviderObserver<AccountId>, B: ProviderObserver<AccountId>> ProviderObserver<AccountId> for (A, B) {
+	fn provider_removed(provider: &AccountId) {
+		A::provider_removed(provider);
+		B::provider_removed(provider);
+	}
+	fn provider_removed_weight() -> Weight {
+		A::provider_removed_weight().saturating_add(B::provider_removed_weight())
 	}
 }
 

@@ -10,28 +10,42 @@
 //! filter applies: a motion carrying such a call is refused when proposed and again when closed. Governance keeps `System::set_storage` and runtime upgrades: a
 //! storage write or new code can change anything, and is visible as such (docs/economics.md).
 
+//!
+//! The same filter keeps a chain without a sudo key without one: `Sudo::set_key` accepts root,
+//! so a single council motion could otherwise install a permanent key that answers to nobody.
+//! Where no key is set (every chain but the development one), no call may set it — neither
+//! `set_key` nor a `System` storage write to its key — wherever it is carried.
+
 use pallet_utility::Call as UtilityCall;
 
 use crate::RuntimeCall;
 
-/// Every call that neither is nor carries an issuance change the ledger would not record.
+/// Every call that neither is nor carries an issuance change the ledger would not record, nor a
+/// sudo key for a chain that has none.
 pub struct NoUnrecordedIssuanceChanges;
 
 impl frame_support::traits::Contains<RuntimeCall> for NoUnrecordedIssuanceChanges {
 	fn contains(call: &RuntimeCall) -> bool {
-		!changes_issuance_unrecorded(call)
+		let sudo_set = pallet_sudo::Key::<crate::Runtime>::exists();
+		!refused(call, sudo_set)
 	}
 }
 
-/// Whether `call`, or any call it carries, mints or burns outside the ledger. Nesting is bounded by
-/// the decoder's call depth limit, so the recursion is too.
-fn changes_issuance_unrecorded(call: &RuntimeCall) -> bool {
+/// Whether `call`, or any call it carries, mints or burns outside the ledger, or (with no sudo
+/// key set) would set one. Nesting is bounded by the decoder's call depth limit, so the
+/// recursion is too.
+fn refused(call: &RuntimeCall, sudo_set: bool) -> bool {
+	use frame_system::Call as System;
 	use pallet_balances::Call as Balances;
 	use pallet_sudo::Call as Sudo;
+	let changes_issuance_unrecorded = |call: &RuntimeCall| refused(call, sudo_set);
 	match call {
 		RuntimeCall::Balances(
 			Balances::burn { .. } | Balances::force_set_balance { .. } | Balances::force_adjust_total_issuance { .. },
 		) => true,
+		RuntimeCall::Sudo(Sudo::set_key { .. }) => !sudo_set,
+		RuntimeCall::System(System::set_storage { items }) =>
+			!sudo_set && items.iter().any(|(key, _)| key.starts_with(&sudo_key_storage())),
 		RuntimeCall::Sudo(
 			Sudo::sudo { call } | Sudo::sudo_unchecked_weight { call, .. } | Sudo::sudo_as { call, .. },
 		) => changes_issuance_unrecorded(call),
@@ -52,6 +66,11 @@ fn changes_issuance_unrecorded(call: &RuntimeCall) -> bool {
 		) => changes_issuance_unrecorded(proposal),
 		_ => false,
 	}
+}
+
+/// The storage key of `Sudo::Key`.
+fn sudo_key_storage() -> [u8; 32] {
+	pallet_sudo::Key::<crate::Runtime>::hashed_key()
 }
 
 #[cfg(test)]
@@ -209,6 +228,56 @@ mod tests {
 			assert_eq!(Balances::free_balance(account(3)), 20 * DPN);
 			assert_eq!(Balances::total_issuance(), issuance);
 			Economics::do_try_state().expect("issuance = genesis + minted - burned");
+		});
+	}
+
+	/// Attack: `Sudo::set_key` accepts root, so one council motion could install a permanent
+	/// sudo key on a chain that has none — a single key above the council for good. Where no
+	/// key is set, no route sets one: not `set_key`, not a storage write to its key, however
+	/// wrapped; where one is set (the development chain), its holder may still hand it on.
+	#[test]
+	fn no_motion_brings_a_sudo_key_back_to_a_chain_without_one() {
+		let mut genesis = RuntimeGenesisConfig::default();
+		genesis.balances.balances = vec![(account(1), 1_000 * DPN), (account(2), 1_000 * DPN)];
+		let mut ext: sp_io::TestExternalities = genesis.build_storage().expect("genesis builds").into();
+		ext.execute_with(|| {
+			System::set_block_number(1);
+			assert!(pallet_sudo::Key::<Runtime>::get().is_none());
+			let council: RuntimeOrigin =
+				pallet_collective::RawOrigin::<AccountId, crate::configs::CouncilCollective>::Members(3, 3).into();
+			let set_key = RuntimeCall::Sudo(pallet_sudo::Call::set_key { new: MultiAddress::Id(account(1)) });
+			let key = pallet_sudo::Key::<Runtime>::hashed_key().to_vec();
+			let write_key = RuntimeCall::System(frame_system::Call::set_storage {
+				items: vec![(key, codec::Encode::encode(&account(1)))],
+			});
+			for call in [set_key, write_key] {
+				let as_root = |call: RuntimeCall| {
+					RuntimeCall::Governance(pallet_governance::Call::dispatch_as_root { call: Box::new(call) })
+				};
+				let routes = [
+					as_root(call.clone()),
+					as_root(RuntimeCall::Utility(UtilityCall::batch_all { calls: vec![call.clone()] })),
+					RuntimeCall::Utility(UtilityCall::batch { calls: vec![as_root(call.clone())] }),
+				];
+				for route in routes {
+					assert_eq!(
+						route.clone().dispatch(council.clone()).map_err(|e| e.error),
+						Err(frame_system::Error::<Runtime>::CallFiltered.into()),
+						"{route:?}"
+					);
+				}
+				assert!(pallet_sudo::Key::<Runtime>::get().is_none());
+			}
+			// Other storage writes stay governance's.
+			let other = RuntimeCall::System(frame_system::Call::set_storage { items: vec![(b"depin:test".to_vec(), vec![1])] });
+			let as_root = RuntimeCall::Governance(pallet_governance::Call::dispatch_as_root { call: Box::new(other) });
+			assert_ok!(as_root.dispatch(council));
+		});
+		// On the development chain the key's holder hands it on.
+		chain().execute_with(|| {
+			let set_key = RuntimeCall::Sudo(pallet_sudo::Call::set_key { new: MultiAddress::Id(account(2)) });
+			assert_ok!(set_key.dispatch(RuntimeOrigin::signed(account(1))));
+			assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(account(2)));
 		});
 	}
 

@@ -7,7 +7,7 @@ use frame_support::{
 	dispatch::DispatchClass,
 	parameter_types,
 	traits::{
-		tokens::{imbalance::ResolveTo, PayFromAccount, UnityAssetBalanceConversion},
+		tokens::UnityAssetBalanceConversion,
 		ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, EitherOf, EitherOfDiverse, Get, MapSuccess,
 		VariantCountOf,
 	},
@@ -340,7 +340,8 @@ impl pallet_treasury::Config for Runtime {
 	type AssetKind = ();
 	type Beneficiary = AccountId;
 	type BeneficiaryLookup = sp_runtime::traits::IdentityLookup<AccountId>;
-	type Paymaster = PayFromAccount<Balances, TreasuryAccount>;
+	// Keeps the existential deposit: a reaped treasury could not take the next small fee.
+	type Paymaster = crate::treasury::PayFromTreasury;
 	type BalanceConverter = UnityAssetBalanceConversion;
 	type PayoutPeriod = ConstU32<{ 30 * DAYS }>;
 	type BlockNumberProvider = System;
@@ -354,7 +355,7 @@ impl pallet_balances::Config for Runtime {
 	type RuntimeFreezeReason = RuntimeFreezeReason;
 	type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
 	type Balance = Balance;
-	type DustRemoval = ResolveTo<TreasuryAccount, Balances>;
+	type DustRemoval = crate::treasury::ToTreasuryOrRecordedBurn;
 	type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
 	type AccountStore = System;
 	type ReserveIdentifier = [u8; 8];
@@ -379,7 +380,7 @@ parameter_types! {
 
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	type OnChargeTransaction = FungibleAdapter<Balances, ResolveTo<TreasuryAccount, Balances>>;
+	type OnChargeTransaction = FungibleAdapter<Balances, crate::treasury::ToTreasuryOrRecordedBurn>;
 	type OperationalFeeMultiplier = ConstU8<5>;
 	type WeightToFee = IdentityFee<Balance>;
 	type LengthToFee = frame_support::weights::ConstantMultiplier<Balance, TransactionByteFee>;
@@ -421,7 +422,9 @@ impl pallet_providers::Config for Runtime {
 	type AuditorOrigin = RootOrCouncil;
 	type SlashBeneficiary = TreasuryAccount;
 	type Commitments = Leases;
-	type Observer = crate::Attestation;
+	// Both forget what they keep about a provider when its record goes.
+	type Observer = (crate::Attestation, crate::Economics);
+	type Clock = Clock;
 	type MinProviderBond = MinProviderBond;
 	type UnbondingPeriod = ProviderUnbondingPeriod;
 	type MaxMetadataLen = ConstU32<256>;
@@ -536,11 +539,14 @@ impl pallet_attestation::Config for Runtime {
 	type MaxGpusPerReport = ConstU32<64>;
 	type ReportPriority = ReportPriority;
 	/// A window full from its first block doubles (100 more blocks of an hour's epoch; the clock
-	/// caps it below the epoch) before misses are excused.
+	/// caps it below the epoch); if it stays full, the epoch may be settled late.
 	type MaxWindowExtension = ReportGrace;
 	type BlockTime = Timestamp;
-	/// A block is sampled only within its own slot: one imported later was not seen live.
+	/// After a break in a node's sampling, only blocks authored within a slot of its return are
+	/// sampled: the ones before it were not seen live.
 	type MaxSampleDelayMs = ConstU64<SLOT_DURATION>;
+	// Four slots: a block up to three slots late, among blocks a node keeps importing, is sampled.
+	type MaxSampleGapMs = ConstU64<{ 4 * SLOT_DURATION }>;
 	type Observer = Economics;
 	type WeightInfo = pallet_attestation::weights::SubstrateWeight<Runtime>;
 }
@@ -596,8 +602,10 @@ where
 	}
 }
 
-// A dispute must end while the disputed provider is still bonded (see `DisputeTimeout`).
+// A dispute must end while the disputed provider is still bonded (see `DisputeTimeout`): it may
+// be raised until the epoch after the disputed one can no longer be settled (a late window
+// included), three epochs of an hour at most.
 const _: () = assert!(
-	DisputeTimeout::get() + 2 * HOURS < ProviderUnbondingPeriod::get(),
+	DisputeTimeout::get() + 3 * HOURS < ProviderUnbondingPeriod::get(),
 	"disputes end within a provider's unbonding period"
 );

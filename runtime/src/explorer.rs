@@ -57,15 +57,19 @@ pub fn network_stats() -> NetworkStats<Balance> {
 	stats
 }
 
-/// The ledger of an epoch that has begun; `None` for future epochs.
+/// The ledger of an epoch that has begun; `None` for future epochs and for archived ones (their
+/// final ledger is in the `LedgerArchived` event).
 pub fn epoch_ledger(epoch: EpochIndex) -> Option<EpochLedger<Balance>> {
-	(epoch <= pallet_economics::Pallet::<Runtime>::current_epoch())
-		.then(|| pallet_economics::Ledgers::<Runtime>::get(epoch))
+	(epoch <= pallet_economics::Pallet::<Runtime>::current_epoch() &&
+		epoch >= pallet_economics::ArchivedBefore::<Runtime>::get())
+	.then(|| pallet_economics::Ledgers::<Runtime>::get(epoch))
 }
 
 pub fn provider(who: &AccountId) -> Option<ProviderView<AccountId, Balance>> {
 	let record = pallet_providers::Providers::<Runtime>::get(who)?;
-	let audited = pallet_providers::Pallet::<Runtime>::audited_hardware(who);
+	// What current audits vouch for now (a change made this epoch shows at once; it counts for
+	// capacity emission from the next epoch).
+	let audited = pallet_providers::Pallet::<Runtime>::audited_hardware(who, frame_system::Pallet::<Runtime>::block_number());
 	let earnings = pallet_economics::ProviderEarnings::<Runtime>::get(who);
 	let liveness = pallet_attestation::ProviderLiveness::<Runtime>::get(who);
 	Some(ProviderView {

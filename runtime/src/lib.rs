@@ -24,6 +24,7 @@ pub mod configs;
 pub mod explorer;
 pub mod genesis_config_presets;
 pub mod migrations;
+pub mod treasury;
 #[cfg(test)]
 mod report_extrinsics;
 #[cfg(test)]

@@ -7,7 +7,10 @@
 //! Procedure: docs/operations.md, "Upgrade the runtime".
 
 /// In order of execution.
-pub type Migrations = (pallet_providers::migrations::v2::MigrateV1ToV2<crate::Runtime>,);
+pub type Migrations = (
+	pallet_providers::migrations::v2::MigrateV1ToV2<crate::Runtime>,
+	pallet_providers::migrations::v3::MigrateV2ToV3<crate::Runtime>,
+);
 
 #[cfg(test)]
 mod tests {

@@ -303,9 +303,14 @@ fn report(provider: &Provider, epoch: u32) {
 
 /// Whether a node's pool takes this report now: the bare extrinsic's `validate_unsigned`, with
 /// the signature check, as on chain.
-#[allow(deprecated)]
 pub fn pool_accepts(call: &pallet_attestation::Call<Runtime>) -> bool {
-	<depin_runtime::Attestation as ValidateUnsigned>::validate_unsigned(TransactionSource::External, call).is_ok()
+	pool_validity(call).is_ok()
+}
+
+/// The pool's verdict on this report now: its validity (priority, tags) or why it is refused.
+#[allow(deprecated)]
+pub fn pool_validity(call: &pallet_attestation::Call<Runtime>) -> sp_runtime::transaction_validity::TransactionValidity {
+	<depin_runtime::Attestation as ValidateUnsigned>::validate_unsigned(TransactionSource::External, call)
 }
 
 /// The signed `submit_report` `provider`'s node would send for `epoch` now, anchored at the
@@ -323,7 +328,7 @@ pub fn report_call(provider: &Provider, epoch: u32) -> Option<pallet_attestation
 	let storage_total = claims.storage_total_gib.max(storage_leased);
 	let entries: Vec<LeaseUsageReport> = leases
 		.iter()
-		.map(|lease: &ChargeableLease<AccountId>| LeaseUsageReport {
+		.map(|lease: &ChargeableLease<AccountId, u128>| LeaseUsageReport {
 			lease: lease.id,
 			uptime_blocks: clock.blocks_within(epoch, lease.served_from, lease.served_until.unwrap_or(u32::MAX)),
 			gpu_util_percent: claims.gpu_util_percent,

@@ -1,28 +1,40 @@
-//! Flood: three hundred providers' reports and an attacker's paid filler compete for one report
-//! window against an honest provider's report, on the real runtime. Blocks are built as an
-//! author would — the attacker's transactions first (they paid to be there), then reports from
-//! the pool in arrival order while they fit the block's normal weight — and end with the
-//! runtime's hooks, which see how full each block was.
+//! Flood: hundreds of Sybil providers' reports and an attacker's paid filler compete for one
+//! report window against an honest provider's report, on the real runtime. Blocks are built as
+//! an author builds them from its pool: every pooled transaction revalidated, then taken by pool
+//! priority (first come among equals) while it fits the block's normal weight — the attacker's
+//! paid filler first (it paid to be there). The runtime's hooks then see how full each block
+//! was.
+//!
+//! What an attacker may not get (issue 24): the honest provider unpaid. Reports that settle
+//! nothing are refused outright; reports that settle something rank by what they settle, so
+//! outranking the honest report costs the take on more than it settles, every epoch; and a
+//! window the attacker keeps full with paid filler is settled late.
 
-use std::collections::VecDeque;
-
-use depin_runtime::{Attestation, Economics, Runtime, RuntimeOrigin, System};
-use depin_simulation::market::{pool_accepts, report_call, simulated_block_hash, Claims, Market, MARKET_GPU_PRICE};
+use depin_runtime::{Attestation, Economics, Runtime, System};
+use depin_simulation::market::{
+	pool_validity, report_call, simulated_block_hash, Claims, Market, MARKET_GPU_PRICE,
+};
 use frame_support::{
 	dispatch::{DispatchClass, GetDispatchInfo},
 	traits::{Hooks, UnfilteredDispatchable},
 	weights::Weight,
 };
-use sp_runtime::AccountId32 as AccountId;
+use sp_runtime::{
+	transaction_validity::{InvalidTransaction, TransactionValidityError},
+	AccountId32 as AccountId,
+};
 
 const SYBILS: u32 = 300;
+/// GPUs of the honest provider, all leased to its customer.
+const HONEST_GPUS: u32 = 8;
 
-type Report = (AccountId, pallet_attestation::Call<Runtime>);
+/// A pooled report: arrival order, who sent it, the call.
+type Pooled = (u32, AccountId, pallet_attestation::Call<Runtime>);
 
-/// Builds block `n`: `filler` weight of the attacker's paid transactions, then pooled reports in
-/// order while they fit; a report no longer valid leaves the pool. Ends the block with the
+/// Builds block `n`: `filler` weight of the attacker's paid transactions, then pooled reports
+/// by priority while they fit; a report no longer valid leaves the pool. Ends the block with the
 /// attestation pallet's hook. Returns the providers whose reports landed.
-fn build_block(n: u32, filler: Weight, pool: &mut VecDeque<Report>) -> Vec<AccountId> {
+fn build_block(n: u32, filler: Weight, pool: &mut Vec<Pooled>) -> Vec<AccountId> {
 	System::set_block_number(n);
 	frame_system::BlockHash::<Runtime>::insert(n - 1, simulated_block_hash(n - 1));
 	Economics::on_initialize(n);
@@ -32,20 +44,21 @@ fn build_block(n: u32, filler: Weight, pool: &mut VecDeque<Report>) -> Vec<Accou
 	let normal = weights.get(DispatchClass::Normal);
 	let limit = normal.max_total.unwrap_or(weights.max_block);
 	System::register_extra_weight_unchecked(filler.min(limit), DispatchClass::Normal);
+	// The pool, revalidated at this block, by priority, first come among equals.
+	let mut ranked: Vec<(u64, Pooled)> = pool
+		.drain(..)
+		.filter_map(|pooled| pool_validity(&pooled.2).ok().map(|valid| (valid.priority, pooled)))
+		.collect();
+	ranked.sort_by(|(a, x), (b, y)| b.cmp(a).then(x.0.cmp(&y.0)));
 	let mut landed = Vec::new();
-	while let Some((who, call)) = pool.front() {
-		if !pool_accepts(call) {
-			pool.pop_front();
-			continue;
-		}
+	for (_, (arrival, who, call)) in ranked {
 		let weight = call.get_dispatch_info().total_weight().saturating_add(normal.base_extrinsic);
 		let used = *System::block_weight().get(DispatchClass::Normal);
 		if !limit.saturating_sub(used).all_gte(weight) {
-			break;
+			pool.push((arrival, who, call));
+			continue;
 		}
-		let (who, call) = (who.clone(), call.clone());
-		pool.pop_front();
-		call.dispatch_bypass_filter(frame_system::RawOrigin::None.into()).expect("a valid report settles");
+		call.clone().dispatch_bypass_filter(frame_system::RawOrigin::None.into()).expect("a valid report settles");
 		System::register_extra_weight_unchecked(weight, DispatchClass::Normal);
 		landed.push(who);
 	}
@@ -53,108 +66,221 @@ fn build_block(n: u32, filler: Weight, pool: &mut VecDeque<Report>) -> Vec<Accou
 	landed
 }
 
-/// A market with the honest provider (one leased GPU) and `SYBILS` providers of one GPU each,
-/// run to the opening of epoch 1's report window. Returns it, the honest provider and the pool
-/// as the attacker filled it: every Sybil's report, sent a block before the honest worker's.
-fn flooded_market() -> (Market, AccountId, VecDeque<Report>) {
-	let mut market = Market::new(None, SYBILS + 10);
-	let honest = market.provider(1, MARKET_GPU_PRICE, 0, 0, false, Claims::default());
-	let consumer = market.new_account();
-	assert!(market.rent(&consumer, &honest, 1, 0, 10), "the honest lease opens");
-	for _ in 0..SYBILS {
-		market.provider(1, MARKET_GPU_PRICE, 0, 0, false, Claims::default());
-	}
-	let opens = market.clock().report_window_opens(1);
-	market.run_to(opens - 1);
-	let sybils: Vec<_> = market.providers.iter().filter(|p| p.account != honest).cloned().collect();
-	let pool = market.ext.execute_with(|| {
-		System::set_block_number(opens);
-		sybils.iter().filter_map(|p| report_call(p, 1).map(|call| (p.account.clone(), call))).collect()
-	});
-	(market, honest, pool)
+/// The honest provider, its consumer (who rents all its GPUs) and the epoch-1 report of its
+/// node, built as the worker builds it when the window opens.
+struct Honest {
+	provider: AccountId,
+	consumer: AccountId,
 }
 
-/// The honest worker's report of epoch 1, built when block `at` is imported.
-fn honest_report(market: &mut Market, honest: &AccountId, at: u32) -> Report {
-	let provider = market.providers.iter().find(|p| &p.account == honest).expect("honest").clone();
+fn honest_market(accounts: u32) -> (Market, Honest) {
+	let mut market = Market::new(None, accounts);
+	let provider = market.provider(HONEST_GPUS, MARKET_GPU_PRICE, 0, 0, false, Claims::default());
+	let consumer = market.new_account();
+	assert!(market.rent(&consumer, &provider, HONEST_GPUS, 0, 10), "the honest lease opens");
+	(market, Honest { provider, consumer })
+}
+
+fn report_of(market: &mut Market, who: &AccountId, epoch: u32, at: u32) -> Option<pallet_attestation::Call<Runtime>> {
+	let provider = market.providers.iter().find(|p| &p.account == who).expect("a provider").clone();
 	market.ext.execute_with(|| {
 		System::set_block_number(at + 1);
 		frame_system::BlockHash::<Runtime>::insert(at, simulated_block_hash(at));
-		let call = report_call(&provider, 1).expect("the honest provider has a lease to report");
+		let call = report_call(&provider, epoch);
 		System::set_block_number(at);
-		(honest.clone(), call)
+		call
 	})
 }
 
-/// Runs epoch 1's window, the attacker filling the first `full` blocks completely, until the
-/// window closes. Returns whether the honest report landed.
-fn run_window(full: u32) -> (Market, AccountId, bool) {
-	let (mut market, honest, mut pool) = flooded_market();
-	let opens = market.clock().report_window_opens(1);
-	assert_eq!(pool.len() as u32, SYBILS);
-	let mut honest_landed = false;
-	let mut n = opens;
-	loop {
-		let filler = if n - opens < full { Weight::MAX } else { Weight::zero() };
-		let landed = market.ext.execute_with(|| build_block(n, filler, &mut pool));
-		honest_landed |= landed.contains(&honest);
-		if n == opens {
-			// The honest worker builds its report on importing the window's first block.
-			let report = honest_report(&mut market, &honest, n);
-			pool.push_back(report);
+/// What epoch 1 paid the honest provider's lease, and what it should have: every block it ran.
+fn honest_charge(market: &mut Market, honest: &Honest) -> (u128, u128) {
+	market.ext.execute_with(|| {
+		let lease = pallet_leases::ConsumerLeases::<Runtime>::get(&honest.consumer)[0];
+		let lease = pallet_leases::Leases::<Runtime>::get(lease).expect("the lease");
+		let full = lease.price_per_hour * 10 / u128::from(depin_runtime::time::HOURS);
+		(lease.paid + lease.take, full)
+	})
+}
+
+/// Runs blocks from `from` while `keep_going` says so, the attacker filling the blocks
+/// `full_at` says with paid transactions; the honest worker sends its report into the pool at
+/// the window's first block, and again every 3 blocks until it is on chain. Returns the block
+/// after.
+fn run_blocks(
+	market: &mut Market,
+	honest: &Honest,
+	pool: &mut Vec<Pooled>,
+	from: u32,
+	full_at: impl Fn(&mut Market, u32) -> bool,
+	keep_going: impl Fn(&mut Market, u32) -> bool,
+) -> u32 {
+	let mut n = from;
+	let mut arrival = pool.len() as u32;
+	while keep_going(market, n) {
+		let filler = if full_at(market, n) { Weight::MAX } else { Weight::zero() };
+		market.ext.execute_with(|| build_block(n, filler, pool));
+		if !honest_reported(market, honest) && (n - from) % 3 == 0 {
+			if let Some(call) = report_of(market, &honest.provider, 1, n) {
+				arrival += 1;
+				pool.push((arrival, honest.provider.clone(), call));
+			}
 		}
 		n += 1;
-		let open = market.ext.execute_with(|| {
-			System::set_block_number(n);
-			Attestation::clock().window_not_closed(1, n)
-		});
-		if !open {
-			market.ext.execute_with(|| System::set_block_number(n - 1));
-			break;
-		}
 	}
-	market.run_to(n);
-	(market, honest, honest_landed)
+	n
 }
 
-fn bond(market: &mut Market, who: &AccountId) -> u128 {
-	market.ext.execute_with(|| pallet_providers::Providers::<Runtime>::get(who).expect("registered").bond)
+fn honest_reported(market: &mut Market, honest: &Honest) -> bool {
+	market.ext.execute_with(|| pallet_attestation::Reports::<Runtime>::contains_key(&honest.provider, 1))
 }
 
-/// Three hundred competing reports and full blocks for longer than the grace: the window grows
-/// by the full blocks and the honest report lands in the first blocks with room; nobody can
-/// report it missed, and every invariant holds.
-#[test]
-fn the_honest_report_lands_however_many_reports_compete() {
-	let grace = Market::new(None, 1).clock().grace();
-	// The attacker's paid filler fills a block more than the unextended window, and then the 300
-	// Sybil reports fill two more (about 140 fit a block): without the extension the honest
-	// report would expire.
-	let full = grace + 1;
-	let (mut market, honest, landed) = run_window(full);
-	assert!(landed, "the honest report landed");
+/// Epoch 1's report window is open at block `n` (the clock as of the block before).
+fn window_open(market: &mut Market, n: u32) -> bool {
 	market.ext.execute_with(|| {
-		assert!(pallet_attestation::Reports::<Runtime>::contains_key(&honest, 1));
-		assert!(pallet_attestation::FullWindowBlocks::<Runtime>::get(1) >= full);
-		let stranger = depin_simulation::market::account(SYBILS + 9);
-		assert!(Attestation::report_missed(RuntimeOrigin::signed(stranger), honest.clone(), 1).is_err());
+		let now = System::block_number();
+		System::set_block_number(n);
+		let open = Attestation::clock().window_not_closed(1, n);
+		System::set_block_number(now);
+		open
+	})
+}
+
+/// Epoch 1 can still be settled at block `n`, in its window or, congested, late.
+fn settleable(market: &mut Market, n: u32) -> bool {
+	market.ext.execute_with(|| {
+		let now = System::block_number();
+		System::set_block_number(n);
+		let open = Attestation::clock().settleable(1, n);
+		System::set_block_number(now);
+		open
+	})
+}
+
+/// Attack: Sybil providers with no lease, and Sybils with leases whose reports claim zero
+/// uptime, send their free reports a block before the honest worker does, to fill the window.
+/// None of them is taken by the pool (they settle nothing); the honest report lands in the
+/// window's first block and is paid in full; the Sybils' leases paid nothing and earned
+/// nothing.
+#[test]
+fn empty_and_zero_uptime_sybil_reports_cannot_delay_an_honest_report() {
+	let (mut market, honest) = honest_market(2 * SYBILS + 10);
+	let mut sybils = Vec::new();
+	for i in 0..SYBILS {
+		let sybil = market.provider(1, MARKET_GPU_PRICE, 0, 0, false, Claims::default());
+		if i % 2 == 1 {
+			// Leased by a second account of the attacker; its node will claim zero uptime.
+			let tenant = market.new_account();
+			assert!(market.rent(&tenant, &sybil, 1, 0, 3));
+		}
+		sybils.push(sybil);
+	}
+	let opens = market.clock().report_window_opens(1);
+	market.run_to(opens - 1);
+	let mut refused = 0;
+	let mut pool = Vec::new();
+	for (arrival, sybil) in sybils.iter().enumerate() {
+		let Some(pallet_attestation::Call::submit_report { mut report, .. }) = report_of(&mut market, sybil, 1, opens - 1)
+		else {
+			continue;
+		};
+		for lease in report.leases.iter_mut() {
+			lease.uptime_blocks = 0;
+		}
+		let key = market.providers.iter().find(|p| &p.account == sybil).expect("a sybil").key;
+		let call = market.ext.execute_with(|| {
+			let signature = sp_io::crypto::sr25519_sign(pallet_attestation::KEY_TYPE, &key, &report.signing_payload())
+				.expect("key in keystore");
+			pallet_attestation::Call::<Runtime>::submit_report { report, signature }
+		});
+		// The pool refuses it: it would settle nothing.
+		let verdict = market.ext.execute_with(|| {
+			System::set_block_number(opens);
+			pool_validity(&call)
+		});
+		match verdict {
+			Err(TransactionValidityError::Invalid(InvalidTransaction::Custom(_))) => refused += 1,
+			other => panic!("a report that settles nothing was taken: {other:?}"),
+		}
+		pool.push((arrival as u32, sybil.clone(), call));
+	}
+	assert_eq!(refused, SYBILS, "every Sybil report, empty or idle, refused");
+	let after = run_blocks(&mut market, &honest, &mut pool, opens, |_, _| false, |_, n| n < opens + 3);
+	market.run_to(after);
+	let landed_at = market.ext.execute_with(|| {
+		pallet_attestation::Reports::<Runtime>::contains_key(&honest.provider, 1) &&
+			sybils.iter().all(|s| !pallet_attestation::Reports::<Runtime>::contains_key(s, 1))
 	});
+	assert!(landed_at, "the honest report landed, no Sybil's did");
+	let (paid, full) = honest_charge(&mut market, &honest);
+	assert_eq!(paid, full, "the honest provider is paid for every block it served");
 	market.check_invariants();
 }
 
-/// The attacker keeps every block of the window full, extension and all: the honest report
-/// cannot land, and nobody may slash or suspend its provider for it.
+/// Attack: Sybil providers rent from themselves at more than the honest provider's price and
+/// report full uptime, so their reports outrank the honest one in every block. They delay it
+/// for a few blocks — and pay the take on every charge, every epoch: the flood costs the
+/// flooder, not the honest provider, who is paid in full.
 #[test]
-fn nobody_is_slashed_when_the_chain_had_no_room() {
-	let (mut market, honest, landed) = run_window(u32::MAX);
-	assert!(!landed);
-	let before = bond(&mut market, &honest);
-	market.ext.execute_with(|| {
-		let stranger = depin_simulation::market::account(SYBILS + 9);
-		let refused = Attestation::report_missed(RuntimeOrigin::signed(stranger), honest.clone(), 1);
-		assert_eq!(refused, Err(pallet_attestation::Error::<Runtime>::WindowCongested.into()));
-		assert!(!pallet_attestation::Misses::<Runtime>::contains_key(&honest, 1));
+fn outranking_the_honest_report_costs_the_flooder_every_epoch() {
+	let (mut market, honest) = honest_market(2 * SYBILS + 10);
+	let mut attacker = Vec::new();
+	// Each Sybil's one-GPU lease is priced at twice the honest provider's eight GPUs, so each
+	// of its reports settles more than the honest one does.
+	let sybil_price = 2 * u128::from(HONEST_GPUS) * MARKET_GPU_PRICE;
+	for _ in 0..SYBILS {
+		let sybil = market.provider(1, sybil_price, 0, 0, false, Claims::default());
+		let tenant = market.new_account();
+		assert!(market.rent(&tenant, &sybil, 1, 0, 3));
+		attacker.push(sybil);
+		attacker.push(tenant);
+	}
+	let opens = market.clock().report_window_opens(1);
+	market.run_to(opens - 1);
+	let before = market.holdings(&attacker);
+	let mut pool = Vec::new();
+	for (arrival, sybil) in attacker.iter().step_by(2).enumerate() {
+		let call = report_of(&mut market, sybil, 1, opens - 1).expect("a Sybil report");
+		pool.push((arrival as u32, sybil.clone(), call));
+	}
+	let after = run_blocks(&mut market, &honest, &mut pool, opens, |_, _| false, |_, n| n < opens + 8);
+	market.run_to(after);
+	let (paid, full) = honest_charge(&mut market, &honest);
+	assert_eq!(paid, full, "the honest provider is paid in full");
+	let sybils_reported = market.ext.execute_with(|| {
+		attacker.iter().step_by(2).filter(|s| pallet_attestation::Reports::<Runtime>::contains_key(*s, 1)).count()
 	});
-	assert_eq!(bond(&mut market, &honest), before);
+	assert_eq!(sybils_reported as u32, SYBILS);
+	// What the flood cost its accounts together in this epoch: at least the take (5%) on every
+	// Sybil charge of the epoch.
+	let cost = before - market.holdings(&attacker);
+	let charge = sybil_price * 10 / u128::from(depin_runtime::time::HOURS);
+	let take = u128::from(SYBILS) * (charge / 20);
+	assert!(cost >= take, "the flood cost {cost}, less than the take {take} on its charges");
+	market.check_invariants();
+}
+
+/// Attack: paid filler keeps every block of the window full, extension and all, so the honest
+/// report cannot land in it; its consumer (maybe the attacker) would get the service free, and
+/// nobody is paid or slashed. The window closed congested, so the epoch is settled late: the
+/// honest report lands in the late window and is paid in full, and nobody can call it missed.
+#[test]
+fn a_window_kept_full_is_settled_late_and_the_honest_provider_paid_in_full() {
+	let (mut market, honest) = honest_market(10);
+	let opens = market.clock().report_window_opens(1);
+	market.run_to(opens - 1);
+	let mut pool = Vec::new();
+	let closed = run_blocks(&mut market, &honest, &mut pool, opens, |_, _| true, window_open);
+	assert!(!honest_reported(&mut market, &honest), "crowded out of its window");
+	assert_eq!(honest_charge(&mut market, &honest).0, 0);
+	let extension = market.ext.execute_with(|| pallet_attestation::FullWindowBlocks::<Runtime>::get(1));
+	assert!(extension > 0, "the window grew by its full blocks first");
+	// The late window: blocks with room again; the honest worker's resent report lands.
+	let after = run_blocks(&mut market, &honest, &mut pool, closed, |_, _| false, |market, n| {
+		settleable(market, n) && !honest_reported(market, &honest)
+	});
+	assert!(honest_reported(&mut market, &honest), "settled late");
+	market.run_to(after);
+	let (paid, full) = honest_charge(&mut market, &honest);
+	assert_eq!(paid, full, "the honest provider is paid in full");
 	market.check_invariants();
 }

@@ -62,8 +62,9 @@ fn fill_reports<T: Config>(provider: &T::AccountId, epoch: EpochIndex) {
 
 /// Worst case of a report covering `l` leases, the last `d` of them disputed (their charge is
 /// held), and `g` GPUs: each lease with its own consumer, the provider suspended for misses (the
-/// report lifts it), and a full record history to prune. Returns the signed report, one block
-/// into the next epoch.
+/// report lifts it), its hardware audited by every auditor there can be (so a report of no
+/// lease is still valid, and its audited capacity costliest to read), and a full record
+/// history to prune. Returns the signed report, one block into the next epoch.
 fn signed_report<T: Config>(l: u32, d: u32, g: u32) -> (UsageReport<T>, sr25519::Signature)
 where
 	T::Providers: ProviderFixtures<T::AccountId, BalanceOf<T>>,
@@ -73,6 +74,7 @@ where
 	let epoch = busy_epoch::<T>();
 	go_to::<T>(epoch_start::<T>(epoch) + 1);
 	let gpu_hashes = reporting_provider::<T>(&provider, key, g);
+	T::Providers::fully_audited(&provider);
 	let leases = T::Leases::open_leases(&provider, l);
 	for lease in leases.iter().skip(l.saturating_sub(d) as usize) {
 		let (consumer, _) = <T as Config>::Leases::parties(*lease).expect("a lease");

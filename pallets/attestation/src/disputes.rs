@@ -25,7 +25,7 @@ impl<T: Config> Pallet<T> {
 			Some(T::Leases::take_paid_charge(lease, epoch).ok_or(Error::<T>::DisputeWindowClosed)?)
 		} else {
 			// Before the report: the charge will be held when it lands.
-			ensure!(clock.window_not_closed(epoch, now), Error::<T>::DisputeWindowClosed);
+			ensure!(clock.settleable(epoch, now), Error::<T>::DisputeWindowClosed);
 			None
 		};
 
@@ -49,7 +49,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(
 			dispute.held.is_some() ||
 				dispute.paid.is_some() ||
-				!Self::clock().window_not_closed(epoch, Self::now()),
+				!Self::clock().settleable(epoch, Self::now()),
 			Error::<T>::NothingToDecideYet
 		);
 		Disputes::<T>::remove(lease, epoch);
@@ -58,13 +58,19 @@ impl<T: Config> Pallet<T> {
 			Some(_) => T::Leases::resolve_held(lease, epoch, verdict)?,
 			None => Zero::zero(),
 		};
+		// A charge paid after the report: the provider's share of it is still locked.
+		let returned_share = match dispute.paid {
+			Some(_) => T::Leases::resolve_paid(lease, epoch, verdict)?,
+			None => Zero::zero(),
+		};
 		let penalty = match verdict {
 			Verdict::Provider => Self::forfeit_dispute_deposit(&dispute.consumer, dispute.deposit)?,
 			Verdict::Consumer => {
 				Self::return_dispute_deposit(&dispute.consumer, dispute.deposit)?;
-				// A charge already paid out comes back from the provider's bond, with the
-				// penalty: the provider signed a false report.
-				let owed = dispute.deposit.saturating_add(dispute.paid.unwrap_or_default());
+				// The provider signed a false report: the penalty, and the part of a paid charge
+				// that was not locked on it (the protocol's take), come from its bond.
+				let unlocked = dispute.paid.unwrap_or_default().saturating_sub(returned_share);
+				let owed = dispute.deposit.saturating_add(unlocked);
 				Self::slash_for_dispute(&dispute.provider, owed, &dispute.consumer)
 			},
 		};
@@ -73,36 +79,31 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Ends a dispute nobody needs to decide. With nothing held, once its epoch's window closed
-	/// without a charge: the deposit goes back. With a charge held, once `DisputeTimeout` has
-	/// passed since it opened: the default verdict — the signed report stands, the provider is
-	/// paid, the consumer's deposit goes back and nobody is penalised. (Defaulting to the
-	/// consumer instead would let any consumer get service free by disputing every epoch.)
+	/// without a charge: the deposit goes back. With a charge held or contested, once
+	/// `DisputeTimeout` has passed since it opened: the default verdict — the signed report
+	/// stands, so the provider gets what the dispute held back (its usage emission included,
+	/// reserved for it when the epoch closed), and the consumer, whose dispute nobody upheld,
+	/// forfeits its deposit. (Defaulting to the consumer would let any consumer get service free
+	/// by disputing every epoch; a free default would let it delay every payment for nothing.)
 	pub(crate) fn do_release_dispute(lease: LeaseId, epoch: EpochIndex) -> DispatchResult {
 		let dispute = Disputes::<T>::get(lease, epoch).ok_or(Error::<T>::UnknownDispute)?;
-		match dispute.held {
-			None if dispute.paid.is_some() => {
-				// After the report, undecided: the report stands and nothing moves.
-				let timeout = dispute.opened_at.saturating_add(T::DisputeTimeout::get());
-				ensure!(frame_system::Pallet::<T>::block_number() >= timeout, Error::<T>::DisputeNotTimedOut);
-				Disputes::<T>::remove(lease, epoch);
-				Self::return_dispute_deposit(&dispute.consumer, dispute.deposit)?;
-				Self::deposit_event(Event::DisputeTimedOut { lease, epoch, paid: Zero::zero(), refunded: dispute.deposit });
-			},
-			None => {
-				ensure!(!Self::clock().window_not_closed(epoch, Self::now()), Error::<T>::ReportWindowOpen);
-				Disputes::<T>::remove(lease, epoch);
-				Self::return_dispute_deposit(&dispute.consumer, dispute.deposit)?;
-				Self::deposit_event(Event::DisputeLapsed { lease, epoch, refunded: dispute.deposit });
-			},
-			Some(_) => {
-				let timeout = dispute.opened_at.saturating_add(T::DisputeTimeout::get());
-				ensure!(frame_system::Pallet::<T>::block_number() >= timeout, Error::<T>::DisputeNotTimedOut);
-				Disputes::<T>::remove(lease, epoch);
-				let paid = T::Leases::resolve_held(lease, epoch, Verdict::Provider)?;
-				Self::return_dispute_deposit(&dispute.consumer, dispute.deposit)?;
-				Self::deposit_event(Event::DisputeTimedOut { lease, epoch, paid, refunded: dispute.deposit });
-			},
+		if dispute.held.is_none() && dispute.paid.is_none() {
+			ensure!(!Self::clock().settleable(epoch, Self::now()), Error::<T>::ReportWindowOpen);
+			Disputes::<T>::remove(lease, epoch);
+			Self::return_dispute_deposit(&dispute.consumer, dispute.deposit)?;
+			Self::deposit_event(Event::DisputeLapsed { lease, epoch, refunded: dispute.deposit });
+			return Ok(());
 		}
+		let timeout = dispute.opened_at.saturating_add(T::DisputeTimeout::get());
+		ensure!(frame_system::Pallet::<T>::block_number() >= timeout, Error::<T>::DisputeNotTimedOut);
+		Disputes::<T>::remove(lease, epoch);
+		let paid = match (dispute.held, dispute.paid) {
+			(Some(_), _) => T::Leases::resolve_held(lease, epoch, Verdict::Provider)?,
+			(None, Some(_)) => T::Leases::resolve_paid(lease, epoch, Verdict::Provider)?,
+			(None, None) => Zero::zero(),
+		};
+		let forfeited = Self::forfeit_dispute_deposit(&dispute.consumer, dispute.deposit)?;
+		Self::deposit_event(Event::DisputeTimedOut { lease, epoch, paid, forfeited });
 		Ok(())
 	}
 }

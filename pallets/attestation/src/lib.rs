@@ -115,6 +115,7 @@ pub mod pallet {
 			type ReportPriority = ConstU64<{ u64::MAX / 2 }>;
 			type MaxWindowExtension = ConstU32<3>;
 			type MaxSampleDelayMs = ConstU64<6_000>;
+			type MaxSampleGapMs = ConstU64<24_000>;
 			type Observer = ();
 			type WeightInfo = ();
 		}
@@ -212,6 +213,13 @@ pub mod pallet {
 		/// not count them: a reading taken now says nothing about then.
 		#[pallet::constant]
 		type MaxSampleDelayMs: Get<u64>;
+
+		/// Longest pause (ms, the node's own clock) between two blocks a node samples that still
+		/// counts as watching without a break. After a longer one — the node was down or cut off
+		/// — blocks authored before it came back are not sampled; a block that merely arrives
+		/// late, while the node kept sampling, is.
+		#[pallet::constant]
+		type MaxSampleGapMs: Get<u64>;
 
 		/// Most blocks an epoch's report window grows by: one for each of its blocks that had
 		/// no room left for the largest report (the clock caps it further, so a window always
@@ -331,10 +339,11 @@ pub mod pallet {
 		WindowBlockFull { epoch: EpochIndex, full_blocks: u32 },
 		/// A dispute ended with nothing held: its epoch's window closed without a charge.
 		DisputeLapsed { lease: LeaseId, epoch: EpochIndex, refunded: BalanceOf<T> },
-		/// Nobody decided the dispute within `DisputeTimeout`: the signed report stands, so the
-		/// held charge `paid` goes to the provider (less the take) and the consumer's deposit
-		/// `refunded` goes back; neither side is penalised.
-		DisputeTimedOut { lease: LeaseId, epoch: EpochIndex, paid: BalanceOf<T>, refunded: BalanceOf<T> },
+		/// Nobody decided the dispute within `DisputeTimeout`: the signed report stands, so what
+		/// the dispute held back, `paid`, goes to the provider (a held charge less the take, or
+		/// the locked share of a paid one), and the consumer's deposit, `forfeited`, goes to
+		/// `SlashBeneficiary`.
+		DisputeTimedOut { lease: LeaseId, epoch: EpochIndex, paid: BalanceOf<T>, forfeited: BalanceOf<T> },
 		/// The dispute over `epoch` of `lease` was decided for `verdict`'s side.
 		DisputeResolved {
 			lease: LeaseId,
@@ -399,12 +408,15 @@ pub mod pallet {
 		/// The dispute was raised before the report and neither has the report's charge been
 		/// held nor has the window closed without one.
 		NothingToDecideYet,
-		/// Nearly every block of the epoch's report window was full: the chain itself had no
-		/// room for the report, so its absence is nobody's fault.
+		/// Nearly every block of the epoch's report window, and of the late window after it, was
+		/// full: the chain itself had no room for the report, so its absence is nobody's fault.
 		WindowCongested,
 		/// The report charged the disputed epoch and `DisputeTimeout` has not passed since the
 		/// dispute opened: only a resolution can end it yet.
 		DisputeNotTimedOut,
+		/// The report would charge nothing and attests no audited hardware: it would settle
+		/// nothing and earn nothing, only take block space from reports that do.
+		NothingToSettle,
 	}
 
 	/// Usage reports are bare extrinsics: v5 general transactions (`#[pallet::authorize]`) break
@@ -548,13 +560,26 @@ pub mod pallet {
 
 	impl<T: Config> Pallet<T> {
 		/// The chain's epoch clock: the genesis epoch length and `ReportGrace`, with the open
-		/// report window extended by its full blocks (see `FullWindowBlocks`).
+		/// report window extended by its full blocks (see `FullWindowBlocks`), and the epoch
+		/// whose window closed congested, if it may still be settled late.
 		pub fn clock() -> EpochClock {
 			let base = Self::base_clock();
-			match base.epoch_of(Self::now()).checked_sub(1) {
-				Some(epoch) => Self::clock_for(base, epoch),
+			let now = Self::now();
+			let current = base.epoch_of(now);
+			let clock = match current.checked_sub(1) {
+				Some(previous) => Self::clock_for(base, previous),
 				None => base,
+			};
+			// The late window of `e` ends when `e + 1`'s window closes, so only the epoch before
+			// the previous one (while the previous one's window is open) or the previous one (once
+			// its own window closed) can be late.
+			for late in [current.checked_sub(2), current.checked_sub(1)].into_iter().flatten() {
+				let candidate = clock.with_late_settlement(late);
+				if candidate.is_late(late, now) && Self::window_was_congested(late) {
+					return candidate;
+				}
 			}
+			clock
 		}
 
 		/// The clock without extensions.

@@ -15,15 +15,20 @@ impl<T: Config> Pallet<T> {
 		epoch: EpochIndex,
 	) -> Result<u32, DispatchError> {
 		let (clock, now) = (Self::clock(), Self::now());
-		ensure!(!clock.window_not_closed(epoch, now), Error::<T>::ReportWindowOpen);
+		// A congested epoch may still be reported late: not missed until that closes too.
+		ensure!(!clock.settleable(epoch, now), Error::<T>::ReportWindowOpen);
 		ensure!(
 			epoch.saturating_add(T::MissLookback::get()) >= clock.epoch_of(now),
 			Error::<T>::MissTooOld
 		);
 		ensure!(!Reports::<T>::contains_key(&provider, epoch), Error::<T>::AlreadyReported);
 		ensure!(!Misses::<T>::contains_key(&provider, epoch), Error::<T>::MissAlreadyRecorded);
-		// No slash or suspension for a window in which the chain had no room for the report.
-		ensure!(!Self::window_was_congested(epoch), Error::<T>::WindowCongested);
+		// No slash or suspension if the chain had no room for the report in its window nor in
+		// the late window after it.
+		ensure!(
+			!(Self::window_was_congested(epoch) && Self::window_was_congested(epoch.saturating_add(1))),
+			Error::<T>::WindowCongested
+		);
 		let status = T::Providers::status(&provider).ok_or(Error::<T>::NotRegistered)?;
 		ensure!(T::Leases::served_in(&provider, epoch), Error::<T>::NoReportOwed);
 		let scanned = T::Leases::lease_count(&provider);

@@ -11,7 +11,7 @@ use crate::{pallet::*, types::*, Config};
 impl<T: Config> Pallet<T> {
 	/// Returns how many of the report's leases were disputed (their charge held).
 	pub(crate) fn do_submit_report(report: UsageReport<T>) -> Result<u32, DispatchError> {
-		let covered = Self::check_report(&report, None)?;
+		let covered = Self::check_report(&report, None)?.leases;
 		let (provider, epoch) = (report.provider.clone(), report.epoch);
 
 		let charges = Self::lease_charges(&report);
@@ -97,12 +97,10 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn device_usage(report: &UsageReport<T>) -> AttestedUsage {
 		let d = &report.devices;
 		let declared_gib = T::Providers::capacity(&report.provider).map_or(0, |c| c.storage_bytes / GIB);
-		let mut audited = T::Providers::audited_hardware(&report.provider);
-		// An audit counts for epochs that began after it: hardware cannot be vouched for into
-		// an epoch already run (nor moved to another account and audited there for it again).
-		if audited.since > Self::clock().first_block(report.epoch) {
-			audited = Default::default();
-		}
+		// What the audits in force when the epoch began vouch for: hardware cannot be vouched
+		// for into an epoch already run (nor moved to another account and audited there for it
+		// again), and a later change of an audit leaves service already under way as it was.
+		let audited = T::Providers::audited_hardware(&report.provider, Self::clock().first_block(report.epoch));
 		let offered_gib = d.storage_total_gib.min(declared_gib);
 		let seen = |gpu: &GpuUsage| u64::from(gpu.seen_blocks);
 		AttestedUsage {
@@ -115,7 +113,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Adds a covered lease's attested use.
-	fn add_lease_usage(usage: &mut AttestedUsage, entry: &LeaseUsageReport, lease: &ChargeableLease<T::AccountId>) {
+	fn add_lease_usage(
+		usage: &mut AttestedUsage,
+		entry: &LeaseUsageReport,
+		lease: &ChargeableLease<T::AccountId, BalanceOf<T>>,
+	) {
 		let uptime = u64::from(entry.uptime_blocks);
 		let gpu_blocks = uptime.saturating_mul(lease.gpus.len() as u64);
 		usage.gpu_leased_blocks = usage.gpu_leased_blocks.saturating_add(gpu_blocks);

@@ -107,6 +107,11 @@ fn submit(report: UsageReport<Test>, signature: sr25519::Signature) -> Result<()
 	call.dispatch_bypass_filter(frame_system::RawOrigin::None.into()).map(|_| ()).map_err(|e| e.error)
 }
 
+/// What `who` has earned and not yet had unlocked (its `ProviderEarnings` hold).
+fn earnings_locked(who: AccountId) -> Balance {
+	Balances::balance_on_hold(&RuntimeHoldReason::Leases(pallet_leases::HoldReason::ProviderEarnings), &who)
+}
+
 fn last_event() -> RuntimeEvent {
 	System::events().pop().expect("an event").event
 }
@@ -194,7 +199,7 @@ mod reports {
 		run_test(|| {
 			let key = provider(PROVIDER);
 			let lease = rent_h100(CONSUMER);
-			let provider_before = Balances::balance(&PROVIDER);
+			let provider_before = Balances::total_balance(&PROVIDER);
 			go_to(epoch_start(1) + 1);
 			// Opened at block 1: 9 blocks ran in epoch 0; 7 attested.
 			let report = report(0, &[(lease, 7)]);
@@ -204,7 +209,10 @@ mod reports {
 
 			let charged = H100_PRICE * 7 / 600;
 			let take = charged * 5 / 100;
-			assert_eq!(Balances::balance(&PROVIDER), provider_before + charged - take);
+			// Paid, and locked while the consumer may still contest it.
+			assert_eq!(Balances::total_balance(&PROVIDER), provider_before + charged - take);
+			assert_eq!(earnings_locked(PROVIDER), charged - take);
+			assert_eq!(pallet_leases::LockedEarnings::<Test>::get(PROVIDER, 0), Some(charged - take));
 			assert!(has_event(Event::ReportAccepted {
 				provider: PROVIDER,
 				epoch: 0,
@@ -255,8 +263,9 @@ mod reports {
 	fn a_report_is_bare_and_its_signature_is_checked_before_dispatch() {
 		run_test(|| {
 			let key = provider(PROVIDER);
+			let lease = rent_h100(CONSUMER);
 			go_to(epoch_start(1) + 1);
-			let report = report(0, &[]);
+			let report = report(0, &[(lease, 9)]);
 			let signature = sign(&key, &report);
 			assert_noop!(
 				Attestation::submit_report(RuntimeOrigin::signed(PROVIDER), report.clone(), signature),
@@ -300,8 +309,9 @@ mod reports {
 	fn a_replayed_report_is_refused() {
 		run_test(|| {
 			let key = provider(PROVIDER);
+			let lease = rent_h100(CONSUMER);
 			go_to(epoch_start(1) + 1);
-			let report = report(0, &[]);
+			let report = report(0, &[(lease, 9)]);
 			let signature = sign(&key, &report);
 			assert_ok!(submit(report.clone(), signature));
 			refused(report, signature, InvalidTransaction::Stale, Error::AlreadyReported);
@@ -335,18 +345,20 @@ mod reports {
 	fn anchors_must_be_recent_blocks_of_this_chain_after_the_epoch() {
 		run_test(|| {
 			let key = provider(PROVIDER);
+			let lease = rent_h100(CONSUMER);
+			let report = |epoch| report(epoch, &[(lease, 9)]);
 			go_to(epoch_start(1) + 2);
-			let mut wrong_hash = report(0, &[]);
+			let mut wrong_hash = report(0);
 			wrong_hash.anchor_hash = H256::repeat_byte(1);
 			refused(wrong_hash.clone(), sign(&key, &wrong_hash), custom(Error::BadAnchor), Error::BadAnchor);
 			// Made before the epoch's last block.
-			let mut early = report(0, &[]);
+			let mut early = report(0);
 			early.anchor_number = epoch_start(1) - 2;
 			frame_system::BlockHash::<Test>::insert(early.anchor_number, block_hash(early.anchor_number));
 			early.anchor_hash = block_hash(early.anchor_number);
 			refused(early.clone(), sign(&key, &early), custom(Error::BadAnchor), Error::BadAnchor);
 			// The epoch's last block itself is fine.
-			let mut last = report(0, &[]);
+			let mut last = report(0);
 			last.anchor_number = epoch_start(1) - 1;
 			frame_system::BlockHash::<Test>::insert(last.anchor_number, block_hash(last.anchor_number));
 			last.anchor_hash = block_hash(last.anchor_number);
@@ -420,12 +432,142 @@ mod reports {
 		});
 	}
 
+	/// Attack: Sybil providers with no lease, or with leases at zero uptime, send free reports
+	/// that fill every window ahead of an honest one. A report that would charge nothing and
+	/// attests no audited hardware is refused — in the pool and in the block: it would earn
+	/// nothing, only take block space from reports that settle something. (Its epoch, if a
+	/// lease ran, is a miss: none of the leases got any service.)
+	#[test]
+	fn a_report_that_settles_nothing_is_refused() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			go_to(epoch_start(1) + 1);
+			let empty = report(0, &[]);
+			refused(empty.clone(), sign(&key, &empty), custom(Error::NothingToSettle), Error::NothingToSettle);
+
+			let lease = rent_h100(CONSUMER);
+			go_to(epoch_start(2) + 1);
+			let idle = report(1, &[(lease, 0)]);
+			refused(idle.clone(), sign(&key, &idle), custom(Error::NothingToSettle), Error::NothingToSettle);
+			assert_eq!(ProviderLiveness::<Test>::get(PROVIDER).reports, 0, "nothing recorded");
+
+			// A report that attests audited hardware earns capacity emission: it is accepted
+			// with nothing to charge (and ranks below every report that charges something).
+			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
+			assert_ok!(Providers::audit_hardware(RuntimeOrigin::signed(AUDITOR), PROVIDER, bounded(&[gpu_id(PROVIDER, 1)]), 0));
+			go_to(epoch_start(3) + 1);
+			let audited = report(2, &[(lease, 0)]);
+			let validity = pool_validity(&call(audited.clone(), sign(&key, &audited))).unwrap();
+			assert_eq!(validity.priority, Attestation::report_priority(0, false));
+			assert_ok!(submit(audited.clone(), sign(&key, &audited)));
+		});
+	}
+
+	/// Reports reach blocks in order of pool priority, and a report's priority is the fees it
+	/// settles: an honest report that pays for real service lands ahead of any number of
+	/// reports that pay for less, whenever they arrived. Outranking it means settling more,
+	/// and paying the take on that, with every report.
+	#[test]
+	fn a_reports_priority_is_what_it_settles() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			let (small, big) = (rent_h100(CONSUMER), rent_h100(CONSUMER_2));
+			go_to(epoch_start(1) + 1);
+			let priority = |leases: &[(LeaseId, u32)]| {
+				let report = report(0, leases);
+				pool_validity(&call(report.clone(), sign(&key, &report))).unwrap().priority
+			};
+			let base = <<Test as Config>::ReportPriority as frame_support::traits::Get<u64>>::get();
+			assert_eq!(priority(&[(small, 1)]), base + H100_PRICE / 600);
+			assert_eq!(priority(&[(small, 9), (big, 9)]), base + 2 * 90);
+			assert!(priority(&[(small, 9), (big, 9)]) > priority(&[(small, 9), (big, 1)]));
+			// The value is capped, so a huge charge never reaches the late band.
+			assert_eq!(Attestation::report_priority(u128::MAX, false), base + u64::MAX / 8);
+		});
+	}
+
+	/// A provider deregisters, or delists a GPU of a lease that closed, in an epoch the closed
+	/// lease still covers: the GPU is no longer registered to it, but it served the lease for
+	/// that epoch. The report may list it for that lease, and the service is paid.
+	#[test]
+	fn service_given_on_a_gpu_delisted_since_is_reported_and_paid() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			let lease = rent_h100(CONSUMER);
+			let gpu = pallet_leases::Leases::<Test>::get(lease).unwrap().gpus[0];
+			go_to(6);
+			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), lease));
+			assert_ok!(Providers::remove_gpus(RuntimeOrigin::signed(PROVIDER), bounded(&[gpu])));
+			assert!(Providers::gpu_owner(&gpu).is_none());
+			go_to(epoch_start(1) + 1);
+			// Blocks 1..6 ran: 5 blocks of service on the delisted GPU.
+			let report = report(0, &[(lease, 5)]);
+			assert!(report.devices.gpus.iter().any(|g| g.uuid_hash == gpu));
+			assert_ok!(validate(&report, sign(&key, &report)));
+			assert_ok!(submit(report.clone(), sign(&key, &report)));
+			assert!(has_event(Event::ReportAccepted {
+				provider: PROVIDER,
+				epoch: 0,
+				leases: 1,
+				gpus: 2,
+				attested_blocks: 5,
+				charged: 50
+			}));
+		});
+	}
+
+	/// The exception is only for GPUs of the leases a report covers: any other GPU not
+	/// registered to the provider is still foreign.
+	#[test]
+	fn a_delisted_gpu_of_no_covered_lease_is_foreign() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			let (leased, other) = (rent_h100(CONSUMER), rent_h100(CONSUMER_2));
+			let gpu = pallet_leases::Leases::<Test>::get(leased).unwrap().gpus[0];
+			go_to(6);
+			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), leased));
+			assert_ok!(Providers::remove_gpus(RuntimeOrigin::signed(PROVIDER), bounded(&[gpu])));
+			go_to(epoch_start(1) + 1);
+			// Listing the delisted GPU in a report that does not cover its lease.
+			let report = report(0, &[(other, 9)]);
+			assert!(report.devices.gpus.iter().any(|g| g.uuid_hash == gpu));
+			refused(report.clone(), sign(&key, &report), custom(Error::ForeignGpu), Error::ForeignGpu);
+		});
+	}
+
+	/// The same when the provider deregistered: all its GPUs are delisted at once, its reporting
+	/// key stays until its record goes, and the last epoch of its closed lease is paid.
+	#[test]
+	fn a_provider_that_deregistered_is_paid_for_its_last_epoch() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			let lease = rent_h100(CONSUMER);
+			go_to(6);
+			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(PROVIDER), lease));
+			assert_ok!(Providers::deregister(RuntimeOrigin::signed(PROVIDER)));
+			go_to(epoch_start(1) + 1);
+			// Its node lists the GPU of the lease (the other one, of no lease, it may not).
+			let mut report = report(0, &[(lease, 5)]);
+			report.devices.gpus.remove(1);
+			assert_ok!(submit(report.clone(), sign(&key, &report)));
+			assert!(has_event(Event::ReportAccepted {
+				provider: PROVIDER,
+				epoch: 0,
+				leases: 1,
+				gpus: 1,
+				attested_blocks: 5,
+				charged: 50
+			}));
+		});
+	}
+
 	#[test]
 	fn pool_validity_is_deduplicated_by_provider_and_epoch_and_lives_until_the_window_closes() {
 		run_test(|| {
 			let key = provider(PROVIDER);
+			let lease = rent_h100(CONSUMER);
 			go_to(epoch_start(1) + 1);
-			let report = report(0, &[]);
+			let report = report(0, &[(lease, 9)]);
 			let validity = pool_validity(&call(report.clone(), sign(&key, &report))).unwrap();
 			// Valid for as long as the window could last: its grace and the most it can grow.
 			let extension = u64::from(<<Test as Config>::MaxWindowExtension as frame_support::traits::Get<u32>>::get());
@@ -442,13 +584,13 @@ mod reports {
 mod misses {
 	use super::*;
 
-	/// PROVIDER with a lease running; epochs before `epoch` reported.
+	/// PROVIDER with lease 0 running; epochs before `epoch` reported.
 	fn missing_from(epoch: u32) -> sr25519::Public {
 		let key = provider(PROVIDER);
-		rent_h100(CONSUMER);
+		let lease = rent_h100(CONSUMER);
 		for e in 0..epoch {
 			go_to(epoch_start(e + 1) + 1);
-			let report = report(e, &[]);
+			let report = report(e, &[(lease, 9)]);
 			assert_ok!(submit(report.clone(), sign(&key, &report)));
 		}
 		key
@@ -491,9 +633,9 @@ mod misses {
 			go_to(epoch_start(1) + grace());
 			// No lease ran in epoch 0: nothing was owed.
 			assert_noop!(miss(0), Error::<Test>::NoReportOwed);
-			rent_h100(CONSUMER);
+			let lease = rent_h100(CONSUMER);
 			go_to(epoch_start(2) + 1);
-			let report = report(1, &[]);
+			let report = report(1, &[(lease, 10)]);
 			assert_ok!(submit(report.clone(), sign(&key, &report)));
 			go_to(epoch_start(2) + grace());
 			assert_noop!(miss(1), Error::<Test>::AlreadyReported);
@@ -530,7 +672,7 @@ mod misses {
 			);
 
 			go_to(epoch_start(MAX_MISSED + 1) + 1);
-			let report = report(MAX_MISSED, &[]);
+			let report = report(MAX_MISSED, &[(0, 10)]);
 			assert_ok!(submit(report.clone(), sign(&key, &report)));
 			assert_eq!(Providers::status(&PROVIDER), Some(ProviderStatus::Active));
 			assert!(has_event(Event::ReinstatedByReport { provider: PROVIDER }));
@@ -545,7 +687,7 @@ mod misses {
 			let key = missing_from(0);
 			// Epochs 0..3 are missed, then the provider reports epoch 3.
 			go_to(epoch_start(4) + 1);
-			let report = report(3, &[]);
+			let report = report(3, &[(0, 10)]);
 			assert_ok!(submit(report.clone(), sign(&key, &report)));
 			go_to(epoch_start(4) + grace());
 			for epoch in 0..MAX_MISSED {
@@ -658,44 +800,97 @@ mod congestion {
 		});
 	}
 
-	/// Nobody is slashed or suspended for an epoch whose window had no room: when every block
-	/// of it (but the first) was full, `report_missed` is refused. A window with room enough is
-	/// not excused: one full block buys a miss nothing.
+	/// Fills every block of epoch `epoch`'s window, extension and all; returns the block after.
+	fn fill_window(epoch: u32) -> u64 {
+		let mut n = epoch_start(epoch + 1);
+		while Attestation::clock().window_not_closed(epoch, n as u32) {
+			finish_block(n, true);
+			n += 1;
+		}
+		assert_eq!(n, epoch_start(epoch + 1) + grace() + u64::from(max_extension()));
+		n
+	}
+
+	/// Attack: Sybil reports or paid filler keep every block of a window full, so the honest
+	/// report cannot land, its epoch is neither paid nor slashed, and its consumer (maybe the
+	/// attacker) gets the service free. A window that closed congested is settled late: the
+	/// report still lands, and is paid in full, until the next epoch's window closes.
 	#[test]
-	fn no_one_is_slashed_for_a_window_in_which_the_chain_had_no_room() {
+	fn a_report_crowded_out_of_its_window_is_settled_late() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			let lease = rent_h100(CONSUMER);
+			let after = fill_window(0);
+			assert!(!Attestation::clock().window_not_closed(0, after as u32));
+			// Nobody may call it missed while it may still be settled.
+			go_to(after);
+			assert_noop!(
+				Attestation::report_missed(RuntimeOrigin::signed(STRANGER), PROVIDER, 0),
+				Error::<Test>::ReportWindowOpen
+			);
+			let late_closes = Attestation::clock().settlement_closes(0);
+			assert_eq!(u64::from(late_closes), epoch_start(2) + grace());
+			go_to(u64::from(late_closes) - 1);
+			let report = report(0, &[(lease, 9)]);
+			let signature = sign(&key, &report);
+			// Ranked above any report of the same value that is not late.
+			let priority = pool_validity(&call(report.clone(), signature)).unwrap().priority;
+			assert_eq!(priority, Attestation::report_priority(90, true));
+			assert!(priority > Attestation::report_priority(u128::from(u64::MAX), false));
+			assert_ok!(submit(report, signature));
+			let lease = pallet_leases::Leases::<Test>::get(lease).unwrap();
+			assert_eq!((lease.settled_epoch, lease.paid), (Some(0), 90 - 90 / 20));
+		});
+	}
+
+	/// A late window that closes without the report makes the epoch a miss like any other,
+	/// unless that window was full too: then the chain had no room twice, and nobody is slashed.
+	#[test]
+	fn a_miss_is_excused_only_if_the_late_window_was_full_too() {
 		run_test(|| {
 			provider(PROVIDER);
 			rent_h100(CONSUMER);
-			let opens = epoch_start(1);
-			// Epoch 0: the window stays full, extension and all.
-			let mut n = opens;
-			while Attestation::clock().window_not_closed(0, n as u32) {
-				finish_block(n, true);
-				n += 1;
-			}
-			assert_eq!(n, opens + grace() + u64::from(max_extension()));
-			// Epoch 1: one full block, otherwise room.
-			finish_block(epoch_start(2), true);
-			for n in epoch_start(2) + 1..epoch_start(2) + grace() {
+			fill_window(0);
+			// Epoch 1's window (epoch 0's late window) has room.
+			for n in epoch_start(2)..epoch_start(2) + grace() {
 				finish_block(n, false);
 			}
-			go_to(epoch_start(2) + grace() + 1);
-			let bond = Balances::balance_on_hold(
-				&RuntimeHoldReason::Providers(pallet_providers::HoldReason::ProviderBond),
-				&PROVIDER,
-			);
+			go_to(epoch_start(2) + grace());
+			let bond = || {
+				Balances::balance_on_hold(&RuntimeHoldReason::Providers(pallet_providers::HoldReason::ProviderBond), &PROVIDER)
+			};
+			let before = bond();
+			assert_ok!(Attestation::report_missed(RuntimeOrigin::signed(STRANGER), PROVIDER, 0));
+			assert_eq!(bond(), before - MISS_SLASH);
+
+			// Epochs 2 and 3: both windows full. Epoch 2 is excused.
+			fill_window(2);
+			fill_window(3);
+			go_to(epoch_start(4) + grace() + u64::from(max_extension()));
 			assert_noop!(
-				Attestation::report_missed(RuntimeOrigin::signed(STRANGER), PROVIDER, 0),
+				Attestation::report_missed(RuntimeOrigin::signed(STRANGER), PROVIDER, 2),
 				Error::<Test>::WindowCongested
 			);
-			assert_ok!(Attestation::report_missed(RuntimeOrigin::signed(STRANGER), PROVIDER, 1));
-			assert_eq!(
-				Balances::balance_on_hold(
-					&RuntimeHoldReason::Providers(pallet_providers::HoldReason::ProviderBond),
-					&PROVIDER
-				),
-				bond - MISS_SLASH
+		});
+	}
+
+	/// A closed lease keeps the escrow its congested epoch may still be charged, through the
+	/// late window: closing it does not dodge the late report.
+	#[test]
+	fn a_closed_lease_retains_escrow_for_a_late_epoch() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			let lease = rent_h100(CONSUMER);
+			let after = fill_window(0);
+			go_to(after);
+			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), lease));
+			assert_noop!(
+				Leases::release_retained(RuntimeOrigin::signed(STRANGER), lease),
+				pallet_leases::Error::<Test>::GraceNotOver
 			);
+			let report = report(0, &[(lease, 9)]);
+			assert_ok!(submit(report.clone(), sign(&key, &report)));
+			assert_eq!(pallet_leases::Leases::<Test>::get(lease).unwrap().settled_epoch, Some(0));
 		});
 	}
 
@@ -845,8 +1040,8 @@ mod disputes {
 
 	/// A dispute nobody decides does not hold the provider's pay for ever: `DisputeTimeout`
 	/// after it opened, anyone ends it by the stated default — the report stands, the provider
-	/// is paid the held charge (less the take), the consumer's deposit returns, nobody is
-	/// penalised.
+	/// is paid the held charge (less the take). Holding the pay back three days is not free: the
+	/// consumer, whose dispute nobody upheld, forfeits its deposit.
 	#[test]
 	fn an_undecided_dispute_times_out_to_the_report_standing() {
 		run_test(|| {
@@ -856,16 +1051,19 @@ mod disputes {
 			let release = || Attestation::release_dispute(RuntimeOrigin::signed(STRANGER), lease, 0);
 			go_to(opened_at + timeout - 1);
 			assert_noop!(release(), Error::<Test>::DisputeNotTimedOut);
-			let (provider_before, consumer_before) = (Balances::balance(&PROVIDER), Balances::balance(&CONSUMER));
+			let (provider_before, consumer_before) = (Balances::balance(&PROVIDER), Balances::total_balance(&CONSUMER));
+			let treasury_before = Balances::balance(&TREASURY);
 			go_to(opened_at + timeout);
 			assert_ok!(release());
 			assert_eq!(
 				last_event(),
-				Event::DisputeTimedOut { lease, epoch: 0, paid: 90, refunded: DISPUTE_DEPOSIT }.into()
+				Event::DisputeTimedOut { lease, epoch: 0, paid: 90, forfeited: DISPUTE_DEPOSIT }.into()
 			);
-			// 90 charged, 5% take: the provider gets the rest; the consumer only its deposit back.
+			// 90 charged, 5% take: the provider gets the rest, free (nothing left to contest);
+			// the consumer's deposit goes to the treasury with the take.
 			assert_eq!(Balances::balance(&PROVIDER), provider_before + 90 - 90 / 20);
-			assert_eq!(Balances::balance(&CONSUMER), consumer_before + DISPUTE_DEPOSIT);
+			assert_eq!(Balances::total_balance(&CONSUMER), consumer_before - 90 - DISPUTE_DEPOSIT);
+			assert_eq!(Balances::balance(&TREASURY), treasury_before + 90 / 20 + DISPUTE_DEPOSIT);
 			assert!(!Disputes::<Test>::contains_key(lease, 0));
 			assert_eq!(pallet_leases::Leases::<Test>::get(lease).unwrap().disputed, 0);
 		});
@@ -904,8 +1102,9 @@ mod disputes {
 	}
 
 	/// Disputes used to be blind: raised before the report, without its figures. After the
-	/// report lands the consumer may still dispute, until the lease's next epoch is settled; a
-	/// ruling for it takes the paid charge back from the provider's bond, with the penalty.
+	/// report lands the consumer may still dispute, until the provider's next report: the
+	/// provider's share of the charge is still locked, and a ruling for the consumer returns it
+	/// from there; only the take (paid out to the protocol) and the penalty come from the bond.
 	#[test]
 	fn a_consumer_disputes_after_the_report_with_its_figures_in_view() {
 		run_test(|| {
@@ -926,10 +1125,17 @@ mod disputes {
 				deposit: DISPUTE_DEPOSIT,
 				paid: Some(90)
 			}));
+			// Contested: the lease's share stays locked whatever else is released.
+			assert_eq!(
+				pallet_leases::ContestedEarnings::<Test>::get(lease, 0).map(|c| c.share),
+				Some(90 - 90 / 20)
+			);
 			assert_ok!(Attestation::resolve_dispute(RuntimeOrigin::root(), lease, 0, Verdict::Consumer));
-			// The charge back, and the provider's penalty; the deposit returned.
+			// The charge back (the share from the lock, the take from the bond) and the
+			// provider's penalty; the deposit returned.
 			assert_eq!(Balances::balance(&CONSUMER), consumer_before + 90 + DISPUTE_DEPOSIT);
-			assert_eq!(bond_of(PROVIDER), bond_before - 90 - DISPUTE_DEPOSIT);
+			assert_eq!(bond_of(PROVIDER), bond_before - 90 / 20 - DISPUTE_DEPOSIT);
+			assert_eq!(earnings_locked(PROVIDER), 0);
 			// One dispute per charge: decided, it cannot be raised again for a second refund.
 			assert_noop!(
 				Attestation::dispute(RuntimeOrigin::signed(CONSUMER), lease, 0),
@@ -949,15 +1155,17 @@ mod disputes {
 				Error::<Test>::DisputeWindowClosed
 			);
 
-			// Undecided, a dispute after the report times out with nothing moved but the deposit.
+			// Undecided, a dispute after the report times out: the report stands, so the locked
+			// share goes free to the provider, and the consumer forfeits its deposit.
 			assert_ok!(Attestation::dispute(RuntimeOrigin::signed(CONSUMER), lease, 2));
 			let opened_at = Disputes::<Test>::get(lease, 2).unwrap().opened_at;
 			let timeout = <<Test as Config>::DisputeTimeout as frame_support::traits::Get<u64>>::get();
 			go_to(opened_at + timeout);
-			let provider_before = Balances::balance(&PROVIDER);
+			let (provider_before, consumer_before) = (Balances::balance(&PROVIDER), Balances::total_balance(&CONSUMER));
 			assert_ok!(Attestation::release_dispute(RuntimeOrigin::signed(STRANGER), lease, 2));
-			assert_eq!(Balances::balance(&PROVIDER), provider_before);
-			assert!(has_event(Event::DisputeTimedOut { lease, epoch: 2, paid: 0, refunded: DISPUTE_DEPOSIT }));
+			assert_eq!(Balances::balance(&PROVIDER), provider_before + 100 - 100 / 20);
+			assert_eq!(Balances::total_balance(&CONSUMER), consumer_before - DISPUTE_DEPOSIT);
+			assert!(has_event(Event::DisputeTimedOut { lease, epoch: 2, paid: 100 - 100 / 20, forfeited: DISPUTE_DEPOSIT }));
 		});
 	}
 
@@ -1114,13 +1322,36 @@ mod worker_tests {
 
 	use frame_support::traits::Hooks;
 
+	fn set_clock(h: &mut Harness, unix_ms: u64) {
+		h.offchain.write().timestamp = sp_core::offchain::Timestamp::from_unix_millis(unix_ms);
+	}
+
+	/// The report the worker submits at the first block of epoch 1, after running it for
+	/// `blocks` at the given node-clock times (`None`: the worker must not read the source).
+	fn report_after(h: &mut Harness, blocks: &[(u64, u64, bool)]) -> UsageReport<Test> {
+		for &(block, now, sampled) in blocks {
+			set_clock(h, now);
+			if sampled {
+				h.run_worker(block, metrics(80).as_bytes());
+			} else {
+				// No scrape: an unexpected request would fail the test.
+				h.run_worker_unsampled(block);
+			}
+		}
+		let report_block = h.epoch_start(1);
+		set_clock(h, report_block * crate::mock::BLOCK_MS + 300);
+		h.run_worker(report_block, metrics(80).as_bytes());
+		let Call::submit_report { report, .. } = h.submitted()[0].clone() else { panic!("a report") };
+		report
+	}
+
+	/// The node (re)started 2 s after block 3 was authored and catches up on blocks 1..=3 at
+	/// once: they came before it ran, so none is sampled. Then its node stops sampling after
+	/// block 4 (down, or cut off) and comes back 30 s later, catching up on blocks 5..=9 at
+	/// once: only block 9, authored within a slot of its return, was seen live. Found by the
+	/// crash test: blocks authored while the node was dead counted as answered.
 	#[test]
 	fn the_worker_samples_no_block_its_node_could_not_have_seen() {
-		// The node (re)started 2 s after block 3 was authored and catches up on blocks 1..=3 at
-		// once: they came before it ran, so none is sampled although each is less than a slot
-		// old. Block 7 arrives 10 s late (more than a slot). Blocks 4, 5, 6, 8 and 9 are seen
-		// live. Found by the crash test: blocks authored while the node was dead counted as
-		// answered.
 		use crate::mock::BLOCK_MS;
 		let mut h = harness();
 		h.ext.execute_with(|| {
@@ -1129,30 +1360,53 @@ mod worker_tests {
 			let started = 3 * BLOCK_MS + 2_000;
 			sp_io::offchain::local_storage_set(StorageKind::PERSISTENT, worker::NODE_STARTED_KEY, &codec::Encode::encode(&started));
 		});
-		let set_clock = |h: &mut Harness, unix_ms: u64| {
-			h.offchain.write().timestamp = sp_core::offchain::Timestamp::from_unix_millis(unix_ms);
-		};
-		for block in 1..h.epoch_start(1) {
-			let now = match block {
-				1..=3 => 3 * BLOCK_MS + 2_500,
-				7 => 7 * BLOCK_MS + 10_000,
-				_ => block * BLOCK_MS + 300,
-			};
-			set_clock(&mut h, now);
-			if matches!(block, 1..=3 | 7) {
-				// No scrape: an unexpected request would fail the test.
-				h.run_worker_unsampled(block);
-			} else {
-				h.run_worker(block, metrics(80).as_bytes());
-			}
-		}
-		let report_block = h.epoch_start(1);
-		set_clock(&mut h, report_block * BLOCK_MS + 300);
-		h.run_worker(report_block, metrics(80).as_bytes());
-		let calls = h.submitted();
-		let Call::submit_report { report, .. } = calls[0].clone() else { panic!("a report") };
-		assert_eq!((report.devices.sampled_blocks, report.devices.answered_blocks), (5, 5));
-		assert_eq!(report.leases[0].uptime_blocks, 5);
+		let back = 9 * BLOCK_MS + 300;
+		let mut blocks = alloc::vec![(1, 3 * BLOCK_MS + 2_500, false), (2, 3 * BLOCK_MS + 2_500, false), (3, 3 * BLOCK_MS + 2_500, false)];
+		blocks.push((4, 4 * BLOCK_MS + 300, true));
+		blocks.extend((5..=8).map(|block| (block, back, false)));
+		blocks.push((9, back, true));
+		let report = report_after(&mut h, &blocks);
+		assert_eq!((report.devices.sampled_blocks, report.devices.answered_blocks), (2, 2));
+		assert_eq!(report.leases[0].uptime_blocks, 2);
+	}
+
+	/// A validator that releases its block 10 s after its slot (more than a slot late) made
+	/// every provider's worker skip it: all providers lost uptime for one actor's lateness. A
+	/// node that kept sampling all along saw the block live, late or not: it is sampled.
+	#[test]
+	fn a_block_released_late_is_sampled_by_a_node_that_kept_watching() {
+		use crate::mock::BLOCK_MS;
+		let mut h = harness();
+		h.ext.execute_with(|| {
+			provider(PROVIDER);
+			rent_h100(CONSUMER);
+		});
+		let blocks: alloc::vec::Vec<_> = (1..h.epoch_start(1))
+			.map(|block| (block, block * BLOCK_MS + if block == 7 { 10_000 } else { 300 }, true))
+			.collect();
+		let report = report_after(&mut h, &blocks);
+		assert_eq!((report.devices.sampled_blocks, report.devices.answered_blocks), (9, 9));
+		assert_eq!(report.leases[0].uptime_blocks, 9);
+	}
+
+	/// The node's own watch: a run of samples continues across gaps up to `MaxSampleGapMs` and
+	/// starts afresh after a longer one; a block counts if it was authored no earlier than a
+	/// slot before the run began, and not before the node started.
+	#[test]
+	fn node_liveness_follows_the_nodes_own_clock() {
+		use worker::NodeLiveness;
+		let gap = 24_000;
+		let live = NodeLiveness::observe(None, 100_000, gap);
+		assert_eq!(live, NodeLiveness { last_sample_ms: 100_000, live_since_ms: 100_000 });
+		let live = NodeLiveness::observe(Some(live), 124_000, gap);
+		assert_eq!(live.live_since_ms, 100_000, "a gap of exactly the bound continues the run");
+		let broken = NodeLiveness::observe(Some(live), 148_001, gap);
+		assert_eq!(broken.live_since_ms, 148_001, "a longer gap starts a new run");
+		// A sample taken out of order never moves the clock back.
+		assert_eq!(NodeLiveness::observe(Some(live), 120_000, gap).last_sample_ms, 124_000);
+		assert_eq!(live.unseen(94_000, None, 6_000), None);
+		assert!(live.unseen(93_999, None, 6_000).is_some());
+		assert!(live.unseen(130_000, Some(131_000), 6_000).is_some(), "authored before the node started");
 	}
 
 	#[test]
@@ -1188,11 +1442,11 @@ mod worker_tests {
 		h.ext.execute_with(|| {
 			go_to(epoch_start(1) + 1);
 			let issuance = Balances::total_issuance();
-			let provider_before = Balances::balance(&PROVIDER);
+			let provider_before = Balances::total_balance(&PROVIDER);
 			assert_ok!(validate(&report, signature));
 			assert_ok!(submit(report, signature));
 			let charged = H100_PRICE * 9 / 600;
-			assert_eq!(Balances::balance(&PROVIDER), provider_before + charged - charged * 5 / 100);
+			assert_eq!(Balances::total_balance(&PROVIDER), provider_before + charged - charged * 5 / 100);
 			check_invariants(issuance);
 		});
 	}
@@ -1202,6 +1456,7 @@ mod worker_tests {
 		let mut h = harness();
 		h.ext.execute_with(|| {
 			provider(PROVIDER);
+			rent_h100(CONSUMER);
 		});
 		for block in 1..=h.epoch_start(1) + 1 {
 			h.run_worker(block, metrics(50).as_bytes());
@@ -1295,15 +1550,146 @@ mod worker_tests {
 		assert!(h.submitted().is_empty());
 	}
 
+	/// Each block counts once, whatever order workers finish in: blocks imported together run
+	/// their workers at once, and a later block's may record first. The old tally kept only the
+	/// last block and refused an earlier one that finished after it.
 	#[test]
-	fn a_tally_counts_each_block_once() {
+	fn a_tally_counts_each_block_once_in_any_order() {
 		let scrape = prometheus::parse_scrape(&metrics(60));
 		let mut tally = worker::EpochTally::default();
 		assert!(tally.record(3, Some(&scrape)));
 		assert!(!tally.record(3, Some(&scrape)));
-		assert!(!tally.record(2, None));
-		assert!(tally.record(4, None));
-		assert_eq!((tally.sampled, tally.answered, tally.gpus[0].seen), (2, 1, 1));
+		assert!(tally.record(2, None), "an earlier block finishing later is counted");
+		assert!(!tally.record(2, Some(&scrape)));
+		assert!(tally.record(4, Some(&scrape)));
+		assert_eq!((tally.sampled, tally.answered, tally.gpus[0].seen), (3, 2, 2));
+		assert_eq!(tally.sampled_blocks, alloc::vec![2, 3, 4]);
+	}
+
+	/// Blocks imported in bursts: the workers of a burst run in any order. Every block is
+	/// sampled and every reading counted, and the lease's uptime is all of them.
+	#[test]
+	fn blocks_imported_in_bursts_lose_no_readings() {
+		let mut h = harness();
+		h.ext.execute_with(|| {
+			provider(PROVIDER);
+			rent_h100(CONSUMER);
+		});
+		// Bursts of three, each finishing last-first.
+		for burst in [[3u64, 2, 1], [6, 5, 4], [9, 8, 7]] {
+			for block in burst {
+				h.run_worker(block, metrics(80).as_bytes());
+			}
+		}
+		h.run_worker(h.epoch_start(1), metrics(80).as_bytes());
+		let Call::submit_report { report, .. } = h.submitted()[0].clone() else { panic!("a report") };
+		assert_eq!((report.devices.sampled_blocks, report.devices.answered_blocks), (9, 9));
+		assert_eq!(report.leases[0].uptime_blocks, 9);
+	}
+
+	/// Workers of blocks imported together run at once on separate threads and update the
+	/// epoch's tally by compare-and-set; one that lost a race used to drop its sample. Four
+	/// workers record fifty blocks each at the same time: every one is counted.
+	#[test]
+	fn workers_racing_on_one_tally_lose_no_sample() {
+		let (offchain, _state) = testing::TestOffchainExt::new();
+		let workers: alloc::vec::Vec<_> = (0..4u32)
+			.map(|worker_index| {
+				let offchain = offchain.clone();
+				std::thread::spawn(move || {
+					let mut ext = sp_io::TestExternalities::default();
+					ext.register_extension(OffchainDbExt::new(offchain.clone()));
+					ext.register_extension(OffchainWorkerExt::new(offchain));
+					ext.execute_with(|| {
+						for i in 0..50 {
+							worker::record_sample(0, worker_index * 50 + i, None);
+						}
+					});
+				})
+			})
+			.collect();
+		for worker in workers {
+			worker.join().expect("no panic");
+		}
+		let mut ext = sp_io::TestExternalities::default();
+		ext.register_extension(OffchainDbExt::new(offchain));
+		ext.execute_with(|| {
+			let tally = sp_runtime::offchain::storage::StorageValueRef::persistent(&worker::tally_key(0))
+				.get::<worker::EpochTally>()
+				.expect("decodes")
+				.expect("written");
+			assert_eq!(tally.sampled, 200);
+			assert_eq!(tally.sampled_blocks, (0..200).collect::<alloc::vec::Vec<u32>>());
+		});
+	}
+
+	/// The worker lists a GPU its provider delisted after the GPU's lease closed, for that
+	/// lease's last epoch (and the chain accepts it: `reports::service_given_on_a_gpu_...`).
+	#[test]
+	fn the_worker_reports_a_delisted_gpu_for_the_lease_it_served() {
+		let mut h = harness();
+		let (lease, gpu) = h.ext.execute_with(|| {
+			provider(PROVIDER);
+			let lease = rent_h100(CONSUMER);
+			(lease, pallet_leases::Leases::<Test>::get(lease).unwrap().gpus[0])
+		});
+		for block in 1..h.epoch_start(1) {
+			if block == 6 {
+				h.ext.execute_with(|| {
+					assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), lease));
+					assert_ok!(Providers::remove_gpus(RuntimeOrigin::signed(PROVIDER), bounded(&[gpu])));
+				});
+			}
+			h.run_worker(block, metrics(80).as_bytes());
+		}
+		h.run_worker(h.epoch_start(1), metrics(80).as_bytes());
+		let Call::submit_report { report, signature } = h.submitted()[0].clone() else { panic!("a report") };
+		assert!(report.devices.gpus.iter().any(|g| g.uuid_hash == gpu));
+		assert_eq!(report.leases[0].uptime_blocks, 5, "blocks 1..=5, before the lease closed at 6");
+		h.ext.execute_with(|| {
+			go_to(epoch_start(1) + 1);
+			assert_ok!(submit(report, signature));
+		});
+	}
+
+	/// A report crowded out of a window that stayed full is sent again, late, and lands.
+	#[test]
+	fn the_worker_reports_a_crowded_out_epoch_late() {
+		use frame_support::{dispatch::DispatchClass, weights::Weight};
+		let mut h = harness();
+		h.ext.execute_with(|| {
+			provider(PROVIDER);
+			rent_h100(CONSUMER);
+		});
+		for block in 1..h.epoch_start(1) {
+			h.run_worker(block, metrics(80).as_bytes());
+		}
+		// Every block of epoch 0's window is full: the report never lands.
+		let mut n = h.epoch_start(1);
+		while h.ext.execute_with(|| Attestation::clock().window_not_closed(0, n as u32)) {
+			h.run_worker(n, metrics(80).as_bytes());
+			h.ext.execute_with(|| {
+				System::register_extra_weight_unchecked(Weight::MAX, DispatchClass::Normal);
+				Attestation::on_finalize(n);
+				frame_system::BlockWeight::<Test>::kill();
+			});
+			n += 1;
+		}
+		let sent_in_window = h.submitted().len();
+		assert!(sent_in_window >= 1);
+		// In the late window the worker sends it again, and it is accepted.
+		for block in n..n + 3 {
+			h.run_worker(block, metrics(80).as_bytes());
+		}
+		let calls = h.submitted();
+		assert!(calls.len() > sent_in_window, "resent in the late window");
+		let Call::submit_report { report, signature } = calls.last().unwrap().clone() else { panic!("a report") };
+		assert_eq!(report.epoch, 0);
+		h.ext.execute_with(|| {
+			go_to(n + 3);
+			assert_ok!(submit(report, signature));
+			assert!(Reports::<Test>::contains_key(PROVIDER, 0));
+		});
 	}
 }
 

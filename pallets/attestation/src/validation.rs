@@ -4,13 +4,21 @@
 use alloc::{collections::btree_set::BTreeSet, vec::Vec};
 use depin_primitives::{BlockIndex, ChargeableLease, LeaseSettlement, ProviderRegistry};
 use frame_support::{ensure, pallet_prelude::*, traits::Get};
+use sp_runtime::transaction_validity::TransactionPriority;
 use sp_core::sr25519;
 use sp_runtime::{
-	traits::UniqueSaturatedInto,
+	traits::{Saturating, UniqueSaturatedInto, Zero},
 	transaction_validity::{InvalidTransaction, TransactionValidity, ValidTransaction},
+	SaturatedConversion,
 };
 
 use crate::{pallet::*, types::*, weights::WeightInfo, Config};
+
+/// What a report that passed every check covers, and what it would charge in all.
+pub(crate) struct CheckedReport<T: Config> {
+	pub leases: Vec<ChargeableLease<T::AccountId, BalanceOf<T>>>,
+	pub value: BalanceOf<T>,
+}
 
 impl<T: Config> Pallet<T> {
 	/// The current block, as the clock counts blocks.
@@ -19,7 +27,6 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Everything that makes a report acceptable now. Cheap checks first, so junk costs little.
-	/// Returns the leases it covers, in its order.
 	///
 	/// `signature` is `None` in dispatch: `pre_dispatch` verified it moments earlier in the same
 	/// extrinsic (a bare extrinsic reaches dispatch only through it), and verifying the same
@@ -28,10 +35,12 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn check_report(
 		report: &UsageReport<T>,
 		signature: Option<&sr25519::Signature>,
-	) -> Result<Vec<ChargeableLease<T::AccountId>>, Error<T>> {
+	) -> Result<CheckedReport<T>, Error<T>> {
 		let (clock, now) = (Self::clock(), Self::now());
 		ensure!(clock.has_ended(report.epoch, now), Error::<T>::FutureEpoch);
-		ensure!(clock.window_not_closed(report.epoch, now), Error::<T>::StaleEpoch);
+		// Until its window closes, or, for an epoch whose window closed congested, until the
+		// next one's does (late settlement).
+		ensure!(clock.settleable(report.epoch, now), Error::<T>::StaleEpoch);
 		ensure!(!Reports::<T>::contains_key(&report.provider, report.epoch), Error::<T>::AlreadyReported);
 
 		let key = T::Providers::reporting_key(&report.provider).ok_or(Error::<T>::UnknownReportingKey)?;
@@ -49,11 +58,35 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::BadAnchor
 		);
 
-		Self::check_devices(report)?;
-		Self::check_leases(report)
+		let leases = Self::covered_leases(report)?;
+		Self::check_devices(report, &leases)?;
+		let value = Self::check_uptime(report, &leases)?;
+		// A report must pay for service or attest audited hardware: one that does neither
+		// earns nothing and would only take block space from reports that settle something.
+		ensure!(!value.is_zero() || Self::device_usage(report).has_audited_capacity(), Error::<T>::NothingToSettle);
+		Ok(CheckedReport { leases, value })
 	}
 
-	fn check_devices(report: &UsageReport<T>) -> Result<(), Error<T>> {
+	/// The leases the report covers, each the provider's, chargeable for the epoch, once.
+	fn covered_leases(report: &UsageReport<T>) -> Result<Vec<ChargeableLease<T::AccountId, BalanceOf<T>>>, Error<T>> {
+		let mut seen = BTreeSet::new();
+		let mut leases = Vec::with_capacity(report.leases.len());
+		for entry in report.leases.iter() {
+			ensure!(seen.insert(entry.lease), Error::<T>::DuplicateLease);
+			let lease = T::Leases::chargeable(&report.provider, entry.lease, report.epoch)
+				.ok_or(Error::<T>::LeaseNotChargeable)?;
+			leases.push(lease);
+		}
+		Ok(leases)
+	}
+
+	/// Each GPU listed once, within bounds, and the provider's: registered to it, or rented by
+	/// one of the leases the report covers (a GPU delisted or deregistered since still served
+	/// those leases in the epoch, and that service is paid for).
+	fn check_devices(
+		report: &UsageReport<T>,
+		leases: &[ChargeableLease<T::AccountId, BalanceOf<T>>],
+	) -> Result<(), Error<T>> {
 		let epoch_blocks = Self::clock().length();
 		let d = &report.devices;
 		ensure!(
@@ -72,27 +105,32 @@ impl<T: Config> Pallet<T> {
 					gpu.mem_used_mib <= gpu.mem_total_mib,
 				Error::<T>::ValueOutOfRange
 			);
-			ensure!(T::Providers::gpu_owner(&gpu.uuid_hash).as_ref() == Some(&report.provider), Error::<T>::ForeignGpu);
+			let registered = T::Providers::gpu_owner(&gpu.uuid_hash).as_ref() == Some(&report.provider);
+			ensure!(
+				registered || leases.iter().any(|lease| lease.gpus.contains(&gpu.uuid_hash)),
+				Error::<T>::ForeignGpu
+			);
 		}
 		Ok(())
 	}
 
-	fn check_leases(report: &UsageReport<T>) -> Result<Vec<ChargeableLease<T::AccountId>>, Error<T>> {
-		let mut seen = BTreeSet::new();
-		let mut leases = Vec::with_capacity(report.leases.len());
-		for entry in report.leases.iter() {
-			ensure!(seen.insert(entry.lease), Error::<T>::DuplicateLease);
-			let lease = T::Leases::chargeable(&report.provider, entry.lease, report.epoch)
-				.ok_or(Error::<T>::LeaseNotChargeable)?;
+	/// Each lease's figures within bounds and its uptime shown by its devices. Returns what
+	/// the report would charge in all.
+	fn check_uptime(
+		report: &UsageReport<T>,
+		leases: &[ChargeableLease<T::AccountId, BalanceOf<T>>],
+	) -> Result<BalanceOf<T>, Error<T>> {
+		let mut value = BalanceOf::<T>::zero();
+		for (entry, lease) in report.leases.iter().zip(leases) {
 			ensure!(entry.gpu_util_percent <= 100, Error::<T>::ValueOutOfRange);
 			ensure!(entry.storage_used_gib <= lease.storage_gib, Error::<T>::ValueOutOfRange);
 			ensure!(
 				entry.uptime_blocks <= Self::shown_blocks(report, &lease.gpus, lease.storage_gib),
 				Error::<T>::UptimeNotShown
 			);
-			leases.push(lease);
+			value = value.saturating_add(T::Leases::quote(lease, entry.uptime_blocks));
 		}
-		Ok(leases)
+		Ok(value)
 	}
 
 	/// An upper bound, from the summary, of the blocks at which every resource of a lease
@@ -119,8 +157,13 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// `validate_unsigned` of `submit_report`: the checks, as pool validity.
+	///
+	/// Priority is the report's base priority plus what it settles, in planck: block authors
+	/// take reports by priority, so a report that pays for more service lands before one that
+	/// pays for less, whenever either arrived. Filling a window ahead of an honest report takes
+	/// reports that each settle more than it does, every one paying the take on that.
 	pub(crate) fn validate_report(report: &UsageReport<T>, signature: &sr25519::Signature) -> TransactionValidity {
-		Self::check_report(report, Some(signature)).map(|_| ()).map_err(|error| {
+		let checked = Self::check_report(report, Some(signature)).map_err(|error| {
 			let invalid = match error {
 				Error::<T>::FutureEpoch => InvalidTransaction::Future,
 				Error::<T>::StaleEpoch | Error::<T>::AlreadyReported => InvalidTransaction::Stale,
@@ -130,16 +173,30 @@ impl<T: Config> Pallet<T> {
 			};
 			TransactionValidityError::Invalid(invalid)
 		})?;
-		// Valid in the pool for as long as the window could last, extensions included.
+		// Valid in the pool for as long as the window could last, extensions included (and, for
+		// a late epoch, the next window).
+		let clock = Self::clock();
 		let window_closes = Self::base_clock()
 			.with_extension(report.epoch, T::MaxWindowExtension::get())
-			.report_window_closes(report.epoch);
+			.report_window_closes(report.epoch)
+			.max(clock.settlement_closes(report.epoch));
 		ValidTransaction::with_tag_prefix("DepinUsageReport")
-			.priority(T::ReportPriority::get())
+			.priority(Self::report_priority(checked.value, clock.is_late(report.epoch, Self::now())))
 			.and_provides((report.provider.clone(), report.epoch))
 			.longevity(u64::from(window_closes.saturating_sub(Self::now())).max(1))
 			.propagate(true)
 			.build()
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Pool priority of a report settling `value`: `ReportPriority`, plus the value in planck
+	/// (capped at an eighth of the priority range), plus a quarter of the range for a late
+	/// report, which must land before the same provider's next report settles its leases.
+	pub(crate) fn report_priority(value: BalanceOf<T>, late: bool) -> TransactionPriority {
+		let value: u64 = value.saturated_into();
+		let late_bonus = if late { u64::MAX / 4 } else { 0 };
+		T::ReportPriority::get().saturating_add(value.min(u64::MAX / 8)).saturating_add(late_bonus)
 	}
 }
 

@@ -2,7 +2,8 @@
 //! signs and submits a usage report for each provider whose reporting key this node holds.
 //!
 //! Tallies live in the node's persistent off-chain storage, one per epoch; updates use
-//! compare-and-set because workers of consecutive blocks may overlap.
+//! compare-and-set, retried on conflict, because workers of blocks imported together run at
+//! once and finish in any order: every block sampled is recorded, whichever finishes first.
 
 use alloc::{collections::btree_set::BTreeSet, vec::Vec};
 use codec::{Decode, Encode};
@@ -35,8 +36,16 @@ pub const RESUBMIT_AFTER_BLOCKS: u32 = 3;
 /// A metrics body larger than this counts as not answered (dcgm-exporter for 8 GPUs is ~60 KiB).
 pub const MAX_METRICS_BYTES: usize = 4 << 20;
 
+/// Persistent off-chain storage key of this node's [`NodeLiveness`].
+pub const LIVENESS_KEY: &[u8] = b"depin/attestation/liveness";
+/// Attempts at a compare-and-set update of off-chain storage before giving up.
+pub const CAS_ATTEMPTS: u32 = 64;
+
 const TALLY_PREFIX: &[u8] = b"depin/attestation/tally/";
 const SUBMITTED_PREFIX: &[u8] = b"depin/attestation/submitted/";
+/// Tallies and submission claims are kept for the epoch being sampled and the two before it:
+/// the previous epoch's report window, and a congested epoch's late window.
+const KEPT_EPOCHS: u32 = 3;
 
 /// One GPU's sightings during an epoch.
 #[derive(Encode, Decode, Clone, Debug, Default, PartialEq, Eq)]
@@ -68,8 +77,9 @@ impl Sighting {
 /// What this node sampled during an epoch.
 #[derive(Encode, Decode, Clone, Debug, Default, PartialEq, Eq)]
 pub struct EpochTally {
-	/// Last block sampled: each block counts once, whatever forks and retries do.
-	pub last_block: Option<u32>,
+	/// Blocks sampled, in ascending order: each block counts once, whatever forks, retries and
+	/// the order workers finish in do.
+	pub sampled_blocks: Vec<u32>,
 	pub sampled: u32,
 	pub answered: u32,
 	pub gpus: Vec<GpuTally>,
@@ -82,12 +92,10 @@ pub struct EpochTally {
 }
 
 impl EpochTally {
-	/// Adds the sample of `block`; `false` if that block (or a later one) was counted already.
+	/// Adds the sample of `block`; `false` if that block was counted already.
 	pub fn record(&mut self, block: u32, scrape: Option<&prometheus::Scrape>) -> bool {
-		if self.last_block.is_some_and(|last| block <= last) {
-			return false;
-		}
-		self.last_block = Some(block);
+		let Err(position) = self.sampled_blocks.binary_search(&block) else { return false };
+		self.sampled_blocks.insert(position, block);
 		self.sampled = self.sampled.saturating_add(1);
 		let Some(scrape) = scrape else { return true };
 		self.answered = self.answered.saturating_add(1);
@@ -162,7 +170,7 @@ impl EpochTally {
 	}
 }
 
-fn tally_key(epoch: EpochIndex) -> Vec<u8> {
+pub(crate) fn tally_key(epoch: EpochIndex) -> Vec<u8> {
 	(TALLY_PREFIX, epoch).encode()
 }
 
@@ -186,41 +194,97 @@ pub fn run<T: Config>(block: BlockNumberFor<T>) {
 			record_sample(epoch, now, scrape.as_ref().ok());
 		},
 	}
-	if let Some(old) = epoch.checked_sub(2) {
+	if let Some(old) = epoch.checked_sub(KEPT_EPOCHS) {
 		StorageValueRef::persistent(&tally_key(old)).clear();
 	}
 
-	let Some(previous) = epoch.checked_sub(1) else { return };
-	if !clock.is_reportable(previous, now) {
-		return;
-	}
-	let Ok(Some(tally)) = StorageValueRef::persistent(&tally_key(previous)).get::<EpochTally>() else {
-		return;
-	};
+	// A congested epoch still settleable late, then the epoch just ended. The late report's
+	// pool priority ranks it first (see `validate_report`): once the next epoch's report settles
+	// a lease, the lease's earlier epochs can no longer be charged.
+	let late = clock.late_epoch().filter(|late| clock.is_late(*late, now));
+	let previous = epoch.checked_sub(1).filter(|previous| clock.is_reportable(*previous, now));
 	for (key, provider) in reporters {
-		match submit_report::<T>(key, provider, previous, &tally, block) {
-			Ok(true) => log::info!(target: "attestation", "submitted the usage report of epoch {previous}"),
-			Ok(false) => {},
-			Err(error) => log::warn!(target: "attestation", "no usage report for epoch {previous}: {error}"),
+		for epoch in [late, previous].into_iter().flatten() {
+			report_epoch::<T>(key, &provider, epoch, block);
 		}
 	}
 }
 
+/// Reports `epoch` for `provider` unless it is on chain or was submitted recently.
+fn report_epoch<T: Config>(key: sr25519::Public, provider: &T::AccountId, epoch: EpochIndex, block: BlockNumberFor<T>) {
+	if Reports::<T>::contains_key(provider, epoch) {
+		return;
+	}
+	let Ok(Some(tally)) = StorageValueRef::persistent(&tally_key(epoch)).get::<EpochTally>() else {
+		return;
+	};
+	match submit_report::<T>(key, provider.clone(), epoch, &tally, block) {
+		Ok(Submission::Sent) => log::info!(target: "attestation", "submitted the usage report of epoch {epoch}"),
+		Ok(Submission::Pending) => {},
+		Err(error) => log::warn!(target: "attestation", "no usage report for epoch {epoch}: {error}"),
+	}
+}
+
+/// When this node has been live: sampling blocks without a gap longer than `MaxSampleGapMs`.
+#[derive(Encode, Decode, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NodeLiveness {
+	/// When (unix ms, the node's clock) it last sampled a block.
+	pub last_sample_ms: u64,
+	/// When its current unbroken run of samples began.
+	pub live_since_ms: u64,
+}
+
+impl NodeLiveness {
+	/// The liveness after sampling a block at `now_ms`: a run continues if the last sample was
+	/// at most `max_gap_ms` ago, and starts afresh otherwise.
+	pub fn observe(previous: Option<Self>, now_ms: u64, max_gap_ms: u64) -> Self {
+		match previous {
+			Some(live) if now_ms.saturating_sub(live.last_sample_ms) <= max_gap_ms =>
+				Self { last_sample_ms: now_ms.max(live.last_sample_ms), live_since_ms: live.live_since_ms },
+			_ => Self { last_sample_ms: now_ms, live_since_ms: now_ms },
+		}
+	}
+
+	/// Why a block authored at `authored_ms` was not seen live, if it was not: authored before
+	/// the node process started, or before the node's current run of samples began (less the
+	/// `max_delay_ms` a block may take to arrive). A block that arrives late while the node has
+	/// been sampling all along — a validator that released it late — was seen live: lateness is
+	/// judged by the node's own watch, not by the author's timestamp alone.
+	pub fn unseen(&self, authored_ms: u64, started_ms: Option<u64>, max_delay_ms: u64) -> Option<&'static str> {
+		if started_ms.is_some_and(|started| authored_ms < started) {
+			return Some("authored before this node started");
+		}
+		if authored_ms.saturating_add(max_delay_ms) < self.live_since_ms {
+			return Some("authored while this node was not sampling (imported after a gap)");
+		}
+		None
+	}
+}
+
 /// Why this node cannot have seen the hardware when the current block was authored, if it
-/// cannot: the block is older than this node process (it is catching up after downtime), or
-/// it is imported more than `MaxSampleDelayMs` after it was authored. Sampling it now would
-/// count a reading taken after the fact as uptime (a provider could keep its node down and
-/// catch up in bursts).
+/// cannot (see [`NodeLiveness::unseen`]). Sampling such a block now would count a reading taken
+/// after the fact as uptime (a provider could keep its node down and catch up in bursts).
 fn unseen<T: Config>() -> Option<&'static str> {
-	use frame_support::traits::UnixTime;
+	use frame_support::traits::{Get, UnixTime};
 	let authored = u64::try_from(T::BlockTime::now().as_millis()).unwrap_or(u64::MAX);
 	let started = sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, NODE_STARTED_KEY)
 		.and_then(|bytes| u64::decode(&mut &bytes[..]).ok());
-	if started.is_some_and(|started| authored < started) {
-		return Some("authored before this node started");
+	let now_ms = sp_io::offchain::timestamp().unix_millis();
+	let liveness = StorageValueRef::persistent(LIVENESS_KEY);
+	let mut observed = None;
+	for _ in 0..CAS_ATTEMPTS {
+		match liveness.mutate::<NodeLiveness, (), _>(|stored| {
+			Ok(NodeLiveness::observe(stored.ok().flatten(), now_ms, T::MaxSampleGapMs::get()))
+		}) {
+			Ok(live) => {
+				observed = Some(live);
+				break;
+			},
+			Err(_) => continue,
+		}
 	}
-	let delay = sp_io::offchain::timestamp().unix_millis().saturating_sub(authored);
-	(delay > <T::MaxSampleDelayMs as frame_support::traits::Get<u64>>::get()).then_some("imported too long after it was authored")
+	let Some(live) = observed else { return Some("the node's liveness record is contended") };
+	live.unseen(authored, started, T::MaxSampleDelayMs::get())
 }
 
 /// Reporting keys in this node's keystore, with the providers they report for.
@@ -264,18 +328,30 @@ pub fn fetch_metrics() -> Result<prometheus::Scrape, &'static str> {
 	Ok(prometheus::parse_scrape(text))
 }
 
-fn record_sample(epoch: EpochIndex, block: u32, scrape: Option<&prometheus::Scrape>) {
-	let result = StorageValueRef::persistent(&tally_key(epoch)).mutate::<EpochTally, (), _>(|stored| {
-		let mut tally = stored.ok().flatten().unwrap_or_default();
-		if tally.record(block, scrape) {
-			Ok(tally)
-		} else {
-			Err(())
+/// Adds the sample of `block` to `epoch`'s tally. Workers of blocks imported together run at
+/// once: a compare-and-set that lost to another worker's is retried with the tally it wrote.
+pub(crate) fn record_sample(epoch: EpochIndex, block: u32, scrape: Option<&prometheus::Scrape>) {
+	use sp_runtime::offchain::storage::MutateStorageError;
+	let tally = StorageValueRef::persistent(&tally_key(epoch));
+	for _ in 0..CAS_ATTEMPTS {
+		let result = tally.mutate::<EpochTally, (), _>(|stored| {
+			let mut tally = stored.ok().flatten().unwrap_or_default();
+			if tally.record(block, scrape) {
+				Ok(tally)
+			} else {
+				Err(())
+			}
+		});
+		match result {
+			Ok(_) => return,
+			Err(MutateStorageError::ValueFunctionFailed(())) => {
+				log::debug!(target: "attestation", "block {block} sampled already");
+				return;
+			},
+			Err(MutateStorageError::ConcurrentModification(_)) => continue,
 		}
-	});
-	if result.is_err() {
-		log::debug!(target: "attestation", "block {block} sampled already");
 	}
+	log::warn!(target: "attestation", "block {block} not recorded: its tally stayed contended");
 }
 
 /// Builds `provider`'s report of `epoch` from this node's tally.
@@ -285,8 +361,12 @@ pub fn build_report<T: Config>(
 	tally: &EpochTally,
 	anchor_number: BlockNumberFor<T>,
 ) -> UsageReport<T> {
-	let registered: BTreeSet<H256> = T::Providers::gpus(provider).into_iter().map(|g| g.uuid_hash).collect();
-	let gpus = BoundedVec::truncate_from(tally.gpu_usage(&registered));
+	let leases = T::Leases::chargeable_leases(provider, epoch);
+	// The provider's GPUs, and those its leases of the epoch rented: a GPU delisted since (or a
+	// provider that deregistered) still served them, and that service is reported and paid.
+	let mut reportable: BTreeSet<H256> = T::Providers::gpus(provider).into_iter().map(|g| g.uuid_hash).collect();
+	reportable.extend(leases.iter().flat_map(|lease| lease.gpus.iter().copied()));
+	let gpus = BoundedVec::truncate_from(tally.gpu_usage(&reportable));
 	let devices = DeviceSummary::<T> {
 		sampled_blocks: tally.sampled,
 		answered_blocks: tally.answered,
@@ -295,7 +375,6 @@ pub fn build_report<T: Config>(
 		storage_total_gib: tally.storage_total_bytes / GIB,
 		storage_used_gib: tally.storage_used_bytes / GIB,
 	};
-	let leases = T::Leases::chargeable_leases(provider, epoch);
 	let leased_storage: u64 = leases.iter().map(|l| u64::from(l.storage_gib)).sum();
 	let clock = Pallet::<T>::clock();
 	// Service is attested over the epoch's blocks, `[first, last]`.
@@ -323,7 +402,7 @@ pub fn build_report<T: Config>(
 
 fn lease_entry<T: Config>(
 	report: &UsageReport<T>,
-	lease: &ChargeableLease<T::AccountId>,
+	lease: &ChargeableLease<T::AccountId, BalanceOf<T>>,
 	uptime_blocks: u32,
 	leased_storage: u64,
 ) -> LeaseUsageReport {
@@ -348,23 +427,29 @@ fn lease_entry<T: Config>(
 	}
 }
 
-/// Signs and submits `provider`'s report of `epoch` unless it is on chain or was submitted
-/// recently. `Ok(false)`: nothing to do.
+/// What `submit_report` did.
+enum Submission {
+	/// Signed and handed to the pool.
+	Sent,
+	/// Submitted a few blocks ago (by this or an overlapping worker): left to land.
+	Pending,
+}
+
+/// Signs and submits `provider`'s report of `epoch` unless it was submitted recently. A report
+/// the chain would refuse is not sent (the reason is logged): one that would settle nothing,
+/// for instance, whose epoch counts as missed.
 fn submit_report<T: Config>(
 	key: sr25519::Public,
 	provider: T::AccountId,
 	epoch: EpochIndex,
 	tally: &EpochTally,
 	block: BlockNumberFor<T>,
-) -> Result<bool, &'static str> {
-	if Reports::<T>::contains_key(&provider, epoch) {
-		return Ok(false);
-	}
+) -> Result<Submission, &'static str> {
 	if tally.answered == 0 {
 		return Err("the metrics source never answered during the epoch");
 	}
 	let now: u32 = block.unique_saturated_into();
-	if let Some(old) = epoch.checked_sub(2) {
+	if let Some(old) = epoch.checked_sub(KEPT_EPOCHS) {
 		StorageValueRef::persistent(&(SUBMITTED_PREFIX, &provider, old).encode()).clear();
 	}
 	let claim = StorageValueRef::persistent(&(SUBMITTED_PREFIX, &provider, epoch).encode())
@@ -373,14 +458,24 @@ fn submit_report<T: Config>(
 			_ => Ok(now),
 		});
 	if claim.is_err() {
-		return Ok(false);
+		return Ok(Submission::Pending);
 	}
 
 	let report = build_report::<T>(&provider, epoch, tally, block);
+	// The chain's own checks, as the pool will run them: on this block's state, as the block
+	// after it (where the anchor, this block, is in the past).
+	let next = block.saturating_add(1u32.into());
+	frame_system::Pallet::<T>::set_block_number(next);
+	let checked = Pallet::<T>::check_report(&report, None);
+	frame_system::Pallet::<T>::set_block_number(block);
+	if let Err(error) = checked {
+		log::warn!(target: "attestation", "the usage report of epoch {epoch} would be refused: {error:?}");
+		return Err("the chain would refuse the report");
+	}
 	let signature =
 		sp_io::crypto::sr25519_sign(KEY_TYPE, &key, &report.signing_payload()).ok_or("the keystore cannot sign")?;
 	let xt = <T as CreateBare<Call<T>>>::create_bare(Call::<T>::submit_report { report, signature }.into());
 	SubmitTransaction::<T, Call<T>>::submit_transaction(xt).map_err(|_| "the pool refused the report")?;
-	Ok(true)
+	Ok(Submission::Sent)
 }
 

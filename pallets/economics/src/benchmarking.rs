@@ -22,6 +22,8 @@ fn work_in<T: Config>(provider: &T::AccountId, epoch: EpochIndex) {
 		take_destination: TakeDestination::Beneficiary,
 	};
 	<Pallet<T> as LeaseObserver<_, _>>::settled(epoch, provider, &payment);
+	// And a charge held for a dispute: its take reserved.
+	<Pallet<T> as LeaseObserver<_, _>>::charge_held(epoch, provider, 10u32.into());
 }
 
 fn params_with_window<T: Config>(window: u32) -> EmissionParams<BalanceOf<T>> {
@@ -91,7 +93,20 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), 0);
 
-		assert!(Ledgers::<T>::get(0).swept);
+		// Swept, and with every record cleared, archived.
+		assert!(Ledgers::<T>::get(0).swept || ArchivedBefore::<T>::get() == 1);
+	}
+
+	/// A provider's record went: its earnings totals go too.
+	#[benchmark]
+	fn forget_provider() {
+		let provider: T::AccountId = account("provider", 0, 0);
+		work_in::<T>(&provider, 0);
+		#[block]
+		{
+			<Pallet<T> as depin_primitives::ProviderObserver<_>>::provider_removed(&provider);
+		}
+		assert!(!ProviderEarnings::<T>::contains_key(&provider));
 	}
 
 	#[benchmark]

@@ -14,7 +14,8 @@ impl<T: Config> Pallet<T> {
 	///    and capacity parts; usage emission never exceeds the take matched at the close; and fee
 	///    revenue is exactly provider earnings + take (to the treasury or burned).
 	/// 3. No epoch after `LastClosedEpoch` is closed.
-	/// 4. The ledgers' minted and burned amounts add up to `TotalMinted` and `TotalBurned`.
+	/// 4. The ledgers' minted and burned amounts, with the archived ledgers', add up to
+	///    `TotalMinted` and `TotalBurned`; no ledger is left of an archived epoch.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		Self::issuance_is_accounted_for()?;
 		Self::ledgers_add_up()?;
@@ -66,8 +67,14 @@ impl<T: Config> Pallet<T> {
 			minted = minted.saturating_add(ledger.emission_minted);
 			burned = burned.saturating_add(ledger.burned);
 		}
+		let (archived_minted, archived_burned) = Archived::<T>::get();
+		let (minted, burned) = (minted.saturating_add(archived_minted), burned.saturating_add(archived_burned));
 		ensure!(minted == TotalMinted::<T>::get(), "ledgers' minted differ from the total");
 		ensure!(burned == TotalBurned::<T>::get(), "ledgers' burned differ from the total");
+		ensure!(
+			Ledgers::<T>::iter_keys().all(|epoch| epoch >= ArchivedBefore::<T>::get()),
+			"a ledger of an archived epoch"
+		);
 		Ok(())
 	}
 }

@@ -31,7 +31,12 @@ impl<T: Config> Pallet<T> {
 		let params = Params::<T>::get();
 		let mean_revenue = emission::mean(Self::trailing_revenue(epoch, params.trailing_epochs), params.trailing_epochs);
 		let mut ledger = Ledgers::<T>::get(epoch);
-		let take_paid = ledger.take_to_treasury.saturating_add(ledger.take_burned);
+		// Take held for undecided disputes counts as paid: should the report stand, its
+		// provider gets the usage emission it would have had (see `HeldTake`).
+		let take_paid = ledger
+			.take_to_treasury
+			.saturating_add(ledger.take_burned)
+			.saturating_add(HeldTakeTotal::<T>::take(epoch));
 		let allowance = emission::allowance(&params, epoch, take_paid, mean_revenue, ledger.capacity_work);
 		ledger.matched_take = take_paid;
 		ledger.usage_emission = allowance.usage;
@@ -54,6 +59,14 @@ impl<T: Config> Pallet<T> {
 		u128::from(usage.audited_gpu_blocks)
 			.saturating_mul(T::GpuBlockWork::get())
 			.saturating_add(u128::from(usage.audited_storage_gib_blocks).saturating_mul(T::StorageGibBlockWork::get()))
+	}
+
+	/// Records `amount` burned outside this pallet (e.g. a fee the treasury could not take), in
+	/// the current epoch's ledger, so issuance stays genesis + minted − burned.
+	pub fn note_burned(amount: BalanceOf<T>) {
+		if !amount.is_zero() {
+			Self::record_burn(Self::current_epoch(), amount);
+		}
 	}
 
 	pub(crate) fn record_burn(epoch: EpochIndex, amount: BalanceOf<T>) {
@@ -93,11 +106,59 @@ impl<T: Config> LeaseObserver<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		}
 		ProviderEarnings::<T>::mutate(provider, |e| e.fees = e.fees.saturating_add(provider_share));
 	}
+
+	fn charge_held(epoch: EpochIndex, provider: &T::AccountId, take: BalanceOf<T>) {
+		// A charge held after the close (a late report) reserves nothing: the emission is fixed.
+		if take.is_zero() || Ledgers::<T>::get(epoch).closed {
+			return;
+		}
+		HeldTake::<T>::mutate(epoch, provider, |held| *held = held.saturating_add(take));
+		HeldTakeTotal::<T>::mutate(epoch, |total| *total = total.saturating_add(take));
+	}
+
+	fn held_charge_ended(epoch: EpochIndex, provider: &T::AccountId, take: BalanceOf<T>, paid: bool) {
+		let held = HeldTake::<T>::get(epoch, provider);
+		let ended = held.min(take);
+		if ended.is_zero() {
+			return;
+		}
+		HeldTake::<T>::mutate_exists(epoch, provider, |entry| {
+			let rest = held.saturating_sub(ended);
+			*entry = (!rest.is_zero()).then_some(rest);
+		});
+		if Ledgers::<T>::get(epoch).closed {
+			// Counted in the matched take at the close: paid, its emission is the provider's.
+			if paid {
+				UsageTake::<T>::mutate(epoch, provider, |t| *t = t.saturating_add(ended));
+			}
+		} else {
+			// Not closed yet: the payment (if any) is recorded as any other, by `settled`.
+			HeldTakeTotal::<T>::mutate_exists(epoch, |total| {
+				let rest = total.unwrap_or_default().saturating_sub(ended);
+				*total = (!rest.is_zero()).then_some(rest);
+			});
+		}
+	}
+}
+
+/// A provider's record is gone: so are its running earnings totals.
+impl<T: Config> depin_primitives::ProviderObserver<T::AccountId> for Pallet<T> {
+	fn provider_removed(provider: &T::AccountId) {
+		ProviderEarnings::<T>::remove(provider);
+	}
+
+	fn provider_removed_weight() -> frame_support::weights::Weight {
+		use crate::WeightInfo;
+		T::WeightInfo::forget_provider()
+	}
 }
 
 impl<T: Config> AttestationObserver<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	fn report_accepted(provider: &T::AccountId, epoch: EpochIndex, usage: &AttestedUsage) {
-		let work = Self::capacity_work(usage);
+		// A report settled late, after the close, earns no capacity emission: the epoch's work
+		// was fixed then, and shares of it may have been claimed already.
+		let closed = Ledgers::<T>::get(epoch).closed;
+		let work = if closed { 0 } else { Self::capacity_work(usage) };
 		Ledgers::<T>::mutate(epoch, |l| {
 			l.providers_reported = l.providers_reported.saturating_add(1);
 			l.gpu_capacity_blocks = l.gpu_capacity_blocks.saturating_add(usage.gpu_capacity_blocks);

@@ -164,6 +164,28 @@ pub mod pallet {
 	pub type CapacityWork<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, EpochIndex, Blake2_128Concat, T::AccountId, u128, ValueQuery>;
 
+	/// Take that charges of an epoch's service held for disputes would pay, by provider: counted
+	/// in the epoch's matched take when it closes, so the usage emission it would earn is
+	/// reserved; it becomes the provider's `UsageTake` if the charge is paid, and lapses if it is
+	/// refunded.
+	#[pallet::storage]
+	pub type HeldTake<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, EpochIndex, Blake2_128Concat, T::AccountId, BalanceOf<T>, ValueQuery>;
+
+	/// The sum of an open epoch's `HeldTake`, read when it closes.
+	#[pallet::storage]
+	pub type HeldTakeTotal<T: Config> = StorageMap<_, Twox64Concat, EpochIndex, BalanceOf<T>, ValueQuery>;
+
+	/// Epochs before this one are archived: expired, swept, their records cleared and their
+	/// ledgers removed (each ledger's last state is in its `LedgerArchived` event).
+	#[pallet::storage]
+	pub type ArchivedBefore<T: Config> = StorageValue<_, EpochIndex, ValueQuery>;
+
+	/// Minted and burned of the archived ledgers, so totals stay checkable against ledgers.
+	#[pallet::storage]
+	pub type Archived<T: Config> = StorageValue<_, (BalanceOf<T>, BalanceOf<T>), ValueQuery>;
+
+	/// Fees and emission each registered provider earned; removed with its registration.
 	#[pallet::storage]
 	pub type ProviderEarnings<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, Earnings<BalanceOf<T>>, ValueQuery>;
@@ -230,6 +252,9 @@ pub mod pallet {
 		RecordsSwept { epoch: EpochIndex, cleared: u32, remaining: bool },
 		/// Governance set the emission parameters for epochs closed from now on.
 		ParamsSet { params: EmissionParams<BalanceOf<T>> },
+		/// An expired epoch was swept and its records cleared: its ledger, in its final state, is
+		/// removed from storage (explorers keep it from this event).
+		LedgerArchived { epoch: EpochIndex, ledger: EpochLedger<BalanceOf<T>> },
 	}
 
 	#[pallet::error]
@@ -263,6 +288,13 @@ pub mod pallet {
 				// Reading the clock (the genesis epoch length and the open window's full blocks).
 				None => T::DbWeight::get().reads(2),
 			}
+		}
+
+		/// Archives expired epochs with the block's leftover weight, one sweep a block: their
+		/// unclaimed emission dealt with, records cleared, ledgers removed. Storage keeps the
+		/// ledgers of the last `RewardExpiry` epochs, not one per epoch forever.
+		fn on_idle(_block: BlockNumberFor<T>, remaining: Weight) -> Weight {
+			Self::archive_expired(remaining)
 		}
 
 		fn integrity_test() {

@@ -5,12 +5,13 @@ use frame_support::{
 	traits::{fungible::Mutate, Get},
 	BoundedVec,
 };
+use frame_support::weights::Weight;
 use sp_runtime::{
 	traits::{UniqueSaturatedInto, Zero},
 	DispatchError, DispatchResult, Saturating,
 };
 
-use crate::{emission, pallet::*, Config, EpochIndex};
+use crate::{emission, pallet::*, Config, EpochIndex, WeightInfo};
 
 impl<T: Config> Pallet<T> {
 	/// Closed epochs whose rewards can no longer be claimed at `last_closed`.
@@ -59,6 +60,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_sweep_expired(epoch: EpochIndex) -> Result<u32, DispatchError> {
 		let last_closed = LastClosedEpoch::<T>::get().ok_or(Error::<T>::NotExpired)?;
 		ensure!(Self::is_expired(epoch, last_closed), Error::<T>::NotExpired);
+		ensure!(epoch >= ArchivedBefore::<T>::get(), Error::<T>::AlreadySwept);
 		let mut ledger = Ledgers::<T>::get(epoch);
 		let records_left =
 			|| UsageTake::<T>::iter_key_prefix(epoch).next().is_some() || CapacityWork::<T>::iter_key_prefix(epoch).next().is_some();
@@ -84,8 +86,57 @@ impl<T: Config> Pallet<T> {
 		let limit = T::MaxProvidersPerEpoch::get() as usize;
 		let takes = UsageTake::<T>::drain_prefix(epoch).take(limit).count() as u32;
 		let works = CapacityWork::<T>::drain_prefix(epoch).take(limit).count() as u32;
-		let remaining = records_left();
-		Self::deposit_event(Event::RecordsSwept { epoch, cleared: takes.saturating_add(works), remaining });
-		Ok(takes.max(works))
+		// Take still held for disputes nobody ended: its reservation lapses with the epoch.
+		let held = HeldTake::<T>::drain_prefix(epoch).take(limit).count() as u32;
+		let remaining = records_left() || HeldTake::<T>::iter_key_prefix(epoch).next().is_some();
+		Self::deposit_event(Event::RecordsSwept { epoch, cleared: takes.saturating_add(works).saturating_add(held), remaining });
+		if !remaining && epoch == ArchivedBefore::<T>::get() {
+			Self::archive(epoch);
+		}
+		Ok(takes.max(works).max(held))
+	}
+
+	/// The epoch was swept and none of its records are left.
+	fn is_cleared(epoch: EpochIndex) -> bool {
+		Ledgers::<T>::get(epoch).swept &&
+			UsageTake::<T>::iter_key_prefix(epoch).next().is_none() &&
+			CapacityWork::<T>::iter_key_prefix(epoch).next().is_none() &&
+			HeldTake::<T>::iter_key_prefix(epoch).next().is_none()
+	}
+
+	/// Removes the ledger of the oldest unarchived epoch, swept and cleared (emitting its final
+	/// state), and moves the archive cursor past it.
+	fn archive(epoch: EpochIndex) {
+		let ledger = Ledgers::<T>::take(epoch);
+		Archived::<T>::mutate(|(minted, burned)| {
+			*minted = minted.saturating_add(ledger.emission_minted);
+			*burned = burned.saturating_add(ledger.burned);
+		});
+		ArchivedBefore::<T>::put(epoch.saturating_add(1));
+		Self::deposit_event(Event::LedgerArchived { epoch, ledger });
+	}
+
+	/// `on_idle`: one sweep of the oldest expired epoch not yet archived, if the block has the
+	/// weight of a full sweep left.
+	pub(crate) fn archive_expired(remaining: Weight) -> Weight {
+		let check = T::DbWeight::get().reads(2);
+		let sweep = T::WeightInfo::sweep_expired(T::MaxProvidersPerEpoch::get());
+		if !remaining.all_gte(check.saturating_add(sweep)) {
+			return Weight::zero();
+		}
+		let epoch = ArchivedBefore::<T>::get();
+		let expired = LastClosedEpoch::<T>::get().is_some_and(|last| Self::is_expired(epoch, last));
+		if !expired {
+			return check;
+		}
+		// Swept and cleared by hand before the cursor reached it: only the archiving is left.
+		if Self::is_cleared(epoch) {
+			Self::archive(epoch);
+			return check.saturating_add(sweep);
+		}
+		match Self::do_sweep_expired(epoch) {
+			Ok(cleared) => check.saturating_add(T::WeightInfo::sweep_expired(cleared)),
+			Err(_) => check,
+		}
 	}
 }

@@ -41,6 +41,7 @@ pub trait WeightInfo {
 	fn claim_rewards(n: u32, ) -> Weight;
 	fn sweep_expired(p: u32, ) -> Weight;
 	fn set_params() -> Weight;
+	fn forget_provider() -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
@@ -134,6 +135,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(8_136_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	fn forget_provider() -> Weight {
+		Weight::from_parts(10_000_000, 3_500)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
@@ -166,6 +172,11 @@ impl WeightInfo for () {
 	}
 	fn set_params() -> Weight {
 		Weight::from_parts(8_136_000, 0)
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn forget_provider() -> Weight {
+		Weight::from_parts(10_000_000, 3_500)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

@@ -226,15 +226,37 @@ mod benchmarks {
 		assert!(!Leases::<T>::contains_key(0));
 	}
 
+	/// Unlocking a provider's earnings of an epoch nobody can contest any more.
+	#[benchmark]
+	fn release_earnings() {
+		let who = consumer::<T>(0);
+		let seller = provider::<T>(0, 0);
+		fill_leases::<T>(&who, &seller, 1);
+		let clock = Pallet::<T>::clock();
+		go_to::<T>(clock.report_window_opens(0));
+		let charge = LeaseCharge { lease: 0, attested_blocks: clock.length(), payee: Payee::Provider };
+		Pallet::<T>::do_settle_epoch(&seller, 0, &[charge]).expect("settles");
+		assert!(LockedEarnings::<T>::contains_key(&seller, 0));
+		go_to::<T>(clock.report_window_closes(1));
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), seller.clone(), 0);
+		assert!(!LockedEarnings::<T>::contains_key(&seller, 0));
+	}
+
 	/// Settling one lease's epoch, in the worst case closing it for lack of funds (freeing `g`
-	/// GPUs). (A report's settlement is
-	/// benchmarked as a whole by the attestation pallet.)
+	/// GPUs) and unlocking the provider's earnings of the epoch before. (A report's settlement
+	/// is benchmarked as a whole by the attestation pallet.)
 	#[benchmark]
 	fn settle(g: Linear<0, { T::MaxGpusPerLease::get() }>) {
 		let who = consumer::<T>(0);
 		let seller = provider::<T>(0, u32::MAX);
 		let id = NextLeaseId::<T>::get();
 		Pallet::<T>::do_rent(who, seller.clone(), gpus_request(g), deposit::<T>()).expect("rents");
+		let clock = Pallet::<T>::clock();
+		// Epoch 0 settled: its earnings locked, to be unlocked by this settlement.
+		go_to::<T>(clock.report_window_opens(0));
+		let first = LeaseCharge { lease: id, attested_blocks: clock.length(), payee: Payee::Provider };
+		Pallet::<T>::do_settle_epoch(&seller, 0, &[first]).expect("settles epoch 0");
 		// Leave just over one epoch in escrow so this settlement closes the lease.
 		let epoch_cost =
 			Pallet::<T>::epoch_cost(Leases::<T>::get(id).expect("exists").price_per_hour).expect("sane");
@@ -245,14 +267,14 @@ mod benchmarks {
 			lease.escrow = lease.escrow.saturating_sub(excess);
 			lease.refunded = lease.refunded.saturating_add(excess);
 		});
-		let clock = Pallet::<T>::clock();
-		go_to::<T>(clock.report_window_opens(0));
+		go_to::<T>(clock.report_window_opens(1));
 		#[block]
 		{
 			let charge = LeaseCharge { lease: id, attested_blocks: clock.length(), payee: Payee::Provider };
-			Pallet::<T>::do_settle_epoch(&seller, 0, &[charge]).expect("settles");
+			Pallet::<T>::do_settle_epoch(&seller, 1, &[charge]).expect("settles");
 		}
 		assert!(Leases::<T>::get(id).is_none_or(|lease| !lease.is_open()));
+		assert!(!LockedEarnings::<T>::contains_key(&seller, 0), "epoch 0's earnings unlocked");
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

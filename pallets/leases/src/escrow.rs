@@ -86,16 +86,22 @@ impl<T: Config> Pallet<T> {
 
 	/// Pays `paid` out: `take` of it to the protocol (`TakeBeneficiary`, or burned if there is
 	/// none or it cannot receive it, e.g. a missing account and less than the existential
-	/// deposit), the rest to `provider`, for its service in `epoch`. Returns where the take went.
+	/// deposit), the rest to `provider`, for its service in `epoch` — locked on the provider
+	/// while consumers may still contest it, if `lock` says so. Returns where the take went.
 	pub(crate) fn pay_out(
 		provider: &T::AccountId,
 		epoch: EpochIndex,
 		paid: CreditOf<T>,
 		take: BalanceOf<T>,
+		lock: Lock,
 	) -> Result<TakeDestination, DispatchError> {
 		let (take, share) = paid.split(take);
-		if !share.peek().is_zero() {
+		let share_amount = share.peek();
+		if !share_amount.is_zero() {
 			T::Currency::resolve(provider, share).map_err(|_| Error::<T>::PayoutFailed)?;
+			if lock == Lock::UntilContestable {
+				Self::lock_earnings(provider, epoch, share_amount)?;
+			}
 		}
 		if take.peek().is_zero() {
 			return Ok(TakeDestination::Beneficiary);

@@ -35,6 +35,10 @@ impl<T: Config> Pallet<T> {
 	///    standing bid. Closed leases holding no money are not stored.
 	/// 7. Each provider's `Commitments` entry is the sum of its open leases and never exceeds
 	///    its declared capacity.
+	/// 8. No empty entry is stored: no empty lease or order list, no all-zero commitment (a
+	///    `ValueQuery` mutation would otherwise leave them behind for good).
+	/// 9. Each provider's `ProviderEarnings` hold is exactly its locked earnings plus the shares
+	///    of its contested charges; no locked or contested amount is zero.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		Self::lease_money_adds_up()?;
 		Self::held_payments_match_dispute_holds()?;
@@ -42,7 +46,42 @@ impl<T: Config> Pallet<T> {
 		Self::listed_exactly_while_holding_escrow()?;
 		Self::leased_gpus_match_open_leases()?;
 		Self::orders_are_consistent()?;
-		Self::commitments_match_open_leases()
+		Self::commitments_match_open_leases()?;
+		Self::no_empty_entries()?;
+		Self::locked_earnings_match_holds()
+	}
+
+	/// 8.
+	fn no_empty_entries() -> Result<(), TryRuntimeError> {
+		ensure!(ProviderLeases::<T>::iter_values().all(|ids| !ids.is_empty()), "an empty provider lease list");
+		ensure!(ConsumerLeases::<T>::iter_values().all(|ids| !ids.is_empty()), "an empty consumer lease list");
+		ensure!(ConsumerOrders::<T>::iter_values().all(|ids| !ids.is_empty()), "an empty consumer order list");
+		ensure!(
+			Commitments::<T>::iter_values().all(|c| c != Commitment::default()),
+			"an all-zero commitment"
+		);
+		Ok(())
+	}
+
+	/// 9.
+	fn locked_earnings_match_holds() -> Result<(), TryRuntimeError> {
+		let mut locked_of: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		for (provider, _, amount) in LockedEarnings::<T>::iter() {
+			ensure!(!amount.is_zero(), "zero earnings locked");
+			add_to(&mut locked_of, provider, amount);
+		}
+		for (_, _, contested) in ContestedEarnings::<T>::iter() {
+			ensure!(!contested.share.is_zero(), "a zero contested share");
+			add_to(&mut locked_of, contested.provider, contested.share);
+		}
+		let reason: T::RuntimeHoldReason = HoldReason::ProviderEarnings.into();
+		for (provider, expected) in &locked_of {
+			ensure!(
+				T::Currency::balance_on_hold(&reason, provider) == *expected,
+				"a provider's ProviderEarnings hold differs from its locked and contested earnings"
+			);
+		}
+		Ok(())
 	}
 
 	/// 1.

@@ -255,15 +255,16 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Most that can still be charged for service already delivered: every unsettled epoch
-	/// whose report window has not closed (the one service ended in and, within the grace, the
-	/// one before), at full price for the blocks served.
+	/// that can still be settled (the one service ended in and, within the grace, the one
+	/// before; and the one before that if its window closed congested and it is settled late),
+	/// at full price for the blocks served.
 	pub(crate) fn pending_cost(lease: &Lease<T>, now: BlockNumberOf<T>) -> Result<BalanceOf<T>, DispatchError> {
 		let clock = Self::clock();
 		let (end, now) = (Self::service_end(lease, now), Self::block_index(now));
 		let last = clock.epoch_of(end);
 		let mut pending = BalanceOf::<T>::zero();
-		for epoch in [last.checked_sub(1), Some(last)].into_iter().flatten() {
-			if lease.settled_epoch.is_some_and(|settled| epoch <= settled) || !clock.window_not_closed(epoch, now) {
+		for epoch in [last.checked_sub(2), last.checked_sub(1), Some(last)].into_iter().flatten() {
+			if lease.settled_epoch.is_some_and(|settled| epoch <= settled) || !clock.settleable(epoch, now) {
 				continue;
 			}
 			let blocks = Self::blocks_run_in(lease, epoch, end);
@@ -287,10 +288,13 @@ impl<T: Config> Pallet<T> {
 		for gpu in &lease.gpus {
 			LeasedGpu::<T>::remove(gpu);
 		}
-		Commitments::<T>::mutate(&lease.provider, |c| {
+		// A provider without open leases keeps no entry (no storage without a deposit).
+		Commitments::<T>::mutate_exists(&lease.provider, |entry| {
+			let mut c = entry.unwrap_or_default();
 			c.open_leases = c.open_leases.saturating_sub(1);
 			c.storage_gib = c.storage_gib.saturating_sub(lease.storage_gib.into());
 			c.cpu_cores = c.cpu_cores.saturating_sub(lease.cpu_cores);
+			*entry = (c != Commitment::default()).then_some(c);
 		});
 
 		let retained = lease.escrow.min(Self::pending_cost(&lease, now)?);
@@ -338,10 +342,10 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
-	/// Takes a lease that holds no more escrow off its parties' lists.
+	/// Takes a lease that holds no more escrow off its parties' lists (an emptied list goes).
 	pub(crate) fn unlist(id: LeaseId, lease: &Lease<T>) {
-		ProviderLeases::<T>::mutate(&lease.provider, |ids| ids.retain(|l| *l != id));
-		ConsumerLeases::<T>::mutate(&lease.consumer, |ids| ids.retain(|l| *l != id));
+		ProviderLeases::<T>::mutate_exists(&lease.provider, |ids| remove_from_list(ids, &id));
+		ConsumerLeases::<T>::mutate_exists(&lease.consumer, |ids| remove_from_list(ids, &id));
 	}
 
 	pub(crate) fn do_release_retained(id: LeaseId) -> DispatchResult {
@@ -379,5 +383,16 @@ impl<T: Config> Pallet<T> {
 		Self::unlist(id, lease);
 		Self::deposit_event(Event::RetainedReleased { lease: id, refunded });
 		Ok(())
+	}
+}
+
+/// Removes `item` from a stored list, and the list itself once it is empty: a `ValueQuery`
+/// mutation would otherwise leave an empty entry behind for good.
+pub(crate) fn remove_from_list<I: PartialEq, S>(list: &mut Option<BoundedVec<I, S>>, item: &I) {
+	if let Some(items) = list {
+		items.retain(|i| i != item);
+		if items.is_empty() {
+			*list = None;
+		}
 	}
 }

@@ -42,10 +42,12 @@ extern crate alloc;
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
+pub(crate) use earnings::Lock;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod commitments;
+mod earnings;
 mod escrow;
 mod invariants;
 mod leasing;
@@ -222,6 +224,8 @@ pub mod pallet {
 		LeaseDispute,
 		/// A provider's deposit for each bid it has standing.
 		BidDeposit,
+		/// A provider's share of recent charges, locked while consumers may still contest them.
+		ProviderEarnings,
 	}
 
 	#[pallet::storage]
@@ -274,6 +278,19 @@ pub mod pallet {
 	pub type HeldPayments<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, LeaseId, Twox64Concat, EpochIndex, BalanceOf<T>>;
 
+	/// Each provider's share of its charges for an epoch, locked (`ProviderEarnings`) until its
+	/// next report of a later epoch or until the next epoch can no longer be settled: until
+	/// then consumers may contest them.
+	#[pallet::storage]
+	pub type LockedEarnings<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, EpochIndex, BalanceOf<T>>;
+
+	/// A lease's share of an epoch's earnings that its consumer contested: locked on the
+	/// provider until the dispute ends.
+	#[pallet::storage]
+	pub type ContestedEarnings<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, LeaseId, Twox64Concat, EpochIndex, Contested<T>>;
+
 	/// Protocol take burned so far (when there is no `TakeBeneficiary`).
 	#[pallet::storage]
 	pub type TotalBurned<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
@@ -324,6 +341,13 @@ pub mod pallet {
 		PaymentHeld { lease: LeaseId, epoch: EpochIndex, amount: BalanceOf<T> },
 		/// A dispute went the consumer's way: the held payment returned to it.
 		HeldPaymentRefunded { lease: LeaseId, epoch: EpochIndex, amount: BalanceOf<T> },
+		/// `amount` of `provider`'s earnings for `epoch` is locked while consumers may contest it.
+		EarningsLocked { provider: T::AccountId, epoch: EpochIndex, amount: BalanceOf<T> },
+		/// `provider`'s uncontested earnings for `epoch` are unlocked.
+		EarningsReleased { provider: T::AccountId, epoch: EpochIndex, amount: BalanceOf<T> },
+		/// A dispute raised after the report went the consumer's way: the provider's locked share
+		/// of the charge, `amount`, returned to the consumer.
+		PaidChargeRefunded { lease: LeaseId, epoch: EpochIndex, amount: BalanceOf<T> },
 		/// The lease closed for `reason`: `refunded` returned to the consumer, `retained` kept for
 		/// service that may still be reported.
 		LeaseClosed { lease: LeaseId, reason: CloseReason, refunded: BalanceOf<T>, retained: BalanceOf<T> },
@@ -425,6 +449,10 @@ pub mod pallet {
 		EscrowShort,
 		/// The provider's account cannot receive its payment.
 		PayoutFailed,
+		/// No earnings are locked for this provider and epoch (or lease and epoch).
+		NothingLocked,
+		/// Consumers may still contest these earnings: the next epoch can still be settled.
+		StillContestable,
 	}
 
 	#[pallet::hooks]
@@ -551,6 +579,16 @@ pub mod pallet {
 		pub fn reject_bid(origin: OriginFor<T>, order: OrderId, provider: T::AccountId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_reject_bid(who, order, provider)
+		}
+
+		/// Anyone may unlock `provider`'s earnings of `epoch` once no consumer can contest them:
+		/// the next epoch can no longer be settled. (A report of a later epoch unlocks them at
+		/// once.)
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::release_earnings())]
+		pub fn release_earnings(origin: OriginFor<T>, provider: T::AccountId, epoch: EpochIndex) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_release_earnings(provider, epoch)
 		}
 	}
 }

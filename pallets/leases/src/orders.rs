@@ -79,7 +79,7 @@ impl<T: Config> Pallet<T> {
 			Self::release_hold(HoldReason::BidDeposit, &bidder, T::BidDeposit::get())?;
 			bids = bids.saturating_add(1);
 		}
-		ConsumerOrders::<T>::mutate(&order.consumer, |ids| ids.retain(|o| *o != id));
+		ConsumerOrders::<T>::mutate_exists(&order.consumer, |ids| crate::leasing::remove_from_list(ids, &id));
 		Orders::<T>::remove(id);
 		Ok(bids)
 	}

@@ -23,7 +23,8 @@ impl<T: Config> Pallet<T> {
 		let (clock, block) = (Self::clock(), Self::block_index(now));
 		ensure!(clock.has_ended(epoch, block), Error::<T>::EpochNotSettleable);
 		ensure!(lease.settled_epoch.is_none_or(|settled| epoch > settled), Error::<T>::EpochNotSettleable);
-		ensure!(clock.window_not_closed(epoch, block), Error::<T>::SettlementWindowClosed);
+		// A congested epoch stays settleable past its window (the clock's late settlement).
+		ensure!(clock.settleable(epoch, block), Error::<T>::SettlementWindowClosed);
 		if !lease.is_open() {
 			// A closed lease can be charged only from what it retained for this purpose.
 			ensure!(!lease.escrow.is_zero(), Error::<T>::EpochNotSettleable);
@@ -40,6 +41,9 @@ impl<T: Config> Pallet<T> {
 	) -> Result<Vec<Settlement<BalanceOf<T>>>, DispatchError> {
 		// All or nothing, even for callers that keep going after an error.
 		with_storage_layer(|| {
+			// A report of a later epoch ends the dispute window of the provider's earlier
+			// charges: what is still locked of them is its own now.
+			Self::release_earnings_before(provider, epoch)?;
 			let now = Self::now();
 			let mut paid = CreditOf::<T>::zero();
 			let (mut charged, mut provider_share, mut take) = (Zero::zero(), Zero::zero(), Zero::zero());
@@ -56,7 +60,7 @@ impl<T: Config> Pallet<T> {
 			}
 			// One payment to the provider and one to the protocol per report, not per lease.
 			if !paid.peek().is_zero() {
-				let take_destination = Self::pay_out(provider, epoch, paid, take)?;
+				let take_destination = Self::pay_out(provider, epoch, paid, take, Lock::UntilContestable)?;
 				T::Observer::settled(epoch, provider, &Payment { charged, provider_share, take, take_destination });
 			}
 			Ok(settlements)
@@ -93,6 +97,8 @@ impl<T: Config> Pallet<T> {
 				Self::move_to_dispute_hold(&lease.consumer, charged)?;
 				lease.disputed = lease.disputed.saturating_add(charged);
 				HeldPayments::<T>::insert(id, epoch, charged);
+				let (_, take) = money::split_take(charged, T::TakeRate::get());
+				T::Observer::charge_held(epoch, provider, take);
 				Self::deposit_event(Event::PaymentHeld { lease: id, epoch, amount: charged });
 				lease.last_paid_charge = Zero::zero();
 				(Zero::zero(), Zero::zero(), CreditOf::<T>::zero())
@@ -127,11 +133,14 @@ impl<T: Config> Pallet<T> {
 			let amount = HeldPayments::<T>::take(id, epoch).ok_or(Error::<T>::NothingHeld)?;
 			let mut lease = Leases::<T>::get(id).ok_or(Error::<T>::UnknownLease)?;
 			lease.disputed = lease.disputed.saturating_sub(amount);
+			let (_, held_take) = money::split_take(amount, T::TakeRate::get());
+			T::Observer::held_charge_ended(epoch, &lease.provider, held_take, verdict == Verdict::Provider);
 			match verdict {
 				Verdict::Provider => {
 					let (provider_share, take) = money::split_take(amount, T::TakeRate::get());
 					let paid = Self::take_from_hold(HoldReason::LeaseDispute, &lease.consumer, amount)?;
-					let take_destination = Self::pay_out(&lease.provider, epoch, paid, take)?;
+					// Decided (or timed out): nothing left to contest, so it is paid, not locked.
+					let take_destination = Self::pay_out(&lease.provider, epoch, paid, take, Lock::No)?;
 					lease.paid = lease.paid.saturating_add(provider_share);
 					lease.take = lease.take.saturating_add(take);
 					Self::deposit_event(Event::LeaseSettled { lease: id, epoch, charged: amount, provider_share, take });
@@ -173,13 +182,18 @@ impl<T: Config> LeaseSettlement<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	}
 
 	fn take_paid_charge(id: LeaseId, epoch: EpochIndex) -> Option<BalanceOf<T>> {
-		let mut lease = Leases::<T>::get(id)?;
-		if lease.settled_epoch != Some(epoch) || lease.last_paid_charge.is_zero() {
-			return None;
-		}
-		let paid = core::mem::take(&mut lease.last_paid_charge);
-		Leases::<T>::insert(id, lease);
-		Some(paid)
+		Self::contest_paid_charge(id, epoch)
+	}
+
+	fn resolve_paid(lease: LeaseId, epoch: EpochIndex, verdict: Verdict) -> Result<BalanceOf<T>, DispatchError> {
+		Self::do_resolve_paid(lease, epoch, verdict)
+	}
+
+	fn quote(lease: &ChargeableLease<T::AccountId, BalanceOf<T>>, attested_blocks: u32) -> BalanceOf<T> {
+		let blocks = attested_blocks.min(lease.ran_blocks);
+		money::charge_for_blocks(lease.price_per_hour, blocks, T::BlocksPerHour::get())
+			.unwrap_or(lease.escrow)
+			.min(lease.escrow)
 	}
 
 	fn parties(lease: LeaseId) -> Option<(T::AccountId, T::AccountId)> {
@@ -190,17 +204,24 @@ impl<T: Config> LeaseSettlement<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		Self::served_in(provider, epoch)
 	}
 
-	fn chargeable_leases(provider: &T::AccountId, epoch: EpochIndex) -> Vec<ChargeableLease<T::AccountId>> {
+	fn chargeable_leases(provider: &T::AccountId, epoch: EpochIndex) -> Vec<ChargeableLease<T::AccountId, BalanceOf<T>>> {
 		ProviderLeases::<T>::get(provider)
 			.into_iter()
 			.filter_map(|id| Self::chargeable(provider, id, epoch))
 			.collect()
 	}
 
-	fn chargeable(provider: &T::AccountId, id: LeaseId, epoch: EpochIndex) -> Option<ChargeableLease<T::AccountId>> {
+	fn chargeable(
+		provider: &T::AccountId,
+		id: LeaseId,
+		epoch: EpochIndex,
+	) -> Option<ChargeableLease<T::AccountId, BalanceOf<T>>> {
 		let lease = Leases::<T>::get(id).filter(|lease| lease.provider == *provider)?;
-		Self::settleable_blocks(&lease, epoch, Self::now()).ok()?;
+		let ran_blocks = Self::settleable_blocks(&lease, epoch, Self::now()).ok()?;
 		Some(ChargeableLease {
+			ran_blocks,
+			price_per_hour: lease.price_per_hour,
+			escrow: lease.escrow,
 			id,
 			served_from: lease.opened_at.unique_saturated_into(),
 			served_until: match lease.status {

@@ -366,6 +366,117 @@ mod bounds {
 	}
 }
 
+/// A provider's share of its charges stays locked while consumers may contest them.
+mod earnings {
+	use super::*;
+
+	fn locked(who: AccountId) -> Balance {
+		Balances::balance_on_hold(&RuntimeHoldReason::Leases(HoldReason::ProviderEarnings), &who)
+	}
+
+	fn settle(id: LeaseId, epoch: u32) {
+		assert_ok!(<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, epoch, 10, Payee::Provider).map(|_| ()));
+	}
+
+	/// Attack: a provider charged 256 leases for three days while disputes waited for a ruling,
+	/// against a bond of 100 DPN. Its share of each charge is paid but locked until its next
+	/// report (or until the next epoch can no longer be settled), and a disputed charge's share
+	/// stays locked until the ruling: what it can spend before a ruling is only what nobody
+	/// contested.
+	#[test]
+	fn a_providers_share_is_locked_until_its_next_report() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let id = rent_h100(10 * epoch_cost(H100_PRICE));
+			let free_before = Balances::balance(&PROVIDER);
+			go_to(epoch_start(1));
+			settle(id, 0);
+			assert_eq!((Balances::balance(&PROVIDER), locked(PROVIDER)), (free_before, 86));
+			assert_eq!(LockedEarnings::<Test>::get(PROVIDER, 0), Some(86));
+			assert!(has_event(Event::EarningsLocked { provider: PROVIDER, epoch: 0, amount: 86 }));
+			// Nobody may unlock them while epoch 1 can still be settled.
+			assert_noop!(
+				Leases::release_earnings(RuntimeOrigin::signed(CONSUMER), PROVIDER, 0),
+				Error::<Test>::StillContestable
+			);
+			// The next report unlocks them (and locks its own).
+			go_to(epoch_start(2));
+			settle(id, 1);
+			assert_eq!(Balances::balance(&PROVIDER), free_before + 86);
+			assert_eq!(locked(PROVIDER), 95);
+			assert!(has_event(Event::EarningsReleased { provider: PROVIDER, epoch: 0, amount: 86 }));
+			// Without a next report, anyone unlocks them once the next epoch's window closed.
+			go_to(epoch_start(3) + u64::from(clock().grace()));
+			assert_ok!(Leases::release_earnings(RuntimeOrigin::signed(CONSUMER), PROVIDER, 1));
+			assert_eq!((Balances::balance(&PROVIDER), locked(PROVIDER)), (free_before + 86 + 95, 0));
+			assert_noop!(
+				Leases::release_earnings(RuntimeOrigin::signed(CONSUMER), PROVIDER, 1),
+				Error::<Test>::NothingLocked
+			);
+		});
+	}
+
+	/// A contested share stays locked through the provider's later reports, and a ruling for
+	/// the consumer pays it back from there; for the provider, it goes free.
+	#[test]
+	fn a_contested_share_stays_locked_until_the_ruling() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let (a, b) = (rent_h100(10 * epoch_cost(H100_PRICE)), rent_h100(10 * epoch_cost(H100_PRICE)));
+			go_to(epoch_start(1));
+			settle(a, 0);
+			settle(b, 0);
+			assert_eq!(locked(PROVIDER), 2 * 86);
+			assert_eq!(<Leases as LeaseSettlement<_, _>>::take_paid_charge(a, 0), Some(90));
+			assert_eq!(<Leases as LeaseSettlement<_, _>>::take_paid_charge(a, 0), None, "once");
+			assert_eq!(LockedEarnings::<Test>::get(PROVIDER, 0), Some(86));
+			go_to(epoch_start(2));
+			settle(b, 1);
+			// Lease b's epoch-0 share went free with the next report; lease a's stays locked.
+			assert_eq!(locked(PROVIDER), 86 + 95);
+			assert_eq!(<Leases as LeaseSettlement<_, _>>::take_paid_charge(b, 0), None, "too late");
+			let consumer_before = Balances::balance(&CONSUMER);
+			assert_eq!(<Leases as LeaseSettlement<_, _>>::resolve_paid(a, 0, Verdict::Consumer), Ok(86));
+			assert_eq!(Balances::balance(&CONSUMER), consumer_before + 86);
+			assert!(has_event(Event::PaidChargeRefunded { lease: a, epoch: 0, amount: 86 }));
+			let lease = pallet::Leases::<Test>::get(a).unwrap();
+			assert_eq!((lease.paid, lease.refunded), (0, 86));
+			assert_noop!(
+				<Leases as LeaseSettlement<_, _>>::resolve_paid(a, 0, Verdict::Consumer),
+				Error::<Test>::NothingLocked
+			);
+		});
+	}
+
+	/// Storage without a deposit that never shrank: emptied lists and zeroed commitments stayed
+	/// as entries. Once a consumer's last order and lease and a provider's last lease are gone,
+	/// nothing of them is left in these maps.
+	#[test]
+	fn emptied_lists_and_commitments_leave_no_entries() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let id = rent_h100(10 * epoch_cost(H100_PRICE));
+			let order = NextOrderId::<Test>::get();
+			assert_ok!(Leases::create_order(
+				RuntimeOrigin::signed(CONSUMER),
+				one_h100(),
+				None,
+				None,
+				H100_PRICE,
+				10 * epoch_cost(H100_PRICE)
+			));
+			assert_ok!(Leases::cancel_order(RuntimeOrigin::signed(CONSUMER), order));
+			assert!(!ConsumerOrders::<Test>::contains_key(CONSUMER));
+			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), id));
+			assert!(!pallet::Commitments::<Test>::contains_key(PROVIDER));
+			go_to(epoch_start(2));
+			assert_ok!(Leases::release_retained(RuntimeOrigin::signed(CONSUMER), id));
+			assert!(!ProviderLeases::<Test>::contains_key(PROVIDER));
+			assert!(!ConsumerLeases::<Test>::contains_key(CONSUMER));
+		});
+	}
+}
+
 mod settlement {
 	use super::*;
 
@@ -374,7 +485,7 @@ mod settlement {
 		run_test(|| {
 			provider(PROVIDER, "eu");
 			let id = rent_h100(10 * epoch_cost(H100_PRICE));
-			let provider_before = Balances::balance(&PROVIDER);
+			let provider_before = Balances::total_balance(&PROVIDER);
 			let treasury_before = Balances::balance(&TREASURY);
 
 			// Epoch 0 is running: it cannot be settled yet.
@@ -385,7 +496,7 @@ mod settlement {
 			assert_eq!(settled.charged, 90);
 			assert_eq!((settled.provider_share, settled.take), (86, 4));
 			assert!(!settled.closed);
-			assert_eq!(Balances::balance(&PROVIDER), provider_before + 86);
+			assert_eq!(Balances::total_balance(&PROVIDER), provider_before + 86);
 			assert_eq!(Balances::balance(&TREASURY), treasury_before + 4);
 			assert!(has_event(Event::LeaseSettled { lease: id, epoch: 0, charged: 90, provider_share: 86, take: 4 }));
 
@@ -402,7 +513,7 @@ mod settlement {
 		run_test(|| {
 			provider(PROVIDER, "eu");
 			let (a, b) = (rent_h100(10 * epoch_cost(H100_PRICE)), rent_h100(10 * epoch_cost(H100_PRICE)));
-			let provider_before = Balances::balance(&PROVIDER);
+			let provider_before = Balances::total_balance(&PROVIDER);
 			let treasury_before = Balances::balance(&TREASURY);
 			go_to(epoch_start(1));
 			System::reset_events();
@@ -413,7 +524,7 @@ mod settlement {
 			let settled = <Leases as LeaseSettlement<_, _>>::settle_epoch(&PROVIDER, 0, &charges).unwrap();
 			// 9 blocks ran (opened at block 1) and 5 were attested: 6000/h × blocks/600, 5% take.
 			assert_eq!(settled.iter().map(|s| (s.charged, s.provider_share, s.take)).collect::<Vec<_>>(), [(90, 86, 4), (50, 48, 2)]);
-			assert_eq!(Balances::balance(&PROVIDER), provider_before + 134);
+			assert_eq!(Balances::total_balance(&PROVIDER), provider_before + 134);
 			assert_eq!(Balances::balance(&TREASURY), treasury_before + 6);
 			// One credit each to the provider and the treasury, whatever the number of leases.
 			let deposits: Vec<_> = System::events()

@@ -88,6 +88,16 @@ impl<T: Config> Lease<T> {
 	}
 }
 
+/// A provider's share of a charge its consumer contested after the report: locked on the
+/// provider until the dispute ends.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
+#[scale_info(skip_type_params(T))]
+pub struct Contested<T: Config> {
+	pub provider: AccountIdOf<T>,
+	pub consumer: AccountIdOf<T>,
+	pub share: BalanceOf<T>,
+}
+
 /// An open request for bids.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
 #[scale_info(skip_type_params(T))]

@@ -47,6 +47,7 @@ pub trait WeightInfo {
 	fn top_up() -> Weight;
 	fn close_lease(g: u32, ) -> Weight;
 	fn release_retained() -> Weight;
+	fn release_earnings() -> Weight;
 	fn settle(g: u32, ) -> Weight;
 }
 
@@ -323,6 +324,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
+	fn release_earnings() -> Weight {
+		Weight::from_parts(95_497_000, 5563)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
 	/// Storage: `Leases::Leases` (r:1 w:1)
 	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(744), added: 3219, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
@@ -430,6 +436,11 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(g.into())))
 	}
 	fn release_retained() -> Weight {
+		Weight::from_parts(95_497_000, 5563)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
+	}
+	fn release_earnings() -> Weight {
 		Weight::from_parts(95_497_000, 5563)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))

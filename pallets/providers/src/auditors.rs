@@ -68,38 +68,75 @@ impl<T: Config> Pallet<T> {
 		}
 		ensure!(storage_gib.saturating_mul(depin_primitives::GIB) <= record.capacity.storage_bytes, Error::<T>::StorageNotDeclared);
 		let count = gpus.len() as u32;
-		let audit = (!gpus.is_empty() || storage_gib > 0).then(|| HardwareAudit::<T> {
-			auditor: auditor.clone(),
-			auditor_since,
-			provider_registered_at: record.registered_at,
-			gpus,
-			storage_gib,
-			audited_at: frame_system::Pallet::<T>::block_number(),
-		});
-		Self::put_hardware_audit(&provider, audit);
+		let version = AuditVersion::<T> { gpus, storage_gib, made_at: frame_system::Pallet::<T>::block_number() };
+		// This auditor's own audit, if it is of this registration and membership; an audit left
+		// from an earlier one never counts again and is replaced.
+		let audit = HardwareAudits::<T>::get(&provider, &auditor)
+			.filter(|a| a.auditor_since == auditor_since && a.provider_registered_at == record.registered_at)
+			.unwrap_or(HardwareAudit::<T> {
+				auditor_since,
+				provider_registered_at: record.registered_at,
+				versions: Default::default(),
+			});
+		let audit = Self::with_version(audit, version)?;
+		Self::put_hardware_audit(&provider, &auditor, audit);
 		Self::deposit_event(Event::HardwareAudited { provider, auditor, gpus: count, storage_gib });
 		Ok(())
 	}
 
-	/// What of `provider`'s hardware an auditor vouches for now, and since when: nothing if the
-	/// audit's auditor left or the provider registered again since; only GPUs still registered
-	/// to it (and never delisted since the audit); no more storage than it declares now.
-	pub fn audited_hardware(provider: &T::AccountId) -> AuditedHardware {
-		let Some(audit) = HardwareAudits::<T>::get(provider) else { return AuditedHardware::default() };
+	/// `audit` with `version` made now, keeping only the versions some epoch that can still be
+	/// reported (from two epochs back, a congested epoch settled late) began or will begin
+	/// with. `None` if what remains vouches for nothing.
+	fn with_version(mut audit: HardwareAudit<T>, version: AuditVersion<T>) -> Result<Option<HardwareAudit<T>>, Error<T>> {
+		let clock = T::Clock::get();
+		// The first epoch a version made at `made_at` counts for.
+		let effective = |made_at: BlockNumberOf<T>| {
+			let block: u32 = made_at.unique_saturated_into();
+			let epoch = clock.epoch_of(block);
+			if clock.first_block(epoch) == block { epoch } else { epoch.saturating_add(1) }
+		};
+		let oldest_needed = clock.epoch_of(frame_system::Pallet::<T>::block_number().unique_saturated_into()).saturating_sub(2);
+		let mut versions: Vec<AuditVersion<T>> = audit.versions.into_inner();
+		versions.push(version);
+		// A version counts for epochs from its own effective one until the next version's: keep
+		// it only if that span reaches an epoch that is still to be reported or to begin.
+		let next_effective: Vec<Option<u32>> =
+			(0..versions.len()).map(|i| versions.get(i + 1).map(|next| effective(next.made_at))).collect();
+		let kept: Vec<AuditVersion<T>> = versions
+			.into_iter()
+			.zip(next_effective)
+			.filter(|(version, next)| match next {
+				None => true,
+				Some(next) => effective(version.made_at).max(oldest_needed) < *next,
+			})
+			.map(|(version, _)| version)
+			.collect();
+		if kept.iter().all(|version| version.is_empty()) {
+			return Ok(None);
+		}
+		audit.versions = BoundedVec::try_from(kept).map_err(|_| Error::<T>::TooManyAuditVersions)?;
+		Ok(Some(audit))
+	}
+
+	/// What of `provider`'s hardware current auditors vouched for by block `at` (the first block
+	/// of the epoch asked about): each valid audit's version in force then, its GPUs still
+	/// registered to the provider (and never delisted since the audit), each GPU once; storage
+	/// as the most any one audit vouches for, no more than the provider declares now. Nothing
+	/// of audits by auditors that left, or of an earlier registration.
+	pub fn audited_hardware(provider: &T::AccountId, at: BlockNumberOf<T>) -> AuditedHardware {
 		let Some(record) = Providers::<T>::get(provider) else { return AuditedHardware::default() };
-		let current = Auditors::<T>::get(&audit.auditor) == Some(audit.auditor_since) &&
-			record.registered_at == audit.provider_registered_at;
-		if !current {
-			return AuditedHardware::default();
+		let mut gpus = BTreeSet::new();
+		let mut storage_gib = 0u64;
+		for (auditor, audit) in HardwareAudits::<T>::iter_prefix(provider) {
+			let current = Auditors::<T>::get(&auditor) == Some(audit.auditor_since) &&
+				record.registered_at == audit.provider_registered_at;
+			let Some(version) = audit.in_force_at(at).filter(|_| current) else { continue };
+			gpus.extend(version.gpus.iter().filter(|gpu| GpuOwner::<T>::get(gpu).as_ref() == Some(provider)));
+			storage_gib = storage_gib.max(version.storage_gib);
 		}
 		AuditedHardware {
-			gpus: audit
-				.gpus
-				.into_iter()
-				.filter(|gpu| GpuOwner::<T>::get(gpu).as_ref() == Some(provider))
-				.collect::<Vec<_>>(),
-			storage_gib: audit.storage_gib.min(record.capacity.storage_bytes / depin_primitives::GIB),
-			since: audit.audited_at.unique_saturated_into(),
+			gpus: gpus.into_iter().collect(),
+			storage_gib: storage_gib.min(record.capacity.storage_bytes / depin_primitives::GIB),
 		}
 	}
 

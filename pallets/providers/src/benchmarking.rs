@@ -72,6 +72,28 @@ fn auditor<T: Config>(index: u32) -> T::AccountId {
 	who
 }
 
+/// `auditor`'s audit of all of `provider`'s GPUs, with the most versions it can keep: made in
+/// successive epochs, each still needed by an epoch that can be reported.
+fn audit_with_all_versions<T: Config>(auditor: &T::AccountId, provider: &T::AccountId) {
+	let clock = T::Clock::get();
+	let listed: Vec<H256> = Gpus::<T>::get(provider).iter().map(|gpu| gpu.uuid_hash).collect();
+	for epoch in 1..MAX_AUDIT_VERSIONS {
+		frame_system::Pallet::<T>::set_block_number(clock.first_block(epoch).saturating_add(1).into());
+		Pallet::<T>::do_audit_hardware(auditor.clone(), provider.clone(), BoundedVec::truncate_from(listed.clone()), 1)
+			.expect("audits");
+	}
+}
+
+/// `count` auditors, each auditing all of `provider`'s GPUs with every version kept: what a
+/// GPU leaving the provider has to be removed from.
+fn fully_audited<T: Config>(provider: &T::AccountId, count: u32) {
+	let capacity = Capacity { storage_bytes: T::MaxStorageBytes::get(), cpu_cores: 1 };
+	Pallet::<T>::do_set_capacity(provider.clone(), capacity).expect("declares storage");
+	for i in 0..count {
+		audit_with_all_versions::<T>(&auditor::<T>(i), provider);
+	}
+}
+
 /// `count` attributes with distinct keys, keys and values at their longest.
 fn full_attributes<T: Config>(count: u32) -> BoundedVec<(AttributeKey, AttributeValue), T::MaxAttributes> {
 	let long = |index: u32| {
@@ -125,6 +147,7 @@ mod benchmarks {
 		// Worst case: dropping below the minimum delists `g` GPUs; an earlier chunk is merged.
 		let who = registered::<T>("provider", 0);
 		with_gpus::<T>(&who, 0, g);
+		fully_audited::<T>(&who, T::MaxAuditors::get());
 		Pallet::<T>::do_bond_extra(who.clone(), T::MinProviderBond::get()).expect("bonds");
 		Pallet::<T>::do_unbond(who.clone(), 1u32.into()).expect("unbonds");
 		let rest = Providers::<T>::get(&who).expect("registered").bond;
@@ -153,10 +176,13 @@ mod benchmarks {
 	) {
 		let who = registered::<T>("provider", 0);
 		with_gpus::<T>(&who, 0, g);
+		let capacity = Capacity { storage_bytes: T::MaxStorageBytes::get(), cpu_cores: 1 };
+		Pallet::<T>::do_set_capacity(who.clone(), capacity).expect("declares storage");
 		for i in 0..a {
 			let auditor = auditor::<T>(i);
-			Pallet::<T>::do_set_attributes(auditor, who.clone(), full_attributes::<T>(T::MaxAttributes::get()))
+			Pallet::<T>::do_set_attributes(auditor.clone(), who.clone(), full_attributes::<T>(T::MaxAttributes::get()))
 				.expect("attests");
+			audit_with_all_versions::<T>(&auditor, &who);
 		}
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
@@ -180,6 +206,7 @@ mod benchmarks {
 		let who = registered::<T>("provider", 0);
 		let max = T::MaxGpusPerProvider::get();
 		with_gpus::<T>(&who, 1, max);
+		fully_audited::<T>(&who, T::MaxAuditors::get());
 		let hashes = gpus(1, n).into_iter().map(|g| g.uuid_hash).collect::<Vec<_>>();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), BoundedVec::try_from(hashes).expect("within bound"));
@@ -270,8 +297,7 @@ mod benchmarks {
 		let squatter = registered::<T>("squatter", 0);
 		with_gpus::<T>(&squatter, 0, T::MaxGpusPerProvider::get());
 		let listed: Vec<H256> = Gpus::<T>::get(&squatter).iter().map(|gpu| gpu.uuid_hash).collect();
-		Pallet::<T>::do_audit_hardware(auditor::<T>(0), squatter.clone(), BoundedVec::truncate_from(listed.clone()), 0)
-			.expect("audits");
+		fully_audited::<T>(&squatter, T::MaxAuditors::get());
 		let owner: T::AccountId = account("owner", 0, 0);
 		let gpu = listed[0];
 		#[extrinsic_call]
@@ -280,18 +306,20 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// An audit of `n` GPUs (each checked against its owner) and storage.
+	/// An audit of `n` GPUs (each checked against its owner) and storage, changing an audit
+	/// that keeps every version it can: one replaced, the others kept.
 	#[benchmark]
 	fn audit_hardware(n: Linear<0, { T::MaxGpusPerProvider::get() }>) {
 		let provider = registered::<T>("provider", 0);
-		with_gpus::<T>(&provider, 0, n);
+		with_gpus::<T>(&provider, 0, T::MaxGpusPerProvider::get());
 		Pallet::<T>::do_set_capacity(provider.clone(), Capacity { storage_bytes: T::MaxStorageBytes::get(), cpu_cores: 1 })
 			.expect("declares storage");
 		let who = auditor::<T>(0);
-		let gpus: Vec<H256> = Gpus::<T>::get(&provider).iter().map(|gpu| gpu.uuid_hash).collect();
+		audit_with_all_versions::<T>(&who, &provider);
+		let gpus: Vec<H256> = Gpus::<T>::get(&provider).iter().take(n as usize).map(|gpu| gpu.uuid_hash).collect();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who), provider.clone(), BoundedVec::truncate_from(gpus), 1);
-		assert!(HardwareAudits::<T>::contains_key(&provider));
+		_(RawOrigin::Signed(who.clone()), provider.clone(), BoundedVec::truncate_from(gpus), 1);
+		assert!(HardwareAudits::<T>::contains_key(&provider, &who));
 	}
 
 	#[benchmark]
@@ -350,5 +378,11 @@ impl<T: Config> ProviderFixtures<T::AccountId, BalanceOf<T>> for Pallet<T> {
 
 	fn max_gpus() -> u32 {
 		T::MaxGpusPerProvider::get()
+	}
+
+	fn fully_audited(who: &T::AccountId) {
+		let now = frame_system::Pallet::<T>::block_number();
+		fully_audited::<T>(who, T::MaxAuditors::get());
+		frame_system::Pallet::<T>::set_block_number(now);
 	}
 }

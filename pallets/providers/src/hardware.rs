@@ -124,9 +124,12 @@ impl<T: Config> Pallet<T> {
 	/// through a Sybil account and back), an auditor must vouch for it again, so one device is
 	/// never counted for two accounts.
 	fn forget_audited_gpus(who: &T::AccountId, gone: &BTreeSet<H256>) {
-		if let Some(mut audit) = HardwareAudits::<T>::get(who) {
-			audit.gpus.retain(|gpu| !gone.contains(gpu));
-			Self::put_hardware_audit(who, Some(audit));
+		let audits: alloc::vec::Vec<_> = HardwareAudits::<T>::iter_prefix(who).collect();
+		for (auditor, mut audit) in audits {
+			for version in audit.versions.iter_mut() {
+				version.gpus.retain(|gpu| !gone.contains(gpu));
+			}
+			Self::put_hardware_audit(who, &auditor, Some(audit));
 		}
 	}
 

@@ -23,10 +23,12 @@ impl<T: Config> Pallet<T> {
 	/// 5. The provider and auditor counters match their maps; there are at most `MaxAuditors`
 	///    auditors, each with a membership number already handed out.
 	/// 6. Every auditor holds at least `AuditorBond` as its bond; every hardware audit is of a
-	///    registered provider.
+	///    registered provider, keeps its versions in the order they were made, and at most
+	///    `MAX_AUDIT_VERSIONS` of them.
 	/// 7. `Totals` (active, suspended, declared storage) match the records; the GPU counter
 	///    matches `GpuOwner`; `AuditedGpusByMembership` holds, for each current auditor
-	///    membership, the GPUs in its audits, and nothing for ended memberships. Every
+	///    membership, the GPUs in the latest versions of its audits, and nothing for ended
+	///    memberships. Every
 	///    `MinLeaseCharge` entry belongs to a registered provider.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		Self::bonds_match_holds()?;
@@ -44,10 +46,13 @@ impl<T: Config> Pallet<T> {
 			let held = T::Currency::balance_on_hold(&HoldReason::AuditorBond.into(), &auditor);
 			ensure!(held >= T::AuditorBond::get(), "an auditor holds less than the auditor bond");
 		}
-		ensure!(
-			HardwareAudits::<T>::iter_keys().all(|provider| Providers::<T>::contains_key(provider)),
-			"a hardware audit of an unregistered account"
-		);
+		for (provider, _, audit) in HardwareAudits::<T>::iter() {
+			ensure!(Providers::<T>::contains_key(&provider), "a hardware audit of an unregistered account");
+			ensure!(
+				audit.versions.windows(2).all(|pair| pair[0].made_at <= pair[1].made_at),
+				"hardware audit versions out of order"
+			);
+		}
 		Ok(())
 	}
 
@@ -145,9 +150,10 @@ impl<T: Config> Pallet<T> {
 		}
 		ensure!(Totals::<T>::get() == totals, "provider totals differ from the records");
 		let mut audited = alloc::collections::btree_map::BTreeMap::<u32, u32>::new();
-		for (_, audit) in HardwareAudits::<T>::iter() {
-			if Auditors::<T>::get(&audit.auditor) == Some(audit.auditor_since) {
-				*audited.entry(audit.auditor_since).or_default() += audit.gpus.len() as u32;
+		for (_, auditor, audit) in HardwareAudits::<T>::iter() {
+			if Auditors::<T>::get(&auditor) == Some(audit.auditor_since) {
+				*audited.entry(audit.auditor_since).or_default() +=
+					audit.latest().map_or(0, |version| version.gpus.len() as u32);
 			}
 		}
 		audited.retain(|_, count| *count > 0);

@@ -55,8 +55,9 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use sp_core::{sr25519, H256};
 
-	/// Storage layout version. 2: `Totals::storage_bytes` is a `u128` (migrations::v2).
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	/// Storage layout version. 2: `Totals::storage_bytes` is a `u128` (migrations::v2). 3:
+	/// `HardwareAudits` keyed by provider and auditor, with versions (migrations::v3).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -83,6 +84,8 @@ pub mod pallet {
 			type SlashBeneficiary = frame_support::traits::GetDefault;
 			type Commitments = ();
 			type Observer = ();
+			/// Ten-block epochs reportable for five blocks after they end.
+			type Clock = depin_primitives::ConstClock<10, 5>;
 			type MinProviderBond = frame_support::traits::ConstUint<1_000>;
 			type UnbondingPeriod = frame_support::traits::ConstUint<100>;
 			type MaxMetadataLen = ConstU32<32>;
@@ -123,6 +126,10 @@ pub mod pallet {
 		/// Told when a provider's record goes (the attestation pallet forgets its liveness and
 		/// report history).
 		type Observer: depin_primitives::ProviderObserver<Self::AccountId>;
+
+		/// The chain's epoch clock: a change of a hardware audit counts from the next epoch on,
+		/// and versions no epoch still to be reported can use are dropped.
+		type Clock: Get<depin_primitives::EpochClock>;
 
 		/// The least bond an active provider holds.
 		#[pallet::constant]
@@ -236,10 +243,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type GpuReservedFor<T: Config> = StorageMap<_, Blake2_128Concat, H256, T::AccountId>;
 
-	/// The hardware an auditor vouches exists at each provider: only audited GPUs and storage
-	/// earn capacity emission. One audit per provider; a new one replaces it.
+	/// The hardware each auditor vouches exists at each provider: only audited GPUs and storage
+	/// earn capacity emission. An auditor's audit is its own: only it changes it, and a change
+	/// counts from the next epoch on (`HardwareAudit::versions`).
 	#[pallet::storage]
-	pub type HardwareAudits<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, HardwareAudit<T>>;
+	pub type HardwareAudits<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Blake2_128Concat, T::AccountId, HardwareAudit<T>>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -367,6 +376,8 @@ pub mod pallet {
 		StorageNotDeclared,
 		/// An auditor cannot audit itself.
 		SelfAudit,
+		/// An audit changed more often than the versions kept for epochs under way allow.
+		TooManyAuditVersions,
 	}
 
 	#[pallet::hooks]
@@ -559,9 +570,10 @@ pub mod pallet {
 		}
 
 		/// An auditor vouches that `provider` has these registered GPUs and at least
-		/// `storage_gib` of its declared storage, replacing any earlier audit; an empty audit
-		/// withdraws it. Only audited hardware earns capacity emission, for epochs that begin
-		/// after the audit; a GPU delisted since leaves it.
+		/// `storage_gib` of its declared storage, replacing its own earlier audit (other
+		/// auditors' audits are theirs); an empty audit withdraws it. Only audited hardware earns
+		/// capacity emission, for epochs that begin after the audit: epochs already under way
+		/// keep the audit they began with. A GPU delisted since leaves it.
 		#[pallet::call_index(16)]
 		#[pallet::weight(T::WeightInfo::audit_hardware(gpus.len() as u32))]
 		pub fn audit_hardware(

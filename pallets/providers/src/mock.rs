@@ -75,6 +75,7 @@ pub const BOB: AccountId = 2;
 pub const CHARLIE: AccountId = 3;
 pub const POOR: AccountId = 4;
 pub const AUDITOR: AccountId = 10;
+pub const AUDITOR_2: AccountId = AUDITOR + 1;
 pub const STARTING_BALANCE: Balance = 100_000;
 
 pub fn new_test_ext() -> sp_io::TestExternalities {

@@ -99,7 +99,7 @@ impl<T: Config> Pallet<T> {
 		// Audits of this registration; any left over (from auditors since replaced) are
 		// stale and never count again (see `Audit`).
 		let attributes = Attributes::<T>::clear_prefix(&who, T::MaxAuditors::get(), None);
-		Self::put_hardware_audit(&who, None);
+		Self::remove_hardware_audits(&who);
 
 		let unlock_at = Self::unlock_block();
 		let amount = record.total_held();
@@ -210,8 +210,8 @@ impl<T: Config> ProviderRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		Self::valid_audit(provider, auditor).is_some()
 	}
 
-	fn audited_hardware(provider: &T::AccountId) -> AuditedHardware {
-		Self::audited_hardware(provider)
+	fn audited_hardware(provider: &T::AccountId, at: depin_primitives::BlockIndex) -> AuditedHardware {
+		Self::audited_hardware(provider, at.into())
 	}
 
 	fn reporting_key(provider: &T::AccountId) -> Option<sr25519::Public> {

@@ -734,7 +734,7 @@ mod auditors {
 			assert_noop!(audit(AUDITOR, &[H256::repeat_byte(9)], 0), Error::<Test>::UnknownGpu);
 			assert_noop!(audit(AUDITOR, &[hashes[0], hashes[0]], 0), Error::<Test>::UnknownGpu);
 			assert_noop!(audit(AUDITOR, &hashes, 101), Error::<Test>::StorageNotDeclared);
-			assert_eq!(Providers::audited_hardware(&ALICE), AuditedHardware::default());
+			assert_eq!(Providers::audited_hardware(&ALICE, System::block_number()), AuditedHardware::default());
 
 			assert_ok!(audit(AUDITOR, &hashes, 100));
 			assert_eq!(
@@ -742,29 +742,112 @@ mod auditors {
 				Event::HardwareAudited { provider: ALICE, auditor: AUDITOR, gpus: 2, storage_gib: 100 }.into()
 			);
 			assert_eq!(
-				Providers::audited_hardware(&ALICE),
-				AuditedHardware { gpus: hashes.to_vec(), storage_gib: 100, since: 1 }
+				Providers::audited_hardware(&ALICE, System::block_number()),
+				AuditedHardware { gpus: hashes.to_vec(), storage_gib: 100 }
 			);
 			// A delisted GPU and a smaller declaration count at once; the GPU leaves the audit
 			// for good: listed again, it needs a new audit.
 			assert_ok!(Providers::remove_gpus(RuntimeOrigin::signed(ALICE), bounded(&[hashes[1]])));
 			assert_ok!(Providers::set_capacity(RuntimeOrigin::signed(ALICE), 40 << 30, 8));
 			assert_eq!(
-				Providers::audited_hardware(&ALICE),
-				AuditedHardware { gpus: vec![hashes[0]], storage_gib: 40, since: 1 }
+				Providers::audited_hardware(&ALICE, System::block_number()),
+				AuditedHardware { gpus: vec![hashes[0]], storage_gib: 40 }
 			);
 			assert_ok!(Providers::add_gpus(RuntimeOrigin::signed(ALICE), bounded(&[gpus[1].clone()])));
-			assert_eq!(Providers::audited_hardware(&ALICE).gpus, vec![hashes[0]]);
+			assert_eq!(Providers::audited_hardware(&ALICE, System::block_number()).gpus, vec![hashes[0]]);
 			// The auditor leaves: its audit stops counting.
 			assert_ok!(Providers::remove_auditor(RuntimeOrigin::root(), AUDITOR));
-			assert_eq!(Providers::audited_hardware(&ALICE), AuditedHardware::default());
+			assert_eq!(Providers::audited_hardware(&ALICE, System::block_number()), AuditedHardware::default());
 			// Re-added, its old audit does not revive; an empty audit withdraws one.
 			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
-			assert_eq!(Providers::audited_hardware(&ALICE), AuditedHardware::default());
+			assert_eq!(Providers::audited_hardware(&ALICE, System::block_number()), AuditedHardware::default());
 			assert_ok!(audit(AUDITOR, &hashes[..1], 0));
-			assert_eq!(Providers::audited_hardware(&ALICE).gpus, vec![hashes[0]]);
+			assert_eq!(Providers::audited_hardware(&ALICE, System::block_number()).gpus, vec![hashes[0]]);
 			assert_ok!(audit(AUDITOR, &[], 0));
-			assert!(!HardwareAudits::<Test>::contains_key(ALICE));
+			assert!(!HardwareAudits::<Test>::contains_key(ALICE, AUDITOR));
+		});
+	}
+}
+
+/// Audits belong to their auditors, and a change of one never reaches back into an epoch
+/// already under way.
+mod audit_ownership {
+	use super::*;
+	use sp_runtime::DispatchResult;
+
+	/// The test clock's epochs are 10 blocks (`ConstClock<10, 5>`).
+	fn epoch_start(epoch: u64) -> u64 {
+		epoch * 10
+	}
+
+	fn setup() -> [H256; 2] {
+		register(ALICE, MIN_BOND);
+		let gpus = [gpu(1, "H100", 81_559), gpu(2, "H100", 81_559)];
+		assert_ok!(Providers::add_gpus(RuntimeOrigin::signed(ALICE), bounded(&gpus)));
+		assert_ok!(Providers::set_capacity(RuntimeOrigin::signed(ALICE), 100 << 30, 8));
+		assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
+		assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR_2));
+		[H256::repeat_byte(1), H256::repeat_byte(2)]
+	}
+
+	fn audit(auditor: AccountId, gpus: &[H256], gib: u64) -> DispatchResult {
+		Providers::audit_hardware(RuntimeOrigin::signed(auditor), ALICE, bounded(gpus), gib)
+	}
+
+	/// Attack: one slot per provider and no ownership check let any auditor replace or
+	/// withdraw any provider's audit — a rival (or a colluding) auditor wiped a provider's
+	/// audited capacity. Each auditor's audit is its own: another's neither replaces nor
+	/// withdraws it, and the provider's audited hardware is what all of them vouch for.
+	#[test]
+	fn an_auditor_cannot_replace_or_withdraw_anothers_audit() {
+		run_test(|| {
+			let hashes = setup();
+			assert_ok!(audit(AUDITOR, &hashes, 100));
+			// A second auditor vouches for less, then withdraws its own audit.
+			assert_ok!(audit(AUDITOR_2, &hashes[..1], 10));
+			System::set_block_number(epoch_start(1));
+			let audited = Providers::audited_hardware(&ALICE, epoch_start(1));
+			assert_eq!(audited, AuditedHardware { gpus: hashes.to_vec(), storage_gib: 100 });
+			assert_ok!(audit(AUDITOR_2, &[], 0));
+			assert!(!HardwareAudits::<Test>::contains_key(ALICE, AUDITOR_2));
+			assert!(HardwareAudits::<Test>::contains_key(ALICE, AUDITOR));
+			assert_eq!(
+				Providers::audited_hardware(&ALICE, epoch_start(2)),
+				AuditedHardware { gpus: hashes.to_vec(), storage_gib: 100 }
+			);
+		});
+	}
+
+	/// Attack: a re-audit voided the current epoch and the next unreported one (the new audit
+	/// counted only from the next epoch, the old one was gone). A change counts from the next
+	/// epoch on; epochs that began under the old version keep it.
+	#[test]
+	fn a_change_of_an_audit_leaves_epochs_under_way_as_they_began() {
+		run_test(|| {
+			let hashes = setup();
+			assert_ok!(audit(AUDITOR, &hashes, 100));
+			System::set_block_number(epoch_start(2) + 3);
+			// Epoch 2 began with both GPUs; the auditor now vouches for one only, then withdraws.
+			assert_ok!(audit(AUDITOR, &hashes[..1], 50));
+			assert_eq!(Providers::audited_hardware(&ALICE, epoch_start(2)).gpus, hashes.to_vec());
+			assert_eq!(Providers::audited_hardware(&ALICE, epoch_start(1)).gpus, hashes.to_vec());
+			assert_eq!(Providers::audited_hardware(&ALICE, epoch_start(3)).gpus, hashes[..1].to_vec());
+			System::set_block_number(epoch_start(3) + 1);
+			assert_ok!(audit(AUDITOR, &[], 0));
+			// Epoch 2 (still reportable) and epoch 3 (under way) keep what they began with.
+			assert_eq!(Providers::audited_hardware(&ALICE, epoch_start(2)).gpus, hashes.to_vec());
+			assert_eq!(Providers::audited_hardware(&ALICE, epoch_start(3)).gpus, hashes[..1].to_vec());
+			assert_eq!(Providers::audited_hardware(&ALICE, epoch_start(4)), AuditedHardware::default());
+			// Two re-audits within an epoch: only the last takes effect next epoch.
+			assert_ok!(audit(AUDITOR, &hashes, 100));
+			assert_ok!(audit(AUDITOR, &hashes[1..], 100));
+			assert_eq!(Providers::audited_hardware(&ALICE, epoch_start(4)).gpus, hashes[1..].to_vec());
+			let versions = HardwareAudits::<Test>::get(ALICE, AUDITOR).unwrap().versions;
+			assert!(versions.len() <= pallet_providers::MAX_AUDIT_VERSIONS as usize);
+			// Versions no reportable epoch can use any more are dropped.
+			System::set_block_number(epoch_start(9));
+			assert_ok!(audit(AUDITOR, &hashes, 100));
+			assert_eq!(HardwareAudits::<Test>::get(ALICE, AUDITOR).unwrap().versions.len(), 2);
 		});
 	}
 }
@@ -940,7 +1023,7 @@ mod squatting {
 			assert_eq!(Gpus::<Test>::get(squatter).len(), 1);
 			// The audit no longer counts the evicted GPU.
 			assert_eq!(
-				HardwareAudits::<Test>::get(squatter).unwrap().gpus.to_vec(),
+				HardwareAudits::<Test>::get(squatter, AUDITOR).unwrap().latest().unwrap().gpus.to_vec(),
 				vec![H256::repeat_byte(2)]
 			);
 

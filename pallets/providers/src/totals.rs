@@ -38,21 +38,31 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
-	/// Stores `audit` for `provider` (or removes it), keeping `AuditedGpusByMembership` in step.
+	/// Stores `auditor`'s `audit` of `provider` (or removes it), keeping
+	/// `AuditedGpusByMembership` (GPUs of each current membership's latest versions) in step.
 	/// Audits of ended memberships count nowhere.
-	pub(crate) fn put_hardware_audit(provider: &T::AccountId, audit: Option<HardwareAudit<T>>) {
-		let current = |audit: &HardwareAudit<T>| Auditors::<T>::get(&audit.auditor) == Some(audit.auditor_since);
-		if let Some(before) = HardwareAudits::<T>::get(provider).filter(current) {
-			Self::count_audited_gpus(before.auditor_since, before.gpus.len() as u32, false);
+	pub(crate) fn put_hardware_audit(provider: &T::AccountId, auditor: &T::AccountId, audit: Option<HardwareAudit<T>>) {
+		let current = |audit: &HardwareAudit<T>| Auditors::<T>::get(auditor) == Some(audit.auditor_since);
+		let latest_gpus = |audit: &HardwareAudit<T>| audit.latest().map_or(0, |v| v.gpus.len() as u32);
+		if let Some(before) = HardwareAudits::<T>::get(provider, auditor).filter(current) {
+			Self::count_audited_gpus(before.auditor_since, latest_gpus(&before), false);
 		}
 		match audit {
 			Some(audit) => {
 				if current(&audit) {
-					Self::count_audited_gpus(audit.auditor_since, audit.gpus.len() as u32, true);
+					Self::count_audited_gpus(audit.auditor_since, latest_gpus(&audit), true);
 				}
-				HardwareAudits::<T>::insert(provider, audit);
+				HardwareAudits::<T>::insert(provider, auditor, audit);
 			},
-			None => HardwareAudits::<T>::remove(provider),
+			None => HardwareAudits::<T>::remove(provider, auditor),
+		}
+	}
+
+	/// Removes every audit of `provider` (it is leaving): at most one per auditor account.
+	pub(crate) fn remove_hardware_audits(provider: &T::AccountId) {
+		let auditors: alloc::vec::Vec<T::AccountId> = HardwareAudits::<T>::iter_key_prefix(provider).collect();
+		for auditor in auditors {
+			Self::put_hardware_audit(provider, &auditor, None);
 		}
 	}
 

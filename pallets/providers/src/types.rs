@@ -121,18 +121,51 @@ pub struct Audit<T: Config> {
 	pub attributes: BoundedVec<(AttributeKey, AttributeValue), T::MaxAttributes>,
 }
 
-/// Hardware an auditor vouches exists at a provider. Like an [`Audit`], it counts only for the
-/// registration and the auditor membership it was made under.
+/// Most versions of one hardware audit kept: the one in force when the oldest epoch that can
+/// still be reported began (a congested epoch settled late), one for each epoch since, and the
+/// one that takes effect next.
+pub const MAX_AUDIT_VERSIONS: u32 = 4;
+
+/// What an auditor vouched for at one time.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
 #[scale_info(skip_type_params(T))]
-pub struct HardwareAudit<T: Config> {
-	pub auditor: AccountIdOf<T>,
-	pub auditor_since: u32,
-	pub provider_registered_at: BlockNumberOf<T>,
+pub struct AuditVersion<T: Config> {
 	/// Audited GPUs (UUID hashes); each counts while it stays registered to the provider.
 	pub gpus: BoundedVec<sp_core::H256, T::MaxGpusPerProvider>,
 	/// Audited storage, in GiB.
 	pub storage_gib: u64,
-	/// When the audit was made: it counts for epochs that began after it.
-	pub audited_at: BlockNumberOf<T>,
+	/// When it was made: it counts for epochs that begin at or after this block.
+	pub made_at: BlockNumberOf<T>,
+}
+
+impl<T: Config> AuditVersion<T> {
+	/// Vouches for nothing: the audit was withdrawn.
+	pub fn is_empty(&self) -> bool {
+		self.gpus.is_empty() && self.storage_gib == 0
+	}
+}
+
+/// One auditor's audit of one provider's hardware. Like an [`Audit`], it counts only for the
+/// registration and the auditor membership it was made under. Only its auditor changes it, and a
+/// change counts from the next epoch on: the versions an epoch already under way (or still to
+/// be reported) began with are kept for it.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
+#[scale_info(skip_type_params(T))]
+pub struct HardwareAudit<T: Config> {
+	pub auditor_since: u32,
+	pub provider_registered_at: BlockNumberOf<T>,
+	/// Oldest first, by `made_at`.
+	pub versions: BoundedVec<AuditVersion<T>, ConstU32<MAX_AUDIT_VERSIONS>>,
+}
+
+impl<T: Config> HardwareAudit<T> {
+	/// The version made last: what the auditor vouches for now.
+	pub fn latest(&self) -> Option<&AuditVersion<T>> {
+		self.versions.last()
+	}
+
+	/// The version in force for an epoch beginning at block `at`: the last made by then.
+	pub fn in_force_at(&self, at: BlockNumberOf<T>) -> Option<&AuditVersion<T>> {
+		self.versions.iter().rev().find(|version| version.made_at <= at)
+	}
 }

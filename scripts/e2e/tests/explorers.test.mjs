@@ -4,7 +4,8 @@
 // depin-subxt-decode) each decode every block from genesis to the finalized head, extrinsics and
 // events; a transfer's receipt is read in a block that holds a report; the explorer runtime API
 // answers through `api.call.depinApi.*` as the `depin_*` RPC does; the dashboard (explorer/) is
-// checked in headless Chromium against the same answers and its screenshots saved in docs/.
+// checked in headless Chromium against the same answers, its screenshots saved in the log folder
+// (scripts/screenshots.sh runs this test to refresh docs/screenshots).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -14,7 +15,7 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import { u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
 
-import { REPO_ROOT, TARGET_DIR, startNode, rpc, waitFor } from '../lib/node.mjs';
+import { LOG_DIR, REPO_ROOT, TARGET_DIR, startNode, rpc, waitFor } from '../lib/node.mjs';
 import { connect, devKeyring, reportingKeyProof, sendAndFinalize, waitForFinalizedHeight } from '../lib/chain.mjs';
 import { fakeExporter, fixture } from '../lib/exporter.mjs';
 
@@ -26,7 +27,9 @@ const UUIDS = [...new Set([...FIXTURE.matchAll(/UUID="([^"]+)"/g)].map((m) => m[
 const DEPIN_PALLETS = ['providers', 'leases', 'attestation', 'economics'];
 const PY_VENV = process.env.DEPIN_PY_VENV || '/var/tmp/depin-pyenv';
 const SUBXT_DECODE = join(TARGET_DIR, 'debug', 'depin-subxt-decode');
-const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
+// Tests never write into the checkout: screenshots go to the log folder, unless
+// scripts/screenshots.sh asks for docs/screenshots.
+const SCREENSHOTS = process.env.DEPIN_SCREENSHOT_DIR || join(LOG_DIR, 'screenshots');
 /** 28 bytes of markup (regions hold 32) that would run a script if the page parsed it. */
 const HOSTILE_REGION = '<img src=x onerror=alert(1)>';
 
