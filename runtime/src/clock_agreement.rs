@@ -152,3 +152,65 @@ fn attestation_accepts_exactly_what_settlement_charges_and_economics_has_not_clo
 		});
 	}
 }
+
+/// A congested window on the real runtime: every block of epoch 0's report window full, so the
+/// epoch is settled late. Walking every block from the window's opening to past the late
+/// window: the report is accepted exactly while settlement would charge the lease and economics
+/// has not closed the epoch; economics closes it in the block its late window closes (not when
+/// its window did), so a report landing in the late window's last block still counts for its
+/// emission; nobody may call it missed until then.
+#[test]
+fn a_congested_epoch_is_settled_late_and_closed_when_its_late_window_closes() {
+	use frame_support::{dispatch::DispatchClass, weights::Weight};
+	let (mut ext, provider, key) = chain(10);
+	ext.execute_with(|| {
+		let base = Clock::get();
+		let opens = base.report_window_opens(0);
+		let mut late_closes = None;
+		let mut landed = false;
+		for block in 2..base.report_window_closes(2) + 1 {
+			System::set_block_number(block);
+			frame_system::BlockHash::<Runtime>::insert(block - 1, block_hash(block - 1));
+			Economics::on_initialize(block);
+			let clock = Clock::get();
+			let closed = pallet_economics::Ledgers::<Runtime>::get(0).closed;
+			if block >= opens && !landed {
+				let accepted = pool_accepts(&report(&provider, &key, 0));
+				let charged = settlement_charges(&provider, 0);
+				assert_eq!(accepted, charged, "block {block}");
+				assert_eq!(accepted, clock.settleable(0, block), "block {block}");
+				assert_eq!(closed, !clock.settleable(0, block) && block >= opens, "block {block}");
+				if clock.is_late(0, block) {
+					late_closes.get_or_insert(clock.settlement_closes(0));
+					assert!(Attestation::report_missed(RuntimeOrigin::signed(account(3)), provider.clone(), 0).is_err());
+				}
+				// The last block of the late window: the report lands, before the close.
+				if accepted && Some(block + 1) == late_closes {
+					report(&provider, &key, 0).dispatch_bypass_filter(frame_system::RawOrigin::None.into()).expect("settles late");
+					landed = true;
+				}
+			}
+			// Epoch 0's window is full in every block while it is open.
+			if clock.window_not_closed(0, block) && block >= opens {
+				frame_system::BlockWeight::<Runtime>::kill();
+				System::register_extra_weight_unchecked(Weight::MAX, DispatchClass::Normal);
+			}
+			Attestation::on_finalize(block);
+			frame_system::BlockWeight::<Runtime>::kill();
+			if let Some(closes) = late_closes {
+				assert_eq!(pallet_economics::Ledgers::<Runtime>::get(0).closed, block >= closes, "block {block}");
+			}
+		}
+		let closes = late_closes.expect("epoch 0 was settled late");
+		assert!(closes > base.report_window_closes(0));
+		assert!(landed, "the late report landed");
+		let ledger = pallet_economics::Ledgers::<Runtime>::get(0);
+		assert!(ledger.closed && ledger.fee_revenue > 0 && ledger.providers_reported == 1);
+		// Its take counted for the epoch's emission: it landed before the close.
+		assert_eq!(ledger.matched_take, ledger.take_to_treasury + ledger.take_burned);
+		assert!(ledger.matched_take > 0);
+		Attestation::do_try_state().expect("attestation invariants hold");
+		Leases::do_try_state().expect("leases invariants hold");
+		Economics::do_try_state().expect("economics invariants hold");
+	});
+}

@@ -10,6 +10,7 @@
 pub type Migrations = (
 	pallet_providers::migrations::v2::MigrateV1ToV2<crate::Runtime>,
 	pallet_providers::migrations::v3::MigrateV2ToV3<crate::Runtime>,
+	pallet_leases::migrations::v2::MigrateV1ToV2<crate::Runtime>,
 );
 
 #[cfg(test)]
@@ -19,12 +20,14 @@ mod tests {
 	use sp_keyring::Sr25519Keyring;
 
 	use crate::{
-		currency::DPN, genesis_config_presets::tests::build_preset, Executive, Providers, Runtime, RuntimeOrigin,
-		System,
+		currency::DPN, genesis_config_presets::tests::build_preset, Executive, Leases, Providers, Runtime,
+		RuntimeOrigin, System,
 	};
 
-	/// A local-testnet chain with a provider, its declared storage, and `Totals` and the
-	/// providers version put back to v1, as a chain created before the widening holds them.
+	/// A local-testnet chain with a provider, its declared storage, a hardware audit and a lease,
+	/// with `Totals`, the audit and the providers version put back to v1 (as a chain created
+	/// before the widening holds them, and before audits were keyed by auditor), and the lease,
+	/// an empty order list and the leases version put back to v1.
 	fn v1_chain() -> sp_io::TestExternalities {
 		let mut ext = build_preset(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET);
 		ext.execute_with(|| {
@@ -36,7 +39,59 @@ mod tests {
 				b"eu-west".to_vec().try_into().unwrap(),
 				Default::default(),
 			));
-			frame_support::assert_ok!(Providers::set_capacity(RuntimeOrigin::signed(ferdie), 3 << 40, 32));
+			frame_support::assert_ok!(Providers::set_capacity(RuntimeOrigin::signed(ferdie.clone()), 3 << 40, 32));
+			// A v2 hardware audit: made by the current code, then stored as v2 stored it.
+			let auditor = Sr25519Keyring::Eve.to_account_id();
+			frame_support::assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), auditor.clone()));
+			frame_support::assert_ok!(Providers::audit_hardware(
+				RuntimeOrigin::signed(auditor.clone()),
+				ferdie.clone(),
+				Default::default(),
+				100
+			));
+			let audit = pallet_providers::HardwareAudits::<Runtime>::take(&ferdie, &auditor).expect("audited");
+			let version = audit.versions[0].clone();
+			pallet_providers::migrations::v3::HardwareAuditsV2::<Runtime>::insert(
+				&ferdie,
+				pallet_providers::migrations::v3::HardwareAuditV2::<Runtime> {
+					auditor,
+					auditor_since: audit.auditor_since,
+					provider_registered_at: audit.provider_registered_at,
+					gpus: version.gpus,
+					storage_gib: version.storage_gib,
+					audited_at: version.made_at,
+				},
+			);
+			// A v1 lease, charged for epoch 0 as v1 remembered it, and an empty order list.
+			let prices = pallet_providers::PriceList { gpu: Default::default(), storage_gib: 0, cpu_core: DPN };
+			frame_support::assert_ok!(Providers::set_prices(RuntimeOrigin::signed(ferdie.clone()), prices));
+			let consumer = Sr25519Keyring::Dave.to_account_id();
+			let request = pallet_leases::ResourceRequest { cpu_cores: 1, ..Default::default() };
+			frame_support::assert_ok!(Leases::rent(RuntimeOrigin::signed(consumer.clone()), ferdie, request, 100 * DPN));
+			let lease = pallet_leases::Leases::<Runtime>::get(0).expect("rented");
+			pallet_leases::migrations::v2::v1::Leases::<Runtime>::insert(
+				0,
+				pallet_leases::migrations::v2::LeaseV1::<Runtime> {
+					consumer: lease.consumer,
+					provider: lease.provider,
+					gpus: lease.gpus,
+					storage_gib: lease.storage_gib,
+					cpu_cores: lease.cpu_cores,
+					price_per_hour: lease.price_per_hour,
+					opened_at: lease.opened_at,
+					status: lease.status,
+					settled_epoch: Some(0),
+					deposited: lease.deposited,
+					escrow: lease.escrow,
+					paid: lease.paid,
+					take: lease.take,
+					refunded: lease.refunded,
+					disputed: lease.disputed,
+					last_paid_charge: 7,
+				},
+			);
+			pallet_leases::ConsumerOrders::<Runtime>::insert(&consumer, frame_support::BoundedVec::default());
+			StorageVersion::new(1).put::<Leases>();
 			let totals = pallet_providers::Totals::<Runtime>::get();
 			TotalsV1::<Runtime>::put(ProviderTotalsV1 {
 				active: totals.active,
@@ -56,6 +111,9 @@ mod tests {
 	fn the_executive_runs_the_migrations_once_and_every_pallet_stays_consistent() {
 		v1_chain().execute_with(|| {
 			let before = WidenStorageTotal::<Runtime>::before().expect("pre-upgrade check");
+			let audits = pallet_providers::migrations::v3::KeyAuditsByAuditor::<Runtime>::before();
+			let leases = pallet_leases::migrations::v2::RememberPaidCharges::<Runtime>::before();
+			assert_eq!((audits.len(), leases.len()), (1, 1));
 			let providers: Vec<_> = pallet_providers::Providers::<Runtime>::iter().collect();
 			assert_eq!(providers.len(), 1);
 
@@ -63,7 +121,14 @@ mod tests {
 			assert!(weight.ref_time() > 0);
 
 			WidenStorageTotal::<Runtime>::after(before).expect("post-upgrade check");
-			assert_eq!(Providers::on_chain_storage_version(), StorageVersion::new(2));
+			pallet_providers::migrations::v3::KeyAuditsByAuditor::<Runtime>::after(audits).expect("audits re-keyed");
+			pallet_leases::migrations::v2::RememberPaidCharges::<Runtime>::after(leases).expect("leases re-encoded");
+			assert_eq!(Providers::on_chain_storage_version(), StorageVersion::new(3));
+			assert_eq!(Leases::on_chain_storage_version(), StorageVersion::new(2));
+			let lease = pallet_leases::Leases::<Runtime>::get(0).expect("still there");
+			assert_eq!(lease.paid_charges.to_vec(), vec![(0, 7)]);
+			assert!(pallet_leases::ConsumerOrders::<Runtime>::iter().next().is_none(), "the empty list went");
+			crate::Leases::do_try_state().expect("leases invariants");
 			assert_eq!(pallet_providers::Totals::<Runtime>::get().storage_bytes, 3 << 40);
 			assert_eq!(pallet_providers::Providers::<Runtime>::iter().collect::<Vec<_>>(), providers);
 			// Every pallet's storage version matches its code (try-runtime's check after upgrades).
@@ -89,7 +154,8 @@ mod tests {
 			let weight = Executive::try_runtime_upgrade(frame_try_runtime::UpgradeCheckSelect::All)
 				.expect("pre-upgrade, post-upgrade and try_state checks pass");
 			assert!(weight.ref_time() > 0);
-			assert_eq!(Providers::on_chain_storage_version(), StorageVersion::new(2));
+			assert_eq!(Providers::on_chain_storage_version(), StorageVersion::new(3));
+			assert_eq!(Leases::on_chain_storage_version(), StorageVersion::new(2));
 		});
 	}
 }

@@ -28,6 +28,7 @@ impl pallet_providers::Config for Test {
 	type Currency = Balances;
 	type Commitments = Leases;
 	type Observer = Attestation;
+	type Clock = crate::ClockOf<Test>;
 	type MinProviderBond = frame_support::traits::ConstU128<MIN_BOND>;
 }
 

@@ -38,7 +38,9 @@ impl<T: Config> Pallet<T> {
 		Self::prune_records(&provider, Self::clock().epoch_of(Self::now()));
 
 		let mut liveness = ProviderLiveness::<T>::get(&provider);
-		liveness.last_reported = Some(epoch);
+		// A late epoch's report may land after the next epoch's: the last reported epoch never
+		// moves back.
+		liveness.last_reported = Some(liveness.last_reported.map_or(epoch, |last| last.max(epoch)));
 		liveness.missed_in_a_row = 0;
 		liveness.reports = liveness.reports.saturating_add(1);
 		let reinstate = core::mem::take(&mut liveness.suspended_for_misses);

@@ -107,6 +107,12 @@ fn submit(report: UsageReport<Test>, signature: sr25519::Signature) -> Result<()
 	call.dispatch_bypass_filter(frame_system::RawOrigin::None.into()).map(|_| ()).map_err(|e| e.error)
 }
 
+/// The weight a report is charged up front: what its pool priority is per unit of.
+fn declared_weight(report: &UsageReport<Test>) -> frame_support::weights::Weight {
+	let (leases, gpus) = (report.leases.len() as u32, report.devices.gpus.len() as u32);
+	Attestation::report_weight(leases, gpus, leases)
+}
+
 /// What `who` has earned and not yet had unlocked (its `ProviderEarnings` hold).
 fn earnings_locked(who: AccountId) -> Balance {
 	Balances::balance_on_hold(&RuntimeHoldReason::Leases(pallet_leases::HoldReason::ProviderEarnings), &who)
@@ -212,7 +218,7 @@ mod reports {
 			// Paid, and locked while the consumer may still contest it.
 			assert_eq!(Balances::total_balance(&PROVIDER), provider_before + charged - take);
 			assert_eq!(earnings_locked(PROVIDER), charged - take);
-			assert_eq!(pallet_leases::LockedEarnings::<Test>::get(PROVIDER, 0), Some(charged - take));
+			assert_eq!(pallet_leases::LockedEarnings::<Test>::get(PROVIDER, 0).map(|l| l.amount), Some(charged - take));
 			assert!(has_event(Event::ReportAccepted {
 				provider: PROVIDER,
 				epoch: 0,
@@ -455,20 +461,23 @@ mod reports {
 			// with nothing to charge (and ranks below every report that charges something).
 			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
 			assert_ok!(Providers::audit_hardware(RuntimeOrigin::signed(AUDITOR), PROVIDER, bounded(&[gpu_id(PROVIDER, 1)]), 0));
-			go_to(epoch_start(3) + 1);
-			let audited = report(2, &[(lease, 0)]);
+			// The audit counts from the next epoch on: epoch 3.
+			go_to(epoch_start(4) + 1);
+			let audited = report(3, &[(lease, 0)]);
 			let validity = pool_validity(&call(audited.clone(), sign(&key, &audited))).unwrap();
-			assert_eq!(validity.priority, Attestation::report_priority(0, false));
+			assert_eq!(validity.priority, Attestation::report_priority(0, declared_weight(&audited), false));
 			assert_ok!(submit(audited.clone(), sign(&key, &audited)));
 		});
 	}
 
 	/// Reports reach blocks in order of pool priority, and a report's priority is the fees it
-	/// settles: an honest report that pays for real service lands ahead of any number of
-	/// reports that pay for less, whenever they arrived. Outranking it means settling more,
-	/// and paying the take on that, with every report.
+	/// settles per unit of the block weight it takes: an honest report that pays for real
+	/// service lands ahead of any number of reports that pay for less in the room they take,
+	/// whenever they arrived. Outranking it means settling more, and paying the take on that,
+	/// with every report — and a heavy report of many near-idle leases ranks by its value per
+	/// weight, not by its total.
 	#[test]
-	fn a_reports_priority_is_what_it_settles() {
+	fn a_reports_priority_is_what_it_settles_per_unit_of_weight() {
 		run_test(|| {
 			let key = provider(PROVIDER);
 			let (small, big) = (rent_h100(CONSUMER), rent_h100(CONSUMER_2));
@@ -477,12 +486,21 @@ mod reports {
 				let report = report(0, leases);
 				pool_validity(&call(report.clone(), sign(&key, &report))).unwrap().priority
 			};
-			let base = <<Test as Config>::ReportPriority as frame_support::traits::Get<u64>>::get();
-			assert_eq!(priority(&[(small, 1)]), base + H100_PRICE / 600);
-			assert_eq!(priority(&[(small, 9), (big, 9)]), base + 2 * 90);
+			let expected = |leases: &[(LeaseId, u32)], value: u128| {
+				Attestation::report_priority(value, declared_weight(&report(0, leases)), false)
+			};
+			assert_eq!(priority(&[(small, 1)]), expected(&[(small, 1)], H100_PRICE / 600));
+			assert_eq!(priority(&[(small, 9), (big, 9)]), expected(&[(small, 9), (big, 9)], 2 * 90));
 			assert!(priority(&[(small, 9), (big, 9)]) > priority(&[(small, 9), (big, 1)]));
-			// The value is capped, so a huge charge never reaches the late band.
-			assert_eq!(Attestation::report_priority(u128::MAX, false), base + u64::MAX / 8);
+			// Two leases at 9 blocks settle twice one lease's 9 blocks, in less than twice the
+			// weight: more per unit of weight.
+			assert!(priority(&[(small, 9), (big, 9)]) > priority(&[(small, 9)]));
+			// A heavier report of the same total value ranks lower.
+			assert!(priority(&[(small, 9)]) > priority(&[(small, 8), (big, 1)]));
+			// The value part is capped, so a huge charge never reaches the late band.
+			let base = <<Test as Config>::ReportPriority as frame_support::traits::Get<u64>>::get();
+			let light = frame_support::weights::Weight::from_parts(1, 0);
+			assert_eq!(Attestation::report_priority(u128::MAX, light, false), base + u64::MAX / 8);
 		});
 	}
 
@@ -833,10 +851,11 @@ mod congestion {
 			go_to(u64::from(late_closes) - 1);
 			let report = report(0, &[(lease, 9)]);
 			let signature = sign(&key, &report);
-			// Ranked above any report of the same value that is not late.
+			// Ranked above any report that is not late.
 			let priority = pool_validity(&call(report.clone(), signature)).unwrap().priority;
-			assert_eq!(priority, Attestation::report_priority(90, true));
-			assert!(priority > Attestation::report_priority(u128::from(u64::MAX), false));
+			assert_eq!(priority, Attestation::report_priority(90, declared_weight(&report), true));
+			let light = frame_support::weights::Weight::from_parts(1, 0);
+			assert!(priority > Attestation::report_priority(u128::MAX, light, false));
 			assert_ok!(submit(report, signature));
 			let lease = pallet_leases::Leases::<Test>::get(lease).unwrap();
 			assert_eq!((lease.settled_epoch, lease.paid), (Some(0), 90 - 90 / 20));
@@ -1113,7 +1132,7 @@ mod disputes {
 			go_to(epoch_start(1) + 1);
 			let report_0 = report(0, &[(lease, 9)]);
 			assert_ok!(submit(report_0.clone(), sign(&key, &report_0)));
-			assert_eq!(pallet_leases::Leases::<Test>::get(lease).unwrap().last_paid_charge, 90);
+			assert_eq!(pallet_leases::Leases::<Test>::get(lease).unwrap().paid_charges.to_vec(), alloc::vec![(0, 90)]);
 			let bond_before = bond_of(PROVIDER);
 
 			let consumer_before = Balances::balance(&CONSUMER);
@@ -1404,9 +1423,14 @@ mod worker_tests {
 		assert_eq!(broken.live_since_ms, 148_001, "a longer gap starts a new run");
 		// A sample taken out of order never moves the clock back.
 		assert_eq!(NodeLiveness::observe(Some(live), 120_000, gap).last_sample_ms, 124_000);
-		assert_eq!(live.unseen(94_000, None, 6_000), None);
-		assert!(live.unseen(93_999, None, 6_000).is_some());
-		assert!(live.unseen(130_000, Some(131_000), 6_000).is_some(), "authored before the node started");
+		assert_eq!(live.unseen(100_500, None, 6_000, gap), None);
+		assert!(live.unseen(93_999, None, 6_000, gap).is_some(), "before the run began, less a slot");
+		assert!(live.unseen(123_000, Some(123_500), 6_000, gap).is_some(), "authored before the node started");
+		// A node that imports one block every gap keeps its run, but builds no backlog: a block
+		// authored more than a gap before its import is not sampled.
+		let lagging = NodeLiveness { last_sample_ms: 200_000, live_since_ms: 100_000 };
+		assert_eq!(lagging.unseen(176_000, None, 6_000, gap), None);
+		assert!(lagging.unseen(175_999, None, 6_000, gap).is_some());
 	}
 
 	#[test]
@@ -1636,6 +1660,7 @@ mod worker_tests {
 		for block in 1..h.epoch_start(1) {
 			if block == 6 {
 				h.ext.execute_with(|| {
+					go_to(6);
 					assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), lease));
 					assert_ok!(Providers::remove_gpus(RuntimeOrigin::signed(PROVIDER), bounded(&[gpu])));
 				});
@@ -1683,8 +1708,14 @@ mod worker_tests {
 		}
 		let calls = h.submitted();
 		assert!(calls.len() > sent_in_window, "resent in the late window");
-		let Call::submit_report { report, signature } = calls.last().unwrap().clone() else { panic!("a report") };
-		assert_eq!(report.epoch, 0);
+		let late = calls[sent_in_window..]
+			.iter()
+			.rev()
+			.find_map(|call| match call {
+				Call::submit_report { report, signature } if report.epoch == 0 => Some((report.clone(), *signature)),
+				_ => None,
+			});
+		let (report, signature) = late.expect("epoch 0 resent late");
 		h.ext.execute_with(|| {
 			go_to(n + 3);
 			assert_ok!(submit(report, signature));

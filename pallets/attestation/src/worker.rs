@@ -41,7 +41,9 @@ pub const LIVENESS_KEY: &[u8] = b"depin/attestation/liveness";
 /// Attempts at a compare-and-set update of off-chain storage before giving up.
 pub const CAS_ATTEMPTS: u32 = 64;
 
-const TALLY_PREFIX: &[u8] = b"depin/attestation/tally/";
+// v2: a tally keeps the set of blocks sampled; a node upgraded mid-epoch starts that epoch's
+// tally afresh rather than misreading the old encoding.
+const TALLY_PREFIX: &[u8] = b"depin/attestation/tally/v2/";
 const SUBMITTED_PREFIX: &[u8] = b"depin/attestation/submitted/";
 /// Tallies and submission claims are kept for the epoch being sampled and the two before it:
 /// the previous epoch's report window, and a congested epoch's late window.
@@ -247,15 +249,26 @@ impl NodeLiveness {
 
 	/// Why a block authored at `authored_ms` was not seen live, if it was not: authored before
 	/// the node process started, or before the node's current run of samples began (less the
-	/// `max_delay_ms` a block may take to arrive). A block that arrives late while the node has
-	/// been sampling all along — a validator that released it late — was seen live: lateness is
-	/// judged by the node's own watch, not by the author's timestamp alone.
-	pub fn unseen(&self, authored_ms: u64, started_ms: Option<u64>, max_delay_ms: u64) -> Option<&'static str> {
+	/// `max_delay_ms` a block may take to arrive), or more than `max_gap_ms` before now (a node
+	/// that lags on purpose, importing just often enough to keep its run, builds no backlog to
+	/// sample later). A block that arrives late while the node has been sampling all along — a
+	/// validator that released it late — was seen live: lateness is judged by the node's own
+	/// watch, not by the author's timestamp alone.
+	pub fn unseen(
+		&self,
+		authored_ms: u64,
+		started_ms: Option<u64>,
+		max_delay_ms: u64,
+		max_gap_ms: u64,
+	) -> Option<&'static str> {
 		if started_ms.is_some_and(|started| authored_ms < started) {
 			return Some("authored before this node started");
 		}
 		if authored_ms.saturating_add(max_delay_ms) < self.live_since_ms {
 			return Some("authored while this node was not sampling (imported after a gap)");
+		}
+		if self.last_sample_ms.saturating_sub(authored_ms) > max_gap_ms {
+			return Some("imported too long after it was authored");
 		}
 		None
 	}
@@ -284,7 +297,7 @@ fn unseen<T: Config>() -> Option<&'static str> {
 		}
 	}
 	let Some(live) = observed else { return Some("the node's liveness record is contended") };
-	live.unseen(authored, started, T::MaxSampleDelayMs::get())
+	live.unseen(authored, started, T::MaxSampleDelayMs::get(), T::MaxSampleGapMs::get())
 }
 
 /// Reporting keys in this node's keystore, with the providers they report for.
@@ -332,7 +345,8 @@ pub fn fetch_metrics() -> Result<prometheus::Scrape, &'static str> {
 /// once: a compare-and-set that lost to another worker's is retried with the tally it wrote.
 pub(crate) fn record_sample(epoch: EpochIndex, block: u32, scrape: Option<&prometheus::Scrape>) {
 	use sp_runtime::offchain::storage::MutateStorageError;
-	let tally = StorageValueRef::persistent(&tally_key(epoch));
+	let key = tally_key(epoch);
+	let tally = StorageValueRef::persistent(&key);
 	for _ in 0..CAS_ATTEMPTS {
 		let result = tally.mutate::<EpochTally, (), _>(|stored| {
 			let mut tally = stored.ok().flatten().unwrap_or_default();
@@ -362,11 +376,18 @@ pub fn build_report<T: Config>(
 	anchor_number: BlockNumberFor<T>,
 ) -> UsageReport<T> {
 	let leases = T::Leases::chargeable_leases(provider, epoch);
-	// The provider's GPUs, and those its leases of the epoch rented: a GPU delisted since (or a
-	// provider that deregistered) still served them, and that service is reported and paid.
-	let mut reportable: BTreeSet<H256> = T::Providers::gpus(provider).into_iter().map(|g| g.uuid_hash).collect();
-	reportable.extend(leases.iter().flat_map(|lease| lease.gpus.iter().copied()));
-	let gpus = BoundedVec::truncate_from(tally.gpu_usage(&reportable));
+	// The GPUs its leases of the epoch rented — a GPU delisted since (or a provider that
+	// deregistered) still served them, and that service is reported and paid — first, so the
+	// bound on a report's GPUs never drops one a charge depends on; then its other GPUs.
+	let leased: BTreeSet<H256> = leases.iter().flat_map(|lease| lease.gpus.iter().copied()).collect();
+	let others: BTreeSet<H256> = T::Providers::gpus(provider)
+		.into_iter()
+		.map(|g| g.uuid_hash)
+		.filter(|gpu| !leased.contains(gpu))
+		.collect();
+	let mut usage = tally.gpu_usage(&leased);
+	usage.extend(tally.gpu_usage(&others));
+	let gpus = BoundedVec::truncate_from(usage);
 	let devices = DeviceSummary::<T> {
 		sampled_blocks: tally.sampled,
 		answered_blocks: tally.answered,
@@ -464,7 +485,7 @@ fn submit_report<T: Config>(
 	let report = build_report::<T>(&provider, epoch, tally, block);
 	// The chain's own checks, as the pool will run them: on this block's state, as the block
 	// after it (where the anchor, this block, is in the past).
-	let next = block.saturating_add(1u32.into());
+	let next = sp_runtime::Saturating::saturating_add(block, 1u32.into());
 	frame_system::Pallet::<T>::set_block_number(next);
 	let checked = Pallet::<T>::check_report(&report, None);
 	frame_system::Pallet::<T>::set_block_number(block);

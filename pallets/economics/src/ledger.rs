@@ -15,9 +15,25 @@ impl<T: Config> Pallet<T> {
 		T::Clock::get().epoch_of(frame_system::Pallet::<T>::block_number().unique_saturated_into())
 	}
 
-	/// The epoch whose report window closes at `block`, if one does.
-	pub(crate) fn epoch_to_close(block: BlockNumberFor<T>) -> Option<EpochIndex> {
-		T::Clock::get().epoch_closing_at(block.unique_saturated_into())
+	/// Most epochs closed in one block: an epoch whose window closes, and a congested one whose
+	/// late window closes in the same block.
+	pub(crate) const MAX_CLOSES_PER_BLOCK: u32 = 2;
+
+	/// Closes, in order, every epoch after the last closed one that has ended and can no longer
+	/// be settled at `block` (at most `MAX_CLOSES_PER_BLOCK`). Returns how many it closed.
+	pub(crate) fn close_due_epochs(block: BlockNumberFor<T>) -> u32 {
+		let clock = T::Clock::get();
+		let now = block.unique_saturated_into();
+		let mut closed = 0;
+		while closed < Self::MAX_CLOSES_PER_BLOCK {
+			let next = LastClosedEpoch::<T>::get().map_or(0, |last| last.saturating_add(1));
+			if !clock.has_ended(next, now) || clock.settleable(next, now) {
+				break;
+			}
+			Self::close_epoch(next);
+			closed += 1;
+		}
+		closed
 	}
 
 	/// Fee revenue of the `window` epochs up to and including `epoch`.
@@ -86,6 +102,16 @@ impl<T: Config> LeaseObserver<T::AccountId, BalanceOf<T>> for Pallet<T> {
 
 	fn settled(epoch: EpochIndex, provider: &T::AccountId, payment: &Payment<BalanceOf<T>>) {
 		let Payment { charged, provider_share, take, take_destination } = *payment;
+		ProviderEarnings::<T>::mutate(provider, |e| e.fees = e.fees.saturating_add(provider_share));
+		// An archived epoch's ledger is gone (a dispute ended long after it): its burn is still
+		// recorded, with the archived totals; nothing else of it can matter any more.
+		if epoch < ArchivedBefore::<T>::get() {
+			if take_destination == TakeDestination::Burned {
+				Archived::<T>::mutate(|(_, burned)| *burned = burned.saturating_add(take));
+				TotalBurned::<T>::mutate(|total| *total = total.saturating_add(take));
+			}
+			return;
+		}
 		let mut closed = false;
 		Ledgers::<T>::mutate(epoch, |l| {
 			closed = l.closed;
@@ -104,7 +130,6 @@ impl<T: Config> LeaseObserver<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		if !closed && !take.is_zero() {
 			UsageTake::<T>::mutate(epoch, provider, |t| *t = t.saturating_add(take));
 		}
-		ProviderEarnings::<T>::mutate(provider, |e| e.fees = e.fees.saturating_add(provider_share));
 	}
 
 	fn charge_held(epoch: EpochIndex, provider: &T::AccountId, take: BalanceOf<T>) {
@@ -117,6 +142,9 @@ impl<T: Config> LeaseObserver<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	}
 
 	fn held_charge_ended(epoch: EpochIndex, provider: &T::AccountId, take: BalanceOf<T>, paid: bool) {
+		if epoch < ArchivedBefore::<T>::get() {
+			return;
+		}
 		let held = HeldTake::<T>::get(epoch, provider);
 		let ended = held.min(take);
 		if ended.is_zero() {
@@ -126,10 +154,25 @@ impl<T: Config> LeaseObserver<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			let rest = held.saturating_sub(ended);
 			*entry = (!rest.is_zero()).then_some(rest);
 		});
-		if Ledgers::<T>::get(epoch).closed {
-			// Counted in the matched take at the close: paid, its emission is the provider's.
+		let ledger = Ledgers::<T>::get(epoch);
+		if ledger.closed {
 			if paid {
+				// Counted in the matched take at the close: its emission is the provider's.
 				UsageTake::<T>::mutate(epoch, provider, |t| *t = t.saturating_add(ended));
+			} else if !ledger.swept {
+				// Refunded: the take was never paid, so the emission reserved for it is never
+				// minted. Usage emission and matched take shrink in proportion, leaving every
+				// other provider's share (and what it may have claimed) as it was.
+				let reserved = emission::reward_share(
+					ledger.usage_emission,
+					ended.unique_saturated_into(),
+					ledger.matched_take.unique_saturated_into(),
+				);
+				Ledgers::<T>::mutate(epoch, |l| {
+					l.usage_emission = l.usage_emission.saturating_sub(reserved);
+					l.emission = l.emission.saturating_sub(reserved);
+					l.matched_take = l.matched_take.saturating_sub(ended);
+				});
 			}
 		} else {
 			// Not closed yet: the payment (if any) is recorded as any other, by `settled`.

@@ -62,8 +62,11 @@ impl<T: Config> Pallet<T> {
 		ensure!(Self::is_expired(epoch, last_closed), Error::<T>::NotExpired);
 		ensure!(epoch >= ArchivedBefore::<T>::get(), Error::<T>::AlreadySwept);
 		let mut ledger = Ledgers::<T>::get(epoch);
-		let records_left =
-			|| UsageTake::<T>::iter_key_prefix(epoch).next().is_some() || CapacityWork::<T>::iter_key_prefix(epoch).next().is_some();
+		let records_left = || {
+			UsageTake::<T>::iter_key_prefix(epoch).next().is_some() ||
+				CapacityWork::<T>::iter_key_prefix(epoch).next().is_some() ||
+				HeldTake::<T>::iter_key_prefix(epoch).next().is_some()
+		};
 		ensure!(!ledger.swept || records_left(), Error::<T>::AlreadySwept);
 
 		// The first sweep settles the unclaimed rest; every sweep clears up to
@@ -88,7 +91,7 @@ impl<T: Config> Pallet<T> {
 		let works = CapacityWork::<T>::drain_prefix(epoch).take(limit).count() as u32;
 		// Take still held for disputes nobody ended: its reservation lapses with the epoch.
 		let held = HeldTake::<T>::drain_prefix(epoch).take(limit).count() as u32;
-		let remaining = records_left() || HeldTake::<T>::iter_key_prefix(epoch).next().is_some();
+		let remaining = records_left();
 		Self::deposit_event(Event::RecordsSwept { epoch, cleared: takes.saturating_add(works).saturating_add(held), remaining });
 		if !remaining && epoch == ArchivedBefore::<T>::get() {
 			Self::archive(epoch);

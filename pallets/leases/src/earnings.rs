@@ -1,24 +1,28 @@
 //! Providers' earnings locked while consumers may still contest them.
 //!
 //! A report's charges are paid at once — the take to the protocol, the provider's share to the
-//! provider — but the share stays on hold (`ProviderEarnings`) until the provider's next report
-//! of a later epoch, or until the next epoch can no longer be settled. Until then a consumer may
-//! dispute the charge with the report's figures in view; the disputed lease's share then stays
-//! locked until the dispute ends (`ContestedEarnings`). So what a provider can charge and spend
-//! before a ruling is never more than what no consumer contested: a ruling for the consumer is
-//! paid from the locked share, not from a bond that may be far smaller than the charges.
+//! provider — but the share stays on hold (`ProviderEarnings`) for an epoch after the report
+//! landed (`LockedShare::unlock_at`), however soon the provider's next report follows (a late
+//! report and the next epoch's may land in one block). Until then a consumer may dispute the
+//! charge with the report's figures in view; the disputed lease's share then stays locked until
+//! the dispute ends (`ContestedEarnings`). So what a provider can charge and spend before a
+//! ruling is only what nobody contested: a ruling for the consumer is paid from the locked
+//! share, not from a bond that may be far smaller than the charges.
 
 use frame_support::{
 	ensure,
 	traits::{
 		fungible::{Inspect, MutateHold},
 		tokens::{Fortitude, Precision, Preservation, Restriction},
+		Get,
 	},
 };
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	DispatchError, DispatchResult,
 };
+
+use depin_primitives::Verdict;
 
 use crate::{money, pallet::*, types::*, Config};
 
@@ -27,7 +31,7 @@ use crate::{money, pallet::*, types::*, Config};
 pub enum Lock {
 	/// Paid free: a decided dispute's charge, nothing left to contest.
 	No,
-	/// Locked until the provider's next report, or the next epoch's settlement closes.
+	/// Locked for an epoch after the report.
 	UntilContestable,
 }
 
@@ -36,9 +40,9 @@ impl<T: Config> Pallet<T> {
 		HoldReason::ProviderEarnings.into()
 	}
 
-	/// Holds `amount` just paid to `provider` for `epoch`. An account that cannot hold all of it
-	/// (one that left and was reaped, now holding only this payment) keeps the existential
-	/// deposit's worth free.
+	/// Holds `amount` just paid to `provider` for `epoch`, for an epoch from now. An account that
+	/// cannot hold all of it (one that left and was reaped, now holding only this payment) keeps
+	/// the existential deposit's worth free.
 	pub(crate) fn lock_earnings(provider: &T::AccountId, epoch: EpochIndex, amount: BalanceOf<T>) -> DispatchResult {
 		let lockable =
 			T::Currency::reducible_balance(provider, Preservation::Protect, Fortitude::Polite).min(amount);
@@ -46,36 +50,54 @@ impl<T: Config> Pallet<T> {
 			return Ok(());
 		}
 		T::Currency::hold(&Self::earnings_reason(), provider, lockable)?;
-		LockedEarnings::<T>::mutate(provider, epoch, |locked| *locked = locked.saturating_add(lockable));
+		let unlock_at = Self::now().saturating_add(Self::clock().length().into());
+		LockedEarnings::<T>::mutate(provider, epoch, |locked| {
+			let locked = locked.get_or_insert(LockedShare { amount: Zero::zero(), unlock_at });
+			locked.amount = locked.amount.saturating_add(lockable);
+			locked.unlock_at = locked.unlock_at.max(unlock_at);
+		});
 		Self::deposit_event(Event::EarningsLocked { provider: provider.clone(), epoch, amount: lockable });
 		Ok(())
 	}
 
-	/// Unlocks what `provider` earned in epochs before `epoch` and nobody contested.
-	pub(crate) fn release_earnings_before(provider: &T::AccountId, epoch: EpochIndex) -> DispatchResult {
-		// At most the epochs whose next report has not landed: a handful.
-		let earlier: alloc::vec::Vec<EpochIndex> =
-			LockedEarnings::<T>::iter_key_prefix(provider).filter(|e| *e < epoch).collect();
-		for e in earlier {
-			Self::unlock_earnings(provider, e)?;
+	/// Unlocks what `provider` earned that nobody can contest any more (settlement does this for
+	/// the provider's earlier epochs: at most the few whose report landed within an epoch).
+	pub(crate) fn release_unlocked_earnings(provider: &T::AccountId) -> DispatchResult {
+		let now = Self::now();
+		let due: alloc::vec::Vec<EpochIndex> = LockedEarnings::<T>::iter_prefix(provider)
+			.filter(|(_, locked)| locked.unlock_at <= now)
+			.map(|(epoch, _)| epoch)
+			.collect();
+		for epoch in due {
+			Self::unlock_earnings(provider, epoch)?;
 		}
 		Ok(())
 	}
 
 	fn unlock_earnings(provider: &T::AccountId, epoch: EpochIndex) -> DispatchResult {
-		let Some(amount) = LockedEarnings::<T>::take(provider, epoch) else { return Ok(()) };
-		T::Currency::release(&Self::earnings_reason(), provider, amount, Precision::Exact)?;
-		Self::deposit_event(Event::EarningsReleased { provider: provider.clone(), epoch, amount });
+		let Some(locked) = LockedEarnings::<T>::take(provider, epoch) else { return Ok(()) };
+		T::Currency::release(&Self::earnings_reason(), provider, locked.amount, Precision::Exact)?;
+		Self::deposit_event(Event::EarningsReleased { provider: provider.clone(), epoch, amount: locked.amount });
 		Ok(())
 	}
 
-	/// Anyone may unlock `provider`'s earnings of `epoch` once nobody can contest them any more:
-	/// the next epoch can no longer be settled.
+	/// Anyone may unlock `provider`'s earnings of `epoch` once nobody can contest them any more.
 	pub(crate) fn do_release_earnings(provider: T::AccountId, epoch: EpochIndex) -> DispatchResult {
-		ensure!(LockedEarnings::<T>::contains_key(&provider, epoch), Error::<T>::NothingLocked);
-		let now = Self::block_index(Self::now());
-		ensure!(!Self::clock().settleable(epoch.saturating_add(1), now), Error::<T>::StillContestable);
+		let locked = LockedEarnings::<T>::get(&provider, epoch).ok_or(Error::<T>::NothingLocked)?;
+		ensure!(Self::now() >= locked.unlock_at, Error::<T>::StillContestable);
 		Self::unlock_earnings(&provider, epoch)
+	}
+
+	/// Remembers what `epoch`'s report charged lease `lease`, for a dispute raised after it.
+	pub(crate) fn remember_paid_charge(lease: &mut Lease<T>, epoch: EpochIndex, charged: BalanceOf<T>) {
+		if charged.is_zero() {
+			return;
+		}
+		if lease.paid_charges.is_full() {
+			lease.paid_charges.remove(0);
+		}
+		// Cannot fail: room was just made.
+		let _ = lease.paid_charges.try_push((epoch, charged));
 	}
 
 	/// A consumer contests the charge `epoch`'s report made on lease `id`: while the provider's
@@ -83,40 +105,39 @@ impl<T: Config> Pallet<T> {
 	/// dispute ends. Returns what was charged.
 	pub(crate) fn contest_paid_charge(id: LeaseId, epoch: EpochIndex) -> Option<BalanceOf<T>> {
 		let mut lease = Leases::<T>::get(id)?;
-		if lease.settled_epoch != Some(epoch) || lease.last_paid_charge.is_zero() {
-			return None;
-		}
-		let charged = lease.last_paid_charge;
+		let position = lease.paid_charges.iter().position(|(e, charged)| *e == epoch && !charged.is_zero())?;
+		let charged = lease.paid_charges[position].1;
 		let (share, _) = money::split_take(charged, T::TakeRate::get());
-		let locked = LockedEarnings::<T>::get(&lease.provider, epoch).unwrap_or_default();
-		// Released already (or, for a reaped account, never fully locked): too late.
-		if locked < share {
+		let mut locked = LockedEarnings::<T>::get(&lease.provider, epoch)?;
+		// Unlocked already (or, for a reaped account, never fully locked): too late.
+		if locked.amount < share || Self::now() >= locked.unlock_at {
 			return None;
 		}
-		let rest = locked.saturating_sub(share);
-		if rest.is_zero() {
+		locked.amount = locked.amount.saturating_sub(share);
+		if locked.amount.is_zero() {
 			LockedEarnings::<T>::remove(&lease.provider, epoch);
 		} else {
-			LockedEarnings::<T>::insert(&lease.provider, epoch, rest);
+			LockedEarnings::<T>::insert(&lease.provider, epoch, locked);
 		}
 		ContestedEarnings::<T>::insert(
 			id,
 			epoch,
 			Contested { provider: lease.provider.clone(), consumer: lease.consumer.clone(), share },
 		);
-		lease.last_paid_charge = Zero::zero();
+		lease.paid_charges.remove(position);
 		Leases::<T>::insert(id, lease);
 		Some(charged)
 	}
 
 	/// Ends a contested charge's lock: the share goes free to the provider, or back to the
-	/// consumer. Returns the share.
+	/// consumer. Returns the share; zero for a dispute raised before earnings were locked (a
+	/// runtime upgrade's), whose share was paid out free.
 	pub(crate) fn do_resolve_paid(
 		id: LeaseId,
 		epoch: EpochIndex,
 		verdict: Verdict,
 	) -> Result<BalanceOf<T>, DispatchError> {
-		let contested = ContestedEarnings::<T>::take(id, epoch).ok_or(Error::<T>::NothingLocked)?;
+		let Some(contested) = ContestedEarnings::<T>::take(id, epoch) else { return Ok(Zero::zero()) };
 		match verdict {
 			Verdict::Provider => {
 				T::Currency::release(&Self::earnings_reason(), &contested.provider, contested.share, Precision::Exact)?;

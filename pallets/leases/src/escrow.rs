@@ -11,7 +11,7 @@ use frame_support::{
 };
 use sp_runtime::{traits::Zero, DispatchError, DispatchResult, Saturating};
 
-use crate::{pallet::*, types::*, Config};
+use crate::{earnings::Lock, pallet::*, types::*, Config};
 
 impl<T: Config> Pallet<T> {
 	fn escrow_reason() -> T::RuntimeHoldReason {

@@ -66,9 +66,9 @@ impl<T: Config> Pallet<T> {
 	/// 9.
 	fn locked_earnings_match_holds() -> Result<(), TryRuntimeError> {
 		let mut locked_of: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
-		for (provider, _, amount) in LockedEarnings::<T>::iter() {
-			ensure!(!amount.is_zero(), "zero earnings locked");
-			add_to(&mut locked_of, provider, amount);
+		for (provider, _, locked) in LockedEarnings::<T>::iter() {
+			ensure!(!locked.amount.is_zero(), "zero earnings locked");
+			add_to(&mut locked_of, provider, locked.amount);
 		}
 		for (_, _, contested) in ContestedEarnings::<T>::iter() {
 			ensure!(!contested.share.is_zero(), "a zero contested share");

@@ -172,7 +172,7 @@ impl<T: Config> Pallet<T> {
 				take: Zero::zero(),
 				refunded: Zero::zero(),
 				disputed: Zero::zero(),
-				last_paid_charge: Zero::zero(),
+				paid_charges: Default::default(),
 			},
 		);
 		T::Observer::lease_opened(&provider);

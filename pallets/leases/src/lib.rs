@@ -42,7 +42,6 @@ extern crate alloc;
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
-pub(crate) use earnings::Lock;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
@@ -51,6 +50,7 @@ mod earnings;
 mod escrow;
 mod invariants;
 mod leasing;
+pub mod migrations;
 pub mod money;
 mod orders;
 mod settlement;
@@ -74,8 +74,9 @@ pub mod pallet {
 	use sp_core::H256;
 	use sp_runtime::Perbill;
 
-	/// Storage layout version: 1 is the first (no migration yet).
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// Storage layout version. 2: leases remember their recent paid charges (`paid_charges`)
+	/// and no empty list or commitment is stored (migrations::v2).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -278,12 +279,17 @@ pub mod pallet {
 	pub type HeldPayments<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, LeaseId, Twox64Concat, EpochIndex, BalanceOf<T>>;
 
-	/// Each provider's share of its charges for an epoch, locked (`ProviderEarnings`) until its
-	/// next report of a later epoch or until the next epoch can no longer be settled: until
-	/// then consumers may contest them.
+	/// Each provider's share of its charges for an epoch, locked (`ProviderEarnings`) for an
+	/// epoch after the report landed: until then consumers may contest them.
 	#[pallet::storage]
-	pub type LockedEarnings<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, EpochIndex, BalanceOf<T>>;
+	pub type LockedEarnings<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		EpochIndex,
+		LockedShare<BalanceOf<T>, BlockNumberFor<T>>,
+	>;
 
 	/// A lease's share of an epoch's earnings that its consumer contested: locked on the
 	/// provider until the dispute ends.
@@ -451,7 +457,7 @@ pub mod pallet {
 		PayoutFailed,
 		/// No earnings are locked for this provider and epoch (or lease and epoch).
 		NothingLocked,
-		/// Consumers may still contest these earnings: the next epoch can still be settled.
+		/// Consumers may still contest these earnings: their report landed less than an epoch ago.
 		StillContestable,
 	}
 
@@ -582,8 +588,8 @@ pub mod pallet {
 		}
 
 		/// Anyone may unlock `provider`'s earnings of `epoch` once no consumer can contest them:
-		/// the next epoch can no longer be settled. (A report of a later epoch unlocks them at
-		/// once.)
+		/// an epoch after its report landed. (The provider's next report unlocks them too, once
+		/// that time has come.)
 		#[pallet::call_index(12)]
 		#[pallet::weight(T::WeightInfo::release_earnings())]
 		pub fn release_earnings(origin: OriginFor<T>, provider: T::AccountId, epoch: EpochIndex) -> DispatchResult {

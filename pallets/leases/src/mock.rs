@@ -35,12 +35,29 @@ parameter_types! {
 	pub static TakeTo: Option<AccountId> = Some(TREASURY);
 	/// The prelude's minimum (one planck: any non-zero epoch cost); tests of the minimum raise it.
 	pub static MinCharge: Balance = 1;
+	/// An epoch whose window closed congested, settled late (as the attestation pallet's clock
+	/// would say); none unless a test sets one.
+	pub static LateEpoch: Option<EpochIndex> = None;
+}
+
+/// The prelude's clock (10-block epochs, 5 blocks of grace), with `LateEpoch` settled late.
+pub struct TestClock;
+
+impl frame_support::traits::Get<EpochClock> for TestClock {
+	fn get() -> EpochClock {
+		let clock = <depin_primitives::ConstClock<10, 5> as frame_support::traits::Get<EpochClock>>::get();
+		match LateEpoch::get() {
+			Some(epoch) => clock.with_late_settlement(epoch),
+			None => clock,
+		}
+	}
 }
 
 #[derive_impl(pallet_leases::config_preludes::TestDefaultConfig)]
 impl pallet_leases::Config for Test {
 	type Currency = Balances;
 	type Providers = Providers;
+	type Clock = TestClock;
 	type TakeBeneficiary = TakeTo;
 	type MinEpochCharge = MinCharge;
 }
@@ -103,6 +120,7 @@ pub fn provider(who: AccountId, region: &'static str) {
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	TakeTo::set(Some(TREASURY));
+	LateEpoch::set(None);
 	MinCharge::set(1);
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| {

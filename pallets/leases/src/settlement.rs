@@ -14,7 +14,7 @@ use sp_runtime::{
 	DispatchError,
 };
 
-use crate::{money, pallet::*, types::*, Config};
+use crate::{earnings::Lock, money, pallet::*, types::*, Config};
 
 impl<T: Config> Pallet<T> {
 	/// An epoch `lease` may be charged for now: finished, unsettled, inside its report window,
@@ -41,9 +41,8 @@ impl<T: Config> Pallet<T> {
 	) -> Result<Vec<Settlement<BalanceOf<T>>>, DispatchError> {
 		// All or nothing, even for callers that keep going after an error.
 		with_storage_layer(|| {
-			// A report of a later epoch ends the dispute window of the provider's earlier
-			// charges: what is still locked of them is its own now.
-			Self::release_earnings_before(provider, epoch)?;
+			// What the provider earned earlier and nobody can contest any more is its own now.
+			Self::release_unlocked_earnings(provider)?;
 			let now = Self::now();
 			let mut paid = CreditOf::<T>::zero();
 			let (mut charged, mut provider_share, mut take) = (Zero::zero(), Zero::zero(), Zero::zero());
@@ -90,7 +89,7 @@ impl<T: Config> Pallet<T> {
 				lease.paid = lease.paid.saturating_add(provider_share);
 				lease.take = lease.take.saturating_add(take);
 				Self::deposit_event(Event::LeaseSettled { lease: id, epoch, charged, provider_share, take });
-				lease.last_paid_charge = charged;
+				Self::remember_paid_charge(&mut lease, epoch, charged);
 				(provider_share, take, credit)
 			},
 			Payee::HeldForDispute => {
@@ -100,7 +99,6 @@ impl<T: Config> Pallet<T> {
 				let (_, take) = money::split_take(charged, T::TakeRate::get());
 				T::Observer::charge_held(epoch, provider, take);
 				Self::deposit_event(Event::PaymentHeld { lease: id, epoch, amount: charged });
-				lease.last_paid_charge = Zero::zero();
 				(Zero::zero(), Zero::zero(), CreditOf::<T>::zero())
 			},
 		};

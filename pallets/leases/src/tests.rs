@@ -379,12 +379,12 @@ mod earnings {
 	}
 
 	/// Attack: a provider charged 256 leases for three days while disputes waited for a ruling,
-	/// against a bond of 100 DPN. Its share of each charge is paid but locked until its next
-	/// report (or until the next epoch can no longer be settled), and a disputed charge's share
-	/// stays locked until the ruling: what it can spend before a ruling is only what nobody
+	/// against a bond of 100 DPN. Its share of each charge is paid but locked for an epoch after
+	/// the report (its next report unlocks it once that time has come), and a disputed charge's
+	/// share stays locked until the ruling: what it can spend before a ruling is only what nobody
 	/// contested.
 	#[test]
-	fn a_providers_share_is_locked_until_its_next_report() {
+	fn a_providers_share_is_locked_for_an_epoch_after_its_report() {
 		run_test(|| {
 			provider(PROVIDER, "eu");
 			let id = rent_h100(10 * epoch_cost(H100_PRICE));
@@ -392,7 +392,7 @@ mod earnings {
 			go_to(epoch_start(1));
 			settle(id, 0);
 			assert_eq!((Balances::balance(&PROVIDER), locked(PROVIDER)), (free_before, 86));
-			assert_eq!(LockedEarnings::<Test>::get(PROVIDER, 0), Some(86));
+			assert_eq!(LockedEarnings::<Test>::get(PROVIDER, 0).map(|l| l.amount), Some(86));
 			assert!(has_event(Event::EarningsLocked { provider: PROVIDER, epoch: 0, amount: 86 }));
 			// Nobody may unlock them while epoch 1 can still be settled.
 			assert_noop!(
@@ -416,6 +416,41 @@ mod earnings {
 		});
 	}
 
+	/// A late report and the next epoch's may land in one block: the next report must not cut
+	/// the late charges' time to be contested to nothing. Each report's charges stay locked, and
+	/// contestable, for an epoch after that report landed, whatever follows.
+	#[test]
+	fn a_report_right_after_another_leaves_it_an_epoch_to_be_contested() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let (a, b) = (rent_h100(10 * epoch_cost(H100_PRICE)), rent_h100(10 * epoch_cost(H100_PRICE)));
+			// Epoch 0's window closed congested: it is settled late, in epoch 1's window.
+			LateEpoch::set(Some(0));
+			let reported_at = epoch_start(2) + 1;
+			go_to(reported_at);
+			// Epochs 0 and 1 settled in the same block (0 late, then 1).
+			for epoch in [0, 1] {
+				let charges = [a, b].map(|lease| LeaseCharge { lease, attested_blocks: 10, payee: Payee::Provider });
+				assert_ok!(<Leases as LeaseSettlement<_, _>>::settle_epoch(&PROVIDER, epoch, &charges).map(|_| ()));
+			}
+			assert_eq!(locked(PROVIDER), 2 * (86 + 95));
+			// Epoch 0's charge is still contestable after epoch 1's report.
+			assert_eq!(<Leases as LeaseSettlement<_, _>>::take_paid_charge(a, 0), Some(90));
+			assert_eq!(<Leases as LeaseSettlement<_, _>>::take_paid_charge(a, 1), Some(100));
+			// Lease b's shares stay locked until an epoch has passed since the reports.
+			go_to(reported_at + u64::from(clock().length()) - 1);
+			assert_noop!(
+				Leases::release_earnings(RuntimeOrigin::signed(CONSUMER), PROVIDER, 0),
+				Error::<Test>::StillContestable
+			);
+			go_to(reported_at + u64::from(clock().length()));
+			assert_eq!(<Leases as LeaseSettlement<_, _>>::take_paid_charge(b, 0), None, "too late now");
+			assert_ok!(Leases::release_earnings(RuntimeOrigin::signed(CONSUMER), PROVIDER, 0));
+			assert_ok!(Leases::release_earnings(RuntimeOrigin::signed(CONSUMER), PROVIDER, 1));
+			assert_eq!(locked(PROVIDER), 86 + 95, "lease a's contested shares");
+		});
+	}
+
 	/// A contested share stays locked through the provider's later reports, and a ruling for
 	/// the consumer pays it back from there; for the provider, it goes free.
 	#[test]
@@ -429,7 +464,7 @@ mod earnings {
 			assert_eq!(locked(PROVIDER), 2 * 86);
 			assert_eq!(<Leases as LeaseSettlement<_, _>>::take_paid_charge(a, 0), Some(90));
 			assert_eq!(<Leases as LeaseSettlement<_, _>>::take_paid_charge(a, 0), None, "once");
-			assert_eq!(LockedEarnings::<Test>::get(PROVIDER, 0), Some(86));
+			assert_eq!(LockedEarnings::<Test>::get(PROVIDER, 0).map(|l| l.amount), Some(86));
 			go_to(epoch_start(2));
 			settle(b, 1);
 			// Lease b's epoch-0 share went free with the next report; lease a's stays locked.
@@ -441,10 +476,10 @@ mod earnings {
 			assert!(has_event(Event::PaidChargeRefunded { lease: a, epoch: 0, amount: 86 }));
 			let lease = pallet::Leases::<Test>::get(a).unwrap();
 			assert_eq!((lease.paid, lease.refunded), (0, 86));
-			assert_noop!(
-				<Leases as LeaseSettlement<_, _>>::resolve_paid(a, 0, Verdict::Consumer),
-				Error::<Test>::NothingLocked
-			);
+			// Nothing is contested any more: a second ruling moves nothing.
+			let consumer_after = Balances::balance(&CONSUMER);
+			assert_eq!(<Leases as LeaseSettlement<_, _>>::resolve_paid(a, 0, Verdict::Consumer), Ok(0));
+			assert_eq!(Balances::balance(&CONSUMER), consumer_after);
 		});
 	}
 
@@ -467,9 +502,12 @@ mod earnings {
 			));
 			assert_ok!(Leases::cancel_order(RuntimeOrigin::signed(CONSUMER), order));
 			assert!(!ConsumerOrders::<Test>::contains_key(CONSUMER));
+			// Served four blocks, closed: it retains their cost until epoch 0's window closes.
+			go_to(5);
 			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), id));
 			assert!(!pallet::Commitments::<Test>::contains_key(PROVIDER));
-			go_to(epoch_start(2));
+			assert!(ProviderLeases::<Test>::contains_key(PROVIDER));
+			go_to(u64::from(clock().report_window_closes(0)));
 			assert_ok!(Leases::release_retained(RuntimeOrigin::signed(CONSUMER), id));
 			assert!(!ProviderLeases::<Test>::contains_key(PROVIDER));
 			assert!(!ConsumerLeases::<Test>::contains_key(CONSUMER));

@@ -77,9 +77,24 @@ pub struct Lease<T: Config> {
 	pub refunded: BalanceOf<T>,
 	/// Charged for disputed epochs and held until the disputes are resolved.
 	pub disputed: BalanceOf<T>,
-	/// What `settled_epoch`'s report charged and paid out (zero if held for a dispute): what a
-	/// dispute raised after that report contests.
-	pub last_paid_charge: BalanceOf<T>,
+	/// What the lease's latest reports charged and paid out, by epoch (newest last; a charge
+	/// held for a dispute is not here): what a dispute raised after a report contests, while the
+	/// provider's share of it is still locked.
+	pub paid_charges: BoundedVec<(EpochIndex, BalanceOf<T>), frame_support::traits::ConstU32<MAX_CONTESTABLE_CHARGES>>,
+}
+
+/// Paid charges a lease remembers for disputes raised after the report: a charge stays
+/// contestable for an epoch after its report lands, so at most three of a lease's epochs are at
+/// once (a late epoch's, the next one's, and the one after).
+pub const MAX_CONTESTABLE_CHARGES: u32 = 3;
+
+/// A provider's share of an epoch's charges, locked while consumers may contest them.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
+pub struct LockedShare<Balance, BlockNumber> {
+	pub amount: Balance,
+	/// From this block nobody can contest it any more: a report's charges stay contestable for
+	/// an epoch after it lands, however soon the provider's next report follows.
+	pub unlock_at: BlockNumber,
 }
 
 impl<T: Config> Lease<T> {

@@ -79,9 +79,28 @@ impl<T: Config> Pallet<T> {
 				versions: Default::default(),
 			});
 		let audit = Self::with_version(audit, version)?;
+		if !HardwareAudits::<T>::contains_key(&provider, &auditor) {
+			Self::make_room_for_an_audit(&provider);
+		}
 		Self::put_hardware_audit(&provider, &auditor, audit);
 		Self::deposit_event(Event::HardwareAudited { provider, auditor, gpus: count, storage_gib });
 		Ok(())
+	}
+
+	/// Keeps a provider's audits at most `MaxAuditors`: before a new auditor's audit is stored,
+	/// the audits of auditors that have left (which count nowhere) are dropped if the provider
+	/// has that many. At most `MaxAuditors` auditors are current, so that makes room.
+	fn make_room_for_an_audit(provider: &T::AccountId) {
+		let audits: Vec<(T::AccountId, u32)> =
+			HardwareAudits::<T>::iter_prefix(provider).map(|(auditor, audit)| (auditor, audit.auditor_since)).collect();
+		if (audits.len() as u32) < T::MaxAuditors::get() {
+			return;
+		}
+		for (auditor, since) in audits {
+			if Auditors::<T>::get(&auditor) != Some(since) {
+				HardwareAudits::<T>::remove(provider, &auditor);
+			}
+		}
 	}
 
 	/// `audit` with `version` made now, keeping only the versions some epoch that can still be

@@ -77,7 +77,7 @@ fn auditor<T: Config>(index: u32) -> T::AccountId {
 fn audit_with_all_versions<T: Config>(auditor: &T::AccountId, provider: &T::AccountId) {
 	let clock = T::Clock::get();
 	let listed: Vec<H256> = Gpus::<T>::get(provider).iter().map(|gpu| gpu.uuid_hash).collect();
-	for epoch in 1..MAX_AUDIT_VERSIONS {
+	for epoch in 1..=MAX_AUDIT_VERSIONS {
 		frame_system::Pallet::<T>::set_block_number(clock.first_block(epoch).saturating_add(1).into());
 		Pallet::<T>::do_audit_hardware(auditor.clone(), provider.clone(), BoundedVec::truncate_from(listed.clone()), 1)
 			.expect("audits");
@@ -87,7 +87,8 @@ fn audit_with_all_versions<T: Config>(auditor: &T::AccountId, provider: &T::Acco
 /// `count` auditors, each auditing all of `provider`'s GPUs with every version kept: what a
 /// GPU leaving the provider has to be removed from.
 fn fully_audited<T: Config>(provider: &T::AccountId, count: u32) {
-	let capacity = Capacity { storage_bytes: T::MaxStorageBytes::get(), cpu_cores: 1 };
+	let cores = Providers::<T>::get(provider).map_or(1, |record| record.capacity.cpu_cores.max(1));
+	let capacity = Capacity { storage_bytes: T::MaxStorageBytes::get(), cpu_cores: cores };
 	Pallet::<T>::do_set_capacity(provider.clone(), capacity).expect("declares storage");
 	for i in 0..count {
 		audit_with_all_versions::<T>(&auditor::<T>(i), provider);

@@ -23,8 +23,8 @@ impl<T: Config> Pallet<T> {
 	/// 5. The provider and auditor counters match their maps; there are at most `MaxAuditors`
 	///    auditors, each with a membership number already handed out.
 	/// 6. Every auditor holds at least `AuditorBond` as its bond; every hardware audit is of a
-	///    registered provider, keeps its versions in the order they were made, and at most
-	///    `MAX_AUDIT_VERSIONS` of them.
+	///    registered provider, keeps its versions in the order they were made (at most
+	///    `MAX_AUDIT_VERSIONS`), and no provider has more than `MaxAuditors` audits.
 	/// 7. `Totals` (active, suspended, declared storage) match the records; the GPU counter
 	///    matches `GpuOwner`; `AuditedGpusByMembership` holds, for each current auditor
 	///    membership, the GPUs in the latest versions of its audits, and nothing for ended
@@ -46,8 +46,12 @@ impl<T: Config> Pallet<T> {
 			let held = T::Currency::balance_on_hold(&HoldReason::AuditorBond.into(), &auditor);
 			ensure!(held >= T::AuditorBond::get(), "an auditor holds less than the auditor bond");
 		}
+		let mut audits_of = alloc::collections::btree_map::BTreeMap::<T::AccountId, u32>::new();
 		for (provider, _, audit) in HardwareAudits::<T>::iter() {
 			ensure!(Providers::<T>::contains_key(&provider), "a hardware audit of an unregistered account");
+			let count = audits_of.entry(provider).or_default();
+			*count += 1;
+			ensure!(*count <= T::MaxAuditors::get(), "more hardware audits of a provider than auditors there can be");
 			ensure!(
 				audit.versions.windows(2).all(|pair| pair[0].made_at <= pair[1].made_at),
 				"hardware audit versions out of order"

@@ -115,9 +115,8 @@ pub mod v3 {
 	use crate::{pallet::*, types::*, Config};
 
 	/// A hardware audit as v2 stored it: one per provider.
-	#[derive(Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
+	#[derive(Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo)]
 	#[scale_info(skip_type_params(T))]
-	#[derive(TypeInfo)]
 	pub struct HardwareAuditV2<T: Config> {
 		pub auditor: T::AccountId,
 		pub auditor_since: u32,

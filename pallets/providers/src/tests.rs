@@ -843,7 +843,7 @@ mod audit_ownership {
 			assert_ok!(audit(AUDITOR, &hashes[1..], 100));
 			assert_eq!(Providers::audited_hardware(&ALICE, epoch_start(4)).gpus, hashes[1..].to_vec());
 			let versions = HardwareAudits::<Test>::get(ALICE, AUDITOR).unwrap().versions;
-			assert!(versions.len() <= pallet_providers::MAX_AUDIT_VERSIONS as usize);
+			assert!(versions.len() <= MAX_AUDIT_VERSIONS as usize);
 			// Versions no reportable epoch can use any more are dropped.
 			System::set_block_number(epoch_start(9));
 			assert_ok!(audit(AUDITOR, &hashes, 100));

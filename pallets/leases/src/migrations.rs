@@ -1,0 +1,153 @@
+//! Storage migrations of the leases pallet.
+
+/// v1 → v2: a lease remembers its recent paid charges (`paid_charges`, for disputes raised after
+/// the report while the provider's share is locked) instead of the last one only
+/// (`last_paid_charge`), and no empty list or all-zero commitment is stored (v1 left them behind
+/// when a provider's or consumer's last lease or order went).
+pub mod v2 {
+	use alloc::vec::Vec;
+	use frame_support::{
+		migrations::VersionedMigration, pallet_prelude::*, storage_alias, traits::UncheckedOnRuntimeUpgrade,
+		BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+	};
+	use sp_runtime::traits::Zero;
+
+	use crate::{pallet::*, types::*, Config};
+
+	/// A lease as v1 stored it.
+	#[derive(Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo)]
+	#[scale_info(skip_type_params(T))]
+	pub struct LeaseV1<T: Config> {
+		pub consumer: AccountIdOf<T>,
+		pub provider: AccountIdOf<T>,
+		pub gpus: BoundedVec<sp_core::H256, T::MaxGpusPerLease>,
+		pub storage_gib: u32,
+		pub cpu_cores: u32,
+		pub price_per_hour: BalanceOf<T>,
+		pub opened_at: BlockNumberOf<T>,
+		pub status: LeaseStatus<BlockNumberOf<T>>,
+		pub settled_epoch: Option<EpochIndex>,
+		pub deposited: BalanceOf<T>,
+		pub escrow: BalanceOf<T>,
+		pub paid: BalanceOf<T>,
+		pub take: BalanceOf<T>,
+		pub refunded: BalanceOf<T>,
+		pub disputed: BalanceOf<T>,
+		pub last_paid_charge: BalanceOf<T>,
+	}
+
+	impl<T: Config> LeaseV1<T> {
+		fn upgraded(self) -> Lease<T> {
+			let paid_charges = match (self.settled_epoch, self.last_paid_charge.is_zero()) {
+				(Some(epoch), false) => BoundedVec::truncate_from(alloc::vec![(epoch, self.last_paid_charge)]),
+				_ => BoundedVec::default(),
+			};
+			Lease {
+				consumer: self.consumer,
+				provider: self.provider,
+				gpus: self.gpus,
+				storage_gib: self.storage_gib,
+				cpu_cores: self.cpu_cores,
+				price_per_hour: self.price_per_hour,
+				opened_at: self.opened_at,
+				status: self.status,
+				settled_epoch: self.settled_epoch,
+				deposited: self.deposited,
+				escrow: self.escrow,
+				paid: self.paid,
+				take: self.take,
+				refunded: self.refunded,
+				disputed: self.disputed,
+				paid_charges,
+			}
+		}
+	}
+
+	/// The v1 layout under the same storage name.
+	pub mod v1 {
+		use super::*;
+
+		#[storage_alias]
+		pub type Leases<T: Config> = StorageMap<Pallet<T>, Twox64Concat, LeaseId, LeaseV1<T>>;
+	}
+
+	/// Re-encodes every lease and removes the empty entries v1 left.
+	pub struct RememberPaidCharges<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for RememberPaidCharges<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let old: Vec<(LeaseId, LeaseV1<T>)> = v1::Leases::<T>::iter().collect();
+			let leases = old.len() as u64;
+			for (id, lease) in old {
+				Leases::<T>::insert(id, lease.upgraded());
+			}
+			let mut removed = 0u64;
+			let empty_providers: Vec<T::AccountId> =
+				ProviderLeases::<T>::iter().filter(|(_, ids)| ids.is_empty()).map(|(who, _)| who).collect();
+			for who in empty_providers {
+				ProviderLeases::<T>::remove(who);
+				removed += 1;
+			}
+			let empty_consumers: Vec<T::AccountId> =
+				ConsumerLeases::<T>::iter().filter(|(_, ids)| ids.is_empty()).map(|(who, _)| who).collect();
+			for who in empty_consumers {
+				ConsumerLeases::<T>::remove(who);
+				removed += 1;
+			}
+			let empty_orders: Vec<T::AccountId> =
+				ConsumerOrders::<T>::iter().filter(|(_, ids)| ids.is_empty()).map(|(who, _)| who).collect();
+			for who in empty_orders {
+				ConsumerOrders::<T>::remove(who);
+				removed += 1;
+			}
+			let empty_commitments: Vec<T::AccountId> = Commitments::<T>::iter()
+				.filter(|(_, c)| *c == depin_primitives::Commitment::default())
+				.map(|(who, _)| who)
+				.collect();
+			for who in empty_commitments {
+				Commitments::<T>::remove(who);
+				removed += 1;
+			}
+			log::info!(target: "runtime::leases", "{leases} leases re-encoded (v2); {removed} empty entries removed");
+			T::DbWeight::get().reads_writes(leases.saturating_add(4 * removed).saturating_add(4), leases.saturating_add(removed))
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
+			Ok(Self::before().encode())
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			let before = Vec::<(LeaseId, LeaseV1<T>)>::decode(&mut &state[..])
+				.map_err(|_| sp_runtime::TryRuntimeError::Other("pre-upgrade state undecodable"))?;
+			Self::after(before)
+		}
+	}
+
+	impl<T: Config> RememberPaidCharges<T> {
+		/// Every v1 lease.
+		pub fn before() -> Vec<(LeaseId, LeaseV1<T>)> {
+			v1::Leases::<T>::iter().collect()
+		}
+
+		/// Every lease decodes as v2 with the same figures and its last paid charge remembered;
+		/// no empty entry is left.
+		pub fn after(before: Vec<(LeaseId, LeaseV1<T>)>) -> Result<(), sp_runtime::TryRuntimeError> {
+			ensure!(Leases::<T>::iter().count() == before.len(), "lease count changed");
+			for (id, old) in before {
+				let new = Leases::<T>::get(id).ok_or("a lease was lost")?;
+				ensure!(new == old.upgraded(), "a lease changed in the migration");
+			}
+			ensure!(ProviderLeases::<T>::iter_values().all(|ids| !ids.is_empty()), "an empty provider list");
+			ensure!(ConsumerLeases::<T>::iter_values().all(|ids| !ids.is_empty()), "an empty consumer list");
+			ensure!(ConsumerOrders::<T>::iter_values().all(|ids| !ids.is_empty()), "an empty order list");
+			Ok(())
+		}
+	}
+
+	/// Runs [`RememberPaidCharges`] once, on a chain whose leases storage is at version 1, and
+	/// records version 2.
+	pub type MigrateV1ToV2<T> =
+		VersionedMigration<1, 2, RememberPaidCharges<T>, Pallet<T>, <T as frame_system::Config>::DbWeight>;
+}
