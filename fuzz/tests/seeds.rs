@@ -15,10 +15,13 @@ fn a_lease_is_reported_and_its_emission_claimed() {
 	assert_eq!(stats.claimed, 1, "{stats:?}");
 }
 
+/// The winning bidder reports its lease; the other bidder, with no lease and no audited
+/// hardware, has nothing to settle: its report is refused and it is no worker.
 #[test]
-fn both_bidders_win_orders_and_report() {
+fn the_winning_bidder_reports_and_the_other_has_nothing_to_settle() {
 	let stats = stats("order-bid-dispute");
-	assert_eq!(stats.workers, 2, "{stats:?}");
+	assert_eq!(stats.workers, 1, "{stats:?}");
+	assert_eq!(stats.refused, 1, "{stats:?}");
 }
 
 #[test]

@@ -52,6 +52,11 @@ fn build_block(n: u32, filler: Weight, pool: &mut Vec<Pooled>) -> Vec<AccountId>
 	ranked.sort_by(|(a, x), (b, y)| b.cmp(a).then(x.0.cmp(&y.0)));
 	let mut landed = Vec::new();
 	for (_, (arrival, who, call)) in ranked {
+		// What an earlier report of this block made stale (a copy of it: one report per
+		// provider and epoch) leaves the pool, as the author's checks in the block find.
+		if pool_validity(&call).is_err() {
+			continue;
+		}
 		let weight = call.get_dispatch_info().total_weight().saturating_add(normal.base_extrinsic);
 		let used = *System::block_weight().get(DispatchClass::Normal);
 		if !limit.saturating_sub(used).all_gte(weight) {
@@ -118,7 +123,10 @@ fn run_blocks(
 	let mut arrival = pool.len() as u32;
 	while keep_going(market, n) {
 		let filler = if full_at(market, n) { Weight::MAX } else { Weight::zero() };
-		market.ext.execute_with(|| build_block(n, filler, pool));
+		let landed = market.ext.execute_with(|| build_block(n, filler, pool));
+		if landed.contains(&honest.provider) {
+			LANDED_AFTER.with(|after| after.set(Some(n - from)));
+		}
 		if !honest_reported(market, honest) && (n - from) % 3 == 0 {
 			if let Some(call) = report_of(market, &honest.provider, 1, n) {
 				arrival += 1;
@@ -128,6 +136,15 @@ fn run_blocks(
 		n += 1;
 	}
 	n
+}
+
+std::thread_local! {
+	/// How many blocks after `run_blocks` began the honest report landed.
+	static LANDED_AFTER: std::cell::Cell<Option<u32>> = const { std::cell::Cell::new(None) };
+}
+
+fn landed_after() -> Option<u32> {
+	LANDED_AFTER.with(|after| after.get())
 }
 
 fn honest_reported(market: &mut Market, honest: &Honest) -> bool {
@@ -211,6 +228,8 @@ fn empty_and_zero_uptime_sybil_reports_cannot_delay_an_honest_report() {
 			sybils.iter().all(|s| !pallet_attestation::Reports::<Runtime>::contains_key(s, 1))
 	});
 	assert!(landed_at, "the honest report landed, no Sybil's did");
+	// Sent when the window's first block was imported, it landed in the next one.
+	assert_eq!(landed_after(), Some(1));
 	let (paid, full) = honest_charge(&mut market, &honest);
 	assert_eq!(paid, full, "the honest provider is paid for every block it served");
 	market.check_invariants();
@@ -246,6 +265,8 @@ fn outranking_the_honest_report_costs_the_flooder_every_epoch() {
 	market.run_to(after);
 	let (paid, full) = honest_charge(&mut market, &honest);
 	assert_eq!(paid, full, "the honest provider is paid in full");
+	// 300 Sybil reports fill about two blocks ahead of it: it lands in the third.
+	assert_eq!(landed_after(), Some(2));
 	let sybils_reported = market.ext.execute_with(|| {
 		attacker.iter().step_by(2).filter(|s| pallet_attestation::Reports::<Runtime>::contains_key(*s, 1)).count()
 	});

@@ -563,8 +563,12 @@ pub mod pallet {
 		/// report window extended by its full blocks (see `FullWindowBlocks`), and the epoch
 		/// whose window closed congested, if it may still be settled late.
 		pub fn clock() -> EpochClock {
+			Self::clock_at(Self::now())
+		}
+
+		/// [`Self::clock`] as it will be at block `now`.
+		pub(crate) fn clock_at(now: depin_primitives::BlockIndex) -> EpochClock {
 			let base = Self::base_clock();
-			let now = Self::now();
 			let current = base.epoch_of(now);
 			let clock = match current.checked_sub(1) {
 				Some(previous) => Self::clock_for(base, previous),

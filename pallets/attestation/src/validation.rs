@@ -36,7 +36,17 @@ impl<T: Config> Pallet<T> {
 		report: &UsageReport<T>,
 		signature: Option<&sr25519::Signature>,
 	) -> Result<CheckedReport<T>, Error<T>> {
-		let (clock, now) = (Self::clock(), Self::now());
+		Self::check_report_at(report, signature, Self::now())
+	}
+
+	/// [`Self::check_report`] as if the chain were at block `now` (the off-chain worker checks
+	/// its report as the pool will: at the block after the one it was made at).
+	pub(crate) fn check_report_at(
+		report: &UsageReport<T>,
+		signature: Option<&sr25519::Signature>,
+		now: BlockIndex,
+	) -> Result<CheckedReport<T>, Error<T>> {
+		let clock = Self::clock_at(now);
 		ensure!(clock.has_ended(report.epoch, now), Error::<T>::FutureEpoch);
 		// Until its window closes, or, for an epoch whose window closed congested, until the
 		// next one's does (late settlement).

@@ -485,11 +485,7 @@ fn submit_report<T: Config>(
 	let report = build_report::<T>(&provider, epoch, tally, block);
 	// The chain's own checks, as the pool will run them: on this block's state, as the block
 	// after it (where the anchor, this block, is in the past).
-	let next = sp_runtime::Saturating::saturating_add(block, 1u32.into());
-	frame_system::Pallet::<T>::set_block_number(next);
-	let checked = Pallet::<T>::check_report(&report, None);
-	frame_system::Pallet::<T>::set_block_number(block);
-	if let Err(error) = checked {
+	if let Err(error) = Pallet::<T>::check_report_at(&report, None, now.saturating_add(1)) {
 		log::warn!(target: "attestation", "the usage report of epoch {epoch} would be refused: {error:?}");
 		return Err("the chain would refuse the report");
 	}
