@@ -58,6 +58,8 @@ mod benchmarks {
 		for e in 0..=epoch {
 			work_in::<T>(&provider, e);
 		}
+		// The epochs before it closed in their blocks: this block closes `epoch` alone.
+		close_through::<T>(epoch - 1);
 		let block = T::Clock::get().report_window_closes(epoch);
 		#[block]
 		{
