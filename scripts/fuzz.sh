@@ -2,8 +2,9 @@
 # The long run of the runtime fuzzer (fuzz/): libFuzzer, coverage-guided, on the nightly
 # toolchain, with every FRAME pallet's try_state added to the checks after each block.
 #
-#   scripts/fuzz.sh [RUNS]     RUNS executions (default 1,000,000), from the checked-in corpus
-#                              (DEPIN_FUZZ_MAX_SECONDS stops it earlier, after that many seconds)
+#   scripts/fuzz.sh [RUNS]     RUNS executions (default 1,000,000) from the checked-in corpus, in
+#                              one libFuzzer process per core (DEPIN_FUZZ_JOBS), sharing the
+#                              working corpus (DEPIN_FUZZ_MAX_SECONDS stops it earlier)
 #   scripts/fuzz.sh --merge    minimize the inputs found so far into fuzz/corpus/runtime
 #
 # Inputs that reach new coverage collect in $CARGO_TARGET_DIR/fuzz-corpus; a crash (panic or
@@ -37,19 +38,34 @@ if [ -f "${1:-}" ]; then
 fi
 
 runs="${1:-1000000}"
+jobs="${DEPIN_FUZZ_JOBS:-$(nproc)}"
+per_job=$(((runs + jobs - 1) / jobs))
 log "building the fuzz target (nightly, instrumented) into $CARGO_TARGET_DIR/fuzz"
 fuzz build runtime
-log "fuzzing: $runs executions from fuzz/corpus/runtime ($(ls fuzz/corpus/runtime | wc -l) inputs)"
-output="$(mktemp)"
+log "fuzzing: $runs executions in $jobs processes from fuzz/corpus/runtime ($(ls fuzz/corpus/runtime | wc -l) inputs)"
+logs="$CARGO_TARGET_DIR/fuzz-logs"
+rm -rf "$logs" && mkdir -p "$logs"
+started=$SECONDS
+# One libFuzzer process a core, sharing the working corpus: each reloads what the others found.
+pids=()
+for job in $(seq 1 "$jobs"); do
+	fuzz run runtime "$work_corpus" fuzz/corpus/runtime -- -runs="$per_job" -artifact_prefix="$artifacts/" \
+		-max_len=4096 -print_final_stats=1 -seed="$job" \
+		${DEPIN_FUZZ_MAX_SECONDS:+-max_total_time=$DEPIN_FUZZ_MAX_SECONDS} >"$logs/job-$job.log" 2>&1 &
+	pids+=($!)
+done
 status=0
-fuzz run runtime "$work_corpus" fuzz/corpus/runtime -- -runs="$runs" -artifact_prefix="$artifacts/" \
-	-max_len=4096 -print_final_stats=1 ${DEPIN_FUZZ_MAX_SECONDS:+-max_total_time=$DEPIN_FUZZ_MAX_SECONDS} 2>&1 | tee "$output" || status=$?
-executed="$(sed -n 's/^stat::number_of_executed_units: *//p' "$output" | tail -1)"
-crashes="$(grep -c '^==[0-9]*== ERROR: libFuzzer\|^thread .* panicked' "$output" || true)"
-log "executed ${executed:-?} inputs; crashes: $crashes; exit status $status"
+for pid in "${pids[@]}"; do wait "$pid" || status=$?; done
+seconds=$((SECONDS - started))
+executed="$(sed -n 's/^stat::number_of_executed_units: *//p' "$logs"/job-*.log | awk '{s += $1} END {print s + 0}')"
+crashes="$(cat "$logs"/job-*.log | grep -c '^==[0-9]*== ERROR: libFuzzer\|^thread .* panicked' || true)"
+coverage="$(grep -ho 'cov: [0-9]*' "$logs"/job-*.log | awk '{print $2}' | sort -n | tail -1)"
+commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- runtime pallets primitives fuzz || echo '+changes')"
+log "executed $executed inputs in $seconds s ($jobs processes); crashes: $crashes; coverage: ${coverage:-?} edges; commit $commit; exit status $status"
+tail -n 20 "$logs"/job-*.log
 # The last long run's figures are kept with the corpus (docs/reliability.md shows them).
 cat >fuzz/last-long-run.json <<JSON
-[{"group":"Fuzzing","what":"long run (scripts/fuzz.sh: libFuzzer, every FRAME try_state), $(date -u +%Y-%m-%d)","count":${executed:-0},"outcome":"$crashes breaks found"}]
+[{"group":"Fuzzing","what":"long run (scripts/fuzz.sh: libFuzzer, $jobs processes, FRAME try_state every 10 blocks and at each program's end), $(date -u +%Y-%m-%d), commit $commit, $((seconds / 60)) min, ${coverage:-?} coverage edges","count":${executed:-0},"outcome":"$crashes breaks found"}]
 JSON
 if [ -n "${DEPIN_FIGURES_DIR:-}" ]; then
 	mkdir -p "$DEPIN_FIGURES_DIR"

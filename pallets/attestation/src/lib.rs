@@ -16,13 +16,16 @@
 //!   docs/attestation.md for why not a v5 general transaction). A local-storage claim keeps it to one
 //!   submission per epoch (retried if it does not land).
 //! - **Validation**, the same in the pool and in dispatch (`validation`): the signer is the
-//!   provider's reporting key; the epoch is the one just ended and its report window
-//!   (`ReportGrace`) is open; the anchor is a recent block at or after the epoch's end; one report
-//!   per provider and epoch; only GPUs registered to the provider; only leases that can be
-//!   charged for the epoch; values within their bounds.
+//!   provider's reporting key; the epoch has ended and can still be settled (its report window,
+//!   `ReportGrace`, is open — or it closed congested and the late window is); the anchor is a
+//!   recent block at or after the epoch's end; one report per provider and epoch; only GPUs
+//!   registered to the provider or rented by the leases it covers; only leases that can be
+//!   charged for the epoch; values within their bounds; and something to settle (a charge or
+//!   audited hardware). Pool priority is what the report settles per unit of weight
+//!   (`congestion`: a flood of reports must outbid honest ones, and pay the take doing so).
 //! - **Settlement**: an accepted report settles each lease it covers through `LeaseSettlement`
 //!   (the leases pallet); a lease it does not cover is not charged for the epoch.
-//! - **Missed reports**: once an epoch's window has closed, anyone may `report_missed` a provider
+//! - **Missed reports**: once an epoch can no longer be settled, anyone may `report_missed` a provider
 //!   that had a lease running in it and did not report. `MissSlash` of its bond is slashed, a
 //!   `MissBounty` share of it paid to the caller and the rest to `SlashBeneficiary`. After
 //!   `MaxMissedEpochs` misses without a report in between, the provider is suspended (no new
@@ -34,7 +37,8 @@
 //!   (governance, nobody else) resolves it: pay the provider and slash the consumer's deposit, or
 //!   refund the consumer, return its deposit and slash the provider's bond by as much. A dispute
 //!   whose epoch closed without a charge lapses, and one undecided for `DisputeTimeout` ends by
-//!   the default — the report stands, nobody is penalised (`release_dispute`, by anyone).
+//!   the default — the report stands, and the consumer forfeits its deposit (`release_dispute`,
+//!   by anyone).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 

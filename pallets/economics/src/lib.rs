@@ -9,10 +9,11 @@
 //!   versus use (GPU-blocks, storage GiB-blocks). The leases and attestation pallets feed it
 //!   through their observer traits (`LeaseObserver`, `AttestationObserver` of
 //!   `depin-primitives`), never by writing its storage.
-//! - **Emission.** When an epoch's report window closes — the block the chain's one
-//!   `EpochClock` names, after which attestation accepts no report of it — its emission is fixed
-//!   (the one `on_initialize` of the pallet that does anything, O(trailing window)), in two parts
-//!   (see [`emission::allowance`]):
+//! - **Emission.** When an epoch can no longer be settled — its report window closes, or, for a
+//!   congested epoch, its late window; the chain's one `EpochClock` says when, and attestation
+//!   accepts no report of it after — its emission is fixed (`on_initialize`, O(trailing window),
+//!   epochs in order, at most two a block), in two parts (see [`emission::allowance`]). Take
+//!   held for an undecided dispute counts as paid, reserved for its provider (`HeldTake`):
 //!   - **usage**: at most the protocol take paid on the epoch's service (`usage_match_percent`,
 //!     100: "spend 1, earn at most 1"), within `revenue_cap_percent` of the trailing mean epoch
 //!     revenue, shared by the take each provider's leases paid — never by self-reported
@@ -25,7 +26,8 @@
 //!   trading at any price returns at most the take it paid and cannot raise capacity emission.
 //! - **Distribution**: pull-based: a provider calls `claim_rewards` for closed epochs, O(1)
 //!   each. After `RewardExpiry` epochs anyone may `sweep_expired`: the unclaimed rest goes to
-//!   `ExpiredRewardsTo` or is never minted.
+//!   `ExpiredRewardsTo` or is never minted; `on_idle` does the same with spare block weight and
+//!   archives swept epochs (their ledgers leave storage, their final state in `LedgerArchived`).
 //! - **Issuance is accounted for**: total issuance = genesis issuance + minted − burned, exactly
 //!   (`try_state`).
 

@@ -16,7 +16,9 @@
 //! (`LeaseSettlement::settle_epoch`, once per report: each lease's charge leaves its
 //! consumer's escrow, and the provider and the take are paid once); unattested epochs cost
 //! nothing. `TakeRate` of each payment is the protocol's, sent to `TakeBeneficiary` or burned
-//! (and recorded in `TotalBurned`).
+//! (and recorded in `TotalBurned`). The provider's share is locked on its account for an epoch
+//! after the report (`earnings`): a consumer disputing the charge in that time has it kept for
+//! the ruling, so no provider spends contested charges before one.
 //!
 //! **Closing**, with a [`CloseReason`]: by the consumer or the provider (`close_lease`), and by
 //! anyone (`close_stale`) when the escrow cannot cover what is accrued plus the next epoch, or the
