@@ -87,6 +87,23 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Keeps a provider's attestations at most `MaxAuditors`, as its hardware audits (below):
+	/// stale ones — of auditors that have left, or of an earlier registration — go first.
+	fn make_room_for_attributes(provider: &T::AccountId) {
+		let registered_at = Providers::<T>::get(provider).map(|record| record.registered_at);
+		let audits: Vec<(T::AccountId, u32, BlockNumberOf<T>)> = Attributes::<T>::iter_prefix(provider)
+			.map(|(auditor, audit)| (auditor, audit.auditor_since, audit.provider_registered_at))
+			.collect();
+		if (audits.len() as u32) < T::MaxAuditors::get() {
+			return;
+		}
+		for (auditor, since, at) in audits {
+			if Auditors::<T>::get(&auditor) != Some(since) || registered_at != Some(at) {
+				Attributes::<T>::remove(provider, &auditor);
+			}
+		}
+	}
+
 	/// Keeps a provider's audits at most `MaxAuditors`: before a new auditor's audit is stored,
 	/// the audits of auditors that have left (which count nowhere) are dropped if the provider
 	/// has that many. At most `MaxAuditors` auditors are current, so that makes room.
@@ -172,6 +189,9 @@ impl<T: Config> Pallet<T> {
 		}
 		let record = Self::present(&provider)?;
 		let count = attributes.len() as u32;
+		if !Attributes::<T>::contains_key(&provider, &auditor) {
+			Self::make_room_for_attributes(&provider);
+		}
 		Attributes::<T>::insert(
 			&provider,
 			&auditor,

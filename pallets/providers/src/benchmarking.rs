@@ -84,6 +84,18 @@ fn audit_with_all_versions<T: Config>(auditor: &T::AccountId, provider: &T::Acco
 	}
 }
 
+/// `MaxAuditors` full attestations and hardware audits (every version) of `provider` by
+/// auditors that have since left: stale, awaiting a new auditor's to make room.
+fn stale_audits<T: Config>(provider: &T::AccountId) {
+	fully_audited::<T>(provider, T::MaxAuditors::get());
+	for i in 0..T::MaxAuditors::get() {
+		let gone: T::AccountId = account("auditor", i, 0);
+		Pallet::<T>::do_set_attributes(gone.clone(), provider.clone(), full_attributes::<T>(T::MaxAttributes::get()))
+			.expect("attests");
+		Pallet::<T>::do_remove_auditor(gone).expect("leaves");
+	}
+}
+
 /// `count` auditors, each auditing all of `provider`'s GPUs with every version kept: what a
 /// GPU leaving the provider has to be removed from.
 fn fully_audited<T: Config>(provider: &T::AccountId, count: u32) {
@@ -307,31 +319,31 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// An audit of `n` GPUs (each checked against its owner) and storage, changing an audit
-	/// that keeps every version it can: one replaced, the others kept.
+	/// An audit of `n` GPUs (each checked against its owner) and storage by a new auditor, the
+	/// provider holding `MaxAuditors` audits (every version kept) of auditors that have left, all
+	/// dropped to make room. (Changing one's own audit reads and writes that one audit only.)
 	#[benchmark]
 	fn audit_hardware(n: Linear<0, { T::MaxGpusPerProvider::get() }>) {
 		let provider = registered::<T>("provider", 0);
 		with_gpus::<T>(&provider, 0, T::MaxGpusPerProvider::get());
-		Pallet::<T>::do_set_capacity(provider.clone(), Capacity { storage_bytes: T::MaxStorageBytes::get(), cpu_cores: 1 })
-			.expect("declares storage");
-		let who = auditor::<T>(0);
-		audit_with_all_versions::<T>(&who, &provider);
+		stale_audits::<T>(&provider);
+		let who = auditor::<T>(T::MaxAuditors::get());
 		let gpus: Vec<H256> = Gpus::<T>::get(&provider).iter().take(n as usize).map(|gpu| gpu.uuid_hash).collect();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), provider.clone(), BoundedVec::truncate_from(gpus), 1);
-		assert!(HardwareAudits::<T>::contains_key(&provider, &who));
+		assert_eq!(HardwareAudits::<T>::iter_prefix(&provider).count(), 1);
 	}
 
 	#[benchmark]
 	fn set_attributes(n: Linear<1, { T::MaxAttributes::get() }>) {
-		// Worst case: replaces a full attestation.
+		// Worst case: a new auditor's attestation, the provider holding `MaxAuditors` full ones
+		// of auditors that have left, all dropped to make room.
 		let provider = registered::<T>("provider", 0);
-		let who = auditor::<T>(0);
-		Pallet::<T>::do_set_attributes(who.clone(), provider.clone(), full_attributes::<T>(T::MaxAttributes::get()))
-			.expect("attests");
+		stale_audits::<T>(&provider);
+		let who = auditor::<T>(T::MaxAuditors::get());
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who), provider, full_attributes::<T>(n));
+		_(RawOrigin::Signed(who.clone()), provider.clone(), full_attributes::<T>(n));
+		assert_eq!(Attributes::<T>::iter_prefix(&provider).count(), 1);
 	}
 
 	#[benchmark]

@@ -24,7 +24,8 @@ impl<T: Config> Pallet<T> {
 	///    auditors, each with a membership number already handed out.
 	/// 6. Every auditor holds at least `AuditorBond` as its bond; every hardware audit is of a
 	///    registered provider, keeps its versions in the order they were made (at most
-	///    `MAX_AUDIT_VERSIONS`), and no provider has more than `MaxAuditors` audits.
+	///    `MAX_AUDIT_VERSIONS`), and no provider has more than `MaxAuditors` hardware audits or
+	///    attestations (stale ones make room for new ones).
 	/// 7. `Totals` (active, suspended, declared storage) match the records; the GPU counter
 	///    matches `GpuOwner`; `AuditedGpusByMembership` holds, for each current auditor
 	///    membership, the GPUs in the latest versions of its audits, and nothing for ended
@@ -47,6 +48,12 @@ impl<T: Config> Pallet<T> {
 			ensure!(held >= T::AuditorBond::get(), "an auditor holds less than the auditor bond");
 		}
 		let mut audits_of = alloc::collections::btree_map::BTreeMap::<T::AccountId, u32>::new();
+		let mut attested = alloc::collections::btree_map::BTreeMap::<T::AccountId, u32>::new();
+		for (provider, _) in Attributes::<T>::iter_keys() {
+			let count = attested.entry(provider).or_default();
+			*count += 1;
+			ensure!(*count <= T::MaxAuditors::get(), "more attestations of a provider than auditors there can be");
+		}
 		for (provider, _, audit) in HardwareAudits::<T>::iter() {
 			ensure!(Providers::<T>::contains_key(&provider), "a hardware audit of an unregistered account");
 			let count = audits_of.entry(provider).or_default();

@@ -89,6 +89,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 			(AUDITOR, STARTING_BALANCE),
 			(AUDITOR + 1, STARTING_BALANCE),
 			(AUDITOR + 2, STARTING_BALANCE),
+			(AUDITOR + 3, STARTING_BALANCE),
 		],
 		..Default::default()
 	}

@@ -852,6 +852,35 @@ mod audit_ownership {
 	}
 }
 
+/// Storage without a deposit that never shrank: an auditor that left left its attestations and
+/// audits of every provider behind for good. A provider keeps at most `MaxAuditors` of each;
+/// stale ones make room for a new auditor's.
+#[test]
+fn stale_attestations_and_audits_make_room_for_new_ones() {
+	run_test(|| {
+		register(ALICE, MIN_BOND);
+		assert_ok!(Providers::set_capacity(RuntimeOrigin::signed(ALICE), 100 << 30, 8));
+		let max = <<Test as pallet::Config>::MaxAuditors as frame_support::traits::Get<u32>>::get();
+		let auditors: Vec<AccountId> = (0..u64::from(max)).map(|i| AUDITOR + i).collect();
+		let attributes = || bounded(&[(bounded(b"tier"), bounded(b"3"))]);
+		for auditor in &auditors {
+			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), *auditor));
+			assert_ok!(Providers::set_attributes(RuntimeOrigin::signed(*auditor), ALICE, attributes()));
+			assert_ok!(Providers::audit_hardware(RuntimeOrigin::signed(*auditor), ALICE, bounded(&[]), 1));
+		}
+		// One leaves; a new auditor takes its place and attests and audits ALICE.
+		assert_ok!(Providers::remove_auditor(RuntimeOrigin::root(), auditors[0]));
+		let newcomer = AUDITOR + u64::from(max);
+		assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), newcomer));
+		assert_ok!(Providers::set_attributes(RuntimeOrigin::signed(newcomer), ALICE, attributes()));
+		assert_ok!(Providers::audit_hardware(RuntimeOrigin::signed(newcomer), ALICE, bounded(&[]), 1));
+		assert_eq!(Attributes::<Test>::iter_prefix(ALICE).count() as u32, max);
+		assert_eq!(HardwareAudits::<Test>::iter_prefix(ALICE).count() as u32, max);
+		assert!(!Attributes::<Test>::contains_key(ALICE, auditors[0]));
+		assert!(!HardwareAudits::<Test>::contains_key(ALICE, auditors[0]));
+	});
+}
+
 mod registry_trait {
 	use super::*;
 
