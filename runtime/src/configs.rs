@@ -433,7 +433,10 @@ impl pallet_providers::Config for Runtime {
 	/// declared capacity inflate anything (a larger operator registers more bonded accounts).
 	type MaxStorageBytes = ConstU64<{ 1 << 50 }>;
 	type MaxCpuCores = ConstU32<4_096>;
-	type MaxAuditors = ConstU32<32>;
+	/// Each auditor's audit of a provider is read by every report of it (its audited capacity):
+	/// eight bound that cost (docs/performance.md) and are plenty for a young network; raising it
+	/// is a runtime upgrade.
+	type MaxAuditors = ConstU32<8>;
 	/// Ten provider bonds: an auditor's word decides which hardware earns capacity emission.
 	type AuditorBond = AuditorBond;
 	type MaxAttributes = ConstU32<16>;
