@@ -2,7 +2,10 @@
 # Builds depin-node (debug profile, runtime wasm included) and the subxt decoder the explorers'
 # test runs into $CARGO_TARGET_DIR, and the runtime's next spec_version (`upgrade-rehearsal`),
 # which the governance test enacts by council motion, into
-# $UPGRADE_WASM_DIR/depin_runtime.wasm ($CARGO_TARGET_DIR/upgrade-rehearsal).
+# $UPGRADE_WASM_DIR/depin_runtime.wasm ($CARGO_TARGET_DIR/upgrade-rehearsal). Then exports the
+# raw chain specs of the dev and local chains from the node into $DEPIN_SPEC_DIR
+# ($CARGO_TARGET_DIR/chain-specs; again whenever the node is newer than them), which the
+# end-to-end tests and scripts/local-net.sh start nodes from.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
@@ -33,3 +36,8 @@ next_spec="$(spec_version_of "$rehearsal")"
 [ "$next_spec" -eq $((node_spec + 1)) ] ||
 	die "upgrade-rehearsal runtime has spec_version $next_spec, the node's runtime $node_spec"
 log "runtime spec_version $node_spec; upgrade rehearsal $next_spec"
+
+# Nodes started from a raw spec skip building genesis with the runtime (two compiles of it).
+raw_spec dev >/dev/null
+raw_spec local >/dev/null
+log "raw chain specs in $DEPIN_SPEC_DIR"

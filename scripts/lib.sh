@@ -6,6 +6,13 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/depin-target}"
 DEPIN_NODE_BIN="${DEPIN_NODE_BIN:-$CARGO_TARGET_DIR/debug/depin-node}"
 export DEPIN_NODE_BIN
+# Raw chain specs of the built-in chains, exported from the node binary (raw_spec below): a node
+# started from one does not run the runtime to build its genesis.
+DEPIN_SPEC_DIR="${DEPIN_SPEC_DIR:-$CARGO_TARGET_DIR/chain-specs}"
+export DEPIN_SPEC_DIR
+# wasmtime's on-disk cache of compiled runtimes, shared by every node the scripts and tests start.
+DEPIN_WASM_CACHE_DIR="${DEPIN_WASM_CACHE_DIR:-$CARGO_TARGET_DIR/wasm-cache}"
+export DEPIN_WASM_CACHE_DIR
 # The runtime of the next spec_version the governance test upgrades to (scripts/build.sh).
 UPGRADE_WASM_DIR="${UPGRADE_WASM_DIR:-$CARGO_TARGET_DIR/upgrade-rehearsal}"
 export UPGRADE_WASM_DIR
@@ -58,6 +65,23 @@ while i < len(data):
     i = end
 sys.exit("no runtime_version section")
 PY
+}
+
+# raw_spec NAME: the path of the raw spec of built-in chain NAME (dev|local) as $DEPIN_NODE_BIN
+# exports it, $DEPIN_SPEC_DIR/NAME-raw.json; exported again when missing or older than the binary
+# (under a temporary name, then renamed: parallel callers never read half a file). Same name, id,
+# properties and genesis (hash) as `--chain NAME`.
+raw_spec() {
+	local file="$DEPIN_SPEC_DIR/$1-raw.json" out
+	if [ ! -f "$file" ] || [ "$DEPIN_NODE_BIN" -nt "$file" ]; then
+		mkdir -p "$DEPIN_SPEC_DIR"
+		if ! out="$("$DEPIN_NODE_BIN" export-chain-spec --chain "$1" --raw --output "$file.$$.tmp" 2>&1)"; then
+			rm -f "$file.$$.tmp"
+			die "$DEPIN_NODE_BIN could not export the $1 chain spec: $out"
+		fi
+		mv "$file.$$.tmp" "$file"
+	fi
+	echo "$file"
 }
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }

@@ -17,7 +17,9 @@
 # RocksDB database and keystore, a log and a pid file, and the fixed libp2p node keys.
 # Node i (0..3, eve 4) listens on p2p $DEPIN_P2P_PORT+i, RPC $DEPIN_RPC_PORT+i, Prometheus
 # $DEPIN_PROMETHEUS_PORT+i and serves its hardware probe on $DEPIN_PROBE_PORT+i
-# (defaults 30333, 9944, 9615, 9620).
+# (defaults 30333, 9944, 9615, 9620). Nodes start from $DEPIN_CHAIN (default: the raw `local` spec
+# in $DEPIN_SPEC_DIR, exported from the binary) and cache compiled runtimes in
+# $DEPIN_WASM_CACHE_DIR (lib.sh).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -26,7 +28,9 @@ P2P_BASE="${DEPIN_P2P_PORT:-30333}"
 RPC_BASE="${DEPIN_RPC_PORT:-9944}"
 PROM_BASE="${DEPIN_PROMETHEUS_PORT:-9615}"
 PROBE_BASE="${DEPIN_PROBE_PORT:-9620}"
-CHAIN="${DEPIN_CHAIN:-local}"
+# The chain: $DEPIN_CHAIN, else the raw spec of `local` exported from the binary (lib.sh raw_spec;
+# a raw spec starts without running the runtime to build genesis).
+CHAIN="${DEPIN_CHAIN:-}"
 # The genesis validators, started by `start`; `eve` joins later (index 4).
 NODES=(alice bob charlie dave)
 ALL_NODES=(alice bob charlie dave eve)
@@ -66,12 +70,27 @@ bootnodes() { # every other node, so any one of them can be restarted alone
 pid_of() { cat "$NET_DIR/$1.pid" 2>/dev/null || true; }
 is_running() { local pid; pid="$(pid_of "$1")"; [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
 
+# The "Running JSON-RPC server: addr=..." line this start of the node logged, if any yet.
+serving_line() {
+	local offset
+	offset="$(cat "$NET_DIR/$1.logstart" 2>/dev/null || echo 0)"
+	tail -c +"$((offset + 1))" "$NET_DIR/$1.log" 2>/dev/null | grep -a -m1 'Running JSON-RPC server: addr=' || true
+}
+
+# Until the node's RPC answers and its log says it serves on its own port: a node whose RPC port
+# is taken serves on a random one, and the answer came from another process.
 wait_rpc() {
-	local name="$1" port="$2" deadline=$((SECONDS + ${DEPIN_START_TIMEOUT:-180}))
-	until rpc "$port" system_health | grep -q '"result"'; do
+	local name="$1" port="$2" deadline=$((SECONDS + ${DEPIN_START_TIMEOUT:-180})) line
+	while :; do
+		line="$(serving_line "$name")"
+		if [ -n "$line" ]; then
+			[[ "$line" =~ addr=(.*,)?127\.0\.0\.1:$port, ]] ||
+				die "$name: RPC port $port is taken by another process ($line); see $NET_DIR/$name.log"
+			rpc "$port" system_health | grep -q '"result"' && return
+		fi
 		is_running "$name" || die "$name exited; see $NET_DIR/$name.log"
 		[ "$SECONDS" -lt "$deadline" ] || die "$name: RPC on port $port not up in time"
-		sleep 1
+		sleep 0.2
 	done
 }
 
@@ -80,6 +99,9 @@ start_node() {
 	[ -x "$DEPIN_NODE_BIN" ] || die "$DEPIN_NODE_BIN not found; run scripts/build.sh"
 	if is_running "$name"; then log "$name already running (pid $(pid_of "$name"))"; return; fi
 	mkdir -p "$NET_DIR"
+	[ -n "$CHAIN" ] || CHAIN="$(raw_spec local)"
+	# Where this start's lines begin in the log (which every start appends to).
+	stat -c %s "$NET_DIR/$name.log" 2>/dev/null >"$NET_DIR/$name.logstart" || echo 0 >"$NET_DIR/$name.logstart"
 	# Genesis validators get their dev seed's session keys (`--alice`); eve only runs as a
 	# validator and generates its keys when asked (author_rotateKeys).
 	local role=(--"$name")
@@ -153,5 +175,5 @@ case "$cmd" in
 		rm -rf "$NET_DIR"
 		log "removed $NET_DIR"
 		;;
-	*) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+	*) sed -n '2,/^set /{/^#/s/^# \{0,1\}//p}' "$0"; exit 2 ;;
 esac

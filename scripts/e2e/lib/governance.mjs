@@ -38,9 +38,9 @@ export async function councilMotion(api, call, proposer, seconds) {
   const lengthBound = call.method.encodedLength;
   const proposed = await sendInBlock(api, api.tx.council.propose(2, call, lengthBound), proposer);
   const { proposalHash, proposalIndex } = findEvent(api, proposed.events, 'council', 'Proposed').data;
-  for (const member of [proposer, ...seconds]) {
-    await sendInBlock(api, api.tx.council.vote(proposalHash, proposalIndex, true), member);
-  }
+  // Each member signs for themselves, so the ayes go in together (one block, not one each).
+  await Promise.all([proposer, ...seconds].map((member) =>
+    sendInBlock(api, api.tx.council.vote(proposalHash, proposalIndex, true), member)));
   const { weight } = await api.call.transactionPaymentCallApi.queryCallInfo(call, lengthBound);
   const closed = await sendInBlock(api, api.tx.council.close(proposalHash, proposalIndex, weight, lengthBound), proposer);
   const executed = findEvent(api, closed.events, 'council', 'Executed');

@@ -1,7 +1,9 @@
 // Spawning the real depin-node binary on loopback ports and talking raw JSON-RPC to it.
-import { spawn, execFile } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { createWriteStream, mkdtempSync, mkdirSync } from 'node:fs';
+import {
+  createWriteStream, mkdtempSync, mkdirSync, readFileSync, renameSync, rmSync, statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,27 +15,110 @@ export const NODE_BIN = process.env.DEPIN_NODE_BIN || join(TARGET_DIR, 'debug', 
 // Logs of every node a test starts, kept for post-mortems (CI prints where they are).
 export const LOG_DIR = process.env.DEPIN_E2E_LOG_DIR || mkdtempSync(join(tmpdir(), 'depin-e2e-logs-'));
 mkdirSync(LOG_DIR, { recursive: true });
+// Raw chain specs exported from NODE_BIN (scripts/build.sh writes them; rawSpec() below
+// refreshes one older than the binary). A raw spec holds the genesis storage itself, so a node
+// starts without running the runtime to build it (a preset spec compiles the runtime twice for
+// that, on every start).
+export const SPEC_DIR = process.env.DEPIN_SPEC_DIR || join(TARGET_DIR, 'chain-specs');
+// wasmtime's on-disk cache of compiled runtimes, shared by every node: a node compiles a runtime
+// the first time any node meets it, not at every start.
+export const WASM_CACHE_DIR = process.env.DEPIN_WASM_CACHE_DIR || join(TARGET_DIR, 'wasm-cache');
+/** What every node (and scripts/local-net.sh) runs with. */
+export const NODE_ENV = { ...process.env, DEPIN_NODE_BIN: NODE_BIN, DEPIN_SPEC_DIR: SPEC_DIR, DEPIN_WASM_CACHE_DIR: WASM_CACHE_DIR };
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** A TCP port nobody listens on right now (the OS picks it). */
-export async function freePort() {
-  return new Promise((resolvePort, reject) => {
+/**
+ * The raw spec of the built-in chain `name` ('dev' or 'local') as NODE_BIN exports it, in
+ * SPEC_DIR; exported again when missing or older than the binary (written under a temporary name
+ * and renamed, so parallel test processes never read half a file). Same name, id, properties and
+ * genesis (hence genesis hash) as `--chain name`.
+ */
+export function rawSpec(name) {
+  const file = join(SPEC_DIR, `${name}-raw.json`);
+  const mtime = (f) => { try { return statSync(f).mtimeMs; } catch { return -1; } };
+  if (mtime(file) > mtime(NODE_BIN)) return file;
+  mkdirSync(SPEC_DIR, { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    execFileSync(NODE_BIN, ['export-chain-spec', '--chain', name, '--raw', '--output', tmp], { stdio: ['ignore', 'ignore', 'pipe'] });
+    JSON.parse(readFileSync(tmp, 'utf8')); // a whole spec
+    renameSync(tmp, file);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  return file;
+}
+
+/** `args` with the built-in chains (`--dev`, `--chain dev|local`) taken from their raw specs. */
+export function withRawSpecs(args) {
+  const out = [...args];
+  const chain = out.indexOf('--chain');
+  if (chain >= 0) {
+    if (['dev', 'local'].includes(out[chain + 1])) out[chain + 1] = rawSpec(out[chain + 1]);
+  } else if (out.includes('--dev')) {
+    // `--chain` overrides the chain `--dev` implies; --dev keeps its other meanings (--alice,
+    // --force-authoring, --rpc-cors all, ...).
+    out.push('--chain', rawSpec('dev'));
+  }
+  return out;
+}
+
+/*
+ * Loopback ports. Test files run in parallel processes (scripts/test.sh's lanes), so each process
+ * takes its ports from its own range, DEPIN_E2E_PORTS ("first-last"; default a random start in
+ * 20000-31999), below Linux's ephemeral range (32768+) where the kernel might hand a port to an
+ * outgoing connection between our check and the node binding it. Within a process no port is
+ * handed out twice (until the range wraps), and each is checked free when handed out.
+ */
+const PORT_RANGE = (() => {
+  const spec = process.env.DEPIN_E2E_PORTS;
+  if (!spec) return { first: 20_000, last: 31_999, random: true };
+  const [first, last] = spec.split('-').map(Number);
+  if (!(first > 1024 && last >= first + 100 && last < 32_768)) throw new Error(`DEPIN_E2E_PORTS=${spec}: want first-last, at least 100 ports, below 32768`);
+  return { first, last, random: false };
+})();
+let portCursor = PORT_RANGE.random
+  ? PORT_RANGE.first + Math.floor(Math.random() * (PORT_RANGE.last - PORT_RANGE.first))
+  : PORT_RANGE.first;
+/** Serializes allocations: concurrent tests in one process (crash.test.mjs) never share a port. */
+let portLock = Promise.resolve();
+
+async function isFree(port) {
+  return new Promise((resolveFree) => {
     const srv = createServer();
     srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolvePort(port));
-    });
+    srv.once('error', () => resolveFree(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolveFree(true)));
   });
+}
+
+/** `count` consecutive free ports of this process's range, never handed out before: the first. */
+function takePorts(count) {
+  const take = portLock.then(async () => {
+    const size = PORT_RANGE.last - PORT_RANGE.first + 1;
+    for (let tried = 0; tried < size; tried += count) {
+      if (portCursor + count - 1 > PORT_RANGE.last) portCursor = PORT_RANGE.first;
+      const base = portCursor;
+      portCursor += count;
+      const range = Array.from({ length: count }, (_, i) => base + i);
+      if ((await Promise.all(range.map(isFree))).every(Boolean)) return base;
+    }
+    throw new Error(`no ${count} consecutive free ports in ${PORT_RANGE.first}-${PORT_RANGE.last}`);
+  });
+  portLock = take.catch(() => {});
+  return take;
+}
+
+/** A free loopback TCP port. */
+export async function freePort() {
+  return takePorts(1);
 }
 
 /** `count` distinct free ports. */
 export async function freePorts(count) {
-  const ports = new Set();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
+  const base = await takePorts(count);
+  return Array.from({ length: count }, (_, i) => base + i);
 }
 
 /** One JSON-RPC call over HTTP. Resolves to the whole response object ({result} or {error}). */
@@ -81,12 +166,25 @@ export async function finalizedNumber(port) {
 
 /**
  * Starts depin-node with `args` plus free p2p/RPC/Prometheus/hardware-probe ports and waits
- * until its RPC answers. Returns { name, rpcPort, p2pPort, prometheusPort, probePort, basePath,
- * wsUrl, process, stop }.
+ * until its RPC answers. `--dev` and `--chain dev|local` run from the raw specs (rawSpec).
+ * Returns { name, rpcPort, p2pPort, prometheusPort, probePort, basePath, wsUrl, process, stop }.
+ * A node that exits at start-up because one of its ports was taken meanwhile (by a process
+ * outside the tests) is started again on other ports.
  */
 export async function startNode({ name = 'node', args = [], basePath } = {}) {
-  const [p2pPort, rpcPort, prometheusPort, probePort] = await freePorts(4);
   basePath ??= mkdtempSync(join(tmpdir(), `depin-${name}-`));
+  const nodeArgs = withRawSpecs(args);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startNodeOnce(name, nodeArgs, basePath);
+    } catch (e) {
+      if (!e.portTaken || attempt === 3) throw e;
+    }
+  }
+}
+
+async function startNodeOnce(name, args, basePath) {
+  const [p2pPort, rpcPort, prometheusPort, probePort] = await freePorts(4);
   const logFile = join(LOG_DIR, `${name}-${rpcPort}.log`);
   const log = createWriteStream(logFile);
   const child = spawn(
@@ -101,17 +199,37 @@ export async function startNode({ name = 'node', args = [], basePath } = {}) {
       '--no-mdns',
       '--no-telemetry',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: NODE_ENV },
   );
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   let exited = null;
-  child.on('exit', (code, signal) => { exited = { code, signal }; });
+  const exit = new Promise((r) => child.on('exit', (code, signal) => { exited = { code, signal }; r(); }));
 
-  await waitFor(`${name} RPC on port ${rpcPort} (log: ${logFile})`, async () => {
-    if (exited) throw Object.assign(new Error(`${name} exited early ${JSON.stringify(exited)}; log: ${logFile}`), { fatal: true });
-    return (await rpcCall(rpcPort, 'system_health')).result;
-  }, { timeoutMs: 180_000 });
+  try {
+    await waitFor(`${name} RPC on port ${rpcPort} (log: ${logFile})`, async () => {
+      if (exited) {
+        // Its last lines reach the log file once the pipes close.
+        await Promise.race([new Promise((r) => (log.writableFinished ? r() : log.once('finish', r))), sleep(2_000)]);
+        const portTaken = /already in use|os error 98/i.test(readFileSync(logFile, 'utf8'));
+        throw Object.assign(new Error(`${name} exited early ${JSON.stringify(exited)}; log: ${logFile}`), { fatal: true, portTaken });
+      }
+      // A node whose RPC port is taken binds a random one instead: only its own "Running JSON-RPC
+      // server" line naming this port proves that what answers there is this node.
+      const serving = /Running JSON-RPC server: addr=(\S+)/.exec(readFileSync(logFile, 'utf8'))?.[1];
+      if (!serving) return false;
+      if (!serving.split(',').includes(`127.0.0.1:${rpcPort}`)) {
+        throw Object.assign(new Error(`${name}: RPC port ${rpcPort} was taken, the node serves ${serving}; log: ${logFile}`), { fatal: true, portTaken: true });
+      }
+      return (await rpcCall(rpcPort, 'system_health')).result;
+    }, { timeoutMs: 180_000 });
+  } catch (e) {
+    if (!exited) {
+      child.kill('SIGKILL');
+      await exit;
+    }
+    throw e;
+  }
 
   return {
     name, rpcPort, p2pPort, prometheusPort, probePort, basePath, logFile,
@@ -138,49 +256,27 @@ const execFileP = promisify(execFile);
  * Prometheus, hardware probe) that do not overlap.
  */
 export async function localNetEnv(count, prefix) {
-  const taken = [];
-  const range = async () => {
-    const base = await freePortRange(count, taken);
-    for (let i = 0; i < count; i++) taken.push(base + i);
-    return String(base);
-  };
+  const range = async () => String(await freePortRange(count));
   return {
     DEPIN_NET_DIR: mkdtempSync(join(tmpdir(), prefix)),
     DEPIN_P2P_PORT: await range(),
     DEPIN_RPC_PORT: await range(),
     DEPIN_PROMETHEUS_PORT: await range(),
     DEPIN_PROBE_PORT: await range(),
+    DEPIN_CHAIN: rawSpec('local'),
   };
 }
 
-/** Runs scripts/local-net.sh with the given environment (ports, data folder). */
+/** Runs scripts/local-net.sh with the given environment (ports, data folder, chain spec). */
 export async function localNet(env, ...args) {
   const { stdout, stderr } = await execFileP(join(REPO_ROOT, 'scripts', 'local-net.sh'), args, {
-    env: { ...process.env, DEPIN_NODE_BIN: NODE_BIN, ...env },
+    env: { ...NODE_ENV, ...env },
     timeout: 300_000,
   });
   return { stdout, stderr };
 }
 
-async function isFree(port) {
-  return new Promise((resolveFree) => {
-    const srv = createServer();
-    srv.unref();
-    srv.once('error', () => resolveFree(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolveFree(true)));
-  });
-}
-
 /** The first port of `count` consecutive free ports (for scripts that number ports base+i). */
-export async function freePortRange(count, avoid = []) {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    // Below Linux's ephemeral range (32768+): there the kernel may hand a port to an outgoing
-    // connection between this check and the node binding it (a node whose RPC port is taken
-    // binds a random one instead, and the test then cannot reach it).
-    const base = 20_000 + Math.floor(Math.random() * (32_000 - 20_000 - count));
-    const range = Array.from({ length: count }, (_, i) => base + i);
-    if (range.some((p) => avoid.includes(p))) continue;
-    if ((await Promise.all(range.map(isFree))).every(Boolean)) return base;
-  }
-  throw new Error(`no ${count} consecutive free ports found`);
+export async function freePortRange(count) {
+  return takePorts(count);
 }

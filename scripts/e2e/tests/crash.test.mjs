@@ -1,6 +1,8 @@
 // Crashes (issue 16, part 4). Two networks side by side:
 //
-// - The 4-validator local network (scripts/local-net.sh, RocksDB base paths): a validator is
+// - The 4-validator local network (scripts/local-net.sh, RocksDB base paths): first the network
+//   itself: four GRANDPA voters finalize, finality goes on with Dave killed, and Dave restarted
+//   on his database catches up, finalizes and syncs with all three peers. Then a validator is
 //   killed with SIGKILL at random moments, half of them in its own Aura slot (authoring), half in
 //   another's (importing the other's block). After each kill it restarts on the same base path,
 //   must still hold every block it had finalized (same hash at the same height), and must import
@@ -255,6 +257,45 @@ describe('crashes', { concurrency: 2, timeout: 1_500_000 }, () => {
       assert.equal(dbFinalizedHash, canonical, `${name}'s database's finalized block #${dbFinalized} is the chain's`);
       return { dbBest, dbBestHash };
     }
+
+    // The network's first test (formerly multi-validator.test.mjs): four GRANDPA voters, finality
+    // with one validator down, and the validator catching up after a restart.
+    it('finalizes with one validator down and the validator catches up after a restart', { timeout: 600_000 }, async () => {
+      // All four peer with each other (checked in `before`) and finality reaches 5.
+      await waitFor('finalized height >= 5', async () => (await finalizedNumber(port('alice'))) >= 5,
+        { timeoutMs: 180_000, intervalMs: 1_000 });
+      const grandpa = await rpc(port('alice'), 'state_call', ['GrandpaApi_grandpa_authorities', '0x']);
+      assert.ok(grandpa.startsWith('0x10'), `four GRANDPA authorities: ${grandpa.slice(0, 10)}`);
+
+      // Crash Dave (SIGKILL, as a power cut would).
+      const davePid = pidOf('dave');
+      await localNet(env, 'kill-node', 'dave');
+      assert.throws(() => process.kill(davePid, 0), 'dave is gone');
+
+      // Three of four validators are more than 2/3: finality keeps advancing.
+      const finalizedAtKill = await finalizedNumber(port('alice'));
+      await waitFor('finality to advance by 3 without dave', async () =>
+        (await finalizedNumber(port('alice'))) >= finalizedAtKill + 3,
+      { timeoutMs: 120_000, intervalMs: 1_000 });
+      for (const name of ['bob', 'charlie']) {
+        assert.ok((await finalizedNumber(port(name))) >= finalizedAtKill + 2, `${name} finalizes too`);
+      }
+
+      // Restart Dave on its old database: it syncs up to the others' best block and finalizes.
+      await localNet(env, 'start-node', 'dave');
+      const target = await bestNumber(port('alice'));
+      await waitFor(`dave to import block ${target}`, async () => (await bestNumber(port('dave'))) >= target,
+        { timeoutMs: 180_000, intervalMs: 1_000 });
+      const finalizedTarget = await finalizedNumber(port('alice'));
+      await waitFor('dave to finalize with the others', async () =>
+        (await finalizedNumber(port('dave'))) >= finalizedTarget,
+      { timeoutMs: 120_000, intervalMs: 1_000 });
+      // Peers that backed off from the dead Dave reconnect over the next seconds.
+      await waitFor('dave to be in sync with all three peers', async () => {
+        const health = await rpc(port('dave'), 'system_health');
+        return !health.isSyncing && health.peers === 3;
+      }, { timeoutMs: 120_000, intervalMs: 1_000 });
+    });
 
     it(`survives ${KILLS} kill -9 at random moments while authoring and while importing, losing no finalized block`, { timeout: 1_200_000 }, async () => {
       const half = Math.floor(KILLS / 2);
