@@ -124,8 +124,19 @@ pub enum Depth {
 /// `try-runtime` feature) runs every this many blocks and at each program's end; ours run every
 /// block. A FRAME invariant broken and mended again within those blocks goes unseen; one left
 /// broken is caught at most this many blocks later (docs/reliability.md has the profile that
-/// chose the trade).
+/// chose the trade). `DEPIN_FUZZ_FRAME_TRY_STATE_EVERY` overrides it (1: every block).
 pub const FRAME_TRY_STATE_EVERY: u32 = 10;
+
+fn frame_try_state_every() -> u32 {
+	static EVERY: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+	*EVERY.get_or_init(|| {
+		std::env::var("DEPIN_FUZZ_FRAME_TRY_STATE_EVERY")
+			.ok()
+			.and_then(|every| every.parse().ok())
+			.filter(|every| *every > 0)
+			.unwrap_or(FRAME_TRY_STATE_EVERY)
+	})
+}
 
 pub fn after_block(number: u32, earners: &Earners, depth: Depth) -> Result<(), Break> {
 	let issuance = Balances::total_issuance();
@@ -141,7 +152,7 @@ pub fn after_block(number: u32, earners: &Earners, depth: Depth) -> Result<(), B
 	if issuance != ledger {
 		return Err(Break(format!("block {number}: total issuance {issuance} ≠ genesis + minted − burned {ledger}")));
 	}
-	try_state(number, depth == Depth::Full || number % FRAME_TRY_STATE_EVERY == 0)?;
+	try_state(number, depth == Depth::Full || number % frame_try_state_every() == 0)?;
 	// The accounts still in the group are those `held_before` tracks.
 	let now: Balance = earners.held_before.keys().map(Balances::total_balance).fold(0, Balance::saturating_add);
 	if now > earners.bound {
