@@ -142,12 +142,22 @@ describe('usage attestation', { timeout: 900_000 }, () => {
       assert.equal(settled.event.data.take.toBigInt(), take);
       providerPaid.push({ block: report.block, amount: due - take });
     }
-    // The provider sends no transactions meanwhile (reports are feeless): its free balance moved
-    // by exactly what it was paid.
+    // The provider sends no transactions meanwhile (reports are feeless): its balance (free and
+    // held) moved by exactly what it was paid. Each epoch's share is locked on it for an epoch
+    // after its report (consumers may still contest it), then unlocked.
     Object.assign(flow, { provider, leaseId, firstEpoch, epochLength });
     const [a, b] = providerPaid;
-    const freeAt = async (n) => (await (await api.at(await api.rpc.chain.getBlockHash(n))).query.system.account(provider.address)).data.free.toBigInt();
-    assert.equal(await freeAt(b.block) - await freeAt(a.block - 1), a.amount + b.amount);
+    const accountAt = async (n) => (await (await api.at(await api.rpc.chain.getBlockHash(n))).query.system.account(provider.address)).data;
+    const totalAt = async (n) => { const d = await accountAt(n); return d.free.toBigInt() + d.reserved.toBigInt(); };
+    assert.equal(await totalAt(b.block) - await totalAt(a.block - 1), a.amount + b.amount);
+    const lockedAt = async (n, epoch) => {
+      const locked = await (await api.at(await api.rpc.chain.getBlockHash(n))).query.leases.lockedEarnings(provider.address, epoch);
+      return locked.isSome ? locked.unwrap().amount.toBigInt() : 0n;
+    };
+    assert.equal(await lockedAt(b.block, firstEpoch + 1), b.amount, 'the share of the last epoch is locked');
+    // An epoch after its report, the provider's next report unlocks it: free to spend.
+    await waitFor('the share of the last epoch unlocked', async () =>
+      (await api.query.leases.lockedEarnings(provider.address, firstEpoch + 1)).isNone, { timeoutMs: 240_000 });
 
     // Stop the exporter: the next epoch it misses entirely gets no report and costs nothing.
     await exporter.stop();
@@ -218,10 +228,12 @@ describe('usage attestation', { timeout: 900_000 }, () => {
     // the emission (less the claim's fee, which goes to the treasury).
     const before = await api.rpc.chain.getFinalizedHead();
     const issuanceBefore = (await (await api.at(before)).query.balances.totalIssuance()).toBigInt();
-    const freeBefore = (await (await api.at(before)).query.system.account(provider.address)).data.free.toBigInt();
+    // Free and held together: shares settled meanwhile are locked, earlier ones unlock.
+    const balanceOf = async (at) => { const d = (await at.query.system.account(provider.address)).data; return d.free.toBigInt() + d.reserved.toBigInt(); };
+    const balanceBefore = await balanceOf(await api.at(before));
     const claim = await sendAndFinalize(api, api.tx.economics.claimRewards([epoch]), provider);
     const at = await api.at(claim.blockHash);
-    const freeAfter = (await at.query.system.account(provider.address)).data.free.toBigInt();
+    const balanceAfter = await balanceOf(at);
     const claimedEvent = claim.events.find(({ event }) => api.events.economics.RewardsClaimed.is(event)).event.data;
     assert.equal(claimedEvent.amount.toBigInt(), emission);
     // Reports keep landing meanwhile: the provider's fee income between the two blocks counts too.
@@ -233,7 +245,7 @@ describe('usage attestation', { timeout: 900_000 }, () => {
         .filter(({ block }) => block > from && block <= to)
         .reduce((acc, { event }) => acc + event.data.providerShare.toBigInt(), 0n);
     })();
-    assert.equal(freeAfter - freeBefore, emission - claim.fee + shareBetween);
+    assert.equal(balanceAfter - balanceBefore, emission - claim.fee + shareBetween);
     assert.equal((await at.query.balances.totalIssuance()).toBigInt() - issuanceBefore, emission);
     const after = (await api.rpc.depin.epochLedger(epoch, claim.blockHash)).toJSON();
     assert.equal(BigInt(after.emissionClaimed), emission);

@@ -471,19 +471,21 @@ describe('crashes', { concurrency: 2, timeout: 1_500_000 }, () => {
     /** The worker's tally of `epoch` in the provider node's persistent off-chain storage. */
     async function tally(port, epoch) {
       // (TALLY_PREFIX: &[u8], epoch: u32).encode(): compact length, the bytes, u32 LE.
-      const prefix = new TextEncoder().encode('depin/attestation/tally/');
+      const prefix = new TextEncoder().encode('depin/attestation/tally/v2/');
       const key = new Uint8Array([prefix.length << 2, ...prefix, ...new Uint8Array(new Uint32Array([epoch]).buffer)]);
       const value = await rpc(port, 'offchain_localStorageGet', ['PERSISTENT', u8aToHex(key)]);
       if (!value) return null;
-      // EpochTally { last_block: Option<u32>, sampled: u32, answered: u32, .. }
+      // EpochTally { sampled_blocks: Vec<u32>, sampled: u32, answered: u32, .. }
       const bytes = hexToU8a(value);
       const view = new DataView(bytes.buffer, bytes.byteOffset);
-      const some = bytes[0] === 1;
-      const at = some ? 5 : 1;
+      // The vector's compact length: one byte (mode 0b00) or two (0b01) for an epoch's blocks.
+      const [blocks, at] = (bytes[0] & 3) === 0 ? [bytes[0] >> 2, 1] : [view.getUint16(0, true) >> 2, 2];
+      const sampledBlocks = Array.from({ length: blocks }, (_, i) => view.getUint32(at + 4 * i, true));
+      const after = at + 4 * blocks;
       return {
-        lastBlock: some ? view.getUint32(1, true) : null,
-        sampled: view.getUint32(at, true),
-        answered: view.getUint32(at + 4, true),
+        sampledBlocks,
+        sampled: view.getUint32(after, true),
+        answered: view.getUint32(after + 4, true),
       };
     }
 
@@ -505,10 +507,18 @@ describe('crashes', { concurrency: 2, timeout: 1_500_000 }, () => {
       const reportingKey = keys.keyring.addFromUri('//Ferdie//crash');
       const keyHex = u8aToHex(reportingKey.publicKey);
       await rpc(provider.rpcPort, 'author_insertKey', ['dpna', '//Ferdie//crash', keyHex]);
+      // A report must settle something: the provider rents a core to Eve, which each report
+      // charges for the blocks the node saw.
+      const DPN = 10n ** 12n;
       await sendAndFinalize(api, api.tx.utility.batchAll([
         api.tx.providers.register(BOND, 'eu-west', 'crash test'),
+        api.tx.providers.setCapacity(0, 1),
+        api.tx.providers.setPrices({ gpu: [], storageGib: 0, cpuCore: DPN }),
         api.tx.providers.setReportingKey(keyHex, reportingKeyProof(api, reportingKey, owner.address)),
       ]), owner);
+      await sendAndFinalize(api, api.tx.leases.rent(owner.address, {
+        gpus: 0, gpuModel: null, minVramMib: 0, storageGib: 0, cpuCores: 1,
+      }, 10n * DPN), keys.eve);
 
       for (let round = 0; round < CRASH_EPOCHS; round++) {
         // The epoch to crash in: the worker samples at least one block of it first, and the kill

@@ -160,7 +160,7 @@ describe('validators and governance on the local network', { timeout: 1_500_000 
     await finalityAdvances(3);
   });
 
-  it('upgrades the runtime by motion; the v1 -> v2 migration keeps every record and polkadot.js follows', async () => {
+  it('upgrades the runtime by motion; the providers v1 -> v3 migrations keep every record and polkadot.js follows', async () => {
     const { alice, bob, charlie, ferdie, eve } = keys;
     // State to keep: a provider with hardware, a lease, ledgers and balances.
     await sendAndFinalize(api, api.tx.utility.batchAll([
@@ -212,7 +212,8 @@ describe('validators and governance on the local network', { timeout: 1_500_000 
     await waitFor('the migrations ran', async () =>
       (await api.query.system.lastRuntimeUpgrade()).unwrap().specVersion.toNumber() === specBefore + 1,
     { timeoutMs: 60_000, intervalMs: 1_000 });
-    assert.equal((await rpc(rpcPort('alice'), 'state_getStorage', [versionKey])), '0x0200', 'providers storage at v2');
+    // v1 -> v2 (Totals widened) and v2 -> v3 (hardware audits keyed by auditor) both ran.
+    assert.equal((await rpc(rpcPort('alice'), 'state_getStorage', [versionKey])), '0x0300', 'providers storage at v3');
     await finalityAdvances(3);
 
     // A fresh client (as an explorer starting now) decodes the new metadata, the upgrade's block

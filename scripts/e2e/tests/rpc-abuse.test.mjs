@@ -416,14 +416,22 @@ describe('RPC under abuse', { timeout: 600_000 }, () => {
     keys = await devKeyring();
     // Registering a provider takes a few blocks and its report window opens only after the
     // first epoch (10 blocks): started now, awaited by the report test.
+    // A report must settle something: the provider rents a core to Eve, which its genuine
+    // report charges.
     providerReady = (async () => {
       const provider = keys.ferdie;
       const reportingKey = keys.keyring.addFromUri('//Ferdie//abuse-reporting');
       await sendAndFinalize(api, api.tx.utility.batchAll([
         api.tx.providers.register(200n * DPN, 'eu-west', 'abuse test'),
+        api.tx.providers.setCapacity(0, 1),
+        api.tx.providers.setPrices({ gpu: [], storageGib: 0, cpuCore: DPN }),
         api.tx.providers.setReportingKey(u8aToHex(reportingKey.publicKey), reportingKeyProof(api, reportingKey, provider.address)),
       ]), provider);
-      return { provider, reportingKey };
+      const rented = await sendAndFinalize(api, api.tx.leases.rent(provider.address, {
+        gpus: 0, gpuModel: null, minVramMib: 0, storageGib: 0, cpuCores: 1,
+      }, 10n * DPN), keys.eve);
+      const lease = rented.events.find(({ event }) => api.events.leases.LeaseOpened.is(event)).event.data.lease.toNumber();
+      return { provider, reportingKey, lease };
     })();
     providerReady.catch(() => {}); // awaited (and reported) by its test
     Object.assign(start, {
@@ -1010,7 +1018,7 @@ describe('RPC under abuse', { timeout: 600_000 }, () => {
   });
 
   it('rejects forged, wrongly signed and replayed usage reports in the pool', async () => {
-    const { provider, reportingKey } = await providerReady;
+    const { provider, reportingKey, lease } = await providerReady;
     const port = node.rpcPort;
     const epochLength = (await api.query.attestation.epochLength()).toNumber();
     const grace = api.consts.attestation.reportGrace.toNumber();
@@ -1076,8 +1084,11 @@ describe('RPC under abuse', { timeout: 600_000 }, () => {
       figure('Transaction pool', `usage reports ${what}`, count, tally.toString());
     }
 
-    // The genuine report is accepted; sent again, or another one for the same epoch, it is not.
-    const genuine = report({}, { sampledBlocks: 1 });
+    // The genuine report (one block of the core attested) is accepted; sent again, or another one
+    // for the same epoch, it is not.
+    const genuine = report({
+      leases: [{ lease, uptimeBlocks: 1, gpuUtilPercent: 0, gpuMemUsedMib: 0, storageUsedGib: 0 }],
+    }, { sampledBlocks: 1, answeredBlocks: 1 });
     const genuineHex = extrinsic(genuine, signed(genuine));
     const accepted = await rpcCall(port, 'author_submitExtrinsic', [genuineHex]);
     assert.ok(accepted.result, `the genuine report: ${JSON.stringify(accepted)}`);
