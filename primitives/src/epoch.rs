@@ -18,8 +18,9 @@
 //!
 //! An epoch whose window closed **congested** (nearly every block of it full) may still be
 //! *settled* late, until the next epoch's window closes: a provider crowded out of the window
-//! is paid for its service once there is room. Its emission is fixed when its window closes as
-//! usual; only settlement (reports, charges, disputes, retained escrow) reaches further. A clock
+//! is paid for its service once there is room. Economics closes an epoch (fixes its emission)
+//! only once it can no longer be settled, so a late epoch closes when its late window does and the
+//! next epoch's close waits for it (`settleable`, `settlement_closes`). A clock
 //! carries at most one such epoch: the late window of epoch `e` ends when `e + 1`'s window
 //! closes, the block from which `e + 1` itself may be late.
 

@@ -1,6 +1,7 @@
 //! Disputes over a lease's epoch: opened by the consumer before the report lands (its charge is
-//! then held) or after it (until the lease's next epoch settles; a ruling for the consumer takes
-//! the paid charge back from the provider's bond), decided by governance, or ended by anyone
+//! then held) or after it (while the provider's share of the charge is still locked; a ruling
+//! for the consumer refunds that share and repays the take from the provider's bond), decided
+//! by governance, or ended by anyone
 //! once there is nothing to decide or `DisputeTimeout` passed.
 
 use depin_primitives::LeaseSettlement;
