@@ -14,6 +14,7 @@ use depin_runtime::{
 use frame_support::{
 	dispatch::{DispatchClass, GetDispatchInfo},
 	storage::{with_transaction, TransactionOutcome},
+	traits::GetCallMetadata,
 };
 use sp_consensus_aura::{Slot, AURA_ENGINE_ID};
 use sp_core::{sr25519, Pair, H256};
@@ -213,7 +214,8 @@ fn apply_keeping_post_info(uxt: UncheckedExtrinsic) -> Result<Result<Applied, Br
 		Executive::inherents_applied();
 	}
 	System::note_extrinsic(encoded);
-	let call_name = format!("{:?}", xt.function).chars().take(200).collect::<String>();
+	// The call's name only (not its Debug form, which is costly for every call and rarely read).
+	let call_name = call_name(&xt.function);
 	let result = match Applyable::apply::<Runtime>(xt, &info, len) {
 		Ok(result) => result,
 		Err(sp_runtime::transaction_validity::TransactionValidityError::Invalid(
@@ -248,6 +250,12 @@ fn apply_keeping_post_info(uxt: UncheckedExtrinsic) -> Result<Result<Applied, Br
 }
 
 /// Each class's weight within its limit and the block within the maximum.
+/// `Pallet::call`, for the messages of broken checks.
+pub fn call_name(call: &RuntimeCall) -> String {
+	let meta = call.get_call_metadata();
+	format!("{}::{}", meta.pallet_name, meta.function_name)
+}
+
 fn check_block_weight() -> Result<(), Break> {
 	let limits = <Runtime as frame_system::Config>::BlockWeights::get();
 	let used = System::block_weight();

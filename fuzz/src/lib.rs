@@ -243,7 +243,8 @@ impl Run {
 /// Governance's path: a root dispatch (no fee, no extensions), transactional like every call.
 fn dispatch_as_root(call: RuntimeCall) -> Result<Applied, Break> {
 	let info = call.get_dispatch_info();
-	let name = format!("{call:?}").chars().take(200).collect::<String>();
+	let name = chain::call_name(&call);
+	let traced = chain::trace().then(|| format!("{call:?}"));
 	let result = with_transaction(|| {
 		let result = call.dispatch(RuntimeOrigin::root());
 		let outcome = if result.is_ok() { TransactionOutcome::Commit } else { TransactionOutcome::Rollback };
@@ -251,7 +252,7 @@ fn dispatch_as_root(call: RuntimeCall) -> Result<Applied, Break> {
 	})
 	.map_err(|e| Break(format!("storage transaction: {e:?}")))?;
 	if chain::trace() {
-		eprintln!("root {:?}: {name}", result.map(|_| ()));
+		eprintln!("root {:?}: {}", result.map(|_| ()), traced.unwrap_or_default());
 	}
 	let post = match &result {
 		Ok(post) => *post,
