@@ -1,4 +1,5 @@
-//! What must hold after every block, whatever the calls before it:
+//! What must hold after every block, whatever the calls before it (an empty block inside a run of
+//! skipped blocks gets 1, 2 and 4; 3 waits for the run's last block: see [`Depth`]):
 //!
 //! 1. Total issuance equals the sum of every account's free and reserved (held) balance.
 //! 2. Total issuance equals genesis issuance + minted − burned, as the economics ledger records.
