@@ -64,11 +64,14 @@ executed="$(sed -n 's/^stat::number_of_executed_units: *//p' "$logs"/job-*.log |
 crashes="$(cat "$logs"/job-*.log | grep -c '^==[0-9]*== ERROR: libFuzzer\|^thread .* panicked' || true)"
 coverage="$(grep -ho 'cov: [0-9]*' "$logs"/job-*.log | awk '{print $2}' | sort -n | tail -1)"
 commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- runtime pallets primitives fuzz || echo '+changes')"
+# A run that ended before RUNS executions (DEPIN_FUZZ_MAX_SECONDS, or interrupted) says so.
+stopped=""
+[ "${executed:-0}" -ge "$runs" ] || stopped=", stopped before $runs executions (DEPIN_FUZZ_MAX_SECONDS or an interrupt)"
 log "executed $executed inputs in $seconds s ($jobs processes); crashes: $crashes; coverage: ${coverage:-?} edges; commit $commit; exit status $status"
 tail -n 20 "$logs"/job-*.log
 # The last long run's figures are kept with the corpus (docs/reliability.md shows them).
 cat >fuzz/last-long-run.json <<JSON
-[{"group":"Fuzzing","what":"long run (scripts/fuzz.sh: libFuzzer without comparison tracing, $jobs processes; our try_state after every block with extrinsics, FRAME's at least every 10 blocks, everything at each program's end), $(date -u +%Y-%m-%d), commit $commit, $((seconds / 60)) min, ${coverage:-?} coverage edges","count":${executed:-0},"outcome":"$crashes breaks found"}]
+[{"group":"Fuzzing","what":"long run (scripts/fuzz.sh: libFuzzer without comparison tracing, $jobs processes; our try_state after every block with extrinsics, FRAME's at least every 10 blocks, everything at each program's end), $(date -u +%Y-%m-%d), commit $commit, $((seconds / 60)) min$stopped, ${coverage:-?} coverage edges","count":${executed:-0},"outcome":"$crashes breaks found"}]
 JSON
 if [ -n "${DEPIN_FIGURES_DIR:-}" ]; then
 	mkdir -p "$DEPIN_FIGURES_DIR"
