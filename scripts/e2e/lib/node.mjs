@@ -2,7 +2,7 @@
 import { spawn, execFile, execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import {
-  createWriteStream, mkdtempSync, mkdirSync, readFileSync, renameSync, rmSync, statSync,
+  createWriteStream, mkdtempSync, mkdirSync, readFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
@@ -29,25 +29,16 @@ export const NODE_ENV = { ...process.env, DEPIN_NODE_BIN: NODE_BIN, DEPIN_SPEC_D
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * The raw spec of the built-in chain `name` ('dev' or 'local') as NODE_BIN exports it, in
- * SPEC_DIR; exported again when missing or older than the binary (written under a temporary name
- * and renamed, so parallel test processes never read half a file). Same name, id, properties and
- * genesis (hence genesis hash) as `--chain name`.
+ * The raw spec of the built-in chain `name` ('dev' or 'local'): `raw_spec` of scripts/lib.sh, the
+ * one place that exports it (again when missing or older than NODE_BIN, atomically).
  */
 export function rawSpec(name) {
-  const file = join(SPEC_DIR, `${name}-raw.json`);
-  const mtime = (f) => { try { return statSync(f).mtimeMs; } catch { return -1; } };
-  if (mtime(file) > mtime(NODE_BIN)) return file;
-  mkdirSync(SPEC_DIR, { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    execFileSync(NODE_BIN, ['export-chain-spec', '--chain', name, '--raw', '--output', tmp], { stdio: ['ignore', 'ignore', 'pipe'] });
-    JSON.parse(readFileSync(tmp, 'utf8')); // a whole spec
-    renameSync(tmp, file);
-  } finally {
-    rmSync(tmp, { force: true });
-  }
-  return file;
+  const lib = join(REPO_ROOT, 'scripts', 'lib.sh');
+  return execFileSync('bash', ['-c', 'source "$1" && raw_spec "$2"', 'raw-spec', lib, name], {
+    env: NODE_ENV,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
 }
 
 /** `args` with the built-in chains (`--dev`, `--chain dev|local`) taken from their raw specs. */
