@@ -71,7 +71,7 @@ log "executed $executed inputs in $seconds s ($jobs processes); crashes: $crashe
 tail -n 20 "$logs"/job-*.log
 # The last long run's figures are kept with the corpus (docs/reliability.md shows them).
 cat >fuzz/last-long-run.json <<JSON
-[{"group":"Fuzzing","what":"long run (scripts/fuzz.sh: libFuzzer without comparison tracing, $jobs processes; our try_state after every block with extrinsics, FRAME's at least every 10 blocks, everything at each program's end), $(date -u +%Y-%m-%d), commit $commit, $((seconds / 60)) min$stopped, ${coverage:-?} coverage edges","count":${executed:-0},"outcome":"$crashes breaks found"}]
+[{"group":"Fuzzing","what":"long run (scripts/fuzz.sh: libFuzzer without comparison tracing, $jobs processes; our try_state after every block with extrinsics, FRAME's at least every 10 blocks, everything at each program's end), $(date -u +%Y-%m-%d), commit $commit, $((seconds / 60)) min ($(( ${executed:-0} / (seconds > 0 ? seconds : 1) )) executions a second)$stopped, ${coverage:-?} coverage edges","count":${executed:-0},"outcome":"$crashes breaks found"}]
 JSON
 if [ -n "${DEPIN_FIGURES_DIR:-}" ]; then
 	mkdir -p "$DEPIN_FIGURES_DIR"
