@@ -23,6 +23,17 @@ if [ -f "$UPGRADE_WASM_DIR/stamp" ]; then
 	export DEPIN_WASM_REBUILD_STAMP
 fi
 
+# NVIDIA's public attestation test vectors (an H100 report, its chain, NVIDIA's device root),
+# unpacked by scripts/nvtrust-vectors.sh from the pinned verifier wheel; the tests and the
+# benchmark read them here. A second chip's pair, for reading, sits beside the checkout where a
+# developer machine has it (../shared/vectors/nvtrust); tests of it are skipped without it.
+DEPIN_NVTRUST_VECTORS="${DEPIN_NVTRUST_VECTORS:-/var/tmp/depin-vectors/nvtrust}"
+export DEPIN_NVTRUST_VECTORS
+if [ -z "${DEPIN_NVTRUST_SECOND_PAIR:-}" ] && [ -f "$REPO_ROOT/../shared/vectors/nvtrust/attestationReport.txt" ]; then
+	DEPIN_NVTRUST_SECOND_PAIR="$(cd "$REPO_ROOT/../shared/vectors/nvtrust" && pwd)"
+	export DEPIN_NVTRUST_SECOND_PAIR
+fi
+
 # spec_version_of WASM: the spec_version in a runtime blob's `runtime_version` custom section.
 spec_version_of() {
 	python3 - "$1" <<'PY'

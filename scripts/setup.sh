@@ -44,6 +44,8 @@ setup_build() {
 	toolchain="$(sed -n 's/^channel = "\(.*\)"/\1/p' "$REPO_ROOT/rust-toolchain.toml")"
 	rustup target list --installed --toolchain "$toolchain" | grep -qx wasm32v1-none \
 		|| rustup target add wasm32v1-none --toolchain "$toolchain"
+	# NVIDIA's attestation test vectors: the GPU attestation tests and benchmark read them.
+	"$REPO_ROOT/scripts/nvtrust-vectors.sh"
 }
 
 setup_test() {

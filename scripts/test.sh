@@ -8,7 +8,7 @@
 #
 # Order: what the build needs (apt C deps, the Rust toolchain); the build, with the npm packages,
 # the Python venv and Chromium installed meanwhile; the dashboard's unit tests; then the e2e
-# files in three lanes (parallel `node --test` processes, each with its own loopback port range
+# files in four lanes (parallel `node --test` processes, each with its own loopback port range
 # and log folder $DEPIN_E2E_LOG_DIR/<lane>/) beside the cargo tests at nice 19. The lanes' time
 # is chain time (6 s slots, 10-block epochs and sessions), not CPU. Each job's output is printed
 # whole when it ends, then a summary with every job's and every e2e file's time; the script fails
@@ -24,6 +24,8 @@ LANES=(
 	"governance:tests/governance.test.mjs tests/marketplace.test.mjs"
 	"dev:tests/attestation.test.mjs tests/explorers.test.mjs"
 	"crash:tests/crash.test.mjs tests/dev-chain.test.mjs tests/rpc-abuse.test.mjs"
+	# A short lane (one dev node, a few epochs): beside the others it costs no wall time.
+	"hardware:tests/gpu-attestation.test.mjs"
 )
 
 started=$SECONDS

@@ -81,8 +81,20 @@ fn every_call_is_weighed_by_its_benchmark() {
 #[test]
 fn no_literal_weights_outside_generated_files() {
 	for (pallet, dir) in pallets() {
-		for entry in fs::read_dir(dir.join("src")).expect("src/") {
-			let path = entry.expect("entry").path();
+		// Every source file, in subfolders too (e.g. gpu-attestation's `verify/`).
+		let mut files = Vec::new();
+		let mut folders = vec![dir.join("src")];
+		while let Some(folder) = folders.pop() {
+			for entry in fs::read_dir(&folder).expect("src/") {
+				let path = entry.expect("entry").path();
+				if path.is_dir() {
+					folders.push(path);
+				} else {
+					files.push(path);
+				}
+			}
+		}
+		for path in files {
 			let file = path.file_name().expect("name").to_string_lossy().to_string();
 			if ["weights.rs", "mock.rs", "tests.rs"].contains(&file.as_str()) {
 				continue;

@@ -596,11 +596,17 @@ class ProviderView {
           [figure('provider-audited-storage-gib', p.auditedStorageGib, formatGib(p.auditedStorageGib)), ' audited'], { accent: 'sky' }),
         card('CPU cores', count('provider-cpu-cores', p.cpuCores), 'for leases', { accent: 'slate' })),
       h('div', { testid: 'provider-gpus', raw: p.gpus },
-        table('gpu-table', [{ label: '#', num: true }, { label: 'Model' }, { label: 'VRAM', num: true }, { label: 'UUID hash' }],
+        table('gpu-table', [{ label: '#', num: true }, { label: 'Model' }, { label: 'VRAM', num: true }, { label: 'Tier' },
+          { label: 'Driver' }, { label: 'Attested until epoch', num: true }, { label: 'UUID hash' }],
           p.gpus.map((g, i) => h('tr', { testid: 'gpu-row' },
             h('td', { class: 'num muted' }, String(i + 1)),
             h('td', null, figure('gpu-model', g.model, g.model)),
             h('td', { class: 'num' }, figure('gpu-vram-mib', g.vramMib, formatMib(g.vramMib), { title: `${g.vramMib} MiB` })),
+            // SelfReported: the node's word; Audited: a bonded auditor's; Attested: the chip's own signed report.
+            h('td', null, figure('gpu-tier', g.tier ?? 'SelfReported', g.tier ?? 'SelfReported',
+              g.attestation ? { title: `device ${g.attestation.device}, ${g.attestation.project} SKU ${g.attestation.sku}, VBIOS ${g.attestation.vbiosVersion}` } : undefined)),
+            h('td', null, figure('gpu-driver', g.attestation?.driverVersion ?? '', g.attestation?.driverVersion ?? '—')),
+            h('td', { class: 'num' }, figure('gpu-attested-until', g.attestation?.expiresEpoch ?? '', g.attestation ? String(g.attestation.expiresEpoch) : '—')),
             h('td', null, figure('gpu-uuid-hash', g.uuidHash, shortHash(g.uuidHash), { class: 'mono', title: g.uuidHash })))),
           'No GPUs registered.')),
     );

@@ -239,6 +239,8 @@ export async function checkDashboard({
     assert.deepEqual(snap.values['gpu-model'] ?? [], p.gpus.map((g) => g.model), 'hardware table: models');
     assert.deepEqual(snap.values['gpu-vram-mib'] ?? [], p.gpus.map((g) => String(g.vramMib)), 'hardware table: VRAM');
     assert.deepEqual(snap.values['gpu-uuid-hash'] ?? [], p.gpus.map((g) => g.uuidHash), 'hardware table: UUID hashes');
+    assert.deepEqual(snap.values['gpu-tier'] ?? [], p.gpus.map((g) => g.tier ?? 'SelfReported'), 'hardware table: tiers');
+    assert.deepEqual(snap.values['gpu-driver'] ?? [], p.gpus.map((g) => g.attestation?.driverVersion ?? ''), 'hardware table: drivers');
     const leases = await rpc('depin_leasesOf', [provider, snap.at]);
     assert.deepEqual(snap.values['lease-row'] ?? [], leases.map((l) => String(l.id)), 'the provider\'s leases');
     assert.deepEqual(snap.values['lease-row-escrow'] ?? [], leases.map((l) => l.escrow));

@@ -71,6 +71,7 @@ fn request(r: &mut Input) -> ResourceRequest {
 			_ => u32::from(r.u8()),
 		},
 		cpu_cores: u32::from(r.u8() % 4),
+		attested_gpus: r.bool(),
 	}
 }
 

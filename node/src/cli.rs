@@ -53,6 +53,10 @@ pub enum Subcommand {
 	/// arguments of `providers.addGpus` / `providers.setCapacity` ready for polkadot.js.
 	Hardware(crate::hardware::HardwareCmd),
 
+	/// Print a synthetic GPU attestation CA's root certificate and fingerprint (the root of
+	/// `--gpu-attestation-source synthetic:<seed>`), for governance to register on a test chain.
+	SyntheticCa(crate::gpu_attestation::SyntheticCaCmd),
+
 	/// Runtime and node benchmarks (`pallet`, `overhead`, `extrinsic`, `storage`, `machine`).
 	#[cfg(feature = "runtime-benchmarks")]
 	#[command(subcommand)]

@@ -103,6 +103,7 @@ pub fn run() -> sc_cli::Result<()> {
 			runner.sync_run(|config| cmd.run::<depin_runtime::opaque::Block>(&config))
 		},
 		Some(Subcommand::Hardware(cmd)) => cmd.run(),
+		Some(Subcommand::SyntheticCa(cmd)) => cmd.run(),
 		#[cfg(feature = "runtime-benchmarks")]
 		Some(Subcommand::Benchmark(cmd)) => benchmark(&cli, cmd),
 		None => {

@@ -17,10 +17,12 @@ use jsonrpsee::{
 	proc_macros::rpc,
 	types::error::{ErrorCode, ErrorObject, ErrorObjectOwned},
 };
-use depin_explorer_api::{DepinApi as DepinRuntimeApi, EpochRecord, LeaseView, NetworkStats, ProviderEpoch, ProviderView};
+use depin_explorer_api::{
+	DepinApi as DepinRuntimeApi, EpochRecord, GpuTierView, LeaseView, NetworkStats, ProviderEpoch, ProviderView,
+};
 use depin_primitives::EpochLedger;
 use serde_json::{json, Value};
-use sp_api::ProvideRuntimeApi;
+use sp_api::{ApiExt, ProvideRuntimeApi};
 use sp_blockchain::HeaderBackend;
 use sp_core::crypto::{Ss58AddressFormat, Ss58Codec};
 
@@ -193,7 +195,28 @@ pub fn ledger_json(epoch: u32, l: &EpochLedger<Balance>) -> Value {
 	})
 }
 
-pub fn provider_json(p: &ProviderView<AccountId, Balance>) -> Value {
+/// A GPU's tier and, if attested, what its report proved.
+fn gpu_tier_json(tier: &GpuTierView) -> Value {
+	let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+	json!({
+		"tier": format!("{:?}", tier.tier),
+		"attestation": tier.attestation.as_ref().map(|a| json!({
+			"device": format!("{:?}", a.device),
+			"project": text(&a.project),
+			"sku": text(&a.sku),
+			"driverVersion": text(&a.driver_version),
+			"vbiosVersion": text(&a.vbios_version),
+			"attestedEpoch": a.attested,
+			"expiresEpoch": a.expires,
+		})),
+	})
+}
+
+/// A provider; `tiers` (from a runtime that serves them) adds each GPU's tier and attestation.
+pub fn provider_json(p: &ProviderView<AccountId, Balance>, tiers: Option<&[GpuTierView]>) -> Value {
+	let tier_of = |uuid_hash: &sp_core::H256| {
+		tiers.and_then(|tiers| tiers.iter().find(|t| t.uuid_hash == *uuid_hash)).map(gpu_tier_json)
+	};
 	json!({
 		"account": address(&p.account),
 		"status": format!("{:?}", p.status),
@@ -204,6 +227,8 @@ pub fn provider_json(p: &ProviderView<AccountId, Balance>) -> Value {
 			"uuidHash": format!("{:?}", g.uuid_hash),
 			"model": String::from_utf8_lossy(&g.model),
 			"vramMib": g.vram_mib,
+			"tier": tier_of(&g.uuid_hash).as_ref().and_then(|t| t.get("tier").cloned()),
+			"attestation": tier_of(&g.uuid_hash).as_ref().and_then(|t| t.get("attestation").cloned()),
 		})).collect::<Vec<_>>(),
 		"storageBytes": p.storage_bytes.to_string(),
 		"cpuCores": p.cpu_cores,
@@ -259,6 +284,22 @@ pub fn provider_epoch_json(e: &ProviderEpoch<Balance>) -> Value {
 	})
 }
 
+impl<C> Depin<C>
+where
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C::Api: DepinRuntimeApi<Block, AccountId, Balance>,
+{
+	/// GPU tiers, where the runtime at `at` serves them (API version 3 on).
+	fn gpu_tiers(&self, at: Hash, who: AccountId) -> RpcResult<Option<Vec<GpuTierView>>> {
+		let api = self.client.runtime_api();
+		let version = api.api_version::<dyn DepinRuntimeApi<Block, AccountId, Balance>>(at).map_err(runtime_error)?;
+		if version.unwrap_or_default() < 3 {
+			return Ok(None);
+		}
+		api.gpu_tiers(at, who).map(Some).map_err(runtime_error)
+	}
+}
+
 impl<C> DepinApiServer for Depin<C>
 where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
@@ -279,8 +320,9 @@ where
 	fn provider(&self, account: String, at: Option<Hash>) -> RpcResult<Option<Value>> {
 		let who = parse_account(&account)?;
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		let view = self.client.runtime_api().provider(at, who).map_err(runtime_error)?;
-		Ok(view.as_ref().map(provider_json))
+		let view = self.client.runtime_api().provider(at, who.clone()).map_err(runtime_error)?;
+		let tiers = self.gpu_tiers(at, who)?;
+		Ok(view.as_ref().map(|view| provider_json(view, tiers.as_deref())))
 	}
 
 	fn lease(&self, id: u64, at: Option<Hash>) -> RpcResult<Option<Value>> {
@@ -306,7 +348,10 @@ where
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
 		let start_after = start_after.as_deref().map(parse_account).transpose()?;
 		let views = self.client.runtime_api().providers(at, start_after, count).map_err(runtime_error)?;
-		Ok(views.iter().map(provider_json).collect())
+		views
+			.iter()
+			.map(|view| Ok(provider_json(view, self.gpu_tiers(at, view.account.clone())?.as_deref())))
+			.collect()
 	}
 
 	fn provider_history(&self, account: String, epochs: u32, at: Option<Hash>) -> RpcResult<Vec<Value>> {

@@ -6,6 +6,7 @@ mod chain_spec;
 mod cli;
 mod command;
 mod depin_rpc;
+mod gpu_attestation;
 mod hardware;
 mod probe;
 mod rpc;

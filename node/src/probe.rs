@@ -37,6 +37,17 @@ pub struct ProbeParams {
 	/// Do not run the built-in probe (e.g. when `--metrics-source` points at other exporters).
 	#[arg(long)]
 	pub no_probe: bool,
+
+	/// URL the GPU attestation worker asks for each GPU's signed report
+	/// (`?gpu=<hex>&nonce=<hex>`). Default: the built-in probe's `/attestation`.
+	#[arg(long, value_name = "URL")]
+	pub gpu_attestation_source: Option<String>,
+
+	/// What the built-in probe's `/attestation` answers from: `nvml` (a GPU in
+	/// confidential-computing mode) or `synthetic:<64 hex digits>` (a synthetic CA's reports, for
+	/// test chains; `depin-node synthetic-ca` prints its root).
+	#[arg(long, value_name = "SOURCE", default_value = "nvml")]
+	pub gpu_attestation_probe: crate::gpu_attestation::Source,
 }
 
 impl ProbeParams {
@@ -44,11 +55,27 @@ impl ProbeParams {
 	pub fn metrics_url(&self) -> String {
 		self.metrics_source.clone().unwrap_or_else(|| format!("http://{}/metrics", self.probe_listen_addr))
 	}
+
+	/// The URL the GPU attestation worker is told to read: the built-in probe's `/attestation`
+	/// unless told otherwise; none if nothing serves it.
+	pub fn attestation_url(&self) -> Option<String> {
+		match &self.gpu_attestation_source {
+			Some(url) => Some(url.clone()),
+			None if self.no_probe => None,
+			None => Some(format!("http://{}/attestation", self.probe_listen_addr)),
+		}
+	}
 }
 
 /// Polls the hardware and serves the latest reading until the node stops. A busy port is
 /// logged, not fatal: a validator must not stop producing blocks over its metrics endpoint.
-pub async fn run(listen: SocketAddr, interval: Duration, storage_paths: Vec<PathBuf>) {
+pub async fn run(
+	listen: SocketAddr,
+	interval: Duration,
+	storage_paths: Vec<PathBuf>,
+	attestation: crate::gpu_attestation::Source,
+) {
+	let attestation = Arc::new(attestation);
 	let latest = Arc::new(RwLock::new(String::new()));
 	let poll = {
 		let latest = latest.clone();
@@ -81,7 +108,7 @@ pub async fn run(listen: SocketAddr, interval: Duration, storage_paths: Vec<Path
 		loop {
 			match listener.accept().await {
 				Ok((socket, _)) => {
-					tokio::spawn(respond(socket, latest.clone()));
+					tokio::spawn(respond(socket, latest.clone(), attestation.clone()));
 				},
 				Err(error) => log::debug!(target: "hardware", "probe accept: {error}"),
 			}
@@ -119,9 +146,10 @@ async fn read_request_head(socket: &mut TcpStream) -> Option<Vec<u8>> {
 	Some(head)
 }
 
-/// Answers one HTTP request: `GET /metrics` gets the latest reading, anything else a 404 that
-/// does not repeat the request back.
-async fn respond(mut socket: TcpStream, latest: Arc<RwLock<String>>) {
+/// Answers one HTTP request: `GET /metrics` gets the latest reading, `GET /attestation?gpu=..&nonce=..`
+/// a GPU's signed report (503 where the source has none), anything else a 404 that does not
+/// repeat the request back.
+async fn respond(mut socket: TcpStream, latest: Arc<RwLock<String>>, attestation: Arc<crate::gpu_attestation::Source>) {
 	let Some(head) = read_request_head(&mut socket).await else {
 		let _ = socket.shutdown().await;
 		return;
@@ -130,6 +158,20 @@ async fn respond(mut socket: TcpStream, latest: Arc<RwLock<String>>) {
 	let path = head.split_whitespace().nth(1).unwrap_or("");
 	let (status, body) = if head.starts_with("GET ") && (path == "/metrics" || path.starts_with("/metrics?")) {
 		("200 OK", latest.read().await.clone())
+	} else if let Some(query) = path.strip_prefix("/attestation?").filter(|_| head.starts_with("GET ")) {
+		let answered = match crate::gpu_attestation::parse_query(query) {
+			Ok((gpu, nonce)) => tokio::task::spawn_blocking(move || crate::gpu_attestation::answer(&attestation, &gpu, &nonce))
+				.await
+				.unwrap_or_else(|error| Err(format!("attestation task failed: {error}"))),
+			Err(error) => Err(error),
+		};
+		match answered {
+			Ok(lines) => ("200 OK", lines),
+			Err(error) => {
+				log::debug!(target: "hardware", "attestation source: {error}");
+				("503 Service Unavailable", format!("{error}\n"))
+			},
+		}
 	} else {
 		("404 Not Found", "not found; try /metrics\n".to_string())
 	};
@@ -159,7 +201,7 @@ mod tests {
 			let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
 			probe.local_addr().unwrap()
 		};
-		tokio::spawn(run(addr, Duration::from_millis(100), vec![PathBuf::from("/")]));
+		tokio::spawn(run(addr, Duration::from_millis(100), vec![PathBuf::from("/")], crate::gpu_attestation::Source::Synthetic([7; 32])));
 		let mut response = String::new();
 		for _ in 0..50 {
 			tokio::time::sleep(Duration::from_millis(100)).await;
@@ -177,6 +219,13 @@ mod tests {
 		// This machine has no GPU: no DCGM lines, and no error.
 		assert!(!response.contains("DCGM_FI_DEV"), "{response}");
 		assert!(get(addr, "/other").await.starts_with("HTTP/1.1 404"));
+		// The synthetic attestation source answers a GPU's nonce; a malformed query is a 503.
+		let query = format!("/attestation?gpu={}&nonce={}", "01".repeat(32), "02".repeat(32));
+		let attested = get(addr, &query).await;
+		assert!(attested.starts_with("HTTP/1.1 200 OK"), "{attested}");
+		let body = attested.split("\r\n\r\n").nth(1).unwrap_or_default();
+		assert_eq!(body.lines().count(), 6, "a report and five certificates");
+		assert!(get(addr, "/attestation?gpu=zz").await.starts_with("HTTP/1.1 503"));
 
 		// A request in two TCP pieces, the second after a pause, is answered like one.
 		let mut stream = TcpStream::connect(addr).await.expect("probe listens");
@@ -210,6 +259,8 @@ mod tests {
 		}
 		let default = Cli::parse_from(["node"]).probe;
 		assert_eq!(default.metrics_url(), "http://127.0.0.1:9616/metrics");
+		assert_eq!(default.attestation_url().as_deref(), Some("http://127.0.0.1:9616/attestation"));
+		assert_eq!(default.gpu_attestation_probe, crate::gpu_attestation::Source::Nvml);
 		assert!(!default.no_probe && default.storage_paths.is_empty());
 		let custom = Cli::parse_from([
 			"node",

@@ -233,6 +233,11 @@ pub fn new_full<
 			pallet_attestation::worker::METRICS_URL_KEY,
 			probe.metrics_url().as_bytes(),
 		);
+		// The GPU attestation worker reads where reports come from (nothing: it attests nothing).
+		match probe.attestation_url() {
+			Some(url) => storage.set(sc_offchain::STORAGE_PREFIX, pallet_gpu_attestation::worker::SOURCE_URL_KEY, url.as_bytes()),
+			None => storage.remove(sc_offchain::STORAGE_PREFIX, pallet_gpu_attestation::worker::SOURCE_URL_KEY),
+		}
 		// Blocks authored before this moment were not seen live: the worker does not sample
 		// them when it catches up on them.
 		let started = std::time::SystemTime::now()
@@ -253,7 +258,12 @@ pub fn new_full<
 		task_manager.spawn_handle().spawn(
 			"hardware-probe",
 			Some("hardware"),
-			crate::probe::run(probe.probe_listen_addr, Duration::from_secs(probe.probe_interval), storage_paths),
+			crate::probe::run(
+				probe.probe_listen_addr,
+				Duration::from_secs(probe.probe_interval),
+				storage_paths,
+				probe.gpu_attestation_probe.clone(),
+			),
 		);
 	}
 

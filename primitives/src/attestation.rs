@@ -46,3 +46,7 @@ impl<AccountId, Balance> AttestationObserver<AccountId, Balance> for () {
 	fn report_accepted(_: &AccountId, _: EpochIndex, _: &AttestedUsage) {}
 	fn slashed(_: Balance) {}
 }
+
+/// Keystore type of providers' reporting keys (sr25519), which sign usage reports and GPU
+/// attestations. Insert with `author_insertKey("dpna", …)`.
+pub const REPORTING_KEY_TYPE: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"dpna");

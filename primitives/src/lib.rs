@@ -16,12 +16,14 @@ pub mod benchmarking;
 pub mod economics;
 pub mod epoch;
 pub mod funds;
+pub mod hardware;
 pub mod leases;
 pub mod providers;
 mod testing;
 
-pub use attestation::{AttestationObserver, AttestedUsage};
+pub use attestation::{AttestationObserver, AttestedUsage, REPORTING_KEY_TYPE};
 pub use economics::EpochLedger;
+pub use hardware::{AttestedField, AttestedGpu, HardwareAttestations, HardwareTier, MAX_ATTESTED_FIELD_LEN};
 pub use epoch::{BlockIndex, ConstClock, EpochClock, EpochIndex};
 pub use leases::{
 	ChargeableLease, CloseReason, Commitment, LeaseCharge, LeaseId, LeaseObserver, LeaseSettlement, Payee,

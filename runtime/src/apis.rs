@@ -151,7 +151,7 @@ impl_runtime_apis! {
 		}
 	}
 
-	#[api_version(2)]
+	#[api_version(3)]
 	impl depin_explorer_api::DepinApi<Block, AccountId, Balance> for Runtime {
 		fn network_stats() -> depin_explorer_api::NetworkStats<Balance> {
 			crate::explorer::network_stats()
@@ -179,6 +179,15 @@ impl_runtime_apis! {
 
 		fn provider_history(account: AccountId, epochs: u32) -> Vec<depin_explorer_api::ProviderEpoch<Balance>> {
 			crate::explorer::provider_history(&account, epochs)
+		}
+
+		fn gpu_tiers(account: AccountId) -> Vec<depin_explorer_api::GpuTierView> {
+			crate::explorer::gpu_tiers(&account)
+		}
+
+		fn gpu_attestation_nonce(account: AccountId, gpu: sp_core::H256) -> Option<[u8; 32]> {
+			let epoch = pallet_gpu_attestation::Pallet::<Runtime>::current_epoch();
+			pallet_gpu_attestation::Pallet::<Runtime>::nonce(&account, &gpu, epoch)
 		}
 	}
 

@@ -18,6 +18,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_providers, Providers]
 	[pallet_leases, Leases]
 	[pallet_attestation, Attestation]
+	[pallet_gpu_attestation, GpuAttestation]
 	[pallet_economics, Economics]
 	[pallet_validator_manager, ValidatorManager]
 	[pallet_governance, Governance]

@@ -423,7 +423,7 @@ impl pallet_providers::Config for Runtime {
 	type SlashBeneficiary = TreasuryAccount;
 	type Commitments = Leases;
 	// Both forget what they keep about a provider when its record goes.
-	type Observer = (crate::Attestation, crate::Economics);
+	type Observer = (crate::Attestation, (crate::Economics, crate::GpuAttestation));
 	type Clock = Clock;
 	type MinProviderBond = MinProviderBond;
 	type UnbondingPeriod = ProviderUnbondingPeriod;
@@ -484,6 +484,7 @@ impl pallet_leases::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Providers = pallet_providers::Pallet<Runtime>;
 	type Clock = Clock;
+	type Hardware = crate::GpuAttestation;
 	type BlocksPerHour = BlocksPerHour;
 	type MinLeaseEpochs = MinLeaseEpochs;
 	type TakeRate = LeaseTakeRate;
@@ -551,7 +552,27 @@ impl pallet_attestation::Config for Runtime {
 	// Four slots: a block up to three slots late, among blocks a node keeps importing, is sampled.
 	type MaxSampleGapMs = ConstU64<{ 4 * SLOT_DURATION }>;
 	type Observer = Economics;
+	type Hardware = crate::GpuAttestation;
 	type WeightInfo = pallet_attestation::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_gpu_attestation::Config for Runtime {
+	type ProviderBalance = Balance;
+	type Providers = pallet_providers::Pallet<Runtime>;
+	type Clock = Clock;
+	/// Roots, revocations and identity moves are governance's, as auditors and evictions are.
+	type AdminOrigin = RootOrCouncil;
+	/// NVIDIA's device root, a successor when NVIDIA rotates it, and a test root on test chains.
+	type MaxRoots = ConstU32<4>;
+	/// A day of hourly epochs: the node renews each GPU's attestation in its last epoch.
+	type ValidityEpochs = ConstU32<24>;
+	/// Verifications of a block fit in a quarter of it (checked by `integrity_test` against the
+	/// benchmarked weight); 435,000 GPUs renewing daily need about 30 a minute, three a block.
+	type MaxAttestationsPerBlock = ConstU32<8>;
+	type MaxGpusPerProvider = ConstU32<64>;
+	/// As a usage report's base priority: reports that settle more outbid both.
+	type AttestationPriority = ReportPriority;
+	type WeightInfo = pallet_gpu_attestation::weights::SubstrateWeight<Runtime>;
 }
 
 parameter_types! {

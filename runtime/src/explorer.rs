@@ -94,6 +94,25 @@ pub fn provider(who: &AccountId) -> Option<ProviderView<AccountId, Balance>> {
 	})
 }
 
+/// Each GPU of `who` with its tier now: attested beats audited beats self-reported.
+pub fn gpu_tiers(who: &AccountId) -> Vec<depin_explorer_api::GpuTierView> {
+	use depin_primitives::{HardwareAttestations, HardwareTier};
+	let audited = pallet_providers::Pallet::<Runtime>::audited_hardware(who, frame_system::Pallet::<Runtime>::block_number());
+	let epoch = pallet_gpu_attestation::Pallet::<Runtime>::current_epoch();
+	pallet_providers::Gpus::<Runtime>::get(who)
+		.into_iter()
+		.map(|gpu| {
+			let attestation = crate::GpuAttestation::attestation(who, &gpu.uuid_hash, epoch);
+			let tier = match (&attestation, audited.gpus.contains(&gpu.uuid_hash)) {
+				(Some(_), _) => HardwareTier::Attested,
+				(None, true) => HardwareTier::Audited,
+				(None, false) => HardwareTier::SelfReported,
+			};
+			depin_explorer_api::GpuTierView { uuid_hash: gpu.uuid_hash, model: gpu.model.into_inner(), tier, attestation }
+		})
+		.collect()
+}
+
 pub fn lease(id: LeaseId) -> Option<LeaseView<AccountId, Balance>> {
 	let lease = pallet_leases::Leases::<Runtime>::get(id)?;
 	Some(LeaseView {

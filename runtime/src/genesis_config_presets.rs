@@ -17,7 +17,7 @@ use crate::{
 	currency::{DPN, EXISTENTIAL_DEPOSIT},
 	time::HOURS,
 	AccountId, AttestationConfig, Balance, BalancesConfig, CouncilMembershipConfig, EconomicsConfig,
-	RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig, ValidatorManagerConfig,
+	GpuAttestationConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig, ValidatorManagerConfig,
 };
 
 /// What each well-known development account starts with.
@@ -34,6 +34,16 @@ pub const LOCAL_SESSION_LENGTH: u32 = 10;
 /// session rotation costs a whole block (pallet-session weighs it as a full block), so rotating
 /// every minute would take a tenth of the dev chain's block space.
 pub const DEV_SESSION_LENGTH: u32 = 100;
+
+/// Fingerprint (blake2-256 of the SEC1 public key) of NVIDIA's device identity root, "NVIDIA
+/// Device Identity CA" (`verifier/certs/verifier_device_root.pem` of NVIDIA's verifier): every
+/// H100's per-device certificate chains to it. Only the fingerprint is here; a test checks it
+/// against the root certificate the pinned verifier wheel ships (scripts/nvtrust-vectors.sh).
+pub const NVIDIA_DEVICE_ROOT: [u8; 32] = [
+	0xe2, 0x2a, 0x35, 0xe1, 0x78, 0x82, 0xc3, 0xba, 0x74, 0x97, 0x37, 0x76, 0x83, 0x28, 0xf4, 0xdf,
+	0xfa, 0x19, 0xc4, 0x8a, 0xa5, 0x9d, 0xd8, 0x28, 0x12, 0x57, 0x75, 0x17, 0xff, 0x72, 0xab, 0x0c,
+];
+// = e22a35e17882c3ba749737768328f4dffa19c48aa59dd82812577517ff72ab0c
 
 /// A validator: its account (which bonds) and its session keys.
 struct Validator {
@@ -69,6 +79,7 @@ fn genesis(
 		session: SessionConfig { keys },
 		council_membership: CouncilMembershipConfig { members: council.try_into().expect("council within bounds") },
 		attestation: AttestationConfig { epoch_length },
+		gpu_attestation: GpuAttestationConfig { roots: vec![sp_core::H256(NVIDIA_DEVICE_ROOT)] },
 		economics: EconomicsConfig { params: emission_params() },
 	});
 	if let Some(key) = sudo {
@@ -204,7 +215,8 @@ pub(crate) mod tests {
 			crate::Attestation,
 			crate::Economics,
 			crate::ValidatorManager,
-			crate::Governance
+			crate::Governance,
+			crate::GpuAttestation
 		);
 	}
 
@@ -250,7 +262,20 @@ pub(crate) mod tests {
 				pallet_balances::Pallet::<Runtime>::total_issuance()
 			);
 			assert_eq!(<crate::configs::ReportGrace as frame_support::traits::Get<u32>>::get(), 5);
+			assert!(pallet_gpu_attestation::Roots::<Runtime>::contains_key(sp_core::H256(NVIDIA_DEVICE_ROOT)));
 		});
+	}
+
+	/// The genesis root is NVIDIA's: the fingerprint of the root certificate NVIDIA's pinned
+	/// verifier ships.
+	#[test]
+	fn the_genesis_root_is_nvidias_device_root() {
+		let dir = std::env::var("DEPIN_NVTRUST_VECTORS")
+			.expect("DEPIN_NVTRUST_VECTORS names NVIDIA's vectors: run scripts/setup.sh (scripts/nvtrust-vectors.sh)");
+		let pem = std::fs::read_to_string(format!("{dir}/verifier_device_root.pem")).expect("NVIDIA's root is there");
+		let der = pallet_gpu_attestation::verify::parse_pem_chain(&pem).expect("PEM").remove(0);
+		let key = pallet_gpu_attestation::verify::root_public_key(&der).expect("a P-384 root");
+		assert_eq!(sp_io::hashing::blake2_256(&key), NVIDIA_DEVICE_ROOT);
 	}
 
 	#[test]

@@ -122,11 +122,11 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	impl_name: Cow::Borrowed("depin-node"),
 	authoring_version: 1,
 	// Bump on every change to runtime logic; a node refuses to author with a mismatching version.
-	spec_version: 104,
+	spec_version: 105,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	// Bump when call indices or extrinsic encoding change, so old signed transactions fail.
-	transaction_version: 2,
+	transaction_version: 3,
 	system_version: 1,
 };
 
@@ -136,10 +136,10 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: Cow::Borrowed("depin"),
 	impl_name: Cow::Borrowed("depin-node"),
 	authoring_version: 1,
-	spec_version: 105,
+	spec_version: 106,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 2,
+	transaction_version: 3,
 	system_version: 1,
 };
 
@@ -253,4 +253,7 @@ mod runtime {
 
 	#[runtime::pallet_index(23)]
 	pub type Economics = pallet_economics;
+
+	#[runtime::pallet_index(24)]
+	pub type GpuAttestation = pallet_gpu_attestation;
 }

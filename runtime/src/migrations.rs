@@ -11,6 +11,7 @@ pub type Migrations = (
 	pallet_providers::migrations::v2::MigrateV1ToV2<crate::Runtime>,
 	pallet_providers::migrations::v3::MigrateV2ToV3<crate::Runtime>,
 	pallet_leases::migrations::v2::MigrateV1ToV2<crate::Runtime>,
+	pallet_leases::migrations::v3::MigrateV2ToV3<crate::Runtime>,
 );
 
 #[cfg(test)]
@@ -91,6 +92,39 @@ mod tests {
 				},
 			);
 			pallet_leases::ConsumerOrders::<Runtime>::insert(&consumer, frame_support::BoundedVec::default());
+			// An open order, stored as v1 and v2 stored it (before `attested_gpus`).
+			let orderer = Sr25519Keyring::Charlie.to_account_id();
+			let two_gpus = pallet_leases::ResourceRequest { gpus: 2, min_vram_mib: 40_000, ..Default::default() };
+			frame_support::assert_ok!(Leases::create_order(
+				RuntimeOrigin::signed(orderer),
+				two_gpus,
+				None,
+				None,
+				10 * DPN,
+				100 * DPN
+			));
+			let order = pallet_leases::Orders::<Runtime>::take(0).expect("ordered");
+			let request = order.request;
+			pallet_leases::migrations::v3::v2::Orders::<Runtime>::insert(
+				0,
+				pallet_leases::migrations::v3::OrderV2::<Runtime> {
+					consumer: order.consumer,
+					request: pallet_leases::migrations::v3::ResourceRequestV2 {
+						gpus: request.gpus,
+						gpu_model: request.gpu_model,
+						min_vram_mib: request.min_vram_mib,
+						storage_gib: request.storage_gib,
+						cpu_cores: request.cpu_cores,
+					},
+					region: order.region,
+					required_auditor: order.required_auditor,
+					max_price_per_hour: order.max_price_per_hour,
+					deposit: order.deposit,
+					expires_at: order.expires_at,
+					bids: order.bids,
+					rejected: order.rejected,
+				},
+			);
 			StorageVersion::new(1).put::<Leases>();
 			let totals = pallet_providers::Totals::<Runtime>::get();
 			TotalsV1::<Runtime>::put(ProviderTotalsV1 {
@@ -113,7 +147,8 @@ mod tests {
 			let before = WidenStorageTotal::<Runtime>::before().expect("pre-upgrade check");
 			let audits = pallet_providers::migrations::v3::KeyAuditsByAuditor::<Runtime>::before();
 			let leases = pallet_leases::migrations::v2::RememberPaidCharges::<Runtime>::before();
-			assert_eq!((audits.len(), leases.len()), (1, 1));
+			let orders = pallet_leases::migrations::v3::RequestAttestedGpus::<Runtime>::before();
+			assert_eq!((audits.len(), leases.len(), orders.len()), (1, 1, 1));
 			let providers: Vec<_> = pallet_providers::Providers::<Runtime>::iter().collect();
 			assert_eq!(providers.len(), 1);
 
@@ -123,11 +158,17 @@ mod tests {
 			WidenStorageTotal::<Runtime>::after(before).expect("post-upgrade check");
 			pallet_providers::migrations::v3::KeyAuditsByAuditor::<Runtime>::after(audits).expect("audits re-keyed");
 			pallet_leases::migrations::v2::RememberPaidCharges::<Runtime>::after(leases).expect("leases re-encoded");
+			pallet_leases::migrations::v3::RequestAttestedGpus::<Runtime>::after(orders).expect("orders re-encoded");
+			let order = pallet_leases::Orders::<Runtime>::get(0).expect("still open");
+			assert_eq!((order.request.gpus, order.request.min_vram_mib, order.request.attested_gpus), (2, 40_000, false));
 			assert_eq!(Providers::on_chain_storage_version(), StorageVersion::new(3));
-			assert_eq!(Leases::on_chain_storage_version(), StorageVersion::new(2));
+			assert_eq!(Leases::on_chain_storage_version(), StorageVersion::new(3));
 			let lease = pallet_leases::Leases::<Runtime>::get(0).expect("still there");
 			assert_eq!(lease.paid_charges.to_vec(), vec![(0, 7)]);
-			assert!(pallet_leases::ConsumerOrders::<Runtime>::iter().next().is_none(), "the empty list went");
+			assert!(
+				!pallet_leases::ConsumerOrders::<Runtime>::contains_key(Sr25519Keyring::Dave.to_account_id()),
+				"the empty list went"
+			);
 			crate::Leases::do_try_state().expect("leases invariants");
 			assert_eq!(pallet_providers::Totals::<Runtime>::get().storage_bytes, 3 << 40);
 			assert_eq!(pallet_providers::Providers::<Runtime>::iter().collect::<Vec<_>>(), providers);
@@ -155,7 +196,7 @@ mod tests {
 				.expect("pre-upgrade, post-upgrade and try_state checks pass");
 			assert!(weight.ref_time() > 0);
 			assert_eq!(Providers::on_chain_storage_version(), StorageVersion::new(3));
-			assert_eq!(Leases::on_chain_storage_version(), StorageVersion::new(2));
+			assert_eq!(Leases::on_chain_storage_version(), StorageVersion::new(3));
 		});
 	}
 }

@@ -121,6 +121,7 @@ pub mod pallet {
 			type MaxSampleDelayMs = ConstU64<6_000>;
 			type MaxSampleGapMs = ConstU64<24_000>;
 			type Observer = ();
+			type Hardware = ();
 			type WeightInfo = ();
 		}
 
@@ -234,6 +235,10 @@ pub mod pallet {
 		/// Told of attested usage and slashes (the economics ledger).
 		#[pallet::no_default_bounds]
 		type Observer: AttestationObserver<Self::AccountId, BalanceOf<Self>>;
+
+		/// GPUs whose hardware attestation the chain verified (the GPU attestation pallet): they
+		/// count as verified capacity beside auditor-vouched hardware.
+		type Hardware: depin_primitives::HardwareAttestations<Self::AccountId>;
 
 		/// Weights of the calls, from the pallet's benchmarks.
 		type WeightInfo: WeightInfo;
@@ -496,7 +501,8 @@ pub mod pallet {
 		// the report actually met.
 		#[pallet::weight(T::WeightInfo::submit_report(report.leases.len() as u32, report.devices.gpus.len() as u32)
 			.saturating_add(T::WeightInfo::hold_disputed(report.leases.len() as u32))
-			.saturating_add(T::WeightInfo::validate_submit_report(report.leases.len() as u32, report.devices.gpus.len() as u32)))]
+			.saturating_add(T::WeightInfo::validate_submit_report(report.leases.len() as u32, report.devices.gpus.len() as u32))
+			.saturating_add(<T::Hardware as depin_primitives::HardwareAttestations<T::AccountId>>::selection_weight()))]
 		pub fn submit_report(
 			origin: OriginFor<T>,
 			report: UsageReport<T>,

@@ -66,8 +66,42 @@ impl frame_support::traits::UnixTime for BlockTime {
 	}
 }
 
+/// GPU attestations the tests declare (the GPU attestation pallet's part in a runtime):
+/// (provider, GPU) → the epochs covered, `attested..expires`.
+pub struct MockHardware;
+
+std::thread_local! {
+	static ATTESTED: core::cell::RefCell<std::collections::BTreeMap<(AccountId, H256), (u32, u32)>> = Default::default();
+}
+
+impl MockHardware {
+	pub fn attest(provider: AccountId, gpu: H256, attested: u32, expires: u32) {
+		ATTESTED.with(|map| map.borrow_mut().insert((provider, gpu), (attested, expires)));
+	}
+}
+
+impl depin_primitives::HardwareAttestations<AccountId> for MockHardware {
+	fn attestation(provider: &AccountId, gpu: &H256, epoch: u32) -> Option<depin_primitives::AttestedGpu> {
+		let (attested, expires) = ATTESTED.with(|map| map.borrow().get(&(*provider, *gpu)).copied())?;
+		(attested <= epoch && epoch < expires).then(|| depin_primitives::AttestedGpu {
+			device: *gpu,
+			project: Default::default(),
+			sku: Default::default(),
+			driver_version: Default::default(),
+			vbios_version: Default::default(),
+			attested,
+			expires,
+		})
+	}
+
+	fn selection_weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
+	}
+}
+
 #[derive_impl(pallet_attestation::config_preludes::TestDefaultConfig)]
 impl pallet_attestation::Config for Test {
+	type Hardware = MockHardware;
 	type BlockTime = BlockTime;
 	type Currency = Balances;
 	type Providers = Providers;

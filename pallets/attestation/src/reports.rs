@@ -93,7 +93,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Capacity the report shows: GPU-blocks answered, filesystem GiB-blocks offered, and of
-	/// these what a bonded auditor vouched exists before the epoch began. Storage counts no more than the provider
+	/// these what is verified: GPUs whose own attestation was in force during the epoch, and
+	/// hardware a bonded auditor vouched exists before the epoch began. Storage counts no more than the provider
 	/// declared (a node's disks may be larger than its offer) and, as audited capacity, no more
 	/// than audited. Each GPU answers at most once per block (validation).
 	pub(crate) fn device_usage(report: &UsageReport<T>) -> AttestedUsage {
@@ -108,7 +109,19 @@ impl<T: Config> Pallet<T> {
 		AttestedUsage {
 			gpu_capacity_blocks: d.gpus.iter().map(seen).sum(),
 			storage_capacity_gib_blocks: offered_gib.saturating_mul(d.storage_seen_blocks.into()),
-			audited_gpu_blocks: d.gpus.iter().filter(|g| audited.gpus.contains(&g.uuid_hash)).map(seen).sum(),
+			audited_gpu_blocks: d
+				.gpus
+				.iter()
+				.filter(|g| {
+					audited.gpus.contains(&g.uuid_hash) ||
+						<T::Hardware as depin_primitives::HardwareAttestations<T::AccountId>>::is_attested(
+							&report.provider,
+							&g.uuid_hash,
+							report.epoch,
+						)
+				})
+				.map(seen)
+				.sum(),
 			audited_storage_gib_blocks: offered_gib.min(audited.storage_gib).saturating_mul(d.storage_seen_blocks.into()),
 			..Default::default()
 		}

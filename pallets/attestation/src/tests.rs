@@ -168,6 +168,21 @@ mod reports {
 		});
 	}
 
+	/// A GPU whose own attestation was in force during the epoch counts as verified capacity
+	/// beside audited hardware, for the epochs it covers only; a self-reported one does not.
+	#[test]
+	fn attested_gpus_count_as_verified_capacity_for_the_epochs_they_cover() {
+		run_test(|| {
+			provider(PROVIDER);
+			crate::mock::MockHardware::attest(PROVIDER, gpu_id(PROVIDER, 1), 1, 3);
+			let blocks = u64::from(epoch_length());
+			assert_eq!(Attestation::device_usage(&report(0, &[])).audited_gpu_blocks, 0, "before it attested");
+			assert_eq!(Attestation::device_usage(&report(1, &[])).audited_gpu_blocks, blocks, "one of the two GPUs");
+			go_to(epoch_start(4) + 1);
+			assert_eq!(Attestation::device_usage(&report(3, &[])).audited_gpu_blocks, 0, "expired");
+		});
+	}
+
 	/// One audited GPU passed between Sybil accounts within an epoch's report window is counted
 	/// for one of them only: it leaves the first account's audit when delisted, and the second
 	/// account's new audit counts only for epochs that begin after it.

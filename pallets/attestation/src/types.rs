@@ -14,7 +14,7 @@ pub type AccountIdOf<T> = <T as frame_system::Config>::AccountId;
 pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<AccountIdOf<T>>>::Balance;
 
 /// Keystore type of reporting keys (sr25519). Insert with `author_insertKey("dpna", …)`.
-pub const KEY_TYPE: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"dpna");
+pub const KEY_TYPE: sp_core::crypto::KeyTypeId = depin_primitives::REPORTING_KEY_TYPE;
 
 /// Signed payloads start with this, so a reporting key's signature over a report can never be
 /// replayed as anything else.

@@ -164,6 +164,7 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::submit_report(leases, gpus)
 			.saturating_add(T::WeightInfo::hold_disputed(disputed))
 			.saturating_add(T::WeightInfo::validate_submit_report(leases, gpus))
+			.saturating_add(<T::Hardware as depin_primitives::HardwareAttestations<T::AccountId>>::selection_weight())
 	}
 
 	/// `validate_unsigned` of `submit_report`: the checks, as pool validity.

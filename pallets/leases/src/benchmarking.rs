@@ -42,7 +42,7 @@ where
 
 fn gpus_request(gpus: u32) -> ResourceRequest {
 	// Storage and cores too, so every capacity check runs.
-	ResourceRequest { gpus, gpu_model: None, min_vram_mib: 1, storage_gib: 1, cpu_cores: 1 }
+	ResourceRequest { gpus, gpu_model: None, min_vram_mib: 1, storage_gib: 1, cpu_cores: 1, attested_gpus: false }
 }
 
 /// A deposit far above any minimum.

@@ -1,7 +1,9 @@
 //! Opening, funding and closing leases; allocating providers' resources.
 
 use alloc::vec::Vec;
-use depin_primitives::{BlockIndex, EpochClock, GpuSpec, LeaseObserver, ProviderRegistry, ProviderStatus};
+use depin_primitives::{
+	BlockIndex, EpochClock, GpuSpec, HardwareAttestations, LeaseObserver, ProviderRegistry, ProviderStatus,
+};
 use frame_support::{ensure, traits::Get, BoundedVec};
 use sp_core::H256;
 use sp_runtime::{
@@ -66,12 +68,14 @@ impl<T: Config> Pallet<T> {
 		Self::ensure_request_in_bounds(request)?;
 		ensure!(T::Providers::is_active(provider), Error::<T>::ProviderNotActive);
 
+		let epoch = T::Clock::get().epoch_of(frame_system::Pallet::<T>::block_number().unique_saturated_into());
 		let gpus: Vec<GpuSpec> = T::Providers::gpus(provider)
 			.into_iter()
 			.filter(|gpu| {
 				!LeasedGpu::<T>::contains_key(gpu.uuid_hash) &&
 					gpu.vram_mib >= request.min_vram_mib &&
-					request.gpu_model.as_ref().is_none_or(|model| *model == gpu.model)
+					request.gpu_model.as_ref().is_none_or(|model| *model == gpu.model) &&
+					(!request.attested_gpus || T::Hardware::is_attested(provider, &gpu.uuid_hash, epoch))
 			})
 			.take(request.gpus as usize)
 			.collect();

@@ -71,14 +71,16 @@ pub mod pallet {
 		pallet_prelude::*,
 		traits::fungible::{hold::Balanced as BalancedHold, Balanced, Inspect, InspectHold, Mutate, MutateHold},
 	};
-	use depin_primitives::{Commitment, EpochClock, EpochIndex, LeaseId, LeaseObserver, ProviderRegistry, Region};
+	use depin_primitives::{
+		Commitment, EpochClock, EpochIndex, HardwareAttestations, LeaseId, LeaseObserver, ProviderRegistry, Region,
+	};
 	use frame_system::pallet_prelude::*;
 	use sp_core::H256;
 	use sp_runtime::Perbill;
 
 	/// Storage layout version. 2: leases remember their recent paid charges (`paid_charges`)
 	/// and no empty list or commitment is stored (migrations::v2).
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -104,6 +106,7 @@ pub mod pallet {
 			type RuntimeHoldReason = ();
 			/// Ten-block epochs reportable for five blocks after they end.
 			type Clock = ConstClock<10, 5>;
+			type Hardware = ();
 			/// Ten-block epochs are a sixtieth of an hour.
 			type BlocksPerHour = ConstU32<600>;
 			type MinLeaseEpochs = ConstU32<3>;
@@ -150,6 +153,10 @@ pub mod pallet {
 
 		/// The chain's epoch clock, shared with attestation and economics.
 		type Clock: Get<EpochClock>;
+
+		/// GPUs whose hardware attestation the chain verified (the GPU attestation pallet), for
+		/// requests that take only those.
+		type Hardware: depin_primitives::HardwareAttestations<Self::AccountId>;
 
 		/// Blocks per hour, to turn hourly prices into per-block accrual.
 		#[pallet::constant]
@@ -513,7 +520,7 @@ pub mod pallet {
 		/// A provider offers the order's resources at `price_per_hour` (≤ the maximum), holding
 		/// `BidDeposit` while the bid stands.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::bid())]
+		#[pallet::weight(T::WeightInfo::bid().saturating_add(T::Hardware::selection_weight()))]
 		pub fn bid(origin: OriginFor<T>, order: OrderId, price_per_hour: BalanceOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_bid(who, order, price_per_hour)
@@ -528,7 +535,8 @@ pub mod pallet {
 
 		/// The consumer takes a bid: the lease opens at the bid's price with the order's deposit.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::accept_bid(T::MaxGpusPerLease::get(), T::MaxBidsPerOrder::get()))]
+		#[pallet::weight(T::WeightInfo::accept_bid(T::MaxGpusPerLease::get(), T::MaxBidsPerOrder::get())
+			.saturating_add(T::Hardware::selection_weight()))]
 		pub fn accept_bid(origin: OriginFor<T>, order: OrderId, provider: T::AccountId) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			Self::do_accept_bid(who, order, provider)
@@ -536,7 +544,7 @@ pub mod pallet {
 
 		/// Rents from `provider` at its listed prices, holding `deposit` as escrow.
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::rent(T::MaxGpusPerLease::get()))]
+		#[pallet::weight(T::WeightInfo::rent(T::MaxGpusPerLease::get()).saturating_add(T::Hardware::selection_weight()))]
 		pub fn rent(
 			origin: OriginFor<T>,
 			provider: T::AccountId,

@@ -151,3 +151,114 @@ pub mod v2 {
 	pub type MigrateV1ToV2<T> =
 		VersionedMigration<1, 2, RememberPaidCharges<T>, Pallet<T>, <T as frame_system::Config>::DbWeight>;
 }
+
+/// v2 → v3: a resource request says whether it takes attested GPUs only (`attested_gpus`);
+/// every open order was made before that existed, so takes any.
+pub mod v3 {
+	use alloc::vec::Vec;
+	use depin_primitives::{GpuModel, Region};
+	use frame_support::{
+		migrations::VersionedMigration, pallet_prelude::*, traits::UncheckedOnRuntimeUpgrade, BoundedVec,
+		CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+	};
+
+	use crate::{pallet::*, types::*, Config};
+
+	/// A resource request as v2 stored it.
+	#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
+	pub struct ResourceRequestV2 {
+		pub gpus: u32,
+		pub gpu_model: Option<GpuModel>,
+		pub min_vram_mib: u32,
+		pub storage_gib: u32,
+		pub cpu_cores: u32,
+	}
+
+	/// An order as v2 stored it.
+	#[derive(Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo)]
+	#[scale_info(skip_type_params(T))]
+	pub struct OrderV2<T: Config> {
+		pub consumer: AccountIdOf<T>,
+		pub request: ResourceRequestV2,
+		pub region: Option<Region>,
+		pub required_auditor: Option<AccountIdOf<T>>,
+		pub max_price_per_hour: BalanceOf<T>,
+		pub deposit: BalanceOf<T>,
+		pub expires_at: BlockNumberOf<T>,
+		pub bids: u32,
+		pub rejected: BoundedVec<AccountIdOf<T>, T::MaxBidsPerOrder>,
+	}
+
+	impl<T: Config> OrderV2<T> {
+		pub fn upgraded(self) -> Order<T> {
+			let ResourceRequestV2 { gpus, gpu_model, min_vram_mib, storage_gib, cpu_cores } = self.request;
+			Order {
+				consumer: self.consumer,
+				request: ResourceRequest { gpus, gpu_model, min_vram_mib, storage_gib, cpu_cores, attested_gpus: false },
+				region: self.region,
+				required_auditor: self.required_auditor,
+				max_price_per_hour: self.max_price_per_hour,
+				deposit: self.deposit,
+				expires_at: self.expires_at,
+				bids: self.bids,
+				rejected: self.rejected,
+			}
+		}
+	}
+
+	/// The v2 layout under the same storage name.
+	pub mod v2 {
+		use super::*;
+
+		#[frame_support::storage_alias]
+		pub type Orders<T: Config> = StorageMap<Pallet<T>, Twox64Concat, OrderId, OrderV2<T>>;
+	}
+
+	/// Re-encodes every order (open orders live at most `OrderTtl` blocks: few).
+	pub struct RequestAttestedGpus<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for RequestAttestedGpus<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let old: Vec<(OrderId, OrderV2<T>)> = v2::Orders::<T>::iter().collect();
+			let orders = old.len() as u64;
+			for (id, order) in old {
+				Orders::<T>::insert(id, order.upgraded());
+			}
+			log::info!(target: "runtime::leases", "{orders} orders re-encoded (v3)");
+			T::DbWeight::get().reads_writes(orders.saturating_add(1), orders.saturating_add(1))
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
+			Ok(Self::before().encode())
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			let before = Vec::<(OrderId, OrderV2<T>)>::decode(&mut &state[..])
+				.map_err(|_| sp_runtime::TryRuntimeError::Other("pre-upgrade state undecodable"))?;
+			Self::after(before)
+		}
+	}
+
+	impl<T: Config> RequestAttestedGpus<T> {
+		/// Every v2 order.
+		pub fn before() -> Vec<(OrderId, OrderV2<T>)> {
+			v2::Orders::<T>::iter().collect()
+		}
+
+		/// Every order decodes as v3 with the same terms, taking any GPU.
+		pub fn after(before: Vec<(OrderId, OrderV2<T>)>) -> Result<(), sp_runtime::TryRuntimeError> {
+			ensure!(Orders::<T>::iter().count() == before.len(), "order count changed");
+			for (id, old) in before {
+				let new = Orders::<T>::get(id).ok_or("an order was lost")?;
+				ensure!(new == old.upgraded(), "an order changed in the migration");
+			}
+			Ok(())
+		}
+	}
+
+	/// Runs [`RequestAttestedGpus`] once, on a chain whose leases storage is at version 2.
+	pub type MigrateV2ToV3<T> =
+		VersionedMigration<2, 3, RequestAttestedGpus<T>, Pallet<T>, <T as frame_system::Config>::DbWeight>;
+}

@@ -53,11 +53,43 @@ impl frame_support::traits::Get<EpochClock> for TestClock {
 	}
 }
 
+/// GPUs the tests declare attested (the GPU attestation pallet's part in a runtime).
+pub struct MockHardware;
+
+std::thread_local! {
+	static ATTESTED: core::cell::RefCell<std::collections::BTreeSet<(AccountId, H256)>> = Default::default();
+}
+
+impl MockHardware {
+	pub fn attest(provider: AccountId, gpu: H256) {
+		ATTESTED.with(|attested| attested.borrow_mut().insert((provider, gpu)));
+	}
+}
+
+impl depin_primitives::HardwareAttestations<AccountId> for MockHardware {
+	fn attestation(provider: &AccountId, gpu: &H256, epoch: depin_primitives::EpochIndex) -> Option<depin_primitives::AttestedGpu> {
+		ATTESTED.with(|attested| attested.borrow().contains(&(*provider, *gpu))).then(|| depin_primitives::AttestedGpu {
+			device: *gpu,
+			project: Default::default(),
+			sku: Default::default(),
+			driver_version: Default::default(),
+			vbios_version: Default::default(),
+			attested: epoch,
+			expires: epoch + 1,
+		})
+	}
+
+	fn selection_weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
+	}
+}
+
 #[derive_impl(pallet_leases::config_preludes::TestDefaultConfig)]
 impl pallet_leases::Config for Test {
 	type Currency = Balances;
 	type Providers = Providers;
 	type Clock = TestClock;
+	type Hardware = MockHardware;
 	type TakeBeneficiary = TakeTo;
 	type MinEpochCharge = MinCharge;
 }

@@ -82,6 +82,7 @@ mod rent {
 				min_vram_mib: 80_000,
 				storage_gib: 100,
 				cpu_cores: 8,
+				attested_gpus: false,
 			};
 			let price = 2 * H100_PRICE + 100 * GIB_PRICE + 8 * CORE_PRICE;
 			let deposit = MIN_EPOCHS as Balance * epoch_cost(price);
@@ -112,6 +113,38 @@ mod rent {
 			let committed = <Leases as Commitments<_>>::commitment(&PROVIDER);
 			assert_eq!((committed.open_leases, committed.storage_bytes(), committed.cpu_cores), (1, 100 * GIB, 8));
 			assert!(<Leases as Commitments<_>>::is_gpu_leased(&gpu_id(PROVIDER, 1)));
+		});
+	}
+
+	/// A self-reported GPU cannot fill a request for attested GPUs, by `rent` or by a bid:
+	/// listing fake H100s wins no order that asks for proof.
+	#[test]
+	fn a_request_for_attested_gpus_takes_only_attested_ones() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			provider(PROVIDER_2, "us");
+			let deposit = 1_000_000 / 8;
+			let attested_h100 = ResourceRequest { gpus: 1, gpu_model: Some(bounded(b"H100")), attested_gpus: true, ..Default::default() };
+			assert_noop!(
+				Leases::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, attested_h100.clone(), deposit),
+				Error::<Test>::NotEnoughGpus
+			);
+			// Provider 1's second H100 proves itself; the first stays self-reported.
+			crate::mock::MockHardware::attest(PROVIDER, gpu_id(PROVIDER, 2));
+			assert_ok!(Leases::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, attested_h100.clone(), deposit));
+			assert_eq!(pallet::Leases::<Test>::get(0).unwrap().gpus.to_vec(), vec![gpu_id(PROVIDER, 2)]);
+			// Its only attested GPU is taken: the next attested request fails, a plain one is served.
+			assert_noop!(
+				Leases::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER, attested_h100.clone(), deposit),
+				Error::<Test>::NotEnoughGpus
+			);
+			assert_ok!(Leases::rent(RuntimeOrigin::signed(CONSUMER_2), PROVIDER, one_h100(), deposit));
+			// An order asking for attested GPUs: provider 2 has none, so cannot bid.
+			assert_ok!(Leases::create_order(RuntimeOrigin::signed(CONSUMER), attested_h100, None, None, H100_PRICE, deposit));
+			let order = pallet::NextOrderId::<Test>::get() - 1;
+			assert_noop!(Leases::bid(RuntimeOrigin::signed(PROVIDER_2), order, H100_PRICE), Error::<Test>::NotEnoughGpus);
+			crate::mock::MockHardware::attest(PROVIDER_2, gpu_id(PROVIDER_2, 1));
+			assert_ok!(Leases::bid(RuntimeOrigin::signed(PROVIDER_2), order, H100_PRICE));
 		});
 	}
 

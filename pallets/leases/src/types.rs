@@ -31,6 +31,9 @@ pub struct ResourceRequest {
 	pub min_vram_mib: u32,
 	pub storage_gib: u32,
 	pub cpu_cores: u32,
+	/// Only GPUs whose hardware attestation is in force now: the chip proved itself under a
+	/// trusted root this epoch or recently (docs/hardware-trust.md).
+	pub attested_gpus: bool,
 }
 
 impl ResourceRequest {

@@ -117,6 +117,16 @@ pub struct ProviderEpoch<Balance> {
 	pub charged: Balance,
 }
 
+/// How far the chain trusts one of a provider's GPUs, and what its attestation proved.
+#[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct GpuTierView {
+	pub uuid_hash: sp_core::H256,
+	pub model: Vec<u8>,
+	pub tier: depin_primitives::HardwareTier,
+	/// The attestation in force, if the tier is `Attested`.
+	pub attestation: Option<depin_primitives::AttestedGpu>,
+}
+
 sp_api::decl_runtime_apis! {
 	/// What the `depin_*` JSON-RPC methods serve.
 	#[api_version(2)]
@@ -133,5 +143,13 @@ sp_api::decl_runtime_apis! {
 		/// `account`'s last `epochs` (at most 100) ended epochs, oldest first.
 		#[api_version(2)]
 		fn provider_history(account: AccountId, epochs: u32) -> Vec<ProviderEpoch<Balance>>;
+		/// Each of `account`'s GPUs with its tier now: self-reported, audited, or attested (with
+		/// the device identity, model/SKU, driver, VBIOS and expiry its report proved).
+		#[api_version(3)]
+		fn gpu_tiers(account: AccountId) -> Vec<GpuTierView>;
+		/// The nonce a report for `account`'s GPU `gpu` must answer in the current epoch (what the
+		/// node's attestation source is asked to sign over).
+		#[api_version(3)]
+		fn gpu_attestation_nonce(account: AccountId, gpu: sp_core::H256) -> Option<[u8; 32]>;
 	}
 }
