@@ -12,7 +12,32 @@ pub type Migrations = (
 	pallet_providers::migrations::v3::MigrateV2ToV3<crate::Runtime>,
 	pallet_leases::migrations::v2::MigrateV1ToV2<crate::Runtime>,
 	pallet_leases::migrations::v3::MigrateV2ToV3<crate::Runtime>,
+	AddGpuAttestation,
 );
+
+/// The GPU attestation pallet arrives on a running chain by this upgrade: from then on it trusts
+/// NVIDIA's device root, as a new chain does from genesis, and its storage is at version 1.
+pub type AddGpuAttestation = frame_support::migrations::VersionedMigration<
+	0,
+	1,
+	TrustNvidiaDeviceRoot,
+	pallet_gpu_attestation::Pallet<crate::Runtime>,
+	<crate::Runtime as frame_system::Config>::DbWeight,
+>;
+
+pub struct TrustNvidiaDeviceRoot;
+
+impl frame_support::traits::UncheckedOnRuntimeUpgrade for TrustNvidiaDeviceRoot {
+	fn on_runtime_upgrade() -> frame_support::weights::Weight {
+		use frame_support::traits::Get;
+		let root = sp_core::H256(crate::genesis_config_presets::NVIDIA_DEVICE_ROOT);
+		if !pallet_gpu_attestation::Roots::<crate::Runtime>::contains_key(root) {
+			let added = pallet_gpu_attestation::Pallet::<crate::Runtime>::current_epoch();
+			pallet_gpu_attestation::Roots::<crate::Runtime>::insert(root, pallet_gpu_attestation::RootRecord { added });
+		}
+		<crate::Runtime as frame_system::Config>::DbWeight::get().reads_writes(3, 2)
+	}
+}
 
 #[cfg(test)]
 mod tests {
@@ -133,6 +158,9 @@ mod tests {
 				storage_bytes: totals.storage_bytes as u64,
 			});
 			StorageVersion::new(1).put::<Providers>();
+			// A chain from before GPU attestation: no pallet storage at all.
+			let _ = pallet_gpu_attestation::Roots::<Runtime>::clear(u32::MAX, None);
+			StorageVersion::new(0).put::<crate::GpuAttestation>();
 			// The chain last ran an older spec, so the executive sees an upgrade.
 			frame_system::LastRuntimeUpgrade::<Runtime>::put(frame_system::LastRuntimeUpgradeInfo::from(
 				sp_version::RuntimeVersion { spec_version: crate::VERSION.spec_version - 1, ..crate::VERSION },
@@ -163,6 +191,10 @@ mod tests {
 			assert_eq!((order.request.gpus, order.request.min_vram_mib, order.request.attested_gpus), (2, 40_000, false));
 			assert_eq!(Providers::on_chain_storage_version(), StorageVersion::new(3));
 			assert_eq!(Leases::on_chain_storage_version(), StorageVersion::new(3));
+			assert_eq!(crate::GpuAttestation::on_chain_storage_version(), StorageVersion::new(1));
+			assert!(pallet_gpu_attestation::Roots::<Runtime>::contains_key(sp_core::H256(
+				crate::genesis_config_presets::NVIDIA_DEVICE_ROOT
+			)));
 			let lease = pallet_leases::Leases::<Runtime>::get(0).expect("still there");
 			assert_eq!(lease.paid_charges.to_vec(), vec![(0, 7)]);
 			assert!(

@@ -14,7 +14,7 @@ use crate::{pallet::*, types::*, verify, weights::WeightInfo, Config};
 /// Most records `forget_provider` removes: more GPU entries than a provider can list.
 pub const FORGET_LIMIT: u32 = 256;
 
-/// What the chain verified of a submission, carried from `pre_dispatch` to dispatch.
+/// What the chain verified of a submission.
 #[derive(Encode, codec::Decode, codec::DecodeWithMemTracking, scale_info::TypeInfo, MaxEncodedLen, Clone, PartialEq, Eq, Debug)]
 pub struct VerifiedAttestation {
 	pub device: DeviceId,
@@ -54,12 +54,12 @@ impl<T: Config> Pallet<T> {
 		(seeded == epoch).then(|| sp_io::hashing::blake2_256(&(NONCE_DOMAIN, seed, provider, gpu, epoch).encode()))
 	}
 
-	/// The GPU entry's attestation if it is in force during `epoch`: not expired, attested no
-	/// later than `epoch`, its root trusted, its device not revoked, the entry still the
+	/// The GPU entry's attestation if it is in force during `epoch`: not expired, its run begun
+	/// no later than `epoch`, its root trusted, its device not revoked, the entry still the
 	/// provider's.
 	pub fn attestation_in_force(provider: &T::AccountId, gpu: &H256, epoch: EpochIndex) -> Option<AttestationRecord> {
 		let record = Attestations::<T>::get(provider, gpu)?;
-		let in_force = record.attested <= epoch &&
+		let in_force = record.since <= epoch &&
 			epoch < record.expires &&
 			Roots::<T>::contains_key(record.root) &&
 			!RevokedDevices::<T>::contains_key(record.device) &&
@@ -76,33 +76,40 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Everything that makes a submission acceptable now, cheap checks first so junk costs
-	/// little; the certificate chain and report last. `signature` is `None` where `pre_dispatch`
-	/// already verified it in this extrinsic.
-	pub(crate) fn check_submission(
+	/// The cheap checks, all the pool runs: the current epoch, room in the block, the provider's
+	/// reporting key's signature, a registered provider listing the GPU, and no attempt for this
+	/// GPU entry yet in this epoch. A submission that passes them costs one verification, once
+	/// per GPU entry and epoch, whatever it holds.
+	pub(crate) fn check_cheap(
 		submission: &AttestationSubmission<T::AccountId>,
-		signature: Option<&sr25519::Signature>,
-	) -> Result<VerifiedAttestation, Error<T>> {
+		signature: &sr25519::Signature,
+	) -> Result<(), Error<T>> {
 		let epoch = Self::current_epoch();
 		ensure!(submission.epoch == epoch, Error::<T>::WrongEpoch);
 		ensure!(Self::block_attestations() < T::MaxAttestationsPerBlock::get(), Error::<T>::BlockFull);
 
 		let provider = &submission.provider;
 		let key = T::Providers::reporting_key(provider).ok_or(Error::<T>::NoReportingKey)?;
-		if let Some(signature) = signature {
-			ensure!(
-				sp_io::crypto::sr25519_verify(signature, &submission.signing_payload(), &key),
-				Error::<T>::BadSignature
-			);
-		}
+		ensure!(
+			sp_io::crypto::sr25519_verify(signature, &submission.signing_payload(), &key),
+			Error::<T>::BadSignature
+		);
 		match T::Providers::status(provider) {
 			None | Some(ProviderStatus::Deregistered) => return Err(Error::<T>::NotRegistered),
 			Some(_) => {},
 		}
 		ensure!(T::Providers::gpu_owner(&submission.gpu).as_ref() == Some(provider), Error::<T>::NotProvidersGpu);
-		let previous = Attestations::<T>::get(provider, submission.gpu);
-		ensure!(previous.as_ref().map(|record| record.attested) != Some(epoch), Error::<T>::AlreadyAttestedThisEpoch);
+		ensure!(Attempts::<T>::get(provider, submission.gpu) != Some(epoch), Error::<T>::AlreadyAttestedThisEpoch);
+		Ok(())
+	}
 
+	/// The costly part: the certificate chain and report against the chain's nonce, then the
+	/// device identity (not revoked, not held by another account or entry, once per epoch).
+	pub(crate) fn verify_submission(
+		submission: &AttestationSubmission<T::AccountId>,
+	) -> Result<VerifiedAttestation, Error<T>> {
+		let epoch = submission.epoch;
+		let provider = &submission.provider;
 		let nonce = Self::nonce(provider, &submission.gpu, epoch).ok_or(Error::<T>::WrongEpoch)?;
 		let chain: alloc::vec::Vec<&[u8]> = submission.chain.iter().map(|certificate| certificate.as_slice()).collect();
 		// The root the chain ended in, as the verifier asked about it.
@@ -169,13 +176,14 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// The pool's view: valid submissions, one per (provider, GPU, epoch), kept until the epoch
-	/// ends; a full block makes them wait for the next.
+	/// The pool's view: submissions passing the cheap checks, one per (provider, GPU, epoch),
+	/// kept until the epoch ends; a full block makes them wait for the next. The pool verifies
+	/// no certificate: a node cannot be made to verify junk for free (see `check_cheap`).
 	pub(crate) fn validate_submission(
 		submission: &AttestationSubmission<T::AccountId>,
 		signature: &sr25519::Signature,
 	) -> TransactionValidity {
-		Self::check_submission(submission, Some(signature)).map_err(Self::invalid)?;
+		Self::check_cheap(submission, signature).map_err(Self::invalid)?;
 		let clock = T::Clock::get();
 		let longevity = clock.last_block(submission.epoch).saturating_sub(Self::now()).saturating_add(1);
 		ValidTransaction::with_tag_prefix("DepinGpuAttestation")
@@ -184,16 +192,6 @@ impl<T: Config> Pallet<T> {
 			.longevity(longevity.into())
 			.propagate(true)
 			.build()
-	}
-
-	/// In the block: the same checks, once; what they verified waits for dispatch.
-	pub(crate) fn pre_dispatch_submission(
-		submission: &AttestationSubmission<T::AccountId>,
-		signature: &sr25519::Signature,
-	) -> Result<(), TransactionValidityError> {
-		let verified = Self::check_submission(submission, Some(signature)).map_err(Self::invalid)?;
-		Verified::<T>::put((Self::submission_hash(submission), verified));
-		Ok(())
 	}
 
 	fn invalid(error: Error<T>) -> TransactionValidityError {
@@ -212,21 +210,27 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	fn submission_hash(submission: &AttestationSubmission<T::AccountId>) -> H256 {
-		H256(sp_io::hashing::blake2_256(&submission.encode()))
-	}
-
+	/// The cheap checks again (a dispatch error here changes nothing); then the attempt is
+	/// counted — for the GPU entry's epoch and the block's cap — whatever the verification
+	/// says, so junk costs one verification per listed GPU and epoch. A refused report is an
+	/// `AttestationRefused` event, not a failed extrinsic: the attempt must stay counted.
 	pub(crate) fn do_submit_attestation(
 		submission: AttestationSubmission<T::AccountId>,
 		signature: sr25519::Signature,
 	) -> DispatchResult {
-		let hash = Self::submission_hash(&submission);
-		let verified = match Verified::<T>::take() {
-			// `pre_dispatch` checked this very submission moments ago in this extrinsic.
-			Some((checked, verified)) if checked == hash => verified,
-			_ => Self::check_submission(&submission, Some(&signature))?,
-		};
-		Self::record(submission, verified);
+		Self::check_cheap(&submission, &signature)?;
+		Attempts::<T>::insert(&submission.provider, submission.gpu, submission.epoch);
+		let block = frame_system::Pallet::<T>::block_number();
+		BlockAttestations::<T>::put((block, Self::block_attestations().saturating_add(1)));
+		match Self::verify_submission(&submission) {
+			Ok(verified) => Self::record(submission, verified),
+			Err(error) => Self::deposit_event(Event::<T>::AttestationRefused {
+				provider: submission.provider,
+				gpu: submission.gpu,
+				epoch: submission.epoch,
+				error: error.into(),
+			}),
+		}
 		Ok(())
 	}
 
@@ -248,6 +252,11 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		let expires = epoch.saturating_add(T::ValidityEpochs::get());
+		// A renewal by the same chip continues its run: the epochs before it stay covered (a
+		// usage report for the last epoch may land after the renewal).
+		let since = Attestations::<T>::get(&provider, gpu)
+			.filter(|previous| previous.device == device && previous.expires >= epoch)
+			.map_or(epoch, |previous| previous.since);
 		Attestations::<T>::insert(
 			&provider,
 			gpu,
@@ -259,13 +268,12 @@ impl<T: Config> Pallet<T> {
 				driver_version: verified.driver_version.clone(),
 				vbios_version: verified.vbios_version.clone(),
 				measurements: verified.measurements,
+				since,
 				attested: epoch,
 				expires,
 			},
 		);
 		DeviceClaims::<T>::insert(device, DeviceClaim { owner: provider.clone(), gpu: Some(gpu), last_attested: Some(epoch) });
-		let block = frame_system::Pallet::<T>::block_number();
-		BlockAttestations::<T>::put((block, Self::block_attestations().saturating_add(1)));
 		Self::deposit_event(Event::<T>::GpuAttested {
 			provider,
 			gpu,
@@ -284,5 +292,6 @@ impl<T: Config> Pallet<T> {
 	/// by themselves (their entries are no longer its own).
 	pub(crate) fn forget_provider(provider: &T::AccountId) {
 		let _ = Attestations::<T>::clear_prefix(provider, FORGET_LIMIT, None);
+		let _ = Attempts::<T>::clear_prefix(provider, FORGET_LIMIT, None);
 	}
 }

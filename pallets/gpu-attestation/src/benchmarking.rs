@@ -45,6 +45,7 @@ fn record<T: Config>(device: DeviceId, root: RootId, attested: EpochIndex) -> At
 		driver_version: Default::default(),
 		vbios_version: Default::default(),
 		measurements: [0; 48],
+		since: attested,
 		attested,
 		expires: attested.saturating_add(T::ValidityEpochs::get()),
 	}

@@ -1,7 +1,8 @@
 //! `try_state`: what must hold after every block and every test.
 //!
 //! 1. At most `MaxRoots` roots are trusted, and the counter matches the map.
-//! 2. Every recorded attestation covers `ValidityEpochs` epochs from the one it answered.
+//! 2. Every recorded attestation covers `ValidityEpochs` epochs from the one it last answered,
+//!    and its run began no later.
 //! 3. One record per chip: no device identity is recorded under two GPU entries.
 //! 4. Every recorded attestation's chip is claimed by the record's provider for that entry.
 //! 5. No revoked device identity is claimed.
@@ -25,6 +26,7 @@ impl<T: Config> Pallet<T> {
 				record.expires == record.attested.saturating_add(T::ValidityEpochs::get()),
 				"an attestation covers ValidityEpochs epochs",
 			)?;
+			ensure_that(record.since <= record.attested, "a run begins no later than its latest report")?;
 			ensure_that(devices.insert(record.device), "one record per chip")?;
 			let claim = DeviceClaims::<T>::get(record.device).ok_or("a recorded chip is claimed")?;
 			ensure_that(claim.owner == provider && claim.gpu == Some(gpu), "a record's chip is claimed for its entry")?;

@@ -56,7 +56,6 @@ mod tests;
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use crate::attest::VerifiedAttestation;
 	use depin_primitives::{EpochClock, EpochIndex, ProviderRegistry};
 	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
@@ -133,10 +132,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type BlockAttestations<T: Config> = StorageValue<_, (BlockNumberFor<T>, u32), ValueQuery>;
 
-	/// What `pre_dispatch` verified for the extrinsic about to dispatch (keyed by its hash), so
-	/// the block verifies each report once. Taken by dispatch; cleared at the end of the block.
+	/// The epoch each GPU entry last submitted an attestation in, accepted or not: one
+	/// verification per GPU entry and epoch.
 	#[pallet::storage]
-	pub type Verified<T: Config> = StorageValue<_, (H256, VerifiedAttestation), OptionQuery>;
+	pub type Attempts<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Identity, H256, EpochIndex, OptionQuery>;
 
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
@@ -173,6 +173,9 @@ pub mod pallet {
 			attested: EpochIndex,
 			expires: EpochIndex,
 		},
+		/// A submission passed the cheap checks but its report or chip was refused; the GPU
+		/// entry's attempt for the epoch is spent.
+		AttestationRefused { provider: T::AccountId, gpu: H256, epoch: EpochIndex, error: DispatchError },
 		/// Governance trusts a new root.
 		RootAdded { root: RootId },
 		/// Governance retired a root: every attestation under it has ended.
@@ -235,13 +238,6 @@ pub mod pallet {
 				_ => InvalidTransaction::Call.into(),
 			}
 		}
-
-		fn pre_dispatch(call: &Self::Call) -> Result<(), TransactionValidityError> {
-			match call {
-				Call::submit_attestation { submission, signature } => Self::pre_dispatch_submission(submission, signature),
-				_ => Err(InvalidTransaction::Call.into()),
-			}
-		}
 	}
 
 	#[pallet::hooks]
@@ -249,10 +245,6 @@ pub mod pallet {
 		/// Draws the epoch's nonce seed in its first block.
 		fn on_initialize(_block: BlockNumberFor<T>) -> Weight {
 			Self::note_epoch_seed()
-		}
-
-		fn on_finalize(_block: BlockNumberFor<T>) {
-			Verified::<T>::kill();
 		}
 
 		fn offchain_worker(block: BlockNumberFor<T>) {

@@ -10,9 +10,31 @@ use sp_runtime::{traits::BadOrigin, transaction_validity::TransactionSource, Dis
 
 use crate::{mock::*, pallet::*, types::*, verify::VerifyError};
 
+/// Dispatches the submission; a report the chain refused after the cheap checks (an
+/// `AttestationRefused` event, the attempt spent) comes back as its error.
 fn attest(submission: AttestationSubmission<AccountId>, key: &sp_core::sr25519::Public) -> DispatchResult {
 	let signature = sign(key, &submission);
-	GpuAttestation::submit_attestation(RuntimeOrigin::none(), submission, signature)
+	let earlier = System::events().len();
+	GpuAttestation::submit_attestation(RuntimeOrigin::none(), submission, signature)?;
+	let refusal = System::events().into_iter().skip(earlier).find_map(|record| match record.event {
+		RuntimeEvent::GpuAttestation(Event::AttestationRefused { error, .. }) => Some(error),
+		_ => None,
+	});
+	refusal.map_or(Ok(()), Err)
+}
+
+/// What the chain records of attestations and identities.
+fn recorded() -> (Vec<(AccountId, H256, AttestationRecord)>, Vec<(DeviceId, DeviceClaim<AccountId>)>) {
+	(Attestations::<Test>::iter().collect(), DeviceClaims::<Test>::iter().collect())
+}
+
+/// Refused with `error`, and nothing recorded (the GPU entry's attempt for the epoch is spent).
+macro_rules! assert_refused {
+	($call:expr, $error:expr $(,)?) => {{
+		let before = recorded();
+		assert_eq!($call, Err($error.into()));
+		assert_eq!(recorded(), before, "nothing recorded");
+	}};
 }
 
 fn attested(provider: AccountId, gpu: H256, epoch: u32) -> bool {
@@ -83,13 +105,13 @@ fn a_report_answering_last_epochs_nonce_is_refused() {
 		let key = provider(PROVIDER);
 		run_to_epoch(1);
 		let old_nonce = GpuAttestation::nonce(&PROVIDER, &gpu(PROVIDER, 0), 1).expect("seeded");
-		let recorded = submission(&chip(1), PROVIDER, gpu(PROVIDER, 0), Some(old_nonce));
+		let replayed = submission(&chip(1), PROVIDER, gpu(PROVIDER, 0), Some(old_nonce));
 		run_to_epoch(2);
 		// Replayed as it was: for an epoch that is over.
-		assert_noop!(attest(recorded.clone(), &key), Error::<Test>::WrongEpoch);
+		assert_noop!(attest(replayed.clone(), &key), Error::<Test>::WrongEpoch);
 		// Relabelled for this epoch: the report still answers the old nonce.
-		let relabelled = AttestationSubmission { epoch: 2, ..recorded };
-		assert_noop!(attest(relabelled, &key), Error::<Test>::Verification(VerifyError::NonceMismatch));
+		let relabelled = AttestationSubmission { epoch: 2, ..replayed };
+		assert_refused!(attest(relabelled, &key), Error::<Test>::Verification(VerifyError::NonceMismatch));
 		assert!(Attestations::<Test>::iter().next().is_none());
 	});
 }
@@ -103,11 +125,11 @@ fn a_report_answering_another_providers_nonce_is_refused() {
 		// Provider 2 relays provider 1's GPU: the report answers provider 1's nonce.
 		let theirs = GpuAttestation::nonce(&PROVIDER, &gpu(PROVIDER, 0), 1).expect("seeded");
 		let relayed = submission(&chip(1), PROVIDER_2, gpu(PROVIDER_2, 0), Some(theirs));
-		assert_noop!(attest(relayed, &key_2), Error::<Test>::Verification(VerifyError::NonceMismatch));
+		assert_refused!(attest(relayed, &key_2), Error::<Test>::Verification(VerifyError::NonceMismatch));
 		// And another GPU entry's nonce of the same provider.
-		let other_entry = GpuAttestation::nonce(&PROVIDER_2, &gpu(PROVIDER_2, 1), 1).expect("seeded");
-		let misfiled = submission(&chip(1), PROVIDER_2, gpu(PROVIDER_2, 0), Some(other_entry));
-		assert_noop!(attest(misfiled, &key_2), Error::<Test>::Verification(VerifyError::NonceMismatch));
+		let other_entry = GpuAttestation::nonce(&PROVIDER_2, &gpu(PROVIDER_2, 0), 1).expect("seeded");
+		let misfiled = submission(&chip(1), PROVIDER_2, gpu(PROVIDER_2, 1), Some(other_entry));
+		assert_refused!(attest(misfiled, &key_2), Error::<Test>::Verification(VerifyError::NonceMismatch));
 	});
 }
 
@@ -117,13 +139,14 @@ fn a_chain_ending_in_an_unregistered_root_is_refused() {
 		let key = provider(PROVIDER);
 		run_to_epoch(1);
 		let stranger_chip = untrusted_ca().device([1; 32]);
-		assert_noop!(
+		assert_refused!(
 			attest(submission(&stranger_chip, PROVIDER, gpu(PROVIDER, 0), None), &key),
 			Error::<Test>::Verification(VerifyError::UntrustedRoot)
 		);
 		// Trusted once governance adds it.
 		assert_ok!(GpuAttestation::add_root(RuntimeOrigin::root(), untrusted_ca().root_certificate_der().try_into().unwrap()));
-		assert_ok!(attest(submission(&stranger_chip, PROVIDER, gpu(PROVIDER, 0), None), &key));
+		// (The refused attempt spent entry 0's turn this epoch: entry 1.)
+		assert_ok!(attest(submission(&stranger_chip, PROVIDER, gpu(PROVIDER, 1), None), &key));
 	});
 }
 
@@ -140,7 +163,7 @@ fn retiring_a_root_ends_its_attestations() {
 		assert!(!attested(PROVIDER, gpu(PROVIDER, 0), 1));
 		assert_noop!(GpuAttestation::retire_root(RuntimeOrigin::root(), root), Error::<Test>::UnknownRoot);
 		run_to_epoch(2);
-		assert_noop!(
+		assert_refused!(
 			attest(submission(&chip(1), PROVIDER, gpu(PROVIDER, 0), None), &key),
 			Error::<Test>::Verification(VerifyError::UntrustedRoot)
 		);
@@ -184,7 +207,7 @@ fn a_revoked_identity_is_refused_and_its_attestation_ends() {
 		assert!(!attested(PROVIDER, gpu(PROVIDER, 0), 1));
 		assert_noop!(GpuAttestation::revoke_device(RuntimeOrigin::root(), device), Error::<Test>::AlreadyRevoked);
 		run_to_epoch(2);
-		assert_noop!(
+		assert_refused!(
 			attest(submission(&chip(1), PROVIDER, gpu(PROVIDER, 0), None), &key),
 			Error::<Test>::DeviceRevoked
 		);
@@ -198,13 +221,13 @@ fn the_same_chip_under_a_second_account_is_refused_whoever_came_first() {
 		let key_2 = provider(PROVIDER_2);
 		run_to_epoch(1);
 		assert_ok!(attest(submission(&chip(1), PROVIDER_2, gpu(PROVIDER_2, 0), None), &key_2));
-		assert_noop!(
+		assert_refused!(
 			attest(submission(&chip(1), PROVIDER, gpu(PROVIDER, 0), None), &key),
 			Error::<Test>::DeviceHeldByAnotherAccount
 		);
 		// Still so in later epochs, while the first holder keeps it attested.
 		run_to_epoch(2);
-		assert_noop!(
+		assert_refused!(
 			attest(submission(&chip(1), PROVIDER, gpu(PROVIDER, 0), None), &key),
 			Error::<Test>::DeviceHeldByAnotherAccount
 		);
@@ -218,7 +241,7 @@ fn the_same_chip_under_a_second_gpu_entry_is_refused() {
 		run_to_epoch(1);
 		assert_ok!(attest(submission(&chip(1), PROVIDER, gpu(PROVIDER, 0), None), &key));
 		run_to_epoch(2);
-		assert_noop!(
+		assert_refused!(
 			attest(submission(&chip(1), PROVIDER, gpu(PROVIDER, 1), None), &key),
 			Error::<Test>::DeviceOnAnotherGpu
 		);
@@ -240,7 +263,7 @@ fn a_chip_attests_once_per_epoch_even_after_delisting_and_relisting() {
 		// Delisting the entry lets its claim lapse, but the chip still attested this epoch:
 		// re-attesting it under another entry would fill blocks with one chip.
 		assert_ok!(Providers::remove_gpus(RuntimeOrigin::signed(PROVIDER), pallet_providers::testing::bounded(&[gpu(PROVIDER, 0)])));
-		assert_noop!(
+		assert_refused!(
 			attest(submission(&chip(1), PROVIDER, gpu(PROVIDER, 1), None), &key),
 			Error::<Test>::AlreadyAttestedThisEpoch
 		);
@@ -299,7 +322,7 @@ fn governance_moves_an_identity_to_its_rightful_owner() {
 			Error::<Test>::AlreadyHeld
 		);
 		run_to_epoch(2);
-		assert_noop!(
+		assert_refused!(
 			attest(submission(&chip(1), PROVIDER_2, gpu(PROVIDER_2, 0), None), &key_2),
 			Error::<Test>::DeviceReserved
 		);
@@ -347,21 +370,23 @@ fn a_tampered_report_or_chain_is_refused() {
 	run_test(|| {
 		let key = provider(PROVIDER);
 		run_to_epoch(1);
-		let honest = submission(&chip(1), PROVIDER, gpu(PROVIDER, 0), None);
-		let mut forged_driver = honest.clone();
+		// Each attempt on an entry of its own: a refused one spends its entry's turn.
+		let mut forged_driver = submission(&chip(1), PROVIDER, gpu(PROVIDER, 0), None);
 		// The driver version sits in the opaque data near the end, before the signature.
 		let at = forged_driver.report.len() - 96 - 8;
 		forged_driver.report[at] ^= 1;
 		assert!(matches!(attest(forged_driver, &key), Err(DispatchError::Module(_))));
-		let mut forged_chain = honest.clone();
+		let mut forged_chain = submission(&chip(2), PROVIDER, gpu(PROVIDER, 1), None);
 		forged_chain.chain[1][100] ^= 1;
 		assert!(matches!(attest(forged_chain, &key), Err(DispatchError::Module(_))));
 		// Another chip's leaf spliced onto this chip's chain.
-		let mut spliced = honest.clone();
+		let mut spliced = submission(&chip(3), PROVIDER, gpu(PROVIDER, 2), None);
 		spliced.chain[0] = untrusted_ca().device([2; 32]).chain_der()[0].clone().try_into().unwrap();
 		assert!(matches!(attest(spliced, &key), Err(DispatchError::Module(_))));
 		assert!(Attestations::<Test>::iter().next().is_none());
-		assert_ok!(attest(honest, &key));
+		// The three attempts filled this block (junk counts against the cap too): the next.
+		run_to_block(System::block_number() + 1);
+		assert_ok!(attest(submission(&chip(4), PROVIDER, gpu(PROVIDER, 3), None), &key));
 	});
 }
 
@@ -387,7 +412,7 @@ fn a_block_holds_at_most_max_attestations_per_block() {
 }
 
 #[test]
-fn the_pool_keeps_one_valid_submission_per_gpu_and_epoch_and_the_block_verifies_it_once() {
+fn the_pool_checks_only_the_cheap_rules_and_keeps_one_submission_per_gpu_and_epoch() {
 	run_test(|| {
 		let key = provider(PROVIDER);
 		run_to_epoch(1);
@@ -399,18 +424,17 @@ fn the_pool_keeps_one_valid_submission_per_gpu_and_epoch_and_the_block_verifies_
 		// It lives until the epoch's last block, when its nonce is withdrawn.
 		let remaining = clock().last_block(1) as u64 - System::block_number() + 1;
 		assert_eq!(validity.longevity, remaining);
-
-		assert_ok!(<GpuAttestation as ValidateUnsigned>::pre_dispatch(&call));
-		assert!(Verified::<Test>::get().is_some(), "what pre_dispatch verified waits for dispatch");
-		let Call::submit_attestation { submission, signature } = call else { unreachable!() };
-		assert_ok!(GpuAttestation::submit_attestation(RuntimeOrigin::none(), submission, signature));
-		assert!(Verified::<Test>::get().is_none());
+		assert_ok!(attest(valid.clone(), &key));
 		assert!(attested(PROVIDER, gpu(PROVIDER, 0), 1));
+		// Spent for this epoch: the pool takes no more for the entry.
+		assert_eq!(
+			<GpuAttestation as ValidateUnsigned>::validate_unsigned(TransactionSource::External, &call),
+			Err(InvalidTransaction::Custom(6).into()),
+			"AlreadyAttestedThisEpoch"
+		);
 
-		// Junk is refused by the pool with its reason.
+		// Not signed by the provider's reporting key: refused before anything else.
 		let forged = AttestationSubmission { gpu: gpu(PROVIDER, 1), ..valid.clone() };
-		let junk = Call::<Test>::submit_attestation { submission: forged.clone(), signature: sign(&key, &forged) };
-		assert!(<GpuAttestation as ValidateUnsigned>::validate_unsigned(TransactionSource::External, &junk).is_err());
 		let unsigned_junk = Call::<Test>::submit_attestation { submission: forged, signature: sign(&key, &valid) };
 		assert_eq!(
 			<GpuAttestation as ValidateUnsigned>::validate_unsigned(TransactionSource::External, &unsigned_junk),
@@ -419,20 +443,60 @@ fn the_pool_keeps_one_valid_submission_per_gpu_and_epoch_and_the_block_verifies_
 	});
 }
 
+/// Junk signed by a provider's own key (here: a report for another entry's nonce) costs the
+/// chain one verification per listed GPU and epoch, however often it is re-signed and resent:
+/// the pool checks no certificate, and the refused attempt spends the entry's turn.
 #[test]
-fn a_stash_from_another_submission_is_not_trusted() {
+fn junk_costs_one_verification_per_gpu_and_epoch() {
 	run_test(|| {
 		let key = provider(PROVIDER);
 		run_to_epoch(1);
-		let valid = submission(&chip(1), PROVIDER, gpu(PROVIDER, 0), None);
-		let call = Call::<Test>::submit_attestation { submission: valid.clone(), signature: sign(&key, &valid) };
-		assert_ok!(<GpuAttestation as ValidateUnsigned>::pre_dispatch(&call));
-		// A different submission dispatched next is checked in full, not waved through.
-		let forged = AttestationSubmission { gpu: gpu(PROVIDER, 1), ..valid };
-		assert_noop!(
-			attest(forged, &key),
-			Error::<Test>::Verification(VerifyError::NonceMismatch)
+		let theirs = GpuAttestation::nonce(&PROVIDER, &gpu(PROVIDER, 0), 1).expect("seeded");
+		let junk = submission(&chip(1), PROVIDER, gpu(PROVIDER, 1), Some(theirs));
+		let call = Call::<Test>::submit_attestation { submission: junk.clone(), signature: sign(&key, &junk) };
+		assert!(<GpuAttestation as ValidateUnsigned>::validate_unsigned(TransactionSource::External, &call).is_ok());
+		assert_refused!(attest(junk.clone(), &key), Error::<Test>::Verification(VerifyError::NonceMismatch));
+		System::assert_has_event(
+			Event::<Test>::AttestationRefused {
+				provider: PROVIDER,
+				gpu: gpu(PROVIDER, 1),
+				epoch: 1,
+				error: Error::<Test>::Verification(VerifyError::NonceMismatch).into(),
+			}
+			.into(),
 		);
+		// Re-signed (sr25519 signatures differ each time) and resent: refused before any
+		// verification, in the pool and in the block.
+		let again = Call::<Test>::submit_attestation { submission: junk.clone(), signature: sign(&key, &junk) };
+		assert_eq!(
+			<GpuAttestation as ValidateUnsigned>::validate_unsigned(TransactionSource::External, &again),
+			Err(InvalidTransaction::Custom(6).into())
+		);
+		assert_noop!(attest(junk, &key), Error::<Test>::AlreadyAttestedThisEpoch);
+		// Its turn comes back next epoch, for an honest report.
+		run_to_epoch(2);
+		assert_ok!(attest(submission(&chip(1), PROVIDER, gpu(PROVIDER, 1), None), &key));
+	});
+}
+
+/// A renewal by the same chip keeps the epochs before it covered: a usage report for the
+/// attestation's last epoch, landing after the renewal, still finds the GPU attested.
+#[test]
+fn a_renewal_keeps_the_run_covered() {
+	run_test(|| {
+		let key = provider(PROVIDER);
+		run_to_epoch(1);
+		assert_ok!(attest(submission(&chip(1), PROVIDER, gpu(PROVIDER, 0), None), &key));
+		run_to_epoch(VALIDITY);
+		assert_ok!(attest(submission(&chip(1), PROVIDER, gpu(PROVIDER, 0), None), &key));
+		for epoch in 1..2 * VALIDITY {
+			assert!(attested(PROVIDER, gpu(PROVIDER, 0), epoch), "epoch {epoch}");
+		}
+		assert_eq!(Attestations::<Test>::get(PROVIDER, gpu(PROVIDER, 0)).map(|r| (r.since, r.attested)), Some((1, VALIDITY)));
+		// After a lapse, a new run starts.
+		run_to_epoch(3 * VALIDITY + 1);
+		assert_ok!(attest(submission(&chip(1), PROVIDER, gpu(PROVIDER, 0), None), &key));
+		assert!(!attested(PROVIDER, gpu(PROVIDER, 0), 3 * VALIDITY));
 	});
 }
 

@@ -63,6 +63,9 @@ pub struct AttestationRecord {
 	pub vbios_version: AttestedField,
 	/// SHA-384 of the report's measurement record: what firmware and configuration the GPU ran.
 	pub measurements: [u8; 48],
+	/// The first epoch of the chip's unbroken run on this entry: renewals before expiry keep it.
+	pub since: EpochIndex,
+	/// The epoch whose nonce the latest report answered.
 	pub attested: EpochIndex,
 	/// The first epoch it no longer covers.
 	pub expires: EpochIndex,

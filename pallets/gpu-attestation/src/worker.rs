@@ -30,6 +30,8 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub const MAX_GPUS_PER_RUN: usize = 8;
 /// Blocks to wait before submitting for a GPU again when its attestation has not landed.
 pub const RESUBMIT_AFTER_BLOCKS: u32 = 3;
+/// Blocks to wait before asking a source again that had no report for a GPU.
+pub const SOURCE_BACKOFF_BLOCKS: u32 = 50;
 
 const SUBMITTED_PREFIX: &[u8] = b"depin/gpu-attestation/submitted/";
 
@@ -75,7 +77,10 @@ pub fn run<T: Config + CreateBare<Call<T>>>(block: BlockNumberFor<T>) {
 				Ok(()) => log::info!(target: "gpu-attestation", "attestation of GPU {gpu:?} for epoch {epoch} submitted"),
 				// No report to be had (no CC-capable GPU here, most machines): not worth a warning
 				// every few blocks.
-				Err(why @ Failure::Source(_)) => log::debug!(target: "gpu-attestation", "GPU {gpu:?} not attested in epoch {epoch}: {why}"),
+				Err(why @ Failure::Source(_)) => {
+					back_off(&provider, &gpu, epoch, now);
+					log::debug!(target: "gpu-attestation", "GPU {gpu:?} not attested in epoch {epoch}: {why}")
+				},
 				Err(why) => log::warn!(target: "gpu-attestation", "GPU {gpu:?} not attested in epoch {epoch}: {why}"),
 			}
 		}
@@ -88,17 +93,30 @@ pub fn needs_attestation<T: Config>(provider: &T::AccountId, gpu: &H256, epoch: 
 	!attested_now && Pallet::<T>::attestation_in_force(provider, gpu, epoch.saturating_add(1)).is_none()
 }
 
-/// Marks (provider, GPU, epoch) as submitted at block `now`, unless it was less than
-/// `RESUBMIT_AFTER_BLOCKS` ago.
+/// One off-chain storage entry per (provider, GPU): the epoch and the block before which the
+/// worker does not try again.
+fn retry_key<AccountId: Encode>(provider: &AccountId, gpu: &H256) -> alloc::vec::Vec<u8> {
+	(SUBMITTED_PREFIX, provider, gpu).encode()
+}
+
+/// Takes the GPU's turn at block `now` unless an attempt of this epoch asked to wait longer;
+/// the next try is `RESUBMIT_AFTER_BLOCKS` later (pushed back by `back_off` if the source had
+/// nothing).
 fn claim_submission<AccountId: Encode>(provider: &AccountId, gpu: &H256, epoch: EpochIndex, now: u32) -> bool {
-	let key = (SUBMITTED_PREFIX, provider, gpu, epoch).encode();
-	let stored = StorageValueRef::persistent(&key);
-	stored
-		.mutate(|last: Result<Option<u32>, _>| match last {
-			Ok(Some(at)) if now < at.saturating_add(RESUBMIT_AFTER_BLOCKS) => Err(()),
-			_ => Ok(now),
+	let key = retry_key(provider, gpu);
+	StorageValueRef::persistent(&key)
+		.mutate(|last: Result<Option<(EpochIndex, u32)>, _>| match last {
+			Ok(Some((tried, retry_at))) if tried == epoch && now < retry_at => Err(()),
+			_ => Ok((epoch, now.saturating_add(RESUBMIT_AFTER_BLOCKS))),
 		})
 		.is_ok()
+}
+
+/// A source with no report (no CC-capable GPU behind it, most machines) is asked again only
+/// after `SOURCE_BACKOFF_BLOCKS`.
+fn back_off<AccountId: Encode>(provider: &AccountId, gpu: &H256, epoch: EpochIndex, now: u32) {
+	let key = retry_key(provider, gpu);
+	StorageValueRef::persistent(&key).set(&(epoch, now.saturating_add(SOURCE_BACKOFF_BLOCKS)));
 }
 
 fn attest<T: Config + CreateBare<Call<T>>>(
@@ -114,7 +132,8 @@ fn attest<T: Config + CreateBare<Call<T>>>(
 	let submission = AttestationSubmission { provider: provider.clone(), gpu, epoch, report, chain };
 	let signature = sp_io::crypto::sr25519_sign(REPORTING_KEY_TYPE, &key, &submission.signing_payload())
 		.ok_or(Failure::Submission("the keystore cannot sign"))?;
-	if let Err(error) = Pallet::<T>::check_submission(&submission, Some(&signature)) {
+	let checked = Pallet::<T>::check_cheap(&submission, &signature).and_then(|()| Pallet::<T>::verify_submission(&submission));
+	if let Err(error) = checked {
 		return Err(Failure::Refused(match error {
 			Error::<T>::Verification(why) => format!("Verification({why:?})"),
 			other => String::from(<&'static str>::from(other)),

@@ -34,6 +34,7 @@ describe('GPU attestation', { timeout: 600_000 }, () => {
   /** What the relay answered for relayed GPUs: a report for the victim's nonce, and its chain. */
   const relayedAnswers = [];
   const attested = [];
+  const refused = [];
   let stopEvents;
 
   before(async () => {
@@ -66,6 +67,7 @@ describe('GPU attestation', { timeout: 600_000 }, () => {
     stopEvents = await api.query.system.events((events) => {
       for (const { event } of events) {
         if (api.events.gpuAttestation.GpuAttested.is(event)) attested.push(event.data);
+        if (api.events.gpuAttestation.AttestationRefused.is(event)) refused.push(event.data);
       }
     });
   });
@@ -142,7 +144,8 @@ describe('GPU attestation', { timeout: 600_000 }, () => {
     await waitFor('the relayed GPU asked for', () => asked.some((a) => `0x${a.gpu}` === relayedGpu), { timeoutMs: 120_000 });
     await waitFor('the relayed attestation refused', () =>
       /not attested in epoch \d+: the chain would refuse it: Verification\(NonceMismatch\)/.test(readFileSync(node.logFile, 'utf8')), { timeoutMs: 120_000 });
-    // Sent to the chain anyway, signed by the relayer's reporting key: the pool refuses it.
+    // Sent to the chain anyway, signed by the relayer's reporting key: the pool takes it (it
+    // checks no certificate), the block verifies it and refuses it, spending the entry's turn.
     const [report, ...chain] = relayedAnswers.at(-1).trim().split('\n').map((line) => `0x${line}`);
     // For the epoch of the next block (the one the pool validates for), not its first block:
     // that one's nonce is drawn only when it begins.
@@ -157,9 +160,13 @@ describe('GPU attestation', { timeout: 600_000 }, () => {
     // What the reporting key signs: SCALE of (domain bytes, submission).
     const payload = u8aConcat(compactAddLength(stringToU8a('depin/gpu-attestation/submission/v1')), submission.toU8a());
     const signature = keys.keyring.getPair(relayerKey).sign(payload);
-    await assert.rejects(api.rpc.author.submitExtrinsic(api.tx.gpuAttestation.submitAttestation(submission, signature)),
-      // Custom error 0: the pallet's `Verification` (here `NonceMismatch`), not a bad signature.
-      /Invalid Transaction: Custom error: 0/);
+    await api.rpc.author.submitExtrinsic(api.tx.gpuAttestation.submitAttestation(submission, signature));
+    const refusal = await waitFor('the relayed report refused in a block', () =>
+      refused.find((d) => d.provider.toString() === relayer.address && d.gpu.toHex() === relayedGpu), { timeoutMs: 60_000 });
+    const { section, name } = api.registry.findMetaError(refusal.error.asModule);
+    assert.equal(`${section}.${name}`, 'gpuAttestation.Verification');
+    const why = api.createType('PalletGpuAttestationVerifyVerifyError', refusal.error.asModule.error.subarray(1, 2));
+    assert.equal(why.type, 'NonceMismatch');
     assert.ok(!attested.some((d) => d.provider.toString() === relayer.address), 'the relayer attested nothing');
     assert.ok((await api.query.gpuAttestation.attestations(relayer.address, relayedGpu)).isNone);
 
