@@ -124,7 +124,7 @@ mod benchmarks {
 		// One below the bound, so the count check is read and passed.
 		let _ = Roots::<T>::clear(u32::MAX, None);
 		for n in 1..T::MaxRoots::get() {
-			Roots::<T>::insert(H256::from_low_u64_be(n.into()), RootRecord { added: 0 });
+			Roots::<T>::insert(H256(sp_io::hashing::blake2_256(&n.to_le_bytes())), RootRecord { added: 0 });
 		}
 		let certificate = certificate(SyntheticCa::from_seed(BENCH_CA_SEED).root_certificate_der());
 
@@ -190,7 +190,7 @@ mod benchmarks {
 	fn forget_provider() {
 		let provider: T::AccountId = account("provider", 0, 0);
 		for n in 0..crate::attest::FORGET_LIMIT {
-			let key = H256::from_low_u64_be(n.into());
+			let key = H256(sp_io::hashing::blake2_256(&n.to_le_bytes()));
 			Attestations::<T>::insert(&provider, key, record::<T>(key, H256::zero(), 0));
 		}
 		#[block]
