@@ -81,12 +81,12 @@ start_job() {
 	job_output[$name]="$output"
 }
 
-# run_lane INDEX NAME FILE...: one `node --test` with ports 20000 + 4000 × INDEX on and its own
-# log folder.
+# run_lane INDEX NAME FILE...: one `node --test` with 4,000 ports from 16000 + 4000 × INDEX (four
+# lanes stay below 32768, where the kernel's ephemeral ports begin) and its own log folder.
 run_lane() {
 	local index="$1" name="$2"
 	shift 2
-	local dir="$DEPIN_E2E_LOG_DIR/$name" first=$((20000 + 4000 * index))
+	local dir="$DEPIN_E2E_LOG_DIR/$name" first=$((16000 + 4000 * index))
 	mkdir -p "$dir"
 	log "e2e lane $name: $* (ports $first-$((first + 3999)), output and node logs in $dir)"
 	start_job "e2e lane $name" "$dir/output.txt" env -C "$REPO_ROOT/scripts/e2e" \
