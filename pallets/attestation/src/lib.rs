@@ -59,6 +59,8 @@ mod invariants;
 mod misses;
 pub mod prometheus;
 mod reports;
+#[cfg(test)]
+mod settlement_model;
 pub mod types;
 mod validation;
 pub mod weights;

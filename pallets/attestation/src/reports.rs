@@ -25,7 +25,8 @@ impl<T: Config> Pallet<T> {
 			report.leases.iter().zip(covered.iter()).zip(charges.iter().zip(settlements.iter()))
 		{
 			Self::add_lease_usage(&mut usage, entry, lease);
-			if charge.payee == Payee::HeldForDispute {
+			// A dispute whose epoch was charged nothing holds nothing: it lapses with the window.
+			if charge.payee == Payee::HeldForDispute && !settlement.charged.is_zero() {
 				disputed = disputed.saturating_add(1);
 				Self::record_held(entry.lease, epoch, settlement.charged);
 			}

@@ -1234,6 +1234,31 @@ mod disputes {
 		});
 	}
 
+	/// Found by the differential test (settlement_model.rs): a disputed epoch reported with no
+	/// uptime once recorded a zero held payment, which outlived its finished lease (a broken
+	/// invariant) and left the dispute unresolvable, its deposit stuck.
+	#[test]
+	fn a_disputed_epoch_charged_nothing_holds_nothing_and_its_dispute_lapses() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			let (disputed, other) = (rent_h100(CONSUMER), rent_h100(CONSUMER_2));
+			let consumer_before = Balances::balance(&CONSUMER);
+			go_to(5);
+			assert_ok!(Attestation::dispute(RuntimeOrigin::signed(CONSUMER), disputed, 0));
+			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), disputed));
+			go_to(epoch_start(1) + 1);
+			let report = report(0, &[(disputed, 0), (other, 9)]);
+			assert_ok!(submit(report.clone(), sign(&key, &report)));
+			assert_eq!(Disputes::<Test>::get(disputed, 0).unwrap().held, None);
+			assert!(!pallet_leases::HeldPayments::<Test>::contains_key(disputed, 0));
+			// Nothing left to charge: the lease is gone, its retained escrow refunded.
+			assert!(pallet_leases::Leases::<Test>::get(disputed).is_none());
+			go_to(epoch_start(1) + grace());
+			assert_ok!(Attestation::release_dispute(RuntimeOrigin::signed(STRANGER), disputed, 0));
+			assert_eq!(Balances::balance(&CONSUMER), consumer_before + 2_000);
+		});
+	}
+
 	#[test]
 	fn a_dispute_whose_epoch_was_never_reported_only_settles_deposits() {
 		run_test(|| {

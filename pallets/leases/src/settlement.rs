@@ -92,6 +92,8 @@ impl<T: Config> Pallet<T> {
 				Self::remember_paid_charge(&mut lease, epoch, charged);
 				(provider_share, take, credit)
 			},
+			// Nothing charged, nothing to hold: a zero held payment would outlive its lease.
+			Payee::HeldForDispute if charged.is_zero() => (Zero::zero(), Zero::zero(), CreditOf::<T>::zero()),
 			Payee::HeldForDispute => {
 				Self::move_to_dispute_hold(&lease.consumer, charged)?;
 				lease.disputed = lease.disputed.saturating_add(charged);
