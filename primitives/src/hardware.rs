@@ -55,14 +55,21 @@ pub trait HardwareAttestations<AccountId> {
 		Self::attestation(provider, gpu, epoch).is_some()
 	}
 
-	/// The most asking [`Self::attestation`] of every GPU one provider may list can weigh: what
-	/// calls that pick attested GPUs add to their weight.
+	/// The most one [`Self::attestation`] can weigh: what a call adds per GPU it looks up.
+	fn lookup_weight() -> sp_runtime::Weight;
+
+	/// Looking up every GPU one provider may list: what calls that pick attested GPUs among a
+	/// provider's add to their weight.
 	fn selection_weight() -> sp_runtime::Weight;
 }
 
 impl<AccountId> HardwareAttestations<AccountId> for () {
 	fn attestation(_: &AccountId, _: &H256, _: EpochIndex) -> Option<AttestedGpu> {
 		None
+	}
+
+	fn lookup_weight() -> sp_runtime::Weight {
+		sp_runtime::Weight::zero()
 	}
 
 	fn selection_weight() -> sp_runtime::Weight {

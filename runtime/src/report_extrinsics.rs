@@ -96,3 +96,33 @@ fn a_replayed_report_is_stale_in_the_block() {
 		assert_eq!(reports_of(&provider), 1);
 	});
 }
+
+/// A report pays for looking up the attestation of each GPU it lists, not of every GPU a
+/// provider may list (which once added 256 reads to every report).
+#[test]
+fn a_report_pays_a_hardware_lookup_per_gpu_it_lists() {
+	use depin_primitives::HardwareAttestations;
+	use frame_support::dispatch::GetDispatchInfo;
+	use pallet_attestation::WeightInfo as _;
+	let (mut ext, provider, key) = chain(10);
+	ext.execute_with(|| {
+		let pallet_attestation::Call::submit_report { mut report, signature } = report(&provider, &key, 0) else {
+			unreachable!("report builds submit_report")
+		};
+		// Weighing reads only the lengths: three GPUs listed.
+		for _ in 0..3 {
+			report.devices.gpus.try_push(Default::default()).expect("room for three GPUs");
+		}
+		let (leases, gpus) = (report.leases.len() as u32, report.devices.gpus.len() as u32);
+		let call = pallet_attestation::Call::<Runtime>::submit_report { report, signature };
+		type Weights = <Runtime as pallet_attestation::Config>::WeightInfo;
+		let lookup = <crate::GpuAttestation as HardwareAttestations<AccountId>>::lookup_weight();
+		let expected = Weights::submit_report(leases, gpus)
+			.saturating_add(Weights::hold_disputed(leases))
+			.saturating_add(Weights::validate_submit_report(leases, gpus))
+			.saturating_add(lookup.saturating_mul(gpus.into()));
+		assert_eq!(call.get_dispatch_info().call_weight, expected);
+		let selection = <crate::GpuAttestation as HardwareAttestations<AccountId>>::selection_weight();
+		assert!(lookup.saturating_mul(gpus.into()).ref_time() < selection.ref_time());
+	});
+}

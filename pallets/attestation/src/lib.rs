@@ -504,7 +504,8 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::submit_report(report.leases.len() as u32, report.devices.gpus.len() as u32)
 			.saturating_add(T::WeightInfo::hold_disputed(report.leases.len() as u32))
 			.saturating_add(T::WeightInfo::validate_submit_report(report.leases.len() as u32, report.devices.gpus.len() as u32))
-			.saturating_add(<T::Hardware as depin_primitives::HardwareAttestations<T::AccountId>>::selection_weight()))]
+			.saturating_add(<T::Hardware as depin_primitives::HardwareAttestations<T::AccountId>>::lookup_weight()
+				.saturating_mul(report.devices.gpus.len() as u64)))]
 		pub fn submit_report(
 			origin: OriginFor<T>,
 			report: UsageReport<T>,

@@ -94,6 +94,10 @@ impl depin_primitives::HardwareAttestations<AccountId> for MockHardware {
 		})
 	}
 
+	fn lookup_weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
+	}
+
 	fn selection_weight() -> frame_support::weights::Weight {
 		frame_support::weights::Weight::zero()
 	}

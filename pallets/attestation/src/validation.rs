@@ -159,12 +159,17 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// What a report is charged: the checks `pre_dispatch` runs (signature included), settling
-	/// its leases and GPUs, and holding `disputed` of its charges.
+	/// its leases and GPUs (each looked up for its attestation), and holding `disputed` of its
+	/// charges.
 	pub(crate) fn report_weight(leases: u32, gpus: u32, disputed: u32) -> Weight {
 		T::WeightInfo::submit_report(leases, gpus)
 			.saturating_add(T::WeightInfo::hold_disputed(disputed))
 			.saturating_add(T::WeightInfo::validate_submit_report(leases, gpus))
-			.saturating_add(<T::Hardware as depin_primitives::HardwareAttestations<T::AccountId>>::selection_weight())
+			// Each GPU of the summary may be looked up for its attestation (capacity emission).
+			.saturating_add(
+				<T::Hardware as depin_primitives::HardwareAttestations<T::AccountId>>::lookup_weight()
+					.saturating_mul(gpus.into()),
+			)
 	}
 
 	/// `validate_unsigned` of `submit_report`: the checks, as pool validity.

@@ -341,10 +341,15 @@ impl<T: Config> depin_primitives::HardwareAttestations<T::AccountId> for Pallet<
 		})
 	}
 
-	/// Per GPU: its record, its root, its device's revocation, and its owner in the registry.
+	/// Its record, its root, its device's revocation, and its owner in the registry.
+	fn lookup_weight() -> frame_support::weights::Weight {
+		use frame_support::traits::Get;
+		<T as frame_system::Config>::DbWeight::get().reads(4)
+	}
+
 	fn selection_weight() -> frame_support::weights::Weight {
 		use frame_support::traits::Get;
-		<T as frame_system::Config>::DbWeight::get().reads(4).saturating_mul(T::MaxGpusPerProvider::get().into())
+		Self::lookup_weight().saturating_mul(T::MaxGpusPerProvider::get().into())
 	}
 }
 

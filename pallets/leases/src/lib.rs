@@ -544,7 +544,12 @@ pub mod pallet {
 
 		/// Rents from `provider` at its listed prices, holding `deposit` as escrow.
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::rent(T::MaxGpusPerLease::get()).saturating_add(T::Hardware::selection_weight()))]
+		// Only a request for attested GPUs looks up the provider's GPUs' attestations.
+		#[pallet::weight(T::WeightInfo::rent(T::MaxGpusPerLease::get()).saturating_add(if request.attested_gpus {
+			T::Hardware::selection_weight()
+		} else {
+			Weight::zero()
+		}))]
 		pub fn rent(
 			origin: OriginFor<T>,
 			provider: T::AccountId,
