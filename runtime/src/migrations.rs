@@ -13,6 +13,7 @@ pub type Migrations = (
 	pallet_leases::migrations::v2::MigrateV1ToV2<crate::Runtime>,
 	pallet_leases::migrations::v3::MigrateV2ToV3<crate::Runtime>,
 	AddGpuAttestation,
+	pallet_attestation::migrations::v2::MigrateV1ToV2<crate::Runtime>,
 );
 
 /// The GPU attestation pallet arrives on a running chain by this upgrade: from then on it trusts
@@ -95,6 +96,10 @@ mod tests {
 			let request = pallet_leases::ResourceRequest { cpu_cores: 1, ..Default::default() };
 			frame_support::assert_ok!(Leases::rent(RuntimeOrigin::signed(consumer.clone()), ferdie, request, 100 * DPN));
 			let lease = pallet_leases::Leases::<Runtime>::get(0).expect("rented");
+			// Its consumer disputes epoch 0 before the report, as v1 recorded it (no index).
+			frame_support::assert_ok!(crate::Attestation::dispute(RuntimeOrigin::signed(consumer.clone()), 0, 0));
+			pallet_attestation::DisputedBeforeReport::<Runtime>::remove(Sr25519Keyring::Ferdie.to_account_id(), 0);
+			StorageVersion::new(1).put::<crate::Attestation>();
 			pallet_leases::migrations::v2::v1::Leases::<Runtime>::insert(
 				0,
 				pallet_leases::migrations::v2::LeaseV1::<Runtime> {
@@ -192,6 +197,10 @@ mod tests {
 			assert_eq!(Providers::on_chain_storage_version(), StorageVersion::new(3));
 			assert_eq!(Leases::on_chain_storage_version(), StorageVersion::new(3));
 			assert_eq!(crate::GpuAttestation::on_chain_storage_version(), StorageVersion::new(1));
+			assert_eq!(crate::Attestation::on_chain_storage_version(), StorageVersion::new(2));
+			let ferdie = Sr25519Keyring::Ferdie.to_account_id();
+			assert_eq!(pallet_attestation::DisputedBeforeReport::<Runtime>::get(&ferdie, 0).to_vec(), vec![0]);
+			crate::Attestation::do_try_state().expect("attestation invariants");
 			assert!(pallet_gpu_attestation::Roots::<Runtime>::contains_key(sp_core::H256(
 				crate::genesis_config_presets::NVIDIA_DEVICE_ROOT
 			)));

@@ -203,7 +203,8 @@ mod benchmarks {
 		let (report, _) = signed_report::<T>(d, d, 0);
 		let (provider, epoch) = (report.provider.clone(), report.epoch);
 		// Every lease of it is disputed, so all its charges are held.
-		let charges = Pallet::<T>::lease_charges(&report);
+		let disputed = DisputedBeforeReport::<T>::take(&provider, epoch);
+		let charges = Pallet::<T>::lease_charges(&report, &disputed);
 		assert!(charges.iter().all(|c| c.payee == Payee::HeldForDispute));
 
 		#[block]

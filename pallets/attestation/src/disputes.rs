@@ -27,6 +27,8 @@ impl<T: Config> Pallet<T> {
 		} else {
 			// Before the report: the charge will be held when it lands.
 			ensure!(clock.settleable(epoch, now), Error::<T>::DisputeWindowClosed);
+			DisputedBeforeReport::<T>::try_mutate(&provider, epoch, |leases| leases.try_push(lease))
+				.map_err(|_| Error::<T>::TooManyDisputes)?;
 			None
 		};
 
@@ -54,6 +56,7 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::NothingToDecideYet
 		);
 		Disputes::<T>::remove(lease, epoch);
+		Self::unindex_dispute(&dispute.provider, lease, epoch);
 
 		let held = match dispute.held {
 			Some(_) => T::Leases::resolve_held(lease, epoch, verdict)?,
@@ -91,6 +94,7 @@ impl<T: Config> Pallet<T> {
 		if dispute.held.is_none() && dispute.paid.is_none() {
 			ensure!(!Self::clock().settleable(epoch, Self::now()), Error::<T>::ReportWindowOpen);
 			Disputes::<T>::remove(lease, epoch);
+			Self::unindex_dispute(&dispute.provider, lease, epoch);
 			Self::return_dispute_deposit(&dispute.consumer, dispute.deposit)?;
 			Self::deposit_event(Event::DisputeLapsed { lease, epoch, refunded: dispute.deposit });
 			return Ok(());
@@ -106,5 +110,17 @@ impl<T: Config> Pallet<T> {
 		let forfeited = Self::forfeit_dispute_deposit(&dispute.consumer, dispute.deposit)?;
 		Self::deposit_event(Event::DisputeTimedOut { lease, epoch, paid, forfeited });
 		Ok(())
+	}
+
+	/// A dispute that ends before its epoch's report drops out of the report's list.
+	fn unindex_dispute(provider: &T::AccountId, lease: LeaseId, epoch: EpochIndex) {
+		DisputedBeforeReport::<T>::mutate_exists(provider, epoch, |leases| {
+			if let Some(list) = leases {
+				list.retain(|id| *id != lease);
+				if list.is_empty() {
+					*leases = None;
+				}
+			}
+		});
 	}
 }

@@ -15,11 +15,15 @@ impl<T: Config> Pallet<T> {
 	///    reported epoch exactly when it has reports.
 	/// 4. No epoch of a provider is both reported and missed, and no kept report is of an epoch
 	///    after the provider's last reported one.
+	/// 5. `DisputedBeforeReport` lists exactly the open disputes of the provider's leases with
+	///    nothing held or contested whose report has not landed: every one while its epoch may
+	///    still be reported, and nothing else ever.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		Self::epoch_length_is_set()?;
 		Self::dispute_deposits_match_holds()?;
 		Self::liveness_adds_up()?;
-		Self::reports_and_misses_are_disjoint()
+		Self::reports_and_misses_are_disjoint()?;
+		Self::disputes_before_report_are_indexed()
 	}
 
 	/// 1.
@@ -65,6 +69,33 @@ impl<T: Config> Pallet<T> {
 				ProviderLiveness::<T>::get(&provider).last_reported.is_some_and(|last| epoch <= last),
 				"a report after the provider's last report"
 			);
+		}
+		Ok(())
+	}
+
+	/// 5.
+	fn disputes_before_report_are_indexed() -> Result<(), TryRuntimeError> {
+		for (provider, epoch, leases) in DisputedBeforeReport::<T>::iter() {
+			ensure!(!leases.is_empty(), "an empty list of disputes before report is stored");
+			ensure!(!Reports::<T>::contains_key(&provider, epoch), "disputes listed as before a report that landed");
+			for lease in leases {
+				let dispute = Disputes::<T>::get(lease, epoch).ok_or("a listed dispute is not open")?;
+				ensure!(dispute.provider == provider, "a dispute listed under another provider");
+				ensure!(dispute.held.is_none() && dispute.paid.is_none(), "a listed dispute holds or contests a charge");
+			}
+		}
+		let (clock, now) = (Self::clock(), Self::now());
+		for (lease, epoch, dispute) in Disputes::<T>::iter() {
+			let waiting = dispute.held.is_none() &&
+				dispute.paid.is_none() &&
+				clock.settleable(epoch, now) &&
+				!Reports::<T>::contains_key(&dispute.provider, epoch);
+			if waiting {
+				ensure!(
+					DisputedBeforeReport::<T>::get(&dispute.provider, epoch).contains(&lease),
+					"a dispute waiting for its report is not listed"
+				);
+			}
 		}
 		Ok(())
 	}

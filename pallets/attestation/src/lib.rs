@@ -57,6 +57,7 @@ mod disputes;
 mod funds;
 mod invariants;
 mod misses;
+pub mod migrations;
 pub mod prometheus;
 mod reports;
 #[cfg(test)]
@@ -83,8 +84,9 @@ pub mod pallet {
 	use sp_core::sr25519;
 	use sp_runtime::Perbill;
 
-	/// Storage layout version: 1 is the first (no migration yet).
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// Storage layout version: 2 indexes disputes raised before their report
+	/// (`DisputedBeforeReport`, built by `migrations::v2`).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -291,6 +293,20 @@ pub mod pallet {
 	pub type Disputes<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, LeaseId, Twox64Concat, EpochIndex, Dispute<T>>;
 
+	/// The leases whose epoch was disputed before the provider's report of it, by provider and
+	/// epoch: a report reads one list rather than a dispute slot for every lease it covers. The
+	/// report takes the list; a dispute that lapses without a report leaves it.
+	#[pallet::storage]
+	pub type DisputedBeforeReport<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		EpochIndex,
+		BoundedVec<LeaseId, T::MaxLeasesPerReport>,
+		ValueQuery,
+	>;
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
@@ -409,6 +425,9 @@ pub mod pallet {
 		NotConsumer,
 		/// The lease's epoch is disputed already.
 		AlreadyDisputed,
+		/// The provider's epoch already has as many disputes waiting for its report as a report
+		/// can cover leases.
+		TooManyDisputes,
 		/// Too late: the epoch's window closed without a report charging the lease, or the
 		/// lease's next epoch has been settled since (or the report paid nothing for it).
 		DisputeWindowClosed,

@@ -14,7 +14,9 @@ impl<T: Config> Pallet<T> {
 		let covered = Self::check_report(&report, None)?.leases;
 		let (provider, epoch) = (report.provider.clone(), report.epoch);
 
-		let charges = Self::lease_charges(&report);
+		// Disputes raised from now on come after the report.
+		let disputed = DisputedBeforeReport::<T>::take(&provider, epoch);
+		let charges = Self::lease_charges(&report, &disputed);
 		let settlements = T::Leases::settle_epoch(&provider, epoch, &charges)?;
 
 		let mut charged = BalanceOf::<T>::zero();
@@ -66,15 +68,16 @@ impl<T: Config> Pallet<T> {
 }
 
 impl<T: Config> Pallet<T> {
-	/// What the report asks to charge: each lease's uptime, held if the lease is disputed.
-	pub(crate) fn lease_charges(report: &UsageReport<T>) -> Vec<LeaseCharge> {
+	/// What the report asks to charge: each lease's uptime, held if the lease's epoch was
+	/// `disputed` before the report.
+	pub(crate) fn lease_charges(report: &UsageReport<T>, disputed: &[LeaseId]) -> Vec<LeaseCharge> {
 		report
 			.leases
 			.iter()
 			.map(|entry| LeaseCharge {
 				lease: entry.lease,
 				attested_blocks: entry.uptime_blocks,
-				payee: if Disputes::<T>::contains_key(entry.lease, report.epoch) {
+				payee: if disputed.contains(&entry.lease) {
 					Payee::HeldForDispute
 				} else {
 					Payee::Provider
