@@ -1,33 +1,34 @@
 // One live benchmark run: the release depin-node on a seeded market spec (from
 // depin-market-spec), loaded over loopback with pre-signed usage reports and transfers, then
 // every block it produced re-executed with `depin-node benchmark block` (real RocksDB, compiled
-// wasm) for its execution time and the weight it consumed.
+// wasm), R times cold and the small blocks R times warm (lib/reexecute.mjs), for their
+// execution times and the weight they consumed.
 //
-// Usage: node live.mjs --spec S --manifest M --out results.json [--plan typical|full] [--repeat R]
+// Usage: node live.mjs --spec S --manifest M --out results.json [--plan typical|full]
+//        [--repeat R (runs, default 10)] [--warm-repeat K (warm executions a run, default 20)]
 //
 // Plans (epochs are 10 blocks; reports of epoch e are sent at block 10e+9 and may land in
-// blocks 10e+10 .. 10e+14):
-// - typical: empty blocks, a block of 10 transfers, and a typical block (a report covering 10
-//   leases + 10 transfers) — the same content whatever the market size.
+// blocks 10e+10 .. 10e+14; epoch e's ledger closes in block 10e+15):
+// - typical: empty blocks, a block of 10 transfers, a typical block (a report covering 10
+//   leases + 10 transfers) and the block closing epoch 0 — the same content whatever the market
+//   size, up to that block.
 // - full: the same, then blocks full of transfers; of reports covering 1 lease; 16 leases; the
 //   most a report may cover; then reports and transfers together (the live throughput), while
 //   the node's own off-chain worker starts reporting for the last provider from a stand-in
 //   exporter (its latency: the epoch's last probe reading to the report's inclusion).
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { u8aToHex, hexToU8a } from '@polkadot/util';
 import { sr25519PairFromSeed } from '@polkadot/util-crypto';
 
-import { startNode, NODE_BIN, waitFor, rpc } from '../scripts/e2e/lib/node.mjs';
+import { startNode, waitFor, rpc, REPO_ROOT } from '../scripts/e2e/lib/node.mjs';
 import { fakeExporter, fixture } from '../scripts/e2e/lib/exporter.mjs';
 import { ready, usageReport, senders, transfers } from './lib/extrinsics.mjs';
-
-const execFileP = promisify(execFile);
+import { provenance } from './lib/provenance.mjs';
+import { reexecute } from './lib/reexecute.mjs';
 
 function args() {
-  const out = { plan: 'typical', repeat: '10' };
+  const out = { plan: 'typical', repeat: '10', 'warm-repeat': '20' };
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i += 2) out[argv[i].replace(/^--/, '')] = argv[i + 1];
   for (const required of ['spec', 'manifest', 'out']) if (!out[required]) throw new Error(`--${required} is required`);
@@ -59,6 +60,8 @@ function exporterText(uuid) {
 
 async function main() {
   const opt = args();
+  // What produced the figures: the tree the node was built from, this machine, when.
+  const producedBy = provenance(REPO_ROOT);
   const manifest = JSON.parse(readFileSync(opt.manifest, 'utf8'));
   const epochLength = manifest.epochLength;
   const full = opt.plan === 'full';
@@ -119,7 +122,8 @@ async function main() {
     const medium = manifest.providers.filter((p) => p.leases.length >= 16 && p.leases.length < maxLeases && p !== probed);
     const small = manifest.providers.filter((p) => p !== probed && p !== typicalProvider && p.leases.length < 16);
     log(`signing the load: ${pairs.length} senders, ${small.length} small, ${medium.length} medium, ${large.length} large providers`);
-    const fullTransfers = await transfers(api, pairs, nonces, Math.ceil(6_000 / pairs.length));
+    // Two blocks full of transfers and a few more: they land before epoch 1's reports are sent.
+    const fullTransfers = await transfers(api, pairs, nonces, Math.ceil(4_000 / pairs.length));
     const mixedTransfers = await transfers(api, pairs, nonces, Math.ceil(6_000 / pairs.length));
     const reportsAt = async (epoch, providers, leaseCount) => {
       await atBest((epoch + 1) * epochLength - 1);
@@ -127,7 +131,9 @@ async function main() {
       return providers.map((p) => usageReport(api, p, { epoch, epochLength, anchor: a, leaseCount }));
     };
 
-    await atBest(epochLength + 1);
+    // After the block that closes epoch 0's ledger: every block up to it holds the same content
+    // in every market (the market-size figure compares them; the warm runs re-execute them).
+    await atBest(epochLength + epochLength / 2);
     mark('transfers-full', best + 1);
     log(`full transfer blocks: ${await submitAll(provider, fullTransfers)} of ${fullTransfers.length} accepted`);
 
@@ -164,10 +170,10 @@ async function main() {
     const hash = await api.rpc.chain.getBlockHash(n);
     const raw = await provider.send('chain_getBlock', [hash.toHex()]);
     const events = await api.query.system.events.at(hash);
-    const block = { number: n, extrinsics: raw.block.extrinsics.length, transfers: 0, reports: 0, leasesSettled: 0, probedReports: [], epochClosed: false };
+    const block = { number: n, extrinsics: raw.block.extrinsics.length, transfers: 0, reports: 0, leasesSettled: 0, probedReports: [], closedEpochs: [] };
     for (const { event } of events) {
       if (api.events.balances.Transfer.is(event)) block.transfers += 1;
-      if (api.events.economics.EpochClosed.is(event)) block.epochClosed = true;
+      if (api.events.economics.EpochClosed.is(event)) block.closedEpochs.push(event.data.epoch.toNumber());
       if (api.events.attestation.ReportAccepted.is(event)) {
         block.reports += 1;
         block.leasesSettled += event.data.leases.toNumber();
@@ -177,29 +183,37 @@ async function main() {
     blocks.push(block);
   }
   const probeScrapes = exporter?.scrapes ?? 0;
+  const maxBlockRefTime = Number(api.consts.system.blockWeights.maxBlock.refTime.toBigInt());
   await api.disconnect();
   await node.stop();
   await exporter?.stop();
 
-  log(`re-executing blocks 1..${last} (${opt.repeat} times each)`);
-  const { stdout, stderr } = await execFileP(NODE_BIN, [
-    'benchmark', 'block', '--chain', opt.spec, '--base-path', node.basePath,
-    '--from', '1', '--to', String(last), '--repeat', opt.repeat,
-  ], { maxBuffer: 64 << 20, timeout: 3_600_000 });
-  const timing = new Map();
-  for (const m of `${stdout}\n${stderr}`.matchAll(/Block (\d+) with +(\d+) tx used +[\d.]+% of its weight \( *([\d,]+) of +([\d,]+) ns\)/g)) {
-    timing.set(Number(m[1]), { ns: Number(m[3].replaceAll(',', '')), weightNs: Number(m[4].replaceAll(',', '')) });
-  }
-  for (const b of blocks) Object.assign(b, timing.get(b.number) ?? {});
-  if (blocks.some((b) => b.ns === undefined)) throw new Error(`benchmark block did not time every block:\n${stderr.slice(-2000)}`);
+  // The small blocks, re-executed warm too: up to the one that closes epoch 0, which the plans
+  // keep the same in every market.
+  const warmTo = blocks.find((b) => b.closedEpochs.includes(0))?.number;
+  if (warmTo === undefined) throw new Error('no block closed epoch 0');
+  const afterTypical = phases[phases.findIndex((p) => p.name === 'typical') + 1];
+  if (afterTypical.from <= warmTo) throw new Error(`phase ${afterTypical.name} starts at ${afterTypical.from}, before epoch 0 closed at ${warmTo}`);
+  const runs = Number(opt.repeat);
+  const warmRepeat = Number(opt['warm-repeat']);
+  if (!(Number.isInteger(runs) && runs >= 1 && Number.isInteger(warmRepeat) && warmRepeat >= 1)) throw new Error('--repeat and --warm-repeat take a count');
+  log(`re-executing blocks 1..${last} cold and 1..${warmTo} warm, ${runs} runs`);
+  const timing = await reexecute({ spec: opt.spec, basePath: node.basePath, last, warmTo, runs, warmRepeat, log });
+  for (const b of blocks) Object.assign(b, timing.get(b.number));
 
   writeFileSync(opt.out, JSON.stringify({
     leases: manifest.leases,
     providers: manifest.providers.length,
     epochLength,
     normalBlockRefTime: manifest.normalBlockRefTime,
+    maxBlockRefTime,
     maxLeasesPerReport: manifest.maxLeasesPerReport,
     probeScrapes,
+    producedBy,
+    finished: new Date().toISOString(),
+    runs,
+    warmRepeat,
+    warmTo,
     phases,
     blocks,
   }, null, 1));
