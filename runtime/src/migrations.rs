@@ -99,6 +99,17 @@ mod tests {
 			// Its consumer disputes epoch 0 before the report, as v1 recorded it (no index).
 			frame_support::assert_ok!(crate::Attestation::dispute(RuntimeOrigin::signed(consumer.clone()), 0, 0));
 			pallet_attestation::DisputedBeforeReport::<Runtime>::remove(Sr25519Keyring::Ferdie.to_account_id(), 0);
+			// A reported epoch and the provider's liveness as v1 stored it (no list of records).
+			let ferdie_key = pallet_attestation::ProviderLiveness::<Runtime>::hashed_key_for(Sr25519Keyring::Ferdie.to_account_id());
+			pallet_attestation::Reports::<Runtime>::insert(
+				Sr25519Keyring::Ferdie.to_account_id(),
+				1,
+				pallet_attestation::ReportRecord { leases: 0, charged: 0 },
+			);
+			frame_support::storage::unhashed::put(
+				&ferdie_key,
+				&pallet_attestation::migrations::v2::LivenessV1 { last_reported: Some(1), reports: 1, ..Default::default() },
+			);
 			StorageVersion::new(1).put::<crate::Attestation>();
 			pallet_leases::migrations::v2::v1::Leases::<Runtime>::insert(
 				0,
@@ -200,6 +211,8 @@ mod tests {
 			assert_eq!(crate::Attestation::on_chain_storage_version(), StorageVersion::new(2));
 			let ferdie = Sr25519Keyring::Ferdie.to_account_id();
 			assert_eq!(pallet_attestation::DisputedBeforeReport::<Runtime>::get(&ferdie, 0).to_vec(), vec![0]);
+			let liveness = pallet_attestation::ProviderLiveness::<Runtime>::get(&ferdie);
+			assert_eq!((liveness.last_reported, liveness.reports, liveness.recorded.to_vec()), (Some(1), 1, vec![(1, true)]));
 			crate::Attestation::do_try_state().expect("attestation invariants");
 			assert!(pallet_gpu_attestation::Roots::<Runtime>::contains_key(sp_core::H256(
 				crate::genesis_config_presets::NVIDIA_DEVICE_ROOT

@@ -56,7 +56,12 @@ fn fill_reports<T: Config>(provider: &T::AccountId, epoch: EpochIndex) {
 	}
 	ProviderLiveness::<T>::insert(
 		provider,
-		Liveness { last_reported: epoch.checked_sub(1), reports: epoch, ..Default::default() },
+		Liveness {
+			last_reported: epoch.checked_sub(1),
+			reports: epoch,
+			recorded: BoundedVec::truncate_from((0..epoch).map(|e| (e, true)).collect()),
+			..Default::default()
+		},
 	);
 }
 
@@ -241,6 +246,7 @@ mod benchmarks {
 			Liveness {
 				missed_in_a_row: T::MaxMissedEpochs::get().saturating_sub(1),
 				misses: epoch,
+				recorded: BoundedVec::truncate_from((0..epoch).map(|e| (e, false)).collect()),
 				..Default::default()
 			},
 		);

@@ -85,7 +85,8 @@ pub mod pallet {
 	use sp_runtime::Perbill;
 
 	/// Storage layout version: 2 indexes disputes raised before their report
-	/// (`DisputedBeforeReport`, built by `migrations::v2`).
+	/// (`DisputedBeforeReport`) and lists each provider's recorded epochs in its liveness
+	/// (`migrations::v2`).
 	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
@@ -425,9 +426,6 @@ pub mod pallet {
 		NotConsumer,
 		/// The lease's epoch is disputed already.
 		AlreadyDisputed,
-		/// The provider's epoch already has as many disputes waiting for its report as a report
-		/// can cover leases.
-		TooManyDisputes,
 		/// Too late: the epoch's window closed without a report charging the lease, or the
 		/// lease's next epoch has been settled since (or the report paid nothing for it).
 		DisputeWindowClosed,
@@ -447,6 +445,9 @@ pub mod pallet {
 		/// The report would charge nothing and attests no audited hardware: it would settle
 		/// nothing and earn nothing, only take block space from reports that do.
 		NothingToSettle,
+		/// The provider's epoch already has as many disputes waiting for its report as a report
+		/// can cover leases.
+		TooManyDisputes,
 	}
 
 	/// Usage reports are bare extrinsics: v5 general transactions (`#[pallet::authorize]`) break
@@ -502,6 +503,11 @@ pub mod pallet {
 				"the largest report fits in a block"
 			);
 			assert!(T::MissLookback::get() > 0);
+			// A provider's records span at most `MissLookback` epochs and the current one.
+			assert!(
+				T::MissLookback::get() < crate::types::MAX_RECORDED_EPOCHS,
+				"Liveness::recorded holds every epoch a provider may keep a record of"
+			);
 			assert!(T::MaxLeasesPerReport::get() > 0 && T::MaxGpusPerReport::get() > 0);
 		}
 

@@ -1,12 +1,64 @@
 //! Storage migrations of the attestation pallet.
 
 /// v1 → v2: disputes raised before their epoch's report are indexed by provider and epoch
-/// (`DisputedBeforeReport`), so a report reads one list instead of a dispute slot per lease.
+/// (`DisputedBeforeReport`), so a report reads one list instead of a dispute slot per lease;
+/// and a provider's liveness lists the epochs it has report and miss records of
+/// (`Liveness::recorded`), so pruning them scans neither map.
 pub mod v2 {
-	use alloc::vec::Vec;
+	use alloc::{collections::BTreeMap, vec::Vec};
 	use frame_support::{migrations::VersionedMigration, pallet_prelude::*, traits::UncheckedOnRuntimeUpgrade};
 
-	use crate::{pallet::*, Config};
+	use crate::{pallet::*, types::*, Config};
+
+	/// A provider's liveness as v1 stored it.
+	#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, Default)]
+	pub struct LivenessV1 {
+		pub last_reported: Option<EpochIndex>,
+		pub missed_in_a_row: u32,
+		pub reports: u32,
+		pub misses: u32,
+		pub suspended_for_misses: bool,
+	}
+
+	/// Adds the list of recorded epochs to every provider's liveness.
+	pub struct ListRecordedEpochs<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for ListRecordedEpochs<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut recorded: BTreeMap<T::AccountId, Vec<(EpochIndex, bool)>> = BTreeMap::new();
+			for (provider, epoch) in Reports::<T>::iter_keys() {
+				recorded.entry(provider).or_default().push((epoch, true));
+			}
+			for (provider, epoch) in Misses::<T>::iter_keys() {
+				recorded.entry(provider).or_default().push((epoch, false));
+			}
+			let records: u64 = recorded.values().map(|r| r.len() as u64).sum();
+			let mut providers = 0u64;
+			ProviderLiveness::<T>::translate::<LivenessV1, _>(|provider, old| {
+				providers += 1;
+				let mut epochs = recorded.remove(&provider).unwrap_or_default();
+				epochs.sort();
+				// Newest kept if more were stored than the bound (pruning kept them far fewer).
+				let keep = epochs.len().saturating_sub(MAX_RECORDED_EPOCHS as usize);
+				Some(Liveness {
+					last_reported: old.last_reported,
+					missed_in_a_row: old.missed_in_a_row,
+					reports: old.reports,
+					misses: old.misses,
+					suspended_for_misses: old.suspended_for_misses,
+					recorded: BoundedVec::truncate_from(epochs.split_off(keep)),
+				})
+			});
+			// Records without liveness cannot arise (both are written together); list them anyway.
+			for (provider, mut epochs) in recorded {
+				providers += 1;
+				epochs.sort();
+				let keep = epochs.len().saturating_sub(MAX_RECORDED_EPOCHS as usize);
+				ProviderLiveness::<T>::mutate(&provider, |l| l.recorded = BoundedVec::truncate_from(epochs.split_off(keep)));
+			}
+			T::DbWeight::get().reads_writes(records.saturating_add(providers), providers)
+		}
+	}
 
 	/// Indexes every open dispute that nothing was held or contested for yet and whose report
 	/// has not landed.
@@ -35,6 +87,16 @@ pub mod v2 {
 		}
 	}
 
+	/// Both steps of v2.
+	pub struct IndexAndList<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for IndexAndList<T> {
+		fn on_runtime_upgrade() -> Weight {
+			IndexDisputesBeforeReport::<T>::on_runtime_upgrade()
+				.saturating_add(ListRecordedEpochs::<T>::on_runtime_upgrade())
+		}
+	}
+
 	pub type MigrateV1ToV2<T> =
-		VersionedMigration<1, 2, IndexDisputesBeforeReport<T>, Pallet<T>, <T as frame_system::Config>::DbWeight>;
+		VersionedMigration<1, 2, IndexAndList<T>, Pallet<T>, <T as frame_system::Config>::DbWeight>;
 }

@@ -1,6 +1,5 @@
 //! Missed reports: slash, bounty, and suspension after repeated misses.
 
-use alloc::vec::Vec;
 use depin_primitives::{LeaseSettlement, ProviderRegistry, ProviderStatus};
 use frame_support::{ensure, traits::Get};
 use sp_runtime::DispatchError;
@@ -47,8 +46,8 @@ impl<T: Config> Pallet<T> {
 			return Ok(scanned);
 		}
 		Misses::<T>::insert(&provider, epoch, ());
-		Self::prune_records(&provider, clock.epoch_of(now));
 		let mut liveness = ProviderLiveness::<T>::get(&provider);
+		Self::note_record(&provider, &mut liveness, epoch, false, clock.epoch_of(now));
 		liveness.misses = liveness.misses.saturating_add(1);
 		// Only misses after the last accepted report are in a row: old misses reported late
 		// must not suspend a provider that is reporting now.
@@ -78,18 +77,32 @@ impl<T: Config> Pallet<T> {
 		Ok(scanned)
 	}
 
-	/// Drops the provider's report and miss records older than `MissLookback` epochs before
-	/// `current`: they can no longer matter. Both sets hold only recent epochs, so this is short.
-	pub(crate) fn prune_records(provider: &T::AccountId, current: EpochIndex) {
-		let Some(oldest_kept) = current.checked_sub(T::MissLookback::get()) else { return };
-		let reports: Vec<EpochIndex> = Reports::<T>::iter_key_prefix(provider).filter(|e| *e < oldest_kept).collect();
-		for epoch in reports {
-			Reports::<T>::remove(provider, epoch);
+	/// Notes in `liveness` that `provider` now has a report (`reported`) or miss record of
+	/// `epoch`, and drops its records older than `MissLookback` epochs before `current`: they can
+	/// no longer matter. Records are only made within that span (a report of a settleable
+	/// epoch, a miss within `MissLookback`), so the list stays within its bound.
+	pub(crate) fn note_record(
+		provider: &T::AccountId,
+		liveness: &mut Liveness,
+		epoch: EpochIndex,
+		reported: bool,
+		current: EpochIndex,
+	) {
+		let oldest_kept = current.saturating_sub(T::MissLookback::get());
+		for (old, was_report) in liveness.recorded.iter().filter(|(e, _)| *e < oldest_kept) {
+			if *was_report {
+				Reports::<T>::remove(provider, old);
+			} else {
+				Misses::<T>::remove(provider, old);
+			}
 		}
-		let misses: Vec<EpochIndex> = Misses::<T>::iter_key_prefix(provider).filter(|e| *e < oldest_kept).collect();
-		for epoch in misses {
-			Misses::<T>::remove(provider, epoch);
+		liveness.recorded.retain(|(e, _)| *e >= oldest_kept);
+		// Cannot fail: at most `MissLookback` + 1 epochs remain (`integrity_test`); were it full,
+		// the oldest would go unlisted (and be removed with the provider's record).
+		if liveness.recorded.is_full() {
+			liveness.recorded.remove(0);
 		}
+		let _ = liveness.recorded.try_push((epoch, reported));
 	}
 }
 

@@ -38,9 +38,9 @@ impl<T: Config> Pallet<T> {
 
 		let leases = report.leases.len() as u32;
 		Reports::<T>::insert(&provider, epoch, ReportRecord { leases, charged });
-		Self::prune_records(&provider, Self::clock().epoch_of(Self::now()));
-
 		let mut liveness = ProviderLiveness::<T>::get(&provider);
+		Self::note_record(&provider, &mut liveness, epoch, true, Self::clock().epoch_of(Self::now()));
+
 		// A late epoch's report may land after the next epoch's: the last reported epoch never
 		// moves back.
 		liveness.last_reported = Some(liveness.last_reported.map_or(epoch, |last| last.max(epoch)));

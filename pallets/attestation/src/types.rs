@@ -91,6 +91,10 @@ impl<T: Config> UsageReport<T> {
 	}
 }
 
+/// Most epochs a provider keeps a report or miss record of: `MissLookback` and the current
+/// one fit (`integrity_test`).
+pub const MAX_RECORDED_EPOCHS: u32 = 64;
+
 /// A provider's reporting record.
 #[derive(
 	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug, Default,
@@ -103,6 +107,10 @@ pub struct Liveness {
 	pub misses: u32,
 	/// This pallet suspended the provider for missing reports (and lifts it on the next report).
 	pub suspended_for_misses: bool,
+	/// The epochs the provider has a record of in `Reports` (`true`) or `Misses` (`false`):
+	/// pruning reads this list, which every report and miss reads anyway, instead of scanning
+	/// both maps.
+	pub recorded: BoundedVec<(EpochIndex, bool), frame_support::traits::ConstU32<MAX_RECORDED_EPOCHS>>,
 }
 
 /// What an accepted report settled, kept for the report window of later epochs' checks.
