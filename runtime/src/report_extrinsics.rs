@@ -119,7 +119,6 @@ fn a_report_pays_a_hardware_lookup_per_gpu_it_lists() {
 		let lookup = <crate::GpuAttestation as HardwareAttestations<AccountId>>::lookup_weight();
 		let expected = Weights::submit_report(leases, gpus)
 			.saturating_add(Weights::hold_disputed(leases))
-			.saturating_add(Weights::validate_submit_report(leases, gpus))
 			.saturating_add(lookup.saturating_mul(gpus.into()));
 		assert_eq!(call.get_dispatch_info().call_weight, expected);
 		let selection = <crate::GpuAttestation as HardwareAttestations<AccountId>>::selection_weight();

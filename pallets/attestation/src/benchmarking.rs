@@ -7,8 +7,7 @@ use depin_primitives::{
 };
 use frame_benchmarking::v2::*;
 use frame_support::{
-	pallet_prelude::TransactionSource,
-	traits::{EnsureOrigin, Get},
+	traits::{EnsureOrigin, Get, UnfilteredDispatchable},
 	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
@@ -162,41 +161,27 @@ fn max_leases<T: Config>() -> u32 {
 mod benchmarks {
 	use super::*;
 
-	/// A report of `l` leases, all paid to the provider, and `g` GPUs. Disputed leases cost
-	/// more: see `hold_disputed`.
+	/// A report of `l` leases, all paid to the provider, and `g` GPUs, as a block applies it:
+	/// `pre_dispatch` (every check, the signature included), then dispatch, whose repeated
+	/// checks read what `pre_dispatch` just read. Disputed leases cost more: see `hold_disputed`.
 	#[benchmark]
-	fn submit_report(l: Linear<0, { max_leases::<T>() }>, g: Linear<0, { max_gpus::<T>() }>) {
-		let (report, signature) = signed_report::<T>(l, 0, g);
-		let (provider, epoch) = (report.provider.clone(), report.epoch);
-
-		#[extrinsic_call]
-		_(RawOrigin::None, report, signature);
-
-		assert_eq!(Reports::<T>::get(&provider, epoch).map(|r| r.leases), Some(l));
-		assert!(!ProviderLiveness::<T>::get(&provider).suspended_for_misses);
-	}
-
-	/// The pool's and the block's checks of a report of `l` leases and `g` GPUs, at their dearest:
-	/// every lease at zero uptime, so the report settles nothing and is valid only through its
-	/// audited hardware, which the check then reads (every audit the provider can have).
-	#[benchmark]
-	fn validate_submit_report(
+	fn submit_report(
 		l: Linear<0, { max_leases::<T>() }>,
 		g: Linear<0, { max_gpus::<T>() }>,
 	) -> Result<(), BenchmarkError> {
-		let (mut report, _) = signed_report::<T>(l, 0, g);
-		for lease in report.leases.iter_mut() {
-			lease.uptime_blocks = 0;
-		}
-		let key = T::Providers::reporting_key(&report.provider).ok_or("a reporting key")?;
-		let signature = sp_io::crypto::sr25519_sign(KEY_TYPE, &key, &report.signing_payload()).ok_or("signs")?;
+		let (report, signature) = signed_report::<T>(l, 0, g);
+		let (provider, epoch) = (report.provider.clone(), report.epoch);
 		let call = Call::<T>::submit_report { report, signature };
 
 		#[block]
 		{
 			#[allow(deprecated)]
-			<Pallet<T> as ValidateUnsigned>::validate_unsigned(TransactionSource::External, &call).map_err(|_| "valid")?;
+			<Pallet<T> as ValidateUnsigned>::pre_dispatch(&call).map_err(|_| "valid")?;
+			call.dispatch_bypass_filter(RawOrigin::None.into()).map_err(|_| "dispatches")?;
 		}
+
+		assert_eq!(Reports::<T>::get(&provider, epoch).map(|r| r.leases), Some(l));
+		assert!(!ProviderLiveness::<T>::get(&provider).suspended_for_misses);
 		Ok(())
 	}
 

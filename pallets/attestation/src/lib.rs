@@ -523,12 +523,11 @@ pub mod pallet {
 		/// covers. Submitted by the provider's off-chain worker as a bare extrinsic, validated by
 		/// `validate_unsigned` in the pool and again before dispatch in the block.
 		#[pallet::call_index(0)]
-		// Charged up front as if every lease were disputed (the dearer path), with the checks
-		// (signature included) that `pre_dispatch` runs in the block; refunded to the disputes
-		// the report actually met.
+		// Charged up front as if every lease were disputed (the dearer path); `submit_report` is
+		// benchmarked as a block applies the report, `pre_dispatch`'s checks (signature
+		// included) then dispatch. Refunded to the disputes the report actually met.
 		#[pallet::weight(T::WeightInfo::submit_report(report.leases.len() as u32, report.devices.gpus.len() as u32)
 			.saturating_add(T::WeightInfo::hold_disputed(report.leases.len() as u32))
-			.saturating_add(T::WeightInfo::validate_submit_report(report.leases.len() as u32, report.devices.gpus.len() as u32))
 			.saturating_add(<T::Hardware as depin_primitives::HardwareAttestations<T::AccountId>>::lookup_weight()
 				.saturating_mul(report.devices.gpus.len() as u64)))]
 		pub fn submit_report(

@@ -985,7 +985,6 @@ mod disputes {
 			let weights = |disputed| {
 				<Test as Config>::WeightInfo::submit_report(2, gpus)
 					.saturating_add(<Test as Config>::WeightInfo::hold_disputed(disputed))
-					.saturating_add(<Test as Config>::WeightInfo::validate_submit_report(2, gpus))
 			};
 			let worst = weights(2);
 			assert_eq!(call.get_dispatch_info().call_weight, worst);

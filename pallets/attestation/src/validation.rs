@@ -164,7 +164,6 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn report_weight(leases: u32, gpus: u32, disputed: u32) -> Weight {
 		T::WeightInfo::submit_report(leases, gpus)
 			.saturating_add(T::WeightInfo::hold_disputed(disputed))
-			.saturating_add(T::WeightInfo::validate_submit_report(leases, gpus))
 			// Each GPU of the summary may be looked up for its attestation (capacity emission).
 			.saturating_add(
 				<T::Hardware as depin_primitives::HardwareAttestations<T::AccountId>>::lookup_weight()
