@@ -38,7 +38,6 @@ use core::marker::PhantomData;
 /// Weight functions needed by `pallet_attestation`.
 pub trait WeightInfo {
 	fn submit_report(l: u32, g: u32, ) -> Weight;
-	fn validate_submit_report(l: u32, g: u32, ) -> Weight;
 	fn hold_disputed(d: u32, ) -> Weight;
 	fn report_missed(n: u32, ) -> Weight;
 	fn dispute() -> Weight;
@@ -56,7 +55,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::FullWindowBlocks` (r:2 w:0)
 	/// Proof: `Attestation::FullWindowBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
-	/// Storage: `Attestation::Reports` (r:27 w:3)
+	/// Storage: `Attestation::Reports` (r:1 w:3)
 	/// Proof: `Attestation::Reports` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Providers` (r:1 w:1)
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
@@ -66,8 +65,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(789), added: 3264, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::GpuOwner` (r:64 w:0)
 	/// Proof: `Providers::GpuOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `Attestation::Disputes` (r:256 w:0)
-	/// Proof: `Attestation::Disputes` (`max_values`: None, `max_size`: Some(146), added: 2621, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::DisputedBeforeReport` (r:1 w:0)
+	/// Proof: `Attestation::DisputedBeforeReport` (`max_values`: None, `max_size`: Some(2110), added: 4585, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::LockedEarnings` (r:2 w:1)
 	/// Proof: `Leases::LockedEarnings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:257 w:257)
@@ -86,10 +85,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Providers::HardwareAudits` (`max_values`: None, `max_size`: Some(8353), added: 10828, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Auditors` (r:8 w:0)
 	/// Proof: `Providers::Auditors` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
-	/// Storage: `Attestation::Misses` (r:1 w:0)
-	/// Proof: `Attestation::Misses` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::ProviderLiveness` (r:1 w:1)
-	/// Proof: `Attestation::ProviderLiveness` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
+	/// Proof: `Attestation::ProviderLiveness` (`max_values`: None, `max_size`: Some(388), added: 2863, mode: `MaxEncodedLen`)
 	/// Storage: `Economics::CapacityWork` (r:1 w:1)
 	/// Proof: `Economics::CapacityWork` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Totals` (r:1 w:1)
@@ -98,53 +95,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `g` is `[0, 64]`.
 	fn submit_report(l: u32, g: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4048 + g * (1111 ±0) + l * (374 ±0)`
-		//  Estimated: `98442 + g * (2555 ±0) + l * (3264 ±0)`
-		// Minimum execution time: 2_784_853_000 picoseconds.
-		Weight::from_parts(2_837_602_000, 98442)
-			// Standard Error: 3_252_149
-			.saturating_add(Weight::from_parts(135_432_424, 0).saturating_mul(l.into()))
-			.saturating_add(T::DbWeight::get().reads(60_u64))
-			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(l.into())))
+		//  Measured:  `3721 + g * (1111 ±0) + l * (374 ±0)`
+		//  Estimated: `98442 + g * (2555 ±3) + l * (3264 ±0)`
+		// Minimum execution time: 2_846_835_000 picoseconds.
+		Weight::from_parts(2_459_547_483, 98442)
+			// Standard Error: 2_440_703
+			.saturating_add(Weight::from_parts(78_531_574, 0).saturating_mul(l.into()))
+			// Standard Error: 9_711_100
+			.saturating_add(Weight::from_parts(18_674_031, 0).saturating_mul(g.into()))
+			.saturating_add(T::DbWeight::get().reads(34_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(l.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(g.into())))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(l.into())))
-			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(g.into()))
-			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(l.into()))
-	}
-	/// Storage: `Attestation::EpochLength` (r:1 w:0)
-	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Attestation::FullWindowBlocks` (r:2 w:0)
-	/// Proof: `Attestation::FullWindowBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
-	/// Storage: `Attestation::Reports` (r:1 w:0)
-	/// Proof: `Attestation::Reports` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Providers` (r:1 w:0)
-	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
-	/// Storage: `System::BlockHash` (r:1 w:0)
-	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
-	/// Storage: `Leases::Leases` (r:256 w:0)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(789), added: 3264, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::GpuOwner` (r:64 w:0)
-	/// Proof: `Providers::GpuOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::HardwareAudits` (r:9 w:0)
-	/// Proof: `Providers::HardwareAudits` (`max_values`: None, `max_size`: Some(8353), added: 10828, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Auditors` (r:8 w:0)
-	/// Proof: `Providers::Auditors` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
-	/// The range of component `l` is `[0, 256]`.
-	/// The range of component `g` is `[0, 64]`.
-	fn validate_submit_report(l: u32, g: u32, ) -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `2906 + g * (1111 ±0) + l * (215 ±0)`
-		//  Estimated: `98442 + g * (2555 ±0) + l * (3264 ±0)`
-		// Minimum execution time: 1_491_328_000 picoseconds.
-		Weight::from_parts(623_534_914, 98442)
-			// Standard Error: 375_293
-			.saturating_add(Weight::from_parts(13_328_456, 0).saturating_mul(l.into()))
-			// Standard Error: 1_493_222
-			.saturating_add(Weight::from_parts(18_115_356, 0).saturating_mul(g.into()))
-			.saturating_add(T::DbWeight::get().reads(23_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(l.into())))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(g.into())))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(g.into()))
 			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(l.into()))
 	}
@@ -175,10 +138,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `658 + d * (508 ±0)`
 		//  Estimated: `5972 + d * (3264 ±0)`
-		// Minimum execution time: 16_334_000 picoseconds.
-		Weight::from_parts(61_956_403, 5972)
-			// Standard Error: 1_790_398
-			.saturating_add(Weight::from_parts(148_123_565, 0).saturating_mul(d.into()))
+		// Minimum execution time: 13_560_000 picoseconds.
+		Weight::from_parts(2_219_323_700, 5972)
+			// Standard Error: 4_547_233
+			.saturating_add(Weight::from_parts(148_992_353, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -189,9 +152,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::FullWindowBlocks` (r:1 w:0)
 	/// Proof: `Attestation::FullWindowBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
-	/// Storage: `Attestation::Reports` (r:2 w:0)
+	/// Storage: `Attestation::Reports` (r:1 w:0)
 	/// Proof: `Attestation::Reports` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `Attestation::Misses` (r:27 w:3)
+	/// Storage: `Attestation::Misses` (r:1 w:3)
 	/// Proof: `Attestation::Misses` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Providers` (r:1 w:1)
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
@@ -208,17 +171,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Economics::Ledgers` (r:1 w:1)
 	/// Proof: `Economics::Ledgers` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::ProviderLiveness` (r:1 w:1)
-	/// Proof: `Attestation::ProviderLiveness` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
+	/// Proof: `Attestation::ProviderLiveness` (`max_values`: None, `max_size`: Some(388), added: 2863, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 256]`.
 	fn report_missed(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2261 + n * (233 ±0)`
-		//  Estimated: `69435 + n * (3264 ±0)`
-		// Minimum execution time: 278_985_000 picoseconds.
-		Weight::from_parts(307_862_646, 69435)
-			// Standard Error: 42_523
-			.saturating_add(Weight::from_parts(9_145_632, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(39_u64))
+		//  Measured:  `2348 + n * (233 ±0)`
+		//  Estimated: `9173 + n * (3264 ±0)`
+		// Minimum execution time: 236_171_000 picoseconds.
+		Weight::from_parts(235_008_050, 9173)
+			// Standard Error: 35_340
+			.saturating_add(Weight::from_parts(9_188_832, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(n.into()))
@@ -245,13 +208,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1712`
 		//  Estimated: `5972`
-		// Minimum execution time: 110_385_000 picoseconds.
-		Weight::from_parts(121_370_000, 5972)
+		// Minimum execution time: 112_066_000 picoseconds.
+		Weight::from_parts(123_153_000, 5972)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Attestation::Disputes` (r:1 w:1)
 	/// Proof: `Attestation::Disputes` (`max_values`: None, `max_size`: Some(146), added: 2621, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::DisputedBeforeReport` (r:1 w:1)
+	/// Proof: `Attestation::DisputedBeforeReport` (`max_values`: None, `max_size`: Some(2110), added: 4585, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::HeldPayments` (r:1 w:1)
 	/// Proof: `Leases::HeldPayments` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Leases` (r:1 w:1)
@@ -280,10 +245,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2517`
 		//  Estimated: `9173`
-		// Minimum execution time: 224_684_000 picoseconds.
-		Weight::from_parts(240_939_000, 9173)
-			.saturating_add(T::DbWeight::get().reads(17_u64))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
+		// Minimum execution time: 225_796_000 picoseconds.
+		Weight::from_parts(241_128_000, 9173)
+			.saturating_add(T::DbWeight::get().reads(18_u64))
+			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
 	/// Storage: `Attestation::Disputes` (r:1 w:1)
 	/// Proof: `Attestation::Disputes` (`max_values`: None, `max_size`: Some(146), added: 2621, mode: `MaxEncodedLen`)
@@ -311,8 +276,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2159`
 		//  Estimated: `8799`
-		// Minimum execution time: 182_341_000 picoseconds.
-		Weight::from_parts(194_509_000, 8799)
+		// Minimum execution time: 180_669_000 picoseconds.
+		Weight::from_parts(192_607_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
@@ -321,13 +286,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Attestation::Misses` (r:26 w:26)
 	/// Proof: `Attestation::Misses` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::ProviderLiveness` (r:0 w:1)
-	/// Proof: `Attestation::ProviderLiveness` (`max_values`: None, `max_size`: Some(66), added: 2541, mode: `MaxEncodedLen`)
+	/// Proof: `Attestation::ProviderLiveness` (`max_values`: None, `max_size`: Some(388), added: 2863, mode: `MaxEncodedLen`)
 	fn forget_provider() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1612`
 		//  Estimated: `67420`
-		// Minimum execution time: 53_820_000 picoseconds.
-		Weight::from_parts(57_886_000, 67420)
+		// Minimum execution time: 56_404_000 picoseconds.
+		Weight::from_parts(60_770_000, 67420)
 			.saturating_add(T::DbWeight::get().reads(52_u64))
 			.saturating_add(T::DbWeight::get().writes(53_u64))
 	}
@@ -339,8 +304,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `105`
 		//  Estimated: `3481`
-		// Minimum execution time: 13_259_000 picoseconds.
-		Weight::from_parts(14_482_000, 3481)
+		// Minimum execution time: 12_889_000 picoseconds.
+		Weight::from_parts(14_111_000, 3481)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -352,8 +317,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `103`
 		//  Estimated: `1489`
-		// Minimum execution time: 5_848_000 picoseconds.
-		Weight::from_parts(6_600_000, 1489)
+		// Minimum execution time: 5_899_000 picoseconds.
+		Weight::from_parts(6_670_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -362,29 +327,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn submit_report(l: u32, g: u32, ) -> Weight {
-		Weight::from_parts(2_837_602_000, 98442)
-			.saturating_add(Weight::from_parts(135_432_424, 0).saturating_mul(l.into()))
-			.saturating_add(RocksDbWeight::get().reads(60_u64))
-			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(l.into())))
+		Weight::from_parts(2_459_547_483, 98442)
+			.saturating_add(Weight::from_parts(78_531_574, 0).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(18_674_031, 0).saturating_mul(g.into()))
+			.saturating_add(RocksDbWeight::get().reads(34_u64))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(l.into())))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(g.into())))
 			.saturating_add(RocksDbWeight::get().writes(13_u64))
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(l.into())))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(g.into()))
 			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(l.into()))
 	}
-	fn validate_submit_report(l: u32, g: u32, ) -> Weight {
-		Weight::from_parts(623_534_914, 98442)
-			.saturating_add(Weight::from_parts(13_328_456, 0).saturating_mul(l.into()))
-			.saturating_add(Weight::from_parts(18_115_356, 0).saturating_mul(g.into()))
-			.saturating_add(RocksDbWeight::get().reads(23_u64))
-			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(l.into())))
-			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(g.into())))
-			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(g.into()))
-			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(l.into()))
-	}
 	fn hold_disputed(d: u32, ) -> Weight {
-		Weight::from_parts(61_956_403, 5972)
-			.saturating_add(Weight::from_parts(148_123_565, 0).saturating_mul(d.into()))
+		Weight::from_parts(2_219_323_700, 5972)
+			.saturating_add(Weight::from_parts(148_992_353, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(d.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -392,40 +348,40 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(d.into()))
 	}
 	fn report_missed(n: u32, ) -> Weight {
-		Weight::from_parts(307_862_646, 69435)
-			.saturating_add(Weight::from_parts(9_145_632, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(39_u64))
+		Weight::from_parts(235_008_050, 9173)
+			.saturating_add(Weight::from_parts(9_188_832, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(n.into()))
 	}
 	fn dispute() -> Weight {
-		Weight::from_parts(121_370_000, 5972)
+		Weight::from_parts(123_153_000, 5972)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn resolve_dispute() -> Weight {
-		Weight::from_parts(240_939_000, 9173)
-			.saturating_add(RocksDbWeight::get().reads(17_u64))
-			.saturating_add(RocksDbWeight::get().writes(12_u64))
+		Weight::from_parts(241_128_000, 9173)
+			.saturating_add(RocksDbWeight::get().reads(18_u64))
+			.saturating_add(RocksDbWeight::get().writes(13_u64))
 	}
 	fn release_dispute() -> Weight {
-		Weight::from_parts(194_509_000, 8799)
+		Weight::from_parts(192_607_000, 8799)
 			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(12_u64))
 	}
 	fn forget_provider() -> Weight {
-		Weight::from_parts(57_886_000, 67420)
+		Weight::from_parts(60_770_000, 67420)
 			.saturating_add(RocksDbWeight::get().reads(52_u64))
 			.saturating_add(RocksDbWeight::get().writes(53_u64))
 	}
 	fn note_congestion() -> Weight {
-		Weight::from_parts(14_482_000, 3481)
+		Weight::from_parts(14_111_000, 3481)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn forget_congestion() -> Weight {
-		Weight::from_parts(6_600_000, 1489)
+		Weight::from_parts(6_670_000, 1489)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
