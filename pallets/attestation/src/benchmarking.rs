@@ -42,23 +42,30 @@ fn provider<T: Config>() -> (T::AccountId, sr25519::Public) {
 	(account("provider", 0, 0), sp_io::crypto::sr25519_generate(KEY_TYPE, None))
 }
 
-/// The epoch the benchmarks report or miss: late enough that `MissLookback` epochs of records
-/// lie before it, all of which pruning must look at.
+/// The epoch the benchmarks report or miss: late enough that the most records a provider can
+/// keep (`MissLookback` + 1 epochs, `recorded_epochs`) all expire at once, as when a provider
+/// idle for longer reports again.
 fn busy_epoch<T: Config>() -> EpochIndex {
-	T::MissLookback::get().saturating_add(1)
+	T::MissLookback::get().saturating_mul(2).saturating_add(1)
 }
 
-/// `epoch`'s records: reported, every epoch before it.
+/// The epochs of the most records a provider can keep.
+fn recorded_epochs<T: Config>() -> core::ops::RangeInclusive<EpochIndex> {
+	0..=T::MissLookback::get()
+}
+
+/// Reports of `recorded_epochs`, all of which a report of `epoch` prunes.
 fn fill_reports<T: Config>(provider: &T::AccountId, epoch: EpochIndex) {
-	for e in 0..epoch {
+	for e in recorded_epochs::<T>() {
 		Reports::<T>::insert(provider, e, ReportRecord { leases: 0, charged: 0u32.into() });
 	}
+	let last = *recorded_epochs::<T>().end();
 	ProviderLiveness::<T>::insert(
 		provider,
 		Liveness {
-			last_reported: epoch.checked_sub(1),
-			reports: epoch,
-			recorded: BoundedVec::truncate_from((0..epoch).map(|e| (e, true)).collect()),
+			last_reported: Some(last.min(epoch.saturating_sub(1))),
+			reports: last.saturating_add(1),
+			recorded: BoundedVec::truncate_from(recorded_epochs::<T>().map(|e| (e, true)).collect()),
 			..Default::default()
 		},
 	);
@@ -193,12 +200,13 @@ mod benchmarks {
 		let (report, _) = signed_report::<T>(d, d, 0);
 		let (provider, epoch) = (report.provider.clone(), report.epoch);
 		// Every lease of it is disputed, so all its charges are held.
-		let disputed = DisputedBeforeReport::<T>::take(&provider, epoch);
+		let disputed = DisputedBeforeReport::<T>::get(&provider, epoch);
 		let charges = Pallet::<T>::lease_charges(&report, &disputed);
 		assert!(charges.iter().all(|c| c.payee == Payee::HeldForDispute));
 
 		#[block]
 		{
+			DisputedBeforeReport::<T>::take(&provider, epoch);
 			let settled = <T as Config>::Leases::settle_epoch(&provider, epoch, &charges).map_err(|_| "settles")?;
 			for (charge, settlement) in charges.iter().zip(settled.iter()) {
 				Pallet::<T>::record_held(charge.lease, epoch, settlement.charged);
@@ -223,15 +231,15 @@ mod benchmarks {
 		}
 		go_to::<T>(epoch_start::<T>(epoch) + 1);
 		T::Leases::open_leases(&provider, 1);
-		for e in 0..epoch {
+		for e in recorded_epochs::<T>() {
 			Misses::<T>::insert(&provider, e, ());
 		}
 		ProviderLiveness::<T>::insert(
 			&provider,
 			Liveness {
 				missed_in_a_row: T::MaxMissedEpochs::get().saturating_sub(1),
-				misses: epoch,
-				recorded: BoundedVec::truncate_from((0..epoch).map(|e| (e, false)).collect()),
+				misses: T::MissLookback::get().saturating_add(1),
+				recorded: BoundedVec::truncate_from(recorded_epochs::<T>().map(|e| (e, false)).collect()),
 				..Default::default()
 			},
 		);

@@ -4,6 +4,8 @@ use alloc::collections::btree_map::BTreeMap;
 use frame_support::{ensure, traits::fungible::InspectHold};
 use sp_runtime::{traits::Zero, Saturating, TryRuntimeError};
 
+use depin_primitives::ProviderRegistry;
+
 use crate::{pallet::*, types::*, Config};
 
 impl<T: Config> Pallet<T> {
@@ -101,7 +103,9 @@ impl<T: Config> Pallet<T> {
 		}
 		let (clock, now) = (Self::clock(), Self::now());
 		for (lease, epoch, dispute) in Disputes::<T>::iter() {
-			let waiting = dispute.held.is_none() &&
+			// A removed provider's report records went with it: its disputes cannot be told apart.
+			let waiting = T::Providers::status(&dispute.provider).is_some() &&
+				dispute.held.is_none() &&
 				dispute.paid.is_none() &&
 				clock.settleable(epoch, now) &&
 				!Reports::<T>::contains_key(&dispute.provider, epoch);

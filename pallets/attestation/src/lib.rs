@@ -509,6 +509,8 @@ pub mod pallet {
 				"Liveness::recorded holds every epoch a provider may keep a record of"
 			);
 			assert!(T::MaxLeasesPerReport::get() > 0 && T::MaxGpusPerReport::get() > 0);
+			// `DisputedBeforeReport` has room for every lease of a provider.
+			assert!(T::MaxLeasesPerReport::get() >= T::Leases::max_leases_per_provider());
 		}
 
 		#[cfg(feature = "try-runtime")]

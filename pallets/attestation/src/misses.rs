@@ -115,7 +115,8 @@ impl<T: Config> depin_primitives::ProviderObserver<T::AccountId> for Pallet<T> {
 		let limit = T::MissLookback::get().saturating_add(2);
 		let _ = Reports::<T>::clear_prefix(provider, limit, None);
 		let _ = Misses::<T>::clear_prefix(provider, limit, None);
-		let _ = DisputedBeforeReport::<T>::clear_prefix(provider, limit, None);
+		// `DisputedBeforeReport` stays: its disputes are the consumers', open until they end,
+		// and each list goes with its last dispute.
 	}
 
 	fn provider_removed_weight() -> frame_support::weights::Weight {

@@ -398,6 +398,7 @@ mod differential {
 
 	fn run(steps: Vec<Step>) {
 		run_test(|| {
+			let issuance = Balances::total_issuance();
 			let key = provider(PROVIDER);
 			let terms = terms();
 			let mut model = Model::default();
@@ -437,6 +438,11 @@ mod differential {
 					Step::Advance { blocks } => advance(blocks),
 					Step::Report { skip, uptimes } => {
 						let Some(epoch) = reportable_epoch() else { continue };
+						// The pallet finds chargeable exactly the leases the model does.
+						for id in &opened {
+							let pallet = <Leases as depin_primitives::LeaseSettlement<_, _>>::chargeable(&PROVIDER, *id, epoch);
+							assert_eq!(pallet.is_some(), model.leases[id].chargeable(&clock, epoch, now), "lease {id} chargeable for {epoch}");
+						}
 						let covered: Vec<(LeaseId, u32)> = opened
 							.iter()
 							.filter(|id| model.leases[id].chargeable(&clock, epoch, now))
@@ -518,6 +524,8 @@ mod differential {
 					},
 				}
 				assert_agrees(&model);
+				// Every pallet's invariants, after every step, not only at the end.
+				check_invariants(issuance);
 			}
 		});
 	}

@@ -1258,6 +1258,30 @@ mod disputes {
 		});
 	}
 
+	/// A chain that ran the old code may hold such a zero held payment of a lease already gone:
+	/// its dispute still ends, and the entry with it.
+	#[test]
+	fn a_zero_held_payment_left_by_older_code_ends_with_its_dispute() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			let (disputed, other) = (rent_h100(CONSUMER), rent_h100(CONSUMER_2));
+			go_to(5);
+			assert_ok!(Attestation::dispute(RuntimeOrigin::signed(CONSUMER), disputed, 0));
+			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), disputed));
+			go_to(epoch_start(1) + 1);
+			let report = report(0, &[(disputed, 0), (other, 9)]);
+			assert_ok!(submit(report.clone(), sign(&key, &report)));
+			// What spec 105 left behind.
+			Disputes::<Test>::mutate(disputed, 0, |d| d.as_mut().expect("open").held = Some(0));
+			pallet_leases::HeldPayments::<Test>::insert(disputed, 0, 0);
+			let consumer_before = Balances::balance(&CONSUMER);
+			assert_ok!(Attestation::resolve_dispute(RuntimeOrigin::root(), disputed, 0, Verdict::Consumer));
+			assert!(!pallet_leases::HeldPayments::<Test>::contains_key(disputed, 0));
+			// The deposit back, and the provider's penalty the ruling imposes.
+			assert_eq!(Balances::balance(&CONSUMER), consumer_before + 2 * DISPUTE_DEPOSIT);
+		});
+	}
+
 	#[test]
 	fn a_dispute_whose_epoch_was_never_reported_only_settles_deposits() {
 		run_test(|| {
