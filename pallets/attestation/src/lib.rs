@@ -503,9 +503,10 @@ pub mod pallet {
 				"the largest report fits in a block"
 			);
 			assert!(T::MissLookback::get() > 0);
-			// A provider's records span at most `MissLookback` epochs and the current one.
+			// A provider's records span at most `MissLookback` epochs and the current one, and one
+			// expired record may wait for the next to prune it.
 			assert!(
-				T::MissLookback::get() < crate::types::MAX_RECORDED_EPOCHS,
+				T::MissLookback::get().saturating_add(2) <= crate::types::MAX_RECORDED_EPOCHS,
 				"Liveness::recorded holds every epoch a provider may keep a record of"
 			);
 			assert!(T::MaxLeasesPerReport::get() > 0 && T::MaxGpusPerReport::get() > 0);

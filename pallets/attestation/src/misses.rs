@@ -6,6 +6,9 @@ use sp_runtime::DispatchError;
 
 use crate::{pallet::*, types::*, Config};
 
+/// Expired records a new report or miss record drops at most.
+const PRUNED_PER_RECORD: u32 = 2;
+
 impl<T: Config> Pallet<T> {
 	/// Returns how many of the provider's leases were looked at, for the weight.
 	pub(crate) fn do_report_missed(
@@ -78,9 +81,12 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Notes in `liveness` that `provider` now has a report (`reported`) or miss record of
-	/// `epoch`, and drops its records older than `MissLookback` epochs before `current`: they can
-	/// no longer matter. Records are only made within that span (a report of a settleable
-	/// epoch, a miss within `MissLookback`), so the list stays within its bound.
+	/// `epoch`, and drops up to `PRUNED_PER_RECORD` of its records older than `MissLookback`
+	/// epochs before `current`, the oldest first: they can no longer matter. Records are only
+	/// made within that span (a report of a settleable epoch, a miss within `MissLookback`), and
+	/// each new one drops up to two expired ones, so a provider back from a long silence sheds
+	/// its old records over its next reports at a bounded cost each, and the list never holds
+	/// more than `MissLookback` + 2.
 	pub(crate) fn note_record(
 		provider: &T::AccountId,
 		liveness: &mut Liveness,
@@ -89,14 +95,22 @@ impl<T: Config> Pallet<T> {
 		current: EpochIndex,
 	) {
 		let oldest_kept = current.saturating_sub(T::MissLookback::get());
-		for (old, was_report) in liveness.recorded.iter().filter(|(e, _)| *e < oldest_kept) {
-			if *was_report {
-				Reports::<T>::remove(provider, old);
-			} else {
-				Misses::<T>::remove(provider, old);
-			}
+		for _ in 0..PRUNED_PER_RECORD {
+			let Some(oldest) = liveness.recorded.iter().map(|(e, _)| *e).filter(|e| *e < oldest_kept).min() else {
+				break;
+			};
+			liveness.recorded.retain(|(e, was_report)| {
+				if *e != oldest {
+					return true;
+				}
+				if *was_report {
+					Reports::<T>::remove(provider, e);
+				} else {
+					Misses::<T>::remove(provider, e);
+				}
+				false
+			});
 		}
-		liveness.recorded.retain(|(e, _)| *e >= oldest_kept);
 		// Cannot fail: at most `MissLookback` + 1 epochs remain (`integrity_test`); were it full,
 		// the oldest would go unlisted (and be removed with the provider's record).
 		if liveness.recorded.is_full() {

@@ -29,7 +29,13 @@ pub struct ModelLease {
 	pub take: u128,
 	pub refunded: u128,
 	pub disputed: u128,
+	/// The latest charges paid to the provider (not held), by epoch, oldest first: what a
+	/// dispute after the report may contest while the provider's share is locked.
+	pub paid_charges: Vec<(EpochIndex, u128)>,
 }
+
+/// Charges a lease remembers for disputes after the report.
+const CONTESTABLE_CHARGES: usize = 3;
 
 /// What a dispute holds back or contests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +57,11 @@ pub struct Terms {
 pub struct Model {
 	pub leases: BTreeMap<LeaseId, ModelLease>,
 	pub disputes: BTreeMap<(LeaseId, EpochIndex), Contest>,
+	/// When each open dispute was raised.
+	pub opened: BTreeMap<(LeaseId, EpochIndex), BlockIndex>,
+	/// The provider's reported epochs: until when their paid shares stay locked, and how much of
+	/// them is locked still (less what disputes after the report took into contest).
+	pub reported: BTreeMap<EpochIndex, (BlockIndex, u128)>,
 }
 
 fn charge(price_per_hour: u128, blocks: u32, terms: &Terms) -> u128 {
@@ -95,6 +106,11 @@ impl ModelLease {
 
 	fn epoch_cost(&self, clock: &EpochClock, terms: &Terms) -> u128 {
 		charge(self.price_per_hour, clock.length(), terms)
+	}
+
+	/// The escrow cannot cover what is still chargeable plus one more epoch.
+	pub fn is_underfunded(&self, clock: &EpochClock, now: BlockIndex, terms: &Terms) -> bool {
+		self.escrow < self.pending_cost(clock, now, terms) + self.epoch_cost(clock, terms)
 	}
 
 	/// Closing keeps what the still-reportable service may cost and refunds the rest.
@@ -152,6 +168,7 @@ impl Model {
 
 	/// A provider's report of `epoch` settles each lease it covers.
 	pub fn report(&mut self, clock: &EpochClock, epoch: EpochIndex, uptimes: &[(LeaseId, u32)], now: BlockIndex, terms: &Terms) {
+		let mut locked = 0;
 		for (id, uptime) in uptimes {
 			let held = self.disputes.get(&(*id, epoch)).is_some_and(|d| matches!(d, Contest::Held(_)));
 			let lease = self.leases.get_mut(id).expect("reported a known lease");
@@ -166,9 +183,16 @@ impl Model {
 				let (share, take) = split(charged, terms);
 				lease.paid += share;
 				lease.take += take;
+				locked += share;
+				if charged > 0 {
+					if lease.paid_charges.len() == CONTESTABLE_CHARGES {
+						lease.paid_charges.remove(0);
+					}
+					lease.paid_charges.push((epoch, charged));
+				}
 			}
 			if lease.is_open() {
-				if lease.escrow < lease.pending_cost(clock, now, terms) + lease.epoch_cost(clock, terms) {
+				if lease.is_underfunded(clock, now, terms) {
 					lease.close(clock, now, terms);
 				}
 			} else {
@@ -178,20 +202,69 @@ impl Model {
 				lease.escrow -= excess;
 			}
 		}
+		// Paid shares stay locked for an epoch after the report.
+		self.reported.insert(epoch, (now + clock.length(), locked));
 	}
 
-	/// The consumer disputes `epoch` before its report (`charged: None`) or after it.
-	pub fn dispute(&mut self, id: LeaseId, epoch: EpochIndex, charged: Option<u128>, terms: &Terms) {
-		let contest = match charged {
-			None => Contest::Held(None),
-			Some(charged) => Contest::Paid { share: split(charged, terms).0 },
+	/// Whether the consumer may dispute `epoch` of lease `id` now: before the report while the
+	/// epoch may still be reported; after it while the charge's share is locked.
+	pub fn dispute_accepted(&self, id: LeaseId, epoch: EpochIndex, clock: &EpochClock, now: BlockIndex, terms: &Terms) -> bool {
+		let Some(lease) = self.leases.get(&id).filter(|l| !l.is_finished()) else { return false };
+		if epoch > clock.epoch_of(now) || self.disputes.contains_key(&(id, epoch)) {
+			return false;
+		}
+		match self.reported.get(&epoch) {
+			Some((unlock_at, locked)) => lease
+				.paid_charges
+				.iter()
+				.find(|(e, charged)| *e == epoch && *charged > 0)
+				.is_some_and(|(_, charged)| now < *unlock_at && *locked >= split(*charged, terms).0),
+			None => clock.settleable(epoch, now),
+		}
+	}
+
+	/// Whether governance may rule on the dispute now: once its charge is held or contested, or
+	/// its window closed without one.
+	pub fn ruling_accepted(&self, id: LeaseId, epoch: EpochIndex, clock: &EpochClock, now: BlockIndex) -> bool {
+		match self.disputes.get(&(id, epoch)) {
+			Some(Contest::Held(None)) => !clock.settleable(epoch, now),
+			Some(_) => true,
+			None => false,
+		}
+	}
+
+	/// Whether anyone may end the dispute now: one with nothing held or contested once its
+	/// window closed, any other once `timeout` blocks passed since it was raised.
+	pub fn release_accepted(&self, id: LeaseId, epoch: EpochIndex, clock: &EpochClock, now: BlockIndex, timeout: BlockIndex) -> bool {
+		match self.disputes.get(&(id, epoch)) {
+			Some(Contest::Held(None)) => !clock.settleable(epoch, now),
+			Some(_) => now >= self.opened[&(id, epoch)] + timeout,
+			None => false,
+		}
+	}
+
+	/// The consumer disputes `epoch`: before its report, the charge will be held; after it, the
+	/// charge's share leaves the provider's locked earnings for the dispute. Returns what a
+	/// dispute after the report contests.
+	pub fn dispute(&mut self, id: LeaseId, epoch: EpochIndex, now: BlockIndex, terms: &Terms) -> Option<u128> {
+		self.opened.insert((id, epoch), now);
+		let Some((_, locked)) = self.reported.get_mut(&epoch) else {
+			self.disputes.insert((id, epoch), Contest::Held(None));
+			return None;
 		};
-		self.disputes.insert((id, epoch), contest);
+		let lease = self.leases.get_mut(&id).expect("disputed a known lease");
+		let position = lease.paid_charges.iter().position(|(e, charged)| *e == epoch && *charged > 0)?;
+		let (_, charged) = lease.paid_charges.remove(position);
+		let share = split(charged, terms).0;
+		*locked -= share;
+		self.disputes.insert((id, epoch), Contest::Paid { share });
+		Some(charged)
 	}
 
 	/// A ruling (or the timeout's default, for the provider) ends a dispute.
 	pub fn resolve(&mut self, id: LeaseId, epoch: EpochIndex, for_provider: bool, terms: &Terms) {
 		let contest = self.disputes.remove(&(id, epoch)).expect("resolved a known dispute");
+		self.opened.remove(&(id, epoch));
 		let lease = self.leases.get_mut(&id).expect("disputed a known lease");
 		match (contest, for_provider) {
 			(Contest::Held(Some(amount)), true) => {
@@ -252,9 +325,15 @@ mod differential {
 	/// One step of a history. Picks (`u8`) choose among what exists when the step runs.
 	#[derive(Clone, Debug)]
 	enum Step {
-		Rent { consumer: u8, cores: u32, storage_gib: u32, epochs: u32, extra: u8 },
+		Rent { consumer: u8, gpu: bool, cores: u32, storage_gib: u32, epochs: u32, extra: u8 },
 		TopUp { lease: u8, epochs: u32 },
 		Close { lease: u8 },
+		ProviderClose { lease: u8 },
+		/// Anyone closes a lease whose provider is suspended, or whose escrow ran low.
+		CloseStale { lease: u8 },
+		/// Anyone records the provider's miss of the oldest epoch it may (three in a row suspend
+		/// it; its next report reinstates it).
+		ReportMissed,
 		Advance { blocks: u32 },
 		/// The provider reports the oldest epoch it may still report, covering each chargeable
 		/// lease whose `skip` bit is clear with the uptime picked for it.
@@ -267,13 +346,23 @@ mod differential {
 
 	fn step() -> impl Strategy<Value = Step> {
 		prop_oneof![
-			3 => (0u8..4, 1u32..=4, 0u32..=3, 3u32..=9, any::<u8>()).prop_map(|(consumer, cores, storage, epochs, extra)| {
-				Step::Rent { consumer, cores, storage_gib: storage * 16, epochs, extra }
-			}),
+			3 => (0u8..4, any::<bool>(), 1u32..=4, 0u32..=3, 3u32..=9, any::<u8>()).prop_map(
+				|(consumer, gpu, cores, storage, epochs, extra)| Step::Rent {
+					consumer,
+					gpu,
+					cores,
+					storage_gib: storage * 16,
+					epochs,
+					extra
+				}
+			),
 			1 => (any::<u8>(), 1u32..=4).prop_map(|(lease, epochs)| Step::TopUp { lease, epochs }),
 			1 => any::<u8>().prop_map(|lease| Step::Close { lease }),
+			1 => any::<u8>().prop_map(|lease| Step::ProviderClose { lease }),
+			2 => any::<u8>().prop_map(|lease| Step::CloseStale { lease }),
+			2 => Just(Step::ReportMissed),
 			6 => (1u32..=9).prop_map(|blocks| Step::Advance { blocks }),
-			5 => (any::<u8>(), any::<[u8; 4]>()).prop_map(|(skip, uptimes)| Step::Report { skip, uptimes }),
+			4 => (any::<u8>(), any::<[u8; 4]>()).prop_map(|(skip, uptimes)| Step::Report { skip, uptimes }),
 			2 => (any::<u8>(), 0u32..=2).prop_map(|(lease, epochs_back)| Step::Dispute { lease, epochs_back }),
 			2 => (any::<u8>(), any::<bool>()).prop_map(|(dispute, for_provider)| Step::Resolve { dispute, for_provider }),
 			1 => any::<u8>().prop_map(|dispute| Step::ReleaseDispute { dispute }),
@@ -406,10 +495,16 @@ mod differential {
 			for step in steps {
 				let (clock, now) = (clock(), now());
 				match step {
-					Step::Rent { consumer, cores, storage_gib, epochs, extra } => {
+					Step::Rent { consumer, gpu, cores, storage_gib, epochs, extra } => {
 						let consumer = CONSUMERS[usize::from(consumer) % CONSUMERS.len()];
-						let request = ResourceRequest { cpu_cores: cores, storage_gib, ..Default::default() };
-						let price = 120 * u128::from(cores) + 60 * u128::from(storage_gib);
+						let request = ResourceRequest {
+							gpus: u32::from(gpu),
+							gpu_model: gpu.then(|| pallet_providers::testing::bounded(b"H100")),
+							cpu_cores: cores,
+							storage_gib,
+							..Default::default()
+						};
+						let price = H100_PRICE * u128::from(gpu) + 120 * u128::from(cores) + 60 * u128::from(storage_gib);
 						// Whole epochs plus a remainder that no whole epoch's charge uses up.
 						let epoch_cost = charge(price, clock.length(), &terms);
 						let deposit = epoch_cost * u128::from(epochs) + u128::from(extra) % epoch_cost;
@@ -434,6 +529,46 @@ mod differential {
 						assert!(Leases::close_lease(RuntimeOrigin::signed(expected.consumer), id).is_ok());
 						took("closed by the consumer");
 						model.close(id, &clock, now, &terms);
+					},
+					Step::ProviderClose { lease } => {
+						let Some(id) = pick(&opened, lease) else { continue };
+						if !model.leases[&id].is_open() {
+							continue;
+						}
+						assert!(Leases::close_lease(RuntimeOrigin::signed(PROVIDER), id).is_ok());
+						took("closed by the provider");
+						model.close(id, &clock, now, &terms);
+					},
+					Step::CloseStale { lease } => {
+						let Some(id) = pick(&opened, lease) else { continue };
+						if !model.leases[&id].is_open() {
+							continue;
+						}
+						use depin_primitives::{ProviderRegistry, ProviderStatus};
+						let suspended = !matches!(
+							Providers::status(&PROVIDER),
+							Some(ProviderStatus::Active) | Some(ProviderStatus::Unbonding)
+						);
+						let underfunded = model.leases[&id].is_underfunded(&clock, now, &terms);
+						let accepted = Leases::close_stale(RuntimeOrigin::signed(STRANGER), id).is_ok();
+						assert_eq!(accepted, suspended || underfunded, "stale close of lease {id}");
+						if accepted {
+							took(if suspended { "closed: provider suspended or gone" } else { "closed: escrow ran low" });
+							model.close(id, &clock, now, &terms);
+						}
+					},
+					Step::ReportMissed => {
+						let current = clock.epoch_of(now);
+						let Some(epoch) = (current.saturating_sub(3)..current)
+							.find(|e| !clock.settleable(*e, now) && !Reports::<Test>::contains_key(PROVIDER, e))
+						else {
+							continue;
+						};
+						// Refused unless a lease ran in the epoch and no miss is recorded yet; the
+						// books of leases never change with a miss.
+						if Attestation::report_missed(RuntimeOrigin::signed(STRANGER), PROVIDER, epoch).is_ok() {
+							took("miss recorded");
+						}
 					},
 					Step::Advance { blocks } => advance(blocks),
 					Step::Report { skip, uptimes } => {
@@ -484,17 +619,23 @@ mod differential {
 						let Some(id) = pick(&opened, lease) else { continue };
 						let Some(epoch) = clock.epoch_of(now).checked_sub(epochs_back) else { continue };
 						let consumer = model.leases[&id].consumer;
-						if Attestation::dispute(RuntimeOrigin::signed(consumer), id, epoch).is_ok() {
+						let expected = model.dispute_accepted(id, epoch, &clock, now, &terms);
+						let accepted = Attestation::dispute(RuntimeOrigin::signed(consumer), id, epoch).is_ok();
+						assert_eq!(accepted, expected, "dispute of lease {id}'s epoch {epoch}");
+						if accepted {
 							let dispute = Disputes::<Test>::get(id, epoch).expect("dispute recorded");
 							took(if dispute.paid.is_some() { "dispute after the report" } else { "dispute before the report" });
-							model.dispute(id, epoch, dispute.paid, &terms);
+							assert_eq!(model.dispute(id, epoch, now, &terms), dispute.paid, "contested charge");
 						}
 					},
 					Step::Resolve { dispute, for_provider } => {
 						let open: Vec<_> = model.disputes.keys().copied().collect();
 						let Some((id, epoch)) = pick(&open, dispute) else { continue };
 						let verdict = if for_provider { Verdict::Provider } else { Verdict::Consumer };
-						if Attestation::resolve_dispute(RuntimeOrigin::root(), id, epoch, verdict).is_ok() {
+						let expected = model.ruling_accepted(id, epoch, &clock, now);
+						let accepted = Attestation::resolve_dispute(RuntimeOrigin::root(), id, epoch, verdict).is_ok();
+						assert_eq!(accepted, expected, "ruling on lease {id}'s epoch {epoch}");
+						if accepted {
 							took(match (model.disputes[&(id, epoch)], for_provider) {
 								(Contest::Held(Some(_)), true) => "held charge paid by a ruling",
 								(Contest::Held(Some(_)), false) => "held charge refunded by a ruling",
@@ -508,7 +649,12 @@ mod differential {
 					Step::ReleaseDispute { dispute } => {
 						let open: Vec<_> = model.disputes.keys().copied().collect();
 						let Some((id, epoch)) = pick(&open, dispute) else { continue };
-						if Attestation::release_dispute(RuntimeOrigin::signed(STRANGER), id, epoch).is_ok() {
+						let timeout: u64 = <<Test as crate::Config>::DisputeTimeout as Get<u64>>::get();
+						let timeout = timeout as BlockIndex;
+						let expected = model.release_accepted(id, epoch, &clock, now, timeout);
+						let accepted = Attestation::release_dispute(RuntimeOrigin::signed(STRANGER), id, epoch).is_ok();
+						assert_eq!(accepted, expected, "release of lease {id}'s epoch {epoch}");
+						if accepted {
 							took("dispute released");
 							model.resolve(id, epoch, true, &terms);
 						}
@@ -555,6 +701,10 @@ mod differential {
 			"retained escrow released",
 			"top-up",
 			"closed by the consumer",
+			"closed by the provider",
+			"closed: escrow ran low",
+			"closed: provider suspended or gone",
+			"miss recorded",
 		];
 		let missed: Vec<_> = all.iter().filter(|path| !reached.contains(*path)).collect();
 		assert!(missed.is_empty(), "no history took {missed:?}");

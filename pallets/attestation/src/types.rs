@@ -92,7 +92,7 @@ impl<T: Config> UsageReport<T> {
 }
 
 /// Most epochs a provider keeps a report or miss record of: `MissLookback` and the current
-/// one fit (`integrity_test`).
+/// one, and one expired record still to prune, fit (`integrity_test`).
 pub const MAX_RECORDED_EPOCHS: u32 = 64;
 
 /// A provider's reporting record.
