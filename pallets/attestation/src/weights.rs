@@ -97,12 +97,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3721 + g * (1111 ±0) + l * (374 ±0)`
 		//  Estimated: `98442 + g * (2555 ±3) + l * (3264 ±0)`
-		// Minimum execution time: 2_846_835_000 picoseconds.
-		Weight::from_parts(2_459_547_483, 98442)
-			// Standard Error: 2_440_703
-			.saturating_add(Weight::from_parts(78_531_574, 0).saturating_mul(l.into()))
-			// Standard Error: 9_711_100
-			.saturating_add(Weight::from_parts(18_674_031, 0).saturating_mul(g.into()))
+		// Minimum execution time: 2_895_257_000 picoseconds.
+		Weight::from_parts(736_997_239, 98442)
+			// Standard Error: 3_670_897
+			.saturating_add(Weight::from_parts(89_106_270, 0).saturating_mul(l.into()))
+			// Standard Error: 14_605_811
+			.saturating_add(Weight::from_parts(47_456_912, 0).saturating_mul(g.into()))
 			.saturating_add(T::DbWeight::get().reads(34_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(l.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(g.into())))
@@ -111,6 +111,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(g.into()))
 			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(l.into()))
 	}
+	/// Storage: `Attestation::DisputedBeforeReport` (r:1 w:1)
+	/// Proof: `Attestation::DisputedBeforeReport` (`max_values`: None, `max_size`: Some(2110), added: 4585, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::LockedEarnings` (r:1 w:0)
 	/// Proof: `Leases::LockedEarnings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Leases` (r:256 w:256)
@@ -136,13 +138,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `d` is `[0, 256]`.
 	fn hold_disputed(d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `658 + d * (508 ±0)`
+		//  Measured:  `745 + d * (516 ±0)`
 		//  Estimated: `5972 + d * (3264 ±0)`
-		// Minimum execution time: 13_560_000 picoseconds.
-		Weight::from_parts(2_219_323_700, 5972)
-			// Standard Error: 4_547_233
-			.saturating_add(Weight::from_parts(148_992_353, 0).saturating_mul(d.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Minimum execution time: 24_356_000 picoseconds.
+		Weight::from_parts(29_804_000, 5972)
+			// Standard Error: 3_476_148
+			.saturating_add(Weight::from_parts(194_150_551, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(d.into())))
@@ -177,10 +179,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2348 + n * (233 ±0)`
 		//  Estimated: `9173 + n * (3264 ±0)`
-		// Minimum execution time: 236_171_000 picoseconds.
-		Weight::from_parts(235_008_050, 9173)
-			// Standard Error: 35_340
-			.saturating_add(Weight::from_parts(9_188_832, 0).saturating_mul(n.into()))
+		// Minimum execution time: 251_945_000 picoseconds.
+		Weight::from_parts(409_437_655, 9173)
+			// Standard Error: 280_193
+			.saturating_add(Weight::from_parts(10_661_030, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
@@ -208,8 +210,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1712`
 		//  Estimated: `5972`
-		// Minimum execution time: 112_066_000 picoseconds.
-		Weight::from_parts(123_153_000, 5972)
+		// Minimum execution time: 112_196_000 picoseconds.
+		Weight::from_parts(142_131_000, 5972)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -245,8 +247,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2517`
 		//  Estimated: `9173`
-		// Minimum execution time: 225_796_000 picoseconds.
-		Weight::from_parts(241_128_000, 9173)
+		// Minimum execution time: 228_580_000 picoseconds.
+		Weight::from_parts(287_948_000, 9173)
 			.saturating_add(T::DbWeight::get().reads(18_u64))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
@@ -276,8 +278,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2159`
 		//  Estimated: `8799`
-		// Minimum execution time: 180_669_000 picoseconds.
-		Weight::from_parts(192_607_000, 8799)
+		// Minimum execution time: 181_350_000 picoseconds.
+		Weight::from_parts(246_546_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
@@ -291,8 +293,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1612`
 		//  Estimated: `67420`
-		// Minimum execution time: 56_404_000 picoseconds.
-		Weight::from_parts(60_770_000, 67420)
+		// Minimum execution time: 53_920_000 picoseconds.
+		Weight::from_parts(61_922_000, 67420)
 			.saturating_add(T::DbWeight::get().reads(52_u64))
 			.saturating_add(T::DbWeight::get().writes(53_u64))
 	}
@@ -304,8 +306,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `105`
 		//  Estimated: `3481`
-		// Minimum execution time: 12_889_000 picoseconds.
-		Weight::from_parts(14_111_000, 3481)
+		// Minimum execution time: 13_180_000 picoseconds.
+		Weight::from_parts(21_382_000, 3481)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -317,8 +319,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `103`
 		//  Estimated: `1489`
-		// Minimum execution time: 5_899_000 picoseconds.
-		Weight::from_parts(6_670_000, 1489)
+		// Minimum execution time: 5_769_000 picoseconds.
+		Weight::from_parts(8_894_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -327,9 +329,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn submit_report(l: u32, g: u32, ) -> Weight {
-		Weight::from_parts(2_459_547_483, 98442)
-			.saturating_add(Weight::from_parts(78_531_574, 0).saturating_mul(l.into()))
-			.saturating_add(Weight::from_parts(18_674_031, 0).saturating_mul(g.into()))
+		Weight::from_parts(736_997_239, 98442)
+			.saturating_add(Weight::from_parts(89_106_270, 0).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(47_456_912, 0).saturating_mul(g.into()))
 			.saturating_add(RocksDbWeight::get().reads(34_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(l.into())))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(g.into())))
@@ -339,49 +341,49 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(l.into()))
 	}
 	fn hold_disputed(d: u32, ) -> Weight {
-		Weight::from_parts(2_219_323_700, 5972)
-			.saturating_add(Weight::from_parts(148_992_353, 0).saturating_mul(d.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(29_804_000, 5972)
+			.saturating_add(Weight::from_parts(194_150_551, 0).saturating_mul(d.into()))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(d.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(RocksDbWeight::get().writes((5_u64).saturating_mul(d.into())))
 			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(d.into()))
 	}
 	fn report_missed(n: u32, ) -> Weight {
-		Weight::from_parts(235_008_050, 9173)
-			.saturating_add(Weight::from_parts(9_188_832, 0).saturating_mul(n.into()))
+		Weight::from_parts(409_437_655, 9173)
+			.saturating_add(Weight::from_parts(10_661_030, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(n.into()))
 	}
 	fn dispute() -> Weight {
-		Weight::from_parts(123_153_000, 5972)
+		Weight::from_parts(142_131_000, 5972)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn resolve_dispute() -> Weight {
-		Weight::from_parts(241_128_000, 9173)
+		Weight::from_parts(287_948_000, 9173)
 			.saturating_add(RocksDbWeight::get().reads(18_u64))
 			.saturating_add(RocksDbWeight::get().writes(13_u64))
 	}
 	fn release_dispute() -> Weight {
-		Weight::from_parts(192_607_000, 8799)
+		Weight::from_parts(246_546_000, 8799)
 			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(12_u64))
 	}
 	fn forget_provider() -> Weight {
-		Weight::from_parts(60_770_000, 67420)
+		Weight::from_parts(61_922_000, 67420)
 			.saturating_add(RocksDbWeight::get().reads(52_u64))
 			.saturating_add(RocksDbWeight::get().writes(53_u64))
 	}
 	fn note_congestion() -> Weight {
-		Weight::from_parts(14_111_000, 3481)
+		Weight::from_parts(21_382_000, 3481)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn forget_congestion() -> Weight {
-		Weight::from_parts(6_670_000, 1489)
+		Weight::from_parts(8_894_000, 1489)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
