@@ -18,6 +18,7 @@ use sp_runtime::Perbill;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ModelLease {
 	pub consumer: u64,
+	pub provider: u64,
 	pub price_per_hour: u128,
 	pub opened_at: BlockIndex,
 	/// The block it closed at, if it did.
@@ -59,9 +60,9 @@ pub struct Model {
 	pub disputes: BTreeMap<(LeaseId, EpochIndex), Contest>,
 	/// When each open dispute was raised.
 	pub opened: BTreeMap<(LeaseId, EpochIndex), BlockIndex>,
-	/// The provider's reported epochs: until when their paid shares stay locked, and how much of
+	/// Each provider's reported epochs: until when their paid shares stay locked, and how much of
 	/// them is locked still (less what disputes after the report took into contest).
-	pub reported: BTreeMap<EpochIndex, (BlockIndex, u128)>,
+	pub reported: BTreeMap<(u64, EpochIndex), (BlockIndex, u128)>,
 }
 
 fn charge(price_per_hour: u128, blocks: u32, terms: &Terms) -> u128 {
@@ -133,9 +134,10 @@ impl ModelLease {
 }
 
 impl Model {
-	pub fn open(&mut self, id: LeaseId, consumer: u64, price_per_hour: u128, deposit: u128, now: BlockIndex) {
+	pub fn open(&mut self, id: LeaseId, consumer: u64, provider: u64, price_per_hour: u128, deposit: u128, now: BlockIndex) {
 		let lease = ModelLease {
 			consumer,
+			provider,
 			price_per_hour,
 			opened_at: now,
 			deposited: deposit,
@@ -166,8 +168,16 @@ impl Model {
 			.sum()
 	}
 
-	/// A provider's report of `epoch` settles each lease it covers.
-	pub fn report(&mut self, clock: &EpochClock, epoch: EpochIndex, uptimes: &[(LeaseId, u32)], now: BlockIndex, terms: &Terms) {
+	/// `provider`'s report of `epoch` settles each lease it covers.
+	pub fn report(
+		&mut self,
+		provider: u64,
+		clock: &EpochClock,
+		epoch: EpochIndex,
+		uptimes: &[(LeaseId, u32)],
+		now: BlockIndex,
+		terms: &Terms,
+	) {
 		let mut locked = 0;
 		for (id, uptime) in uptimes {
 			let held = self.disputes.get(&(*id, epoch)).is_some_and(|d| matches!(d, Contest::Held(_)));
@@ -203,7 +213,7 @@ impl Model {
 			}
 		}
 		// Paid shares stay locked for an epoch after the report.
-		self.reported.insert(epoch, (now + clock.length(), locked));
+		self.reported.insert((provider, epoch), (now + clock.length(), locked));
 	}
 
 	/// Whether the consumer may dispute `epoch` of lease `id` now: before the report while the
@@ -213,7 +223,7 @@ impl Model {
 		if epoch > clock.epoch_of(now) || self.disputes.contains_key(&(id, epoch)) {
 			return false;
 		}
-		match self.reported.get(&epoch) {
+		match self.reported.get(&(lease.provider, epoch)) {
 			Some((unlock_at, locked)) => lease
 				.paid_charges
 				.iter()
@@ -248,7 +258,8 @@ impl Model {
 	/// dispute after the report contests.
 	pub fn dispute(&mut self, id: LeaseId, epoch: EpochIndex, now: BlockIndex, terms: &Terms) -> Option<u128> {
 		self.opened.insert((id, epoch), now);
-		let Some((_, locked)) = self.reported.get_mut(&epoch) else {
+		let provider = self.leases[&id].provider;
+		let Some((_, locked)) = self.reported.get_mut(&(provider, epoch)) else {
 			self.disputes.insert((id, epoch), Contest::Held(None));
 			return None;
 		};
@@ -313,7 +324,8 @@ impl Model {
 	}
 }
 
-/// The differential test: random histories through the real pallets against the model.
+/// The differential test: random histories through the real pallets against the model, with two
+/// providers.
 #[cfg(test)]
 mod differential {
 	use super::*;
@@ -325,19 +337,19 @@ mod differential {
 	/// One step of a history. Picks (`u8`) choose among what exists when the step runs.
 	#[derive(Clone, Debug)]
 	enum Step {
-		Rent { consumer: u8, gpu: bool, cores: u32, storage_gib: u32, epochs: u32, extra: u8 },
+		Rent { consumer: u8, provider: bool, gpu: bool, cores: u32, storage_gib: u32, epochs: u32, extra: u8 },
 		TopUp { lease: u8, epochs: u32 },
 		Close { lease: u8 },
 		ProviderClose { lease: u8 },
 		/// Anyone closes a lease whose provider is suspended, or whose escrow ran low.
 		CloseStale { lease: u8 },
-		/// Anyone records the provider's miss of the oldest epoch it may (three in a row suspend
+		/// Anyone records a provider's miss of the oldest epoch it may (three in a row suspend
 		/// it; its next report reinstates it).
-		ReportMissed,
+		ReportMissed { provider: bool },
 		Advance { blocks: u32 },
-		/// The provider reports the oldest epoch it may still report, covering each chargeable
-		/// lease whose `skip` bit is clear with the uptime picked for it.
-		Report { skip: u8, uptimes: [u8; 4] },
+		/// A provider reports the oldest epoch it may still report, covering each chargeable
+		/// lease of its whose `skip` bit is clear with the uptime picked for it.
+		Report { provider: bool, skip: u8, uptimes: [u8; 4] },
 		Dispute { lease: u8, epochs_back: u32 },
 		Resolve { dispute: u8, for_provider: bool },
 		ReleaseDispute { dispute: u8 },
@@ -346,9 +358,10 @@ mod differential {
 
 	fn step() -> impl Strategy<Value = Step> {
 		prop_oneof![
-			3 => (0u8..4, any::<bool>(), 1u32..=4, 0u32..=3, 3u32..=9, any::<u8>()).prop_map(
-				|(consumer, gpu, cores, storage, epochs, extra)| Step::Rent {
+			3 => (0u8..4, any::<bool>(), any::<bool>(), 1u32..=4, 0u32..=3, 3u32..=9, any::<u8>()).prop_map(
+				|(consumer, provider, gpu, cores, storage, epochs, extra)| Step::Rent {
 					consumer,
+					provider,
 					gpu,
 					cores,
 					storage_gib: storage * 16,
@@ -360,9 +373,10 @@ mod differential {
 			1 => any::<u8>().prop_map(|lease| Step::Close { lease }),
 			1 => any::<u8>().prop_map(|lease| Step::ProviderClose { lease }),
 			2 => any::<u8>().prop_map(|lease| Step::CloseStale { lease }),
-			2 => Just(Step::ReportMissed),
+			2 => any::<bool>().prop_map(|provider| Step::ReportMissed { provider }),
 			6 => (1u32..=9).prop_map(|blocks| Step::Advance { blocks }),
-			4 => (any::<u8>(), any::<[u8; 4]>()).prop_map(|(skip, uptimes)| Step::Report { skip, uptimes }),
+			4 => (any::<bool>(), any::<u8>(), any::<[u8; 4]>())
+				.prop_map(|(provider, skip, uptimes)| Step::Report { provider, skip, uptimes }),
 			2 => (any::<u8>(), 0u32..=2).prop_map(|(lease, epochs_back)| Step::Dispute { lease, epochs_back }),
 			2 => (any::<u8>(), any::<bool>()).prop_map(|(dispute, for_provider)| Step::Resolve { dispute, for_provider }),
 			1 => any::<u8>().prop_map(|dispute| Step::ReleaseDispute { dispute }),
@@ -409,19 +423,21 @@ mod differential {
 		(!items.is_empty()).then(|| items[usize::from(choice) % items.len()])
 	}
 
-	/// The oldest epoch the provider may report now and has not.
-	fn reportable_epoch() -> Option<EpochIndex> {
+	const PROVIDERS: [AccountId; 2] = [PROVIDER, PROVIDER_2];
+
+	/// The oldest epoch `provider` may report now and has not.
+	fn reportable_epoch(provider: AccountId) -> Option<EpochIndex> {
 		let (clock, now) = (clock(), now());
 		let current = clock.epoch_of(now);
 		(current.saturating_sub(3)..current)
-			.find(|epoch| clock.is_settleable_report(*epoch, now) && !Reports::<Test>::contains_key(PROVIDER, epoch))
+			.find(|epoch| clock.is_settleable_report(*epoch, now) && !Reports::<Test>::contains_key(provider, epoch))
 	}
 
-	fn report_for(epoch: EpochIndex, covered: &[(LeaseId, u32)]) -> UsageReport<Test> {
+	fn report_for(provider: AccountId, epoch: EpochIndex, covered: &[(LeaseId, u32)]) -> UsageReport<Test> {
 		let now = System::block_number();
 		let length = clock().length();
 		let gpu = |n| GpuUsage {
-			uuid_hash: gpu_id(PROVIDER, n),
+			uuid_hash: gpu_id(provider, n),
 			seen_blocks: length,
 			util_percent: 50,
 			mem_used_mib: 1,
@@ -429,7 +445,7 @@ mod differential {
 			energy_mj: 0,
 		};
 		UsageReport {
-			provider: PROVIDER,
+			provider,
 			epoch,
 			anchor_number: now - 1,
 			anchor_hash: frame_system::BlockHash::<Test>::get(now - 1),
@@ -488,15 +504,16 @@ mod differential {
 	fn run(steps: Vec<Step>) {
 		run_test(|| {
 			let issuance = Balances::total_issuance();
-			let key = provider(PROVIDER);
+			let keys = [provider(PROVIDER), provider(PROVIDER_2)];
 			let terms = terms();
 			let mut model = Model::default();
 			let mut opened: Vec<LeaseId> = Vec::new();
 			for step in steps {
 				let (clock, now) = (clock(), now());
 				match step {
-					Step::Rent { consumer, gpu, cores, storage_gib, epochs, extra } => {
+					Step::Rent { consumer, provider, gpu, cores, storage_gib, epochs, extra } => {
 						let consumer = CONSUMERS[usize::from(consumer) % CONSUMERS.len()];
+						let provider = PROVIDERS[usize::from(provider)];
 						let request = ResourceRequest {
 							gpus: u32::from(gpu),
 							gpu_model: gpu.then(|| pallet_providers::testing::bounded(b"H100")),
@@ -509,8 +526,8 @@ mod differential {
 						let epoch_cost = charge(price, clock.length(), &terms);
 						let deposit = epoch_cost * u128::from(epochs) + u128::from(extra) % epoch_cost;
 						let id = pallet_leases::NextLeaseId::<Test>::get();
-						if Leases::rent(RuntimeOrigin::signed(consumer), PROVIDER, request, deposit).is_ok() {
-							model.open(id, consumer, price, deposit, now);
+						if Leases::rent(RuntimeOrigin::signed(consumer), provider, request, deposit).is_ok() {
+							model.open(id, consumer, provider, price, deposit, now);
 							opened.push(id);
 						}
 					},
@@ -535,7 +552,7 @@ mod differential {
 						if !model.leases[&id].is_open() {
 							continue;
 						}
-						assert!(Leases::close_lease(RuntimeOrigin::signed(PROVIDER), id).is_ok());
+						assert!(Leases::close_lease(RuntimeOrigin::signed(model.leases[&id].provider), id).is_ok());
 						took("closed by the provider");
 						model.close(id, &clock, now, &terms);
 					},
@@ -546,7 +563,7 @@ mod differential {
 						}
 						use depin_primitives::{ProviderRegistry, ProviderStatus};
 						let suspended = !matches!(
-							Providers::status(&PROVIDER),
+							Providers::status(&model.leases[&id].provider),
 							Some(ProviderStatus::Active) | Some(ProviderStatus::Unbonding)
 						);
 						let underfunded = model.leases[&id].is_underfunded(&clock, now, &terms);
@@ -557,28 +574,32 @@ mod differential {
 							model.close(id, &clock, now, &terms);
 						}
 					},
-					Step::ReportMissed => {
+					Step::ReportMissed { provider } => {
+						let provider = PROVIDERS[usize::from(provider)];
 						let current = clock.epoch_of(now);
 						let Some(epoch) = (current.saturating_sub(3)..current)
-							.find(|e| !clock.settleable(*e, now) && !Reports::<Test>::contains_key(PROVIDER, e))
+							.find(|e| !clock.settleable(*e, now) && !Reports::<Test>::contains_key(provider, e))
 						else {
 							continue;
 						};
 						// Refused unless a lease ran in the epoch and no miss is recorded yet; the
 						// books of leases never change with a miss.
-						if Attestation::report_missed(RuntimeOrigin::signed(STRANGER), PROVIDER, epoch).is_ok() {
+						if Attestation::report_missed(RuntimeOrigin::signed(STRANGER), provider, epoch).is_ok() {
 							took("miss recorded");
 						}
 					},
 					Step::Advance { blocks } => advance(blocks),
-					Step::Report { skip, uptimes } => {
-						let Some(epoch) = reportable_epoch() else { continue };
+					Step::Report { provider: which, skip, uptimes } => {
+						let provider = PROVIDERS[usize::from(which)];
+						let Some(epoch) = reportable_epoch(provider) else { continue };
+						let theirs: Vec<LeaseId> =
+							opened.iter().copied().filter(|id| model.leases[id].provider == provider).collect();
 						// The pallet finds chargeable exactly the leases the model does.
-						for id in &opened {
-							let pallet = <Leases as depin_primitives::LeaseSettlement<_, _>>::chargeable(&PROVIDER, *id, epoch);
+						for id in &theirs {
+							let pallet = <Leases as depin_primitives::LeaseSettlement<_, _>>::chargeable(&provider, *id, epoch);
 							assert_eq!(pallet.is_some(), model.leases[id].chargeable(&clock, epoch, now), "lease {id} chargeable for {epoch}");
 						}
-						let covered: Vec<(LeaseId, u32)> = opened
+						let covered: Vec<(LeaseId, u32)> = theirs
 							.iter()
 							.filter(|id| model.leases[id].chargeable(&clock, epoch, now))
 							.enumerate()
@@ -588,14 +609,14 @@ mod differential {
 							.collect();
 						let value = model.quote(&clock, epoch, &covered, now, &terms);
 						let closed_before: Vec<bool> = covered.iter().map(|(id, _)| model.leases[id].is_open()).collect();
-						match submit(&key, report_for(epoch, &covered)) {
+						match submit(&keys[usize::from(which)], report_for(provider, epoch, &covered)) {
 							Ok(()) => {
-								took("report");
-								if covered.len() < opened.iter().filter(|id| model.leases[id].chargeable(&clock, epoch, now)).count() {
+								took(if provider == PROVIDER { "report" } else { "report of a second provider" });
+								if covered.len() < theirs.iter().filter(|id| model.leases[id].chargeable(&clock, epoch, now)).count() {
 									took("report skips a chargeable lease");
 								}
 								let held_before = model.disputes.values().filter(|d| matches!(d, Contest::Held(Some(_)))).count();
-								model.report(&clock, epoch, &covered, now, &terms);
+								model.report(provider, &clock, epoch, &covered, now, &terms);
 								if model.disputes.values().filter(|d| matches!(d, Contest::Held(Some(_)))).count() > held_before {
 									took("charge held for a dispute");
 								}
@@ -687,6 +708,7 @@ mod differential {
 		let reached = PATHS.with(|paths| paths.borrow().clone());
 		let all = [
 			"report",
+			"report of a second provider",
 			"report skips a chargeable lease",
 			"charge held for a dispute",
 			"closed for insufficient funds",
