@@ -346,7 +346,9 @@ mod differential {
 		/// Anyone records a provider's miss of the oldest epoch it may (three in a row suspend
 		/// it; its next report reinstates it).
 		ReportMissed { provider: bool },
-		Advance { blocks: u32 },
+		/// Blocks go by; `full` ones had no room left for a report (a congested window stretches,
+		/// and an epoch whose window closes congested is settled late).
+		Advance { blocks: u32, full: bool },
 		/// A provider reports the oldest epoch it may still report, covering each chargeable
 		/// lease of its whose `skip` bit is clear with the uptime picked for it.
 		Report { provider: bool, skip: u8, uptimes: [u8; 4] },
@@ -374,7 +376,8 @@ mod differential {
 			1 => any::<u8>().prop_map(|lease| Step::ProviderClose { lease }),
 			2 => any::<u8>().prop_map(|lease| Step::CloseStale { lease }),
 			2 => any::<bool>().prop_map(|provider| Step::ReportMissed { provider }),
-			6 => (1u32..=9).prop_map(|blocks| Step::Advance { blocks }),
+			5 => (1u32..=9).prop_map(|blocks| Step::Advance { blocks, full: false }),
+			1 => (1u32..=6).prop_map(|blocks| Step::Advance { blocks, full: true }),
 			4 => (any::<bool>(), any::<u8>(), any::<[u8; 4]>())
 				.prop_map(|(provider, skip, uptimes)| Step::Report { provider, skip, uptimes }),
 			2 => (any::<u8>(), 0u32..=2).prop_map(|(lease, epochs_back)| Step::Dispute { lease, epochs_back }),
@@ -406,11 +409,20 @@ mod differential {
 		System::block_number() as BlockIndex
 	}
 
-	fn advance(blocks: u32) {
+	/// Ends the current block (full, or not) as the chain would, and opens the next, `blocks`
+	/// times.
+	fn advance(blocks: u32, full: bool) {
+		use frame_support::{dispatch::DispatchClass, traits::Hooks, weights::Weight};
 		for _ in 0..blocks {
-			let next = System::block_number() + 1;
-			System::set_block_number(next);
-			frame_system::BlockHash::<Test>::insert(next - 1, sp_core::H256::repeat_byte((next - 1) as u8 ^ 0x5a));
+			let current = System::block_number();
+			frame_system::BlockWeight::<Test>::kill();
+			if full {
+				System::register_extra_weight_unchecked(Weight::MAX, DispatchClass::Normal);
+			}
+			Attestation::on_finalize(current);
+			frame_system::BlockWeight::<Test>::kill();
+			System::set_block_number(current + 1);
+			frame_system::BlockHash::<Test>::insert(current, sp_core::H256::repeat_byte(current as u8 ^ 0x5a));
 		}
 	}
 
@@ -588,7 +600,7 @@ mod differential {
 							took("miss recorded");
 						}
 					},
-					Step::Advance { blocks } => advance(blocks),
+					Step::Advance { blocks, full } => advance(blocks, full),
 					Step::Report { provider: which, skip, uptimes } => {
 						let provider = PROVIDERS[usize::from(which)];
 						let Some(epoch) = reportable_epoch(provider) else { continue };
@@ -612,6 +624,9 @@ mod differential {
 						match submit(&keys[usize::from(which)], report_for(provider, epoch, &covered)) {
 							Ok(()) => {
 								took(if provider == PROVIDER { "report" } else { "report of a second provider" });
+								if clock.is_late(epoch, now) {
+									took("late report of an epoch whose window closed congested");
+								}
 								if covered.len() < theirs.iter().filter(|id| model.leases[id].chargeable(&clock, epoch, now)).count() {
 									took("report skips a chargeable lease");
 								}
@@ -709,6 +724,7 @@ mod differential {
 		let all = [
 			"report",
 			"report of a second provider",
+			"late report of an epoch whose window closed congested",
 			"report skips a chargeable lease",
 			"charge held for a dispute",
 			"closed for insufficient funds",
