@@ -330,6 +330,7 @@ impl Model {
 mod differential {
 	use super::*;
 	use crate::{mock::*, pallet::*, types::*};
+	use depin_primitives::{ProviderRegistry, ProviderStatus};
 	use frame_support::traits::{fungible::InspectHold, Get};
 	use pallet_leases::ResourceRequest;
 	use proptest::{prelude::*, strategy::ValueTree};
@@ -346,6 +347,10 @@ mod differential {
 		/// Anyone records a provider's miss of the oldest epoch it may (three in a row suspend
 		/// it; its next report reinstates it).
 		ReportMissed { provider: bool },
+		/// A provider leaves (only with no open lease): deregisters, and once its bond has
+		/// unbonded, withdraws it and its record goes.
+		Deregister { provider: bool },
+		Withdraw { provider: bool },
 		/// Blocks go by; `full` ones had no room left for a report (a congested window stretches,
 		/// and an epoch whose window closes congested is settled late).
 		Advance { blocks: u32, full: bool },
@@ -376,6 +381,8 @@ mod differential {
 			1 => any::<u8>().prop_map(|lease| Step::ProviderClose { lease }),
 			2 => any::<u8>().prop_map(|lease| Step::CloseStale { lease }),
 			2 => any::<bool>().prop_map(|provider| Step::ReportMissed { provider }),
+			1 => any::<bool>().prop_map(|provider| Step::Deregister { provider }),
+			1 => any::<bool>().prop_map(|provider| Step::Withdraw { provider }),
 			5 => (1u32..=9).prop_map(|blocks| Step::Advance { blocks, full: false }),
 			1 => (1u32..=6).prop_map(|blocks| Step::Advance { blocks, full: true }),
 			4 => (any::<bool>(), any::<u8>(), any::<[u8; 4]>())
@@ -470,7 +477,18 @@ mod differential {
 			devices: DeviceSummary {
 				sampled_blocks: length,
 				answered_blocks: length,
-				gpus: pallet_providers::testing::bounded(&[gpu(0), gpu(1)]),
+				// The provider's GPUs, or after it left, those its covered leases still rent.
+				gpus: pallet_providers::testing::bounded(
+					&[gpu(0), gpu(1)]
+						.into_iter()
+						.filter(|g| {
+							Providers::gpu_owner(&g.uuid_hash) == Some(provider) ||
+								covered.iter().any(|(id, _)| {
+									pallet_leases::Leases::<Test>::get(id).is_some_and(|l| l.gpus.contains(&g.uuid_hash))
+								})
+						})
+						.collect::<Vec<_>>(),
+				),
 				storage_seen_blocks: length,
 				storage_total_gib: 1_024,
 				storage_used_gib: 0,
@@ -573,7 +591,6 @@ mod differential {
 						if !model.leases[&id].is_open() {
 							continue;
 						}
-						use depin_primitives::{ProviderRegistry, ProviderStatus};
 						let suspended = !matches!(
 							Providers::status(&model.leases[&id].provider),
 							Some(ProviderStatus::Active) | Some(ProviderStatus::Unbonding)
@@ -584,6 +601,24 @@ mod differential {
 						if accepted {
 							took(if suspended { "closed: provider suspended or gone" } else { "closed: escrow ran low" });
 							model.close(id, &clock, now, &terms);
+						}
+					},
+					Step::Deregister { provider } => {
+						let provider = PROVIDERS[usize::from(provider)];
+						let open = model.leases.values().filter(|l| l.provider == provider && l.is_open()).count();
+						let registered = Providers::status(&provider).is_some_and(|s| s != ProviderStatus::Deregistered);
+						let accepted = Providers::deregister(RuntimeOrigin::signed(provider)).is_ok();
+						assert_eq!(accepted, registered && open == 0, "deregistration of {provider}");
+						if accepted {
+							took("provider deregistered");
+						}
+					},
+					Step::Withdraw { provider } => {
+						let provider = PROVIDERS[usize::from(provider)];
+						let leaving = Providers::status(&provider) == Some(ProviderStatus::Deregistered);
+						if Providers::withdraw_unbonded(RuntimeOrigin::signed(provider)).is_ok() && leaving {
+							assert!(Providers::status(&provider).is_none(), "a withdrawn deregistered provider goes");
+							took("provider removed");
 						}
 					},
 					Step::ReportMissed { provider } => {
@@ -603,6 +638,10 @@ mod differential {
 					Step::Advance { blocks, full } => advance(blocks, full),
 					Step::Report { provider: which, skip, uptimes } => {
 						let provider = PROVIDERS[usize::from(which)];
+						// A removed provider's reporting key went with its record.
+						if Providers::status(&provider).is_none() {
+							continue;
+						}
 						let Some(epoch) = reportable_epoch(provider) else { continue };
 						let theirs: Vec<LeaseId> =
 							opened.iter().copied().filter(|id| model.leases[id].provider == provider).collect();
@@ -738,6 +777,8 @@ mod differential {
 			"dispute released",
 			"retained escrow released",
 			"top-up",
+			"provider deregistered",
+			"provider removed",
 			"closed by the consumer",
 			"closed by the provider",
 			"closed: escrow ran low",
