@@ -438,6 +438,11 @@ mod differential {
 		if choice >= 100 { epoch_length } else { u32::from(choice) % (epoch_length + 1) }
 	}
 
+	/// The opened lease `choice` picks, if it is still open.
+	fn pick_open(model: &Model, opened: &[LeaseId], choice: u8) -> Option<LeaseId> {
+		pick(opened, choice).filter(|id| model.leases[id].is_open())
+	}
+
 	fn pick<T: Copy>(items: &[T], choice: u8) -> Option<T> {
 		(!items.is_empty()).then(|| items[usize::from(choice) % items.len()])
 	}
@@ -571,26 +576,19 @@ mod differential {
 						model.top_up(id, amount);
 					},
 					Step::Close { lease } => {
-						let Some(id) = pick(&opened, lease) else { continue };
-						let Some(expected) = model.leases.get(&id).filter(|l| l.is_open()) else { continue };
-						assert!(Leases::close_lease(RuntimeOrigin::signed(expected.consumer), id).is_ok());
+						let Some(id) = pick_open(&model, &opened, lease) else { continue };
+						assert!(Leases::close_lease(RuntimeOrigin::signed(model.leases[&id].consumer), id).is_ok());
 						took("closed by the consumer");
 						model.close(id, &clock, now, &terms);
 					},
 					Step::ProviderClose { lease } => {
-						let Some(id) = pick(&opened, lease) else { continue };
-						if !model.leases[&id].is_open() {
-							continue;
-						}
+						let Some(id) = pick_open(&model, &opened, lease) else { continue };
 						assert!(Leases::close_lease(RuntimeOrigin::signed(model.leases[&id].provider), id).is_ok());
 						took("closed by the provider");
 						model.close(id, &clock, now, &terms);
 					},
 					Step::CloseStale { lease } => {
-						let Some(id) = pick(&opened, lease) else { continue };
-						if !model.leases[&id].is_open() {
-							continue;
-						}
+						let Some(id) = pick_open(&model, &opened, lease) else { continue };
 						let suspended = !matches!(
 							Providers::status(&model.leases[&id].provider),
 							Some(ProviderStatus::Active) | Some(ProviderStatus::Unbonding)

@@ -1236,21 +1236,29 @@ mod disputes {
 		});
 	}
 
+	/// CONSUMER's lease disputed for epoch 0 before the report, closed, and reported with no
+	/// uptime (beside CONSUMER_2's lease, so the report settles something). Returns the lease
+	/// and CONSUMER's balance right after renting it.
+	fn disputed_closed_and_reported_idle() -> (LeaseId, Balance) {
+		let key = provider(PROVIDER);
+		let (disputed, other) = (rent_h100(CONSUMER), rent_h100(CONSUMER_2));
+		let after_renting = Balances::balance(&CONSUMER);
+		go_to(5);
+		assert_ok!(Attestation::dispute(RuntimeOrigin::signed(CONSUMER), disputed, 0));
+		assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), disputed));
+		go_to(epoch_start(1) + 1);
+		let report = report(0, &[(disputed, 0), (other, 9)]);
+		assert_ok!(submit(report.clone(), sign(&key, &report)));
+		(disputed, after_renting)
+	}
+
 	/// Found by the differential test (settlement_model.rs): a disputed epoch reported with no
 	/// uptime once recorded a zero held payment, which outlived its finished lease (a broken
 	/// invariant) and left the dispute unresolvable, its deposit stuck.
 	#[test]
 	fn a_disputed_epoch_charged_nothing_holds_nothing_and_its_dispute_lapses() {
 		run_test(|| {
-			let key = provider(PROVIDER);
-			let (disputed, other) = (rent_h100(CONSUMER), rent_h100(CONSUMER_2));
-			let consumer_before = Balances::balance(&CONSUMER);
-			go_to(5);
-			assert_ok!(Attestation::dispute(RuntimeOrigin::signed(CONSUMER), disputed, 0));
-			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), disputed));
-			go_to(epoch_start(1) + 1);
-			let report = report(0, &[(disputed, 0), (other, 9)]);
-			assert_ok!(submit(report.clone(), sign(&key, &report)));
+			let (disputed, consumer_before) = disputed_closed_and_reported_idle();
 			assert_eq!(Disputes::<Test>::get(disputed, 0).unwrap().held, None);
 			assert!(!pallet_leases::HeldPayments::<Test>::contains_key(disputed, 0));
 			// Nothing left to charge: the lease is gone, its retained escrow refunded.
@@ -1266,14 +1274,7 @@ mod disputes {
 	#[test]
 	fn a_zero_held_payment_left_by_older_code_ends_with_its_dispute() {
 		run_test(|| {
-			let key = provider(PROVIDER);
-			let (disputed, other) = (rent_h100(CONSUMER), rent_h100(CONSUMER_2));
-			go_to(5);
-			assert_ok!(Attestation::dispute(RuntimeOrigin::signed(CONSUMER), disputed, 0));
-			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), disputed));
-			go_to(epoch_start(1) + 1);
-			let report = report(0, &[(disputed, 0), (other, 9)]);
-			assert_ok!(submit(report.clone(), sign(&key, &report)));
+			let (disputed, _) = disputed_closed_and_reported_idle();
 			// What spec 105 left behind.
 			Disputes::<Test>::mutate(disputed, 0, |d| d.as_mut().expect("open").held = Some(0));
 			pallet_leases::HeldPayments::<Test>::insert(disputed, 0, 0);
