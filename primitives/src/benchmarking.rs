@@ -18,10 +18,10 @@ pub trait ProviderFixtures<AccountId, Balance> {
 	fn reporting_provider(who: &AccountId, key: sr25519::Public);
 	/// The most GPUs a provider may list.
 	fn max_gpus() -> u32;
-	/// Every auditor the chain allows audits all of `who`'s hardware, each audit keeping every
-	/// version it can: the costliest audited hardware to read. Made before the block the
-	/// benchmark runs at (which it leaves as it was).
-	fn fully_audited(who: &AccountId);
+	/// `auditors` auditors (at most the most the chain allows) audit all of `who`'s hardware,
+	/// each audit keeping every version it can: the costliest audited hardware of that many
+	/// audits to read. Made before the block the benchmark runs at (which it leaves as it was).
+	fn audited_by(who: &AccountId, auditors: u32);
 }
 
 /// Implemented by the leases pallet.

@@ -71,6 +71,8 @@ pub struct AuditedHardware {
 	/// Audited storage (the most any one auditor vouches for), at most what the provider
 	/// declares.
 	pub storage_gib: u64,
+	/// Audit records read to find this (current or not): what looking it up cost.
+	pub audits_read: u32,
 }
 
 /// The registry as the leases and attestation pallets see it. Implemented by the providers
@@ -98,8 +100,11 @@ pub trait ProviderRegistry<AccountId, Balance> {
 	fn is_audited_by(provider: &AccountId, auditor: &AccountId) -> bool;
 	/// The hardware of `provider` that current auditors vouched for by block `at`: what an
 	/// epoch beginning at `at` may count. An audit made or changed later counts from the next
-	/// epoch on, never for service already under way.
-	fn audited_hardware(provider: &AccountId, at: BlockIndex) -> AuditedHardware;
+	/// epoch on, never for service already under way. Of the audited GPUs only those in
+	/// `among` are looked at (and returned): a report counts the GPUs it lists.
+	fn audited_hardware(provider: &AccountId, at: BlockIndex, among: &[H256]) -> AuditedHardware;
+	/// The most audit records a provider can have: the most [`Self::audited_hardware`] reads.
+	fn max_audits() -> u32;
 	fn reporting_key(provider: &AccountId) -> Option<sr25519::Public>;
 	/// The provider that signs usage reports with `key`.
 	fn provider_of_reporting_key(key: &sr25519::Public) -> Option<AccountId>;

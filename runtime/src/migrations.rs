@@ -30,13 +30,12 @@ pub struct TrustNvidiaDeviceRoot;
 
 impl frame_support::traits::UncheckedOnRuntimeUpgrade for TrustNvidiaDeviceRoot {
 	fn on_runtime_upgrade() -> frame_support::weights::Weight {
-		use frame_support::traits::Get;
 		let root = sp_core::H256(crate::genesis_config_presets::NVIDIA_DEVICE_ROOT);
 		if !pallet_gpu_attestation::Roots::<crate::Runtime>::contains_key(root) {
 			let added = pallet_gpu_attestation::Pallet::<crate::Runtime>::current_epoch();
 			pallet_gpu_attestation::Roots::<crate::Runtime>::insert(root, pallet_gpu_attestation::RootRecord { added });
 		}
-		<crate::Runtime as frame_system::Config>::DbWeight::get().reads_writes(3, 2)
+		<<crate::Runtime as frame_system::Config>::DbWeight as frame_support::traits::Get<frame_support::weights::RuntimeDbWeight>>::get().reads_writes(3, 2)
 	}
 }
 

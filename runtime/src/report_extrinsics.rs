@@ -103,7 +103,6 @@ fn a_replayed_report_is_stale_in_the_block() {
 fn a_report_pays_a_hardware_lookup_per_gpu_it_lists() {
 	use depin_primitives::HardwareAttestations;
 	use frame_support::dispatch::GetDispatchInfo;
-	use pallet_attestation::WeightInfo as _;
 	let (mut ext, provider, key) = chain(10);
 	ext.execute_with(|| {
 		let pallet_attestation::Call::submit_report { mut report, signature } = report(&provider, &key, 0) else {
@@ -115,11 +114,12 @@ fn a_report_pays_a_hardware_lookup_per_gpu_it_lists() {
 		}
 		let (leases, gpus) = (report.leases.len() as u32, report.devices.gpus.len() as u32);
 		let call = pallet_attestation::Call::<Runtime>::submit_report { report, signature };
-		type Weights = <Runtime as pallet_attestation::Config>::WeightInfo;
 		let lookup = <crate::GpuAttestation as HardwareAttestations<AccountId>>::lookup_weight();
-		let expected = Weights::submit_report(leases, gpus)
-			.saturating_add(Weights::hold_disputed(leases))
-			.saturating_add(lookup.saturating_mul(gpus.into()));
+		// Up front: every lease disputed, the most audit records to read, a suspension to lift, and
+		// a hardware lookup per GPU listed.
+		let expected = pallet_attestation::Pallet::<Runtime>::declared_report_weight(leases, gpus);
+		let without_gpus = pallet_attestation::Pallet::<Runtime>::declared_report_weight(leases, 0);
+		assert!(expected.saturating_sub(without_gpus).all_gte(lookup.saturating_mul(gpus.into())));
 		assert_eq!(call.get_dispatch_info().call_weight, expected);
 		let selection = <crate::GpuAttestation as HardwareAttestations<AccountId>>::selection_weight();
 		assert!(lookup.saturating_mul(gpus.into()).ref_time() < selection.ref_time());

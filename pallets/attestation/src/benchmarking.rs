@@ -71,12 +71,28 @@ fn fill_reports<T: Config>(provider: &T::AccountId, epoch: EpochIndex) {
 	);
 }
 
-/// Worst case of a report covering `l` leases, the last `d` of them disputed (their charge is
-/// held), and `g` GPUs: each lease with its own consumer, the provider suspended for misses (the
-/// report lifts it), its hardware audited by every auditor there can be (so a report of no
-/// lease is still valid, and its audited capacity costliest to read), and a full record
-/// history to prune. Returns the signed report, one block into the next epoch.
-fn signed_report<T: Config>(l: u32, d: u32, g: u32) -> (UsageReport<T>, sr25519::Signature)
+/// [`signed_report`] with every auditor there can be and the provider suspended: the dearest
+/// report of `l` leases (`d` disputed) and `g` GPUs.
+fn worst_report<T: Config>(l: u32, d: u32, g: u32) -> (UsageReport<T>, sr25519::Signature)
+where
+	T::Providers: ProviderFixtures<T::AccountId, BalanceOf<T>>,
+	T::Leases: LeaseFixtures<T::AccountId>,
+{
+	signed_report::<T>(l, d, g, T::Providers::max_audits(), true)
+}
+
+/// A report covering `l` leases, the last `d` of them disputed (their charge is held), and `g`
+/// GPUs: each lease with its own consumer, the provider's hardware audited by `audits`
+/// auditors (each audit keeping every version), the provider suspended for misses if
+/// `suspended` (the report lifts it), and a full record history to prune. Returns the signed
+/// report, one block into the next epoch.
+fn signed_report<T: Config>(
+	l: u32,
+	d: u32,
+	g: u32,
+	audits: u32,
+	suspended: bool,
+) -> (UsageReport<T>, sr25519::Signature)
 where
 	T::Providers: ProviderFixtures<T::AccountId, BalanceOf<T>>,
 	T::Leases: LeaseFixtures<T::AccountId>,
@@ -85,15 +101,17 @@ where
 	let epoch = busy_epoch::<T>();
 	go_to::<T>(epoch_start::<T>(epoch) + 1);
 	let gpu_hashes = reporting_provider::<T>(&provider, key, g);
-	T::Providers::fully_audited(&provider);
+	T::Providers::audited_by(&provider, audits);
 	let leases = T::Leases::open_leases(&provider, l);
 	for lease in leases.iter().skip(l.saturating_sub(d) as usize) {
 		let (consumer, _) = <T as Config>::Leases::parties(*lease).expect("a lease");
 		Pallet::<T>::dispute(RawOrigin::Signed(consumer).into(), *lease, epoch).expect("disputes");
 	}
 	fill_reports::<T>(&provider, epoch);
-	<T as Config>::Providers::suspend(&provider).expect("active");
-	ProviderLiveness::<T>::mutate(&provider, |l| l.suspended_for_misses = true);
+	if suspended {
+		<T as Config>::Providers::suspend(&provider).expect("active");
+		ProviderLiveness::<T>::mutate(&provider, |l| l.suspended_for_misses = true);
+	}
 
 	let length = Pallet::<T>::clock().length();
 	let anchor = Pallet::<T>::clock().report_window_opens(epoch);
@@ -168,15 +186,16 @@ fn max_leases<T: Config>() -> u32 {
 mod benchmarks {
 	use super::*;
 
-	/// A report of `l` leases, all paid to the provider, and `g` GPUs, as a block applies it:
+	/// A report of `l` leases, all paid to the provider, and no GPU, as a block applies it:
 	/// `pre_dispatch` (every check, the signature included), then dispatch, whose repeated
-	/// checks read what `pre_dispatch` just read. Disputed leases cost more: see `hold_disputed`.
+	/// checks read what `pre_dispatch` just read. The provider has one audit record (so a report
+	/// of no lease is valid, and its capacity work is recorded). What else a report may meet is
+	/// benchmarked on its own, one component each, so that no sweep's noise moves another's
+	/// slope: GPUs listed (`check_gpus`), further audit records (`read_audits`), disputed leases
+	/// (`hold_disputed`), a suspension lifted (`lift_suspension`).
 	#[benchmark]
-	fn submit_report(
-		l: Linear<0, { max_leases::<T>() }>,
-		g: Linear<0, { max_gpus::<T>() }>,
-	) -> Result<(), BenchmarkError> {
-		let (report, signature) = signed_report::<T>(l, 0, g);
+	fn submit_report(l: Linear<0, { max_leases::<T>() }>) -> Result<(), BenchmarkError> {
+		let (report, signature) = signed_report::<T>(l, 0, 0, 1, false);
 		let (provider, epoch) = (report.provider.clone(), report.epoch);
 		let call = Call::<T>::submit_report { report, signature };
 
@@ -188,7 +207,58 @@ mod benchmarks {
 		}
 
 		assert_eq!(Reports::<T>::get(&provider, epoch).map(|r| r.leases), Some(l));
-		assert!(!ProviderLiveness::<T>::get(&provider).suspended_for_misses);
+		Ok(())
+	}
+
+	/// What `g` listed GPUs add to a report: each checked to be the provider's in `pre_dispatch`
+	/// and again in dispatch, and counted as capacity (audited, so not looked up for its own
+	/// attestation: that is `lookup_weight`, charged per GPU apart). Hashing their bytes for the
+	/// signature check (about a microsecond per GPU) is not in it.
+	#[benchmark]
+	fn check_gpus(g: Linear<0, { max_gpus::<T>() }>) -> Result<(), BenchmarkError> {
+		let (report, _) = signed_report::<T>(0, 0, g, 1, false);
+
+		#[block]
+		{
+			Pallet::<T>::check_devices(&report, &[]).map_err(|_| "the provider's GPUs")?;
+			Pallet::<T>::check_devices(&report, &[]).map_err(|_| "the provider's GPUs")?;
+			Pallet::<T>::device_usage(&report);
+		}
+
+		Ok(())
+	}
+
+	/// Finding the audited hardware of a provider with `a` audit records, each keeping every
+	/// version (what a report reads to count audited capacity).
+	#[benchmark]
+	fn read_audits(a: Linear<0, { <T as Config>::Providers::max_audits() }>) -> Result<(), BenchmarkError> {
+		let (report, _) = signed_report::<T>(1, 0, 0, a, false);
+		let at = Pallet::<T>::clock().first_block(report.epoch);
+		let audited;
+
+		#[block]
+		{
+			audited = <T as Config>::Providers::audited_hardware(&report.provider, at, &[]);
+		}
+
+		assert_eq!(audited.audits_read, a);
+		Ok(())
+	}
+
+	/// What a report adds when it lifts its provider's suspension for misses (refunded when it
+	/// does not): the registry's resumption.
+	#[benchmark]
+	fn lift_suspension() -> Result<(), BenchmarkError> {
+		let (provider, key) = provider::<T>();
+		reporting_provider::<T>(&provider, key, 1);
+		<T as Config>::Providers::suspend(&provider).map_err(|_| "active")?;
+
+		#[block]
+		{
+			<T as Config>::Providers::resume(&provider).map_err(|_| "suspended")?;
+		}
+
+		assert!(<T as Config>::Providers::is_active(&provider));
 		Ok(())
 	}
 
@@ -197,7 +267,7 @@ mod benchmarks {
 	/// all its leases, and refunded to the disputes it met).
 	#[benchmark]
 	fn hold_disputed(d: Linear<0, { max_leases::<T>() }>) -> Result<(), BenchmarkError> {
-		let (report, _) = signed_report::<T>(d, d, 0);
+		let (report, _) = worst_report::<T>(d, d, 0);
 		let (provider, epoch) = (report.provider.clone(), report.epoch);
 		// Every lease of it is disputed, so all its charges are held.
 		let disputed = DisputedBeforeReport::<T>::get(&provider, epoch);
@@ -255,7 +325,7 @@ mod benchmarks {
 	/// Worst case: a dispute after the report, which also reads what the lease was charged.
 	#[benchmark]
 	fn dispute() -> Result<(), BenchmarkError> {
-		let (report, signature) = signed_report::<T>(1, 0, 0);
+		let (report, signature) = worst_report::<T>(1, 0, 0);
 		let (lease, epoch) = (report.leases[0].lease, report.epoch);
 		Pallet::<T>::submit_report(RawOrigin::None.into(), report, signature).map_err(|_| "reports")?;
 		let (consumer, _) = <T as Config>::Leases::parties(lease).ok_or("a lease")?;
@@ -270,7 +340,7 @@ mod benchmarks {
 	/// Worst case: a charge was held and the consumer wins (refund, deposit back, bond slashed).
 	#[benchmark]
 	fn resolve_dispute() -> Result<(), BenchmarkError> {
-		let (report, signature) = signed_report::<T>(1, 1, 0);
+		let (report, signature) = worst_report::<T>(1, 1, 0);
 		let (lease, epoch) = (report.leases[0].lease, report.epoch);
 		Pallet::<T>::submit_report(RawOrigin::None.into(), report, signature).map_err(|_| "reports")?;
 		assert!(Disputes::<T>::get(lease, epoch).is_some_and(|d| d.held.is_some()));
@@ -286,7 +356,7 @@ mod benchmarks {
 	/// Worst case: a held charge timed out, so the provider is paid by the default.
 	#[benchmark]
 	fn release_dispute() -> Result<(), BenchmarkError> {
-		let (report, signature) = signed_report::<T>(1, 1, 0);
+		let (report, signature) = worst_report::<T>(1, 1, 0);
 		let (lease, epoch) = (report.leases[0].lease, report.epoch);
 		Pallet::<T>::submit_report(RawOrigin::None.into(), report, signature).map_err(|_| "reports")?;
 		let opened_at = Disputes::<T>::get(lease, epoch).ok_or("disputed")?.opened_at;

@@ -73,8 +73,7 @@ impl<T: Config> Pallet<T> {
 
 	/// What the largest report is charged up front.
 	pub(crate) fn largest_report_weight() -> Weight {
-		let (leases, gpus) = (T::MaxLeasesPerReport::get(), T::MaxGpusPerReport::get());
-		Self::report_weight(leases, gpus, leases)
+		Self::declared_report_weight(T::MaxLeasesPerReport::get(), T::MaxGpusPerReport::get())
 	}
 
 	/// The largest report extrinsic's length: the report, its signature and the extrinsic's

@@ -526,13 +526,11 @@ pub mod pallet {
 		/// covers. Submitted by the provider's off-chain worker as a bare extrinsic, validated by
 		/// `validate_unsigned` in the pool and again before dispatch in the block.
 		#[pallet::call_index(0)]
-		// Charged up front as if every lease were disputed (the dearer path); `submit_report` is
-		// benchmarked as a block applies the report, `pre_dispatch`'s checks (signature
-		// included) then dispatch. Refunded to the disputes the report actually met.
-		#[pallet::weight(T::WeightInfo::submit_report(report.leases.len() as u32, report.devices.gpus.len() as u32)
-			.saturating_add(T::WeightInfo::hold_disputed(report.leases.len() as u32))
-			.saturating_add(<T::Hardware as depin_primitives::HardwareAttestations<T::AccountId>>::lookup_weight()
-				.saturating_mul(report.devices.gpus.len() as u64)))]
+		// Charged up front for the dearest work it could meet (every lease disputed, the most
+		// audit records, a suspension to lift); `submit_report` is benchmarked as a block
+		// applies the report, `pre_dispatch`'s checks (signature included) then dispatch.
+		// Refunded to the work the report actually met.
+		#[pallet::weight(Pallet::<T>::declared_report_weight(report.leases.len() as u32, report.devices.gpus.len() as u32))]
 		pub fn submit_report(
 			origin: OriginFor<T>,
 			report: UsageReport<T>,
@@ -542,8 +540,8 @@ pub mod pallet {
 			// `pre_dispatch` verified the signature in this same extrinsic (see `check_report`).
 			let _ = signature;
 			let (leases, gpus) = (report.leases.len() as u32, report.devices.gpus.len() as u32);
-			let disputed = Self::do_submit_report(report)?;
-			Ok(Some(Self::report_weight(leases, gpus, disputed)).into())
+			let work = Self::do_submit_report(report)?;
+			Ok(Some(Self::report_weight(leases, gpus, &work)).into())
 		}
 
 		/// Records that `provider` did not report `epoch` (whose window has closed) although it

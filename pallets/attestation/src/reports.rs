@@ -9,8 +9,8 @@ use sp_runtime::{traits::Zero, DispatchError, Saturating};
 use crate::{pallet::*, types::*, Config};
 
 impl<T: Config> Pallet<T> {
-	/// Returns how many of the report's leases were disputed (their charge held).
-	pub(crate) fn do_submit_report(report: UsageReport<T>) -> Result<u32, DispatchError> {
+	/// Returns the work it met beyond its leases and GPUs, what its weight is refunded to.
+	pub(crate) fn do_submit_report(report: UsageReport<T>) -> Result<ReportWork, DispatchError> {
 		let covered = Self::check_report(&report, None)?.leases;
 		let (provider, epoch) = (report.provider.clone(), report.epoch);
 
@@ -22,7 +22,7 @@ impl<T: Config> Pallet<T> {
 		let mut charged = BalanceOf::<T>::zero();
 		let mut attested_blocks = 0u32;
 		let mut disputed = 0u32;
-		let mut usage = Self::device_usage(&report);
+		let (mut usage, audits_read) = Self::device_usage(&report);
 		for ((entry, lease), (charge, settlement)) in
 			report.leases.iter().zip(covered.iter()).zip(charges.iter().zip(settlements.iter()))
 		{
@@ -63,7 +63,7 @@ impl<T: Config> Pallet<T> {
 		if reinstate && T::Providers::resume(&provider).is_ok() {
 			Self::deposit_event(Event::ReinstatedByReport { provider });
 		}
-		Ok(disputed)
+		Ok(ReportWork { disputed, audits_read, reinstated: reinstate })
 	}
 }
 
@@ -100,17 +100,20 @@ impl<T: Config> Pallet<T> {
 	/// these what is verified: GPUs whose own attestation was in force during the epoch, and
 	/// hardware a bonded auditor vouched exists before the epoch began. Storage counts no more than the provider
 	/// declared (a node's disks may be larger than its offer) and, as audited capacity, no more
-	/// than audited. Each GPU answers at most once per block (validation).
-	pub(crate) fn device_usage(report: &UsageReport<T>) -> AttestedUsage {
+	/// than audited. Each GPU answers at most once per block (validation). Also returns how many
+	/// audit records finding the audited hardware read (its weight).
+	pub(crate) fn device_usage(report: &UsageReport<T>) -> (AttestedUsage, u32) {
 		let d = &report.devices;
 		let declared_gib = T::Providers::capacity(&report.provider).map_or(0, |c| c.storage_bytes / GIB);
 		// What the audits in force when the epoch began vouch for: hardware cannot be vouched
 		// for into an epoch already run (nor moved to another account and audited there for it
 		// again), and a later change of an audit leaves service already under way as it was.
-		let audited = T::Providers::audited_hardware(&report.provider, Self::clock().first_block(report.epoch));
+		let listed: Vec<_> = d.gpus.iter().map(|gpu| gpu.uuid_hash).collect();
+		let audited = T::Providers::audited_hardware(&report.provider, Self::clock().first_block(report.epoch), &listed);
+		let audits_read = audited.audits_read;
 		let offered_gib = d.storage_total_gib.min(declared_gib);
 		let seen = |gpu: &GpuUsage| u64::from(gpu.seen_blocks);
-		AttestedUsage {
+		let usage = AttestedUsage {
 			gpu_capacity_blocks: d.gpus.iter().map(seen).sum(),
 			storage_capacity_gib_blocks: offered_gib.saturating_mul(d.storage_seen_blocks.into()),
 			audited_gpu_blocks: d
@@ -128,7 +131,8 @@ impl<T: Config> Pallet<T> {
 				.sum(),
 			audited_storage_gib_blocks: offered_gib.min(audited.storage_gib).saturating_mul(d.storage_seen_blocks.into()),
 			..Default::default()
-		}
+		};
+		(usage, audits_read)
 	}
 
 	/// Adds a covered lease's attested use.

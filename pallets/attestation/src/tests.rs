@@ -109,8 +109,7 @@ fn submit(report: UsageReport<Test>, signature: sr25519::Signature) -> Result<()
 
 /// The weight a report is charged up front: what its pool priority is per unit of.
 fn declared_weight(report: &UsageReport<Test>) -> frame_support::weights::Weight {
-	let (leases, gpus) = (report.leases.len() as u32, report.devices.gpus.len() as u32);
-	Attestation::report_weight(leases, gpus, leases)
+	Attestation::declared_report_weight(report.leases.len() as u32, report.devices.gpus.len() as u32)
 }
 
 /// What `who` has earned and not yet had unlocked (its `ProviderEarnings` hold).
@@ -138,11 +137,11 @@ mod reports {
 			provider(PROVIDER);
 			let mut claim = report(0, &[]);
 			claim.devices.storage_total_gib = 1 << 40;
-			let usage = Attestation::device_usage(&claim);
+			let (usage, _) = Attestation::device_usage(&claim);
 			// PROVIDER declared 1 TiB.
 			assert_eq!(usage.storage_capacity_gib_blocks, 1_024 * u64::from(epoch_length()));
 			claim.devices.storage_total_gib = 512;
-			assert_eq!(Attestation::device_usage(&claim).storage_capacity_gib_blocks, 512 * u64::from(epoch_length()));
+			assert_eq!(Attestation::device_usage(&claim).0.storage_capacity_gib_blocks, 512 * u64::from(epoch_length()));
 		});
 	}
 
@@ -154,15 +153,15 @@ mod reports {
 		run_test(|| {
 			provider(PROVIDER);
 			let claim = report(1, &[]);
-			let usage = Attestation::device_usage(&claim);
+			let (usage, _) = Attestation::device_usage(&claim);
 			assert_eq!((usage.audited_gpu_blocks, usage.audited_storage_gib_blocks), (0, 0));
 			assert_eq!(usage.gpu_capacity_blocks, 2 * u64::from(epoch_length()));
 
 			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
 			assert_ok!(Providers::audit_hardware(RuntimeOrigin::signed(AUDITOR), PROVIDER, bounded(&[gpu_id(PROVIDER, 0)]), 512));
 			// Audited in block 1: not for epoch 0, which began before; for epoch 1.
-			assert_eq!(Attestation::device_usage(&report(0, &[])).audited_gpu_blocks, 0);
-			let usage = Attestation::device_usage(&claim);
+			assert_eq!(Attestation::device_usage(&report(0, &[])).0.audited_gpu_blocks, 0);
+			let (usage, _) = Attestation::device_usage(&claim);
 			let blocks = u64::from(epoch_length());
 			assert_eq!((usage.audited_gpu_blocks, usage.audited_storage_gib_blocks), (blocks, 512 * blocks));
 		});
@@ -176,10 +175,10 @@ mod reports {
 			provider(PROVIDER);
 			crate::mock::MockHardware::attest(PROVIDER, gpu_id(PROVIDER, 1), 1, 3);
 			let blocks = u64::from(epoch_length());
-			assert_eq!(Attestation::device_usage(&report(0, &[])).audited_gpu_blocks, 0, "before it attested");
-			assert_eq!(Attestation::device_usage(&report(1, &[])).audited_gpu_blocks, blocks, "one of the two GPUs");
+			assert_eq!(Attestation::device_usage(&report(0, &[])).0.audited_gpu_blocks, 0, "before it attested");
+			assert_eq!(Attestation::device_usage(&report(1, &[])).0.audited_gpu_blocks, blocks, "one of the two GPUs");
 			go_to(epoch_start(4) + 1);
-			assert_eq!(Attestation::device_usage(&report(3, &[])).audited_gpu_blocks, 0, "expired");
+			assert_eq!(Attestation::device_usage(&report(3, &[])).0.audited_gpu_blocks, 0, "expired");
 		});
 	}
 
@@ -196,7 +195,7 @@ mod reports {
 			assert_ok!(Providers::audit_hardware(RuntimeOrigin::signed(AUDITOR), PROVIDER, bounded(&[gpu]), 0));
 			go_to(epoch_start(2) + 1);
 			let first = report(1, &[]);
-			assert_eq!(Attestation::device_usage(&first).audited_gpu_blocks, u64::from(epoch_length()));
+			assert_eq!(Attestation::device_usage(&first).0.audited_gpu_blocks, u64::from(epoch_length()));
 
 			// The GPU moves to PROVIDER_2, which has it audited at once, and reports epoch 1 too.
 			assert_ok!(Providers::remove_gpus(RuntimeOrigin::signed(PROVIDER), bounded(&[gpu])));
@@ -205,13 +204,13 @@ mod reports {
 			assert_ok!(Providers::audit_hardware(RuntimeOrigin::signed(AUDITOR), PROVIDER_2, bounded(&[gpu]), 0));
 			let mut second = report(1, &[]);
 			second.provider = PROVIDER_2;
-			assert_eq!(Attestation::device_usage(&second).audited_gpu_blocks, 0, "audited after epoch 1 began");
-			assert_eq!(Attestation::device_usage(&first).audited_gpu_blocks, 0, "gone from the first audit");
+			assert_eq!(Attestation::device_usage(&second).0.audited_gpu_blocks, 0, "audited after epoch 1 began");
+			assert_eq!(Attestation::device_usage(&first).0.audited_gpu_blocks, 0, "gone from the first audit");
 
 			// Back to PROVIDER: its old audit does not revive.
 			assert_ok!(Providers::remove_gpus(RuntimeOrigin::signed(PROVIDER_2), bounded(&[gpu])));
 			assert_ok!(Providers::add_gpus(RuntimeOrigin::signed(PROVIDER), bounded(&[spec])));
-			assert_eq!(Attestation::device_usage(&first).audited_gpu_blocks, 0);
+			assert_eq!(Attestation::device_usage(&first).0.audited_gpu_blocks, 0);
 		});
 	}
 
@@ -973,11 +972,16 @@ mod disputes {
 		lease
 	}
 
+	/// A report is charged up front for the dearest work it could meet — every lease disputed,
+	/// the most audit records to read, a suspension to lift — and refunded to what it met: here
+	/// one dispute, one audit record, no suspension.
 	#[test]
-	fn a_report_is_charged_for_the_disputes_it_meets_not_as_if_all_were_disputed() {
+	fn a_report_is_charged_for_the_work_it_meets_not_the_most_it_could() {
 		run_test(|| {
 			use frame_support::dispatch::GetDispatchInfo;
 			let key = provider(PROVIDER);
+			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
+			assert_ok!(Providers::audit_hardware(RuntimeOrigin::signed(AUDITOR), PROVIDER, bounded(&[gpu_id(PROVIDER, 0)]), 0));
 			let (calm, disputed) = (rent_h100(CONSUMER), rent_h100(CONSUMER));
 			go_to(5);
 			assert_ok!(Attestation::dispute(RuntimeOrigin::signed(CONSUMER), disputed, 0));
@@ -985,15 +989,41 @@ mod disputes {
 			let report = report(0, &[(calm, 9), (disputed, 9)]);
 			let gpus = report.devices.gpus.len() as u32;
 			let call = call(report.clone(), sign(&key, &report));
-			let weights = |disputed| {
-				<Test as Config>::WeightInfo::submit_report(2, gpus)
-					.saturating_add(<Test as Config>::WeightInfo::hold_disputed(disputed))
+			let weights = |disputed, audits_read, reinstated| {
+				Attestation::report_weight(2, gpus, &ReportWork { disputed, audits_read, reinstated })
 			};
-			let worst = weights(2);
+			let max_audits = <Providers as ProviderRegistry<_, _>>::max_audits();
+			let worst = weights(2, max_audits, true);
 			assert_eq!(call.get_dispatch_info().call_weight, worst);
 			let post = call.dispatch_bypass_filter(frame_system::RawOrigin::None.into()).unwrap();
-			assert_eq!(post.actual_weight, Some(weights(1)));
-			assert_ne!(post.actual_weight, Some(worst));
+			assert_eq!(post.actual_weight, Some(weights(1, 1, false)));
+			assert!(worst.all_gte(weights(1, 1, false)) && worst != weights(1, 1, false));
+			// Each part it did not meet is worth refunding.
+			let met = weights(1, 1, false).ref_time();
+			assert!(weights(2, 1, false).ref_time() > met && weights(1, max_audits, false).ref_time() > met);
+			assert!(weights(1, 1, true).ref_time() > met);
+		});
+	}
+
+	/// The suspension a report lifts is paid for; a provider with no audit pays for reading none.
+	#[test]
+	fn a_report_that_lifts_a_suspension_pays_for_it() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			let lease = rent_h100(CONSUMER);
+			go_to(epoch_start(1) + 1);
+			assert_ok!(<Providers as ProviderRegistry<_, _>>::suspend(&PROVIDER));
+			ProviderLiveness::<Test>::mutate(PROVIDER, |l| l.suspended_for_misses = true);
+			let report = report(0, &[(lease, 9)]);
+			let gpus = report.devices.gpus.len() as u32;
+			let post = call(report.clone(), sign(&key, &report))
+				.dispatch_bypass_filter(frame_system::RawOrigin::None.into())
+				.unwrap();
+			assert!(has_event(Event::ReinstatedByReport { provider: PROVIDER }));
+			let work = |reinstated| ReportWork { disputed: 0, audits_read: 0, reinstated };
+			assert_eq!(post.actual_weight, Some(Attestation::report_weight(1, gpus, &work(true))));
+			let lift = <Test as Config>::WeightInfo::lift_suspension();
+			assert_eq!(Attestation::report_weight(1, gpus, &work(true)), Attestation::report_weight(1, gpus, &work(false)) + lift);
 		});
 	}
 

@@ -138,3 +138,15 @@ pub struct Dispute<T: Config> {
 	pub opened_at: BlockNumberFor<T>,
 }
 
+
+/// What accepting a report met beyond settling its leases and reading its GPUs: what its weight
+/// is refunded to (it is charged up front as if it met the most of each).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct ReportWork {
+	/// Leases whose charge was held for a dispute raised before the report.
+	pub disputed: u32,
+	/// Audit records read to find the provider's audited hardware.
+	pub audits_read: u32,
+	/// The report lifted the provider's suspension for misses.
+	pub reinstated: bool,
+}

@@ -73,7 +73,7 @@ impl<T: Config> Pallet<T> {
 		let value = Self::check_uptime(report, &leases)?;
 		// A report must pay for service or attest audited hardware: one that does neither
 		// earns nothing and would only take block space from reports that settle something.
-		ensure!(!value.is_zero() || Self::device_usage(report).has_audited_capacity(), Error::<T>::NothingToSettle);
+		ensure!(!value.is_zero() || Self::device_usage(report).0.has_audited_capacity(), Error::<T>::NothingToSettle);
 		Ok(CheckedReport { leases, value })
 	}
 
@@ -93,7 +93,7 @@ impl<T: Config> Pallet<T> {
 	/// Each GPU listed once, within bounds, and the provider's: registered to it, or rented by
 	/// one of the leases the report covers (a GPU delisted or deregistered since still served
 	/// those leases in the epoch, and that service is paid for).
-	fn check_devices(
+	pub(crate) fn check_devices(
 		report: &UsageReport<T>,
 		leases: &[ChargeableLease<T::AccountId, BalanceOf<T>>],
 	) -> Result<(), Error<T>> {
@@ -158,17 +158,31 @@ impl<T: Config> Pallet<T> {
 		shown
 	}
 
-	/// What a report is charged: the checks `pre_dispatch` runs (signature included), settling
-	/// its leases and GPUs (each looked up for its attestation), and holding `disputed` of its
-	/// charges.
-	pub(crate) fn report_weight(leases: u32, gpus: u32, disputed: u32) -> Weight {
-		T::WeightInfo::submit_report(leases, gpus)
-			.saturating_add(T::WeightInfo::hold_disputed(disputed))
+	/// What a report weighs: the checks `pre_dispatch` runs (signature included), settling its
+	/// leases and GPUs (each looked up for its attestation), and the `work` it met beyond them.
+	/// `submit_report` is benchmarked with no GPU, one audit record, no dispute and no
+	/// suspension; the other parts are benchmarked on their own and add only what they cost
+	/// beyond that.
+	pub(crate) fn report_weight(leases: u32, gpus: u32, work: &ReportWork) -> Weight {
+		type W<T> = <T as Config>::WeightInfo;
+		let lift = if work.reinstated { W::<T>::lift_suspension() } else { Weight::zero() };
+		W::<T>::submit_report(leases)
+			.saturating_add(W::<T>::check_gpus(gpus).saturating_sub(W::<T>::check_gpus(0)))
+			.saturating_add(W::<T>::read_audits(work.audits_read).saturating_sub(W::<T>::read_audits(1)))
+			.saturating_add(W::<T>::hold_disputed(work.disputed).saturating_sub(W::<T>::hold_disputed(0)))
+			.saturating_add(lift)
 			// Each GPU of the summary may be looked up for its attestation (capacity emission).
 			.saturating_add(
 				<T::Hardware as depin_primitives::HardwareAttestations<T::AccountId>>::lookup_weight()
 					.saturating_mul(gpus.into()),
 			)
+	}
+
+	/// What a report is charged up front: as if it met all the work it could (every lease
+	/// disputed, the most audit records, a suspension to lift); refunded to what it met.
+	pub fn declared_report_weight(leases: u32, gpus: u32) -> Weight {
+		let worst = ReportWork { disputed: leases, audits_read: T::Providers::max_audits(), reinstated: true };
+		Self::report_weight(leases, gpus, &worst)
 	}
 
 	/// `validate_unsigned` of `submit_report`: the checks, as pool validity.
@@ -196,7 +210,7 @@ impl<T: Config> Pallet<T> {
 			.with_extension(report.epoch, T::MaxWindowExtension::get())
 			.report_window_closes(report.epoch)
 			.max(clock.settlement_closes(report.epoch));
-		let weight = Self::report_weight(report.leases.len() as u32, report.devices.gpus.len() as u32, report.leases.len() as u32);
+		let weight = Self::declared_report_weight(report.leases.len() as u32, report.devices.gpus.len() as u32);
 		ValidTransaction::with_tag_prefix("DepinUsageReport")
 			.priority(Self::report_priority(checked.value, weight, clock.is_late(report.epoch, Self::now())))
 			.and_provides((report.provider.clone(), report.epoch))

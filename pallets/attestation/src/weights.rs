@@ -37,7 +37,10 @@ use core::marker::PhantomData;
 
 /// Weight functions needed by `pallet_attestation`.
 pub trait WeightInfo {
-	fn submit_report(l: u32, g: u32, ) -> Weight;
+	fn submit_report(l: u32, ) -> Weight;
+	fn check_gpus(g: u32, ) -> Weight;
+	fn read_audits(a: u32, ) -> Weight;
+	fn lift_suspension() -> Weight;
 	fn hold_disputed(d: u32, ) -> Weight;
 	fn report_missed(n: u32, ) -> Weight;
 	fn dispute() -> Weight;
@@ -57,14 +60,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attestation::FullWindowBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::Reports` (r:1 w:3)
 	/// Proof: `Attestation::Reports` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Providers` (r:1 w:1)
+	/// Storage: `Providers::Providers` (r:1 w:0)
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Leases` (r:256 w:256)
 	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(789), added: 3264, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::GpuOwner` (r:64 w:0)
-	/// Proof: `Providers::GpuOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::DisputedBeforeReport` (r:1 w:0)
 	/// Proof: `Attestation::DisputedBeforeReport` (`max_values`: None, `max_size`: Some(2110), added: 4585, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::LockedEarnings` (r:2 w:1)
@@ -81,35 +82,85 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Economics::Ledgers` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
 	/// Storage: `Economics::UsageTake` (r:1 w:1)
 	/// Proof: `Economics::UsageTake` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::HardwareAudits` (r:9 w:0)
+	/// Storage: `Providers::HardwareAudits` (r:2 w:0)
 	/// Proof: `Providers::HardwareAudits` (`max_values`: None, `max_size`: Some(8353), added: 10828, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Auditors` (r:8 w:0)
+	/// Storage: `Providers::Auditors` (r:1 w:0)
 	/// Proof: `Providers::Auditors` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::ProviderLiveness` (r:1 w:1)
 	/// Proof: `Attestation::ProviderLiveness` (`max_values`: None, `max_size`: Some(388), added: 2863, mode: `MaxEncodedLen`)
 	/// Storage: `Economics::CapacityWork` (r:1 w:1)
 	/// Proof: `Economics::CapacityWork` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
+	/// The range of component `l` is `[0, 256]`.
+	fn submit_report(l: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `2089 + l * (373 ±0)`
+		//  Estimated: `22646 + l * (3264 ±1)`
+		// Minimum execution time: 219_206_000 picoseconds.
+		Weight::from_parts(236_743_736, 22646)
+			// Standard Error: 208_782
+			.saturating_add(Weight::from_parts(81_519_505, 0).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(20_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(l.into())))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(l.into())))
+			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(l.into()))
+	}
+	/// Storage: `Attestation::EpochLength` (r:1 w:0)
+	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::FullWindowBlocks` (r:2 w:0)
+	/// Proof: `Attestation::FullWindowBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::GpuOwner` (r:64 w:0)
+	/// Proof: `Providers::GpuOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Providers` (r:1 w:0)
+	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::HardwareAudits` (r:2 w:0)
+	/// Proof: `Providers::HardwareAudits` (`max_values`: None, `max_size`: Some(8353), added: 10828, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Auditors` (r:1 w:0)
+	/// Proof: `Providers::Auditors` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// The range of component `g` is `[0, 64]`.
+	fn check_gpus(g: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `879 + g * (215 ±0)`
+		//  Estimated: `22646 + g * (2555 ±0)`
+		// Minimum execution time: 47_160_000 picoseconds.
+		Weight::from_parts(51_703_282, 22646)
+			// Standard Error: 13_539
+			.saturating_add(Weight::from_parts(8_494_402, 0).saturating_mul(g.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(g.into())))
+			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(g.into()))
+	}
+	/// Storage: `Providers::Providers` (r:1 w:0)
+	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::HardwareAudits` (r:9 w:0)
+	/// Proof: `Providers::HardwareAudits` (`max_values`: None, `max_size`: Some(8353), added: 10828, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Auditors` (r:8 w:0)
+	/// Proof: `Providers::Auditors` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// The range of component `a` is `[0, 8]`.
+	fn read_audits(a: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `464 + a * (176 ±0)`
+		//  Estimated: `11818 + a * (10828 ±0)`
+		// Minimum execution time: 14_852_000 picoseconds.
+		Weight::from_parts(20_411_881, 11818)
+			// Standard Error: 39_908
+			.saturating_add(Weight::from_parts(10_050_120, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(a.into())))
+			.saturating_add(Weight::from_parts(0, 10828).saturating_mul(a.into()))
+	}
+	/// Storage: `Providers::Providers` (r:1 w:1)
+	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Totals` (r:1 w:1)
 	/// Proof: `Providers::Totals` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
-	/// The range of component `l` is `[0, 256]`.
-	/// The range of component `g` is `[0, 64]`.
-	fn submit_report(l: u32, g: u32, ) -> Weight {
+	fn lift_suspension() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3721 + g * (1111 ±0) + l * (374 ±0)`
-		//  Estimated: `98442 + g * (2555 ±3) + l * (3264 ±0)`
-		// Minimum execution time: 2_895_257_000 picoseconds.
-		Weight::from_parts(736_997_239, 98442)
-			// Standard Error: 3_670_897
-			.saturating_add(Weight::from_parts(89_106_270, 0).saturating_mul(l.into()))
-			// Standard Error: 14_605_811
-			.saturating_add(Weight::from_parts(47_456_912, 0).saturating_mul(g.into()))
-			.saturating_add(T::DbWeight::get().reads(34_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(l.into())))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(g.into())))
-			.saturating_add(T::DbWeight::get().writes(13_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(l.into())))
-			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(g.into()))
-			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(l.into()))
+		//  Measured:  `414`
+		//  Estimated: `9173`
+		// Minimum execution time: 19_318_000 picoseconds.
+		Weight::from_parts(21_663_000, 9173)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Attestation::DisputedBeforeReport` (r:1 w:1)
 	/// Proof: `Attestation::DisputedBeforeReport` (`max_values`: None, `max_size`: Some(2110), added: 4585, mode: `MaxEncodedLen`)
@@ -140,10 +191,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `745 + d * (516 ±0)`
 		//  Estimated: `5972 + d * (3264 ±0)`
-		// Minimum execution time: 24_356_000 picoseconds.
-		Weight::from_parts(29_804_000, 5972)
-			// Standard Error: 3_476_148
-			.saturating_add(Weight::from_parts(194_150_551, 0).saturating_mul(d.into()))
+		// Minimum execution time: 19_409_000 picoseconds.
+		Weight::from_parts(20_120_000, 5972)
+			// Standard Error: 761_147
+			.saturating_add(Weight::from_parts(148_418_745, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -179,10 +230,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2348 + n * (233 ±0)`
 		//  Estimated: `9173 + n * (3264 ±0)`
-		// Minimum execution time: 251_945_000 picoseconds.
-		Weight::from_parts(409_437_655, 9173)
-			// Standard Error: 280_193
-			.saturating_add(Weight::from_parts(10_661_030, 0).saturating_mul(n.into()))
+		// Minimum execution time: 233_548_000 picoseconds.
+		Weight::from_parts(274_265_163, 9173)
+			// Standard Error: 54_053
+			.saturating_add(Weight::from_parts(9_227_833, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
@@ -210,8 +261,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1712`
 		//  Estimated: `5972`
-		// Minimum execution time: 112_196_000 picoseconds.
-		Weight::from_parts(142_131_000, 5972)
+		// Minimum execution time: 108_992_000 picoseconds.
+		Weight::from_parts(117_474_000, 5972)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -247,8 +298,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2517`
 		//  Estimated: `9173`
-		// Minimum execution time: 228_580_000 picoseconds.
-		Weight::from_parts(287_948_000, 9173)
+		// Minimum execution time: 220_378_000 picoseconds.
+		Weight::from_parts(231_725_000, 9173)
 			.saturating_add(T::DbWeight::get().reads(18_u64))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
@@ -278,8 +329,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2159`
 		//  Estimated: `8799`
-		// Minimum execution time: 181_350_000 picoseconds.
-		Weight::from_parts(246_546_000, 8799)
+		// Minimum execution time: 177_955_000 picoseconds.
+		Weight::from_parts(189_632_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
@@ -293,8 +344,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1612`
 		//  Estimated: `67420`
-		// Minimum execution time: 53_920_000 picoseconds.
-		Weight::from_parts(61_922_000, 67420)
+		// Minimum execution time: 51_887_000 picoseconds.
+		Weight::from_parts(55_913_000, 67420)
 			.saturating_add(T::DbWeight::get().reads(52_u64))
 			.saturating_add(T::DbWeight::get().writes(53_u64))
 	}
@@ -306,8 +357,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `105`
 		//  Estimated: `3481`
-		// Minimum execution time: 13_180_000 picoseconds.
-		Weight::from_parts(21_382_000, 3481)
+		// Minimum execution time: 13_160_000 picoseconds.
+		Weight::from_parts(14_432_000, 3481)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -319,8 +370,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `103`
 		//  Estimated: `1489`
-		// Minimum execution time: 5_769_000 picoseconds.
-		Weight::from_parts(8_894_000, 1489)
+		// Minimum execution time: 5_968_000 picoseconds.
+		Weight::from_parts(6_670_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -328,21 +379,37 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
-	fn submit_report(l: u32, g: u32, ) -> Weight {
-		Weight::from_parts(736_997_239, 98442)
-			.saturating_add(Weight::from_parts(89_106_270, 0).saturating_mul(l.into()))
-			.saturating_add(Weight::from_parts(47_456_912, 0).saturating_mul(g.into()))
-			.saturating_add(RocksDbWeight::get().reads(34_u64))
+	fn submit_report(l: u32, ) -> Weight {
+		Weight::from_parts(236_743_736, 22646)
+			.saturating_add(Weight::from_parts(81_519_505, 0).saturating_mul(l.into()))
+			.saturating_add(RocksDbWeight::get().reads(20_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(l.into())))
-			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(g.into())))
-			.saturating_add(RocksDbWeight::get().writes(13_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(l.into())))
-			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(g.into()))
 			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(l.into()))
 	}
+	fn check_gpus(g: u32, ) -> Weight {
+		Weight::from_parts(51_703_282, 22646)
+			.saturating_add(Weight::from_parts(8_494_402, 0).saturating_mul(g.into()))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(g.into())))
+			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(g.into()))
+	}
+	fn read_audits(a: u32, ) -> Weight {
+		Weight::from_parts(20_411_881, 11818)
+			.saturating_add(Weight::from_parts(10_050_120, 0).saturating_mul(a.into()))
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(a.into())))
+			.saturating_add(Weight::from_parts(0, 10828).saturating_mul(a.into()))
+	}
+	fn lift_suspension() -> Weight {
+		Weight::from_parts(21_663_000, 9173)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
 	fn hold_disputed(d: u32, ) -> Weight {
-		Weight::from_parts(29_804_000, 5972)
-			.saturating_add(Weight::from_parts(194_150_551, 0).saturating_mul(d.into()))
+		Weight::from_parts(20_120_000, 5972)
+			.saturating_add(Weight::from_parts(148_418_745, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(d.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -350,40 +417,40 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(d.into()))
 	}
 	fn report_missed(n: u32, ) -> Weight {
-		Weight::from_parts(409_437_655, 9173)
-			.saturating_add(Weight::from_parts(10_661_030, 0).saturating_mul(n.into()))
+		Weight::from_parts(274_265_163, 9173)
+			.saturating_add(Weight::from_parts(9_227_833, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(n.into()))
 	}
 	fn dispute() -> Weight {
-		Weight::from_parts(142_131_000, 5972)
+		Weight::from_parts(117_474_000, 5972)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn resolve_dispute() -> Weight {
-		Weight::from_parts(287_948_000, 9173)
+		Weight::from_parts(231_725_000, 9173)
 			.saturating_add(RocksDbWeight::get().reads(18_u64))
 			.saturating_add(RocksDbWeight::get().writes(13_u64))
 	}
 	fn release_dispute() -> Weight {
-		Weight::from_parts(246_546_000, 8799)
+		Weight::from_parts(189_632_000, 8799)
 			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(12_u64))
 	}
 	fn forget_provider() -> Weight {
-		Weight::from_parts(61_922_000, 67420)
+		Weight::from_parts(55_913_000, 67420)
 			.saturating_add(RocksDbWeight::get().reads(52_u64))
 			.saturating_add(RocksDbWeight::get().writes(53_u64))
 	}
 	fn note_congestion() -> Weight {
-		Weight::from_parts(21_382_000, 3481)
+		Weight::from_parts(14_432_000, 3481)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn forget_congestion() -> Weight {
-		Weight::from_parts(8_894_000, 1489)
+		Weight::from_parts(6_670_000, 1489)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}

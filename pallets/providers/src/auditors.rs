@@ -160,19 +160,34 @@ impl<T: Config> Pallet<T> {
 	/// as the most any one audit vouches for, no more than the provider declares now. Nothing
 	/// of audits by auditors that left, or of an earlier registration.
 	pub fn audited_hardware(provider: &T::AccountId, at: BlockNumberOf<T>) -> AuditedHardware {
+		Self::audited_hardware_among(provider, at, None)
+	}
+
+	/// [`Self::audited_hardware`], looking only at the audited GPUs in `among` if given: each
+	/// GPU looked at costs a read of its owner.
+	pub fn audited_hardware_among(
+		provider: &T::AccountId,
+		at: BlockNumberOf<T>,
+		among: Option<&[H256]>,
+	) -> AuditedHardware {
 		let Some(record) = Providers::<T>::get(provider) else { return AuditedHardware::default() };
 		let mut gpus = BTreeSet::new();
 		let mut storage_gib = 0u64;
+		let mut audits_read = 0u32;
+		let among: Option<BTreeSet<&H256>> = among.map(|gpus| gpus.iter().collect());
 		for (auditor, audit) in HardwareAudits::<T>::iter_prefix(provider) {
+			audits_read = audits_read.saturating_add(1);
 			let current = Auditors::<T>::get(&auditor) == Some(audit.auditor_since) &&
 				record.registered_at == audit.provider_registered_at;
 			let Some(version) = audit.in_force_at(at).filter(|_| current) else { continue };
-			gpus.extend(version.gpus.iter().filter(|gpu| GpuOwner::<T>::get(gpu).as_ref() == Some(provider)));
+			let wanted = |gpu: &&H256| among.as_ref().is_none_or(|among| among.contains(*gpu));
+			gpus.extend(version.gpus.iter().filter(wanted).filter(|gpu| GpuOwner::<T>::get(gpu).as_ref() == Some(provider)));
 			storage_gib = storage_gib.max(version.storage_gib);
 		}
 		AuditedHardware {
 			gpus: gpus.into_iter().collect(),
 			storage_gib: storage_gib.min(record.capacity.storage_bytes / depin_primitives::GIB),
+			audits_read,
 		}
 	}
 

@@ -393,9 +393,9 @@ impl<T: Config> ProviderFixtures<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		T::MaxGpusPerProvider::get()
 	}
 
-	fn fully_audited(who: &T::AccountId) {
+	fn audited_by(who: &T::AccountId, auditors: u32) {
 		let now = frame_system::Pallet::<T>::block_number();
-		fully_audited::<T>(who, T::MaxAuditors::get());
+		fully_audited::<T>(who, auditors.min(T::MaxAuditors::get()));
 		frame_system::Pallet::<T>::set_block_number(now);
 	}
 }

@@ -210,8 +210,13 @@ impl<T: Config> ProviderRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		Self::valid_audit(provider, auditor).is_some()
 	}
 
-	fn audited_hardware(provider: &T::AccountId, at: depin_primitives::BlockIndex) -> AuditedHardware {
-		Self::audited_hardware(provider, at.into())
+	fn audited_hardware(provider: &T::AccountId, at: depin_primitives::BlockIndex, among: &[H256]) -> AuditedHardware {
+		Self::audited_hardware_among(provider, at.into(), Some(among))
+	}
+
+	fn max_audits() -> u32 {
+		// `make_room_for_an_audit` keeps a provider's audit records at most this many.
+		T::MaxAuditors::get()
 	}
 
 	fn reporting_key(provider: &T::AccountId) -> Option<sr25519::Public> {

@@ -14,6 +14,12 @@ use sp_runtime::{DispatchError, TokenError};
 use crate::{mock::*, pallet, pallet::*, testing::bounded, types::*};
 use crate::mock::Providers;
 
+
+/// What `provider`'s audits vouch for at `at`, without the count of records read to find it.
+fn vouched(provider: &AccountId, at: u64) -> AuditedHardware {
+	AuditedHardware { audits_read: 0, ..Providers::audited_hardware(provider, at) }
+}
+
 fn region(name: &str) -> Region {
 	bounded(name.as_bytes())
 }
@@ -734,7 +740,7 @@ mod auditors {
 			assert_noop!(audit(AUDITOR, &[H256::repeat_byte(9)], 0), Error::<Test>::UnknownGpu);
 			assert_noop!(audit(AUDITOR, &[hashes[0], hashes[0]], 0), Error::<Test>::UnknownGpu);
 			assert_noop!(audit(AUDITOR, &hashes, 101), Error::<Test>::StorageNotDeclared);
-			assert_eq!(Providers::audited_hardware(&ALICE, System::block_number()), AuditedHardware::default());
+			assert_eq!(vouched(&ALICE, System::block_number()), AuditedHardware::default());
 
 			assert_ok!(audit(AUDITOR, &hashes, 100));
 			assert_eq!(
@@ -742,27 +748,28 @@ mod auditors {
 				Event::HardwareAudited { provider: ALICE, auditor: AUDITOR, gpus: 2, storage_gib: 100 }.into()
 			);
 			assert_eq!(
-				Providers::audited_hardware(&ALICE, System::block_number()),
-				AuditedHardware { gpus: hashes.to_vec(), storage_gib: 100 }
+				vouched(&ALICE, System::block_number()),
+				AuditedHardware { gpus: hashes.to_vec(), storage_gib: 100, audits_read: 0 }
 			);
 			// A delisted GPU and a smaller declaration count at once; the GPU leaves the audit
 			// for good: listed again, it needs a new audit.
 			assert_ok!(Providers::remove_gpus(RuntimeOrigin::signed(ALICE), bounded(&[hashes[1]])));
 			assert_ok!(Providers::set_capacity(RuntimeOrigin::signed(ALICE), 40 << 30, 8));
 			assert_eq!(
-				Providers::audited_hardware(&ALICE, System::block_number()),
-				AuditedHardware { gpus: vec![hashes[0]], storage_gib: 40 }
+				vouched(&ALICE, System::block_number()),
+				AuditedHardware { gpus: vec![hashes[0]], storage_gib: 40, audits_read: 0 }
 			);
 			assert_ok!(Providers::add_gpus(RuntimeOrigin::signed(ALICE), bounded(&[gpus[1].clone()])));
-			assert_eq!(Providers::audited_hardware(&ALICE, System::block_number()).gpus, vec![hashes[0]]);
-			// The auditor leaves: its audit stops counting.
+			assert_eq!(vouched(&ALICE, System::block_number()).gpus, vec![hashes[0]]);
+			// The auditor leaves: its audit stops counting, though finding that out still reads it.
 			assert_ok!(Providers::remove_auditor(RuntimeOrigin::root(), AUDITOR));
-			assert_eq!(Providers::audited_hardware(&ALICE, System::block_number()), AuditedHardware::default());
+			assert_eq!(vouched(&ALICE, System::block_number()), AuditedHardware::default());
+			assert_eq!(Providers::audited_hardware(&ALICE, System::block_number()).audits_read, 1);
 			// Re-added, its old audit does not revive; an empty audit withdraws one.
 			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
-			assert_eq!(Providers::audited_hardware(&ALICE, System::block_number()), AuditedHardware::default());
+			assert_eq!(vouched(&ALICE, System::block_number()), AuditedHardware::default());
 			assert_ok!(audit(AUDITOR, &hashes[..1], 0));
-			assert_eq!(Providers::audited_hardware(&ALICE, System::block_number()).gpus, vec![hashes[0]]);
+			assert_eq!(vouched(&ALICE, System::block_number()).gpus, vec![hashes[0]]);
 			assert_ok!(audit(AUDITOR, &[], 0));
 			assert!(!HardwareAudits::<Test>::contains_key(ALICE, AUDITOR));
 		});
@@ -806,14 +813,14 @@ mod audit_ownership {
 			// A second auditor vouches for less, then withdraws its own audit.
 			assert_ok!(audit(AUDITOR_2, &hashes[..1], 10));
 			System::set_block_number(epoch_start(1));
-			let audited = Providers::audited_hardware(&ALICE, epoch_start(1));
-			assert_eq!(audited, AuditedHardware { gpus: hashes.to_vec(), storage_gib: 100 });
+			let audited = vouched(&ALICE, epoch_start(1));
+			assert_eq!(audited, AuditedHardware { gpus: hashes.to_vec(), storage_gib: 100, audits_read: 0 });
 			assert_ok!(audit(AUDITOR_2, &[], 0));
 			assert!(!HardwareAudits::<Test>::contains_key(ALICE, AUDITOR_2));
 			assert!(HardwareAudits::<Test>::contains_key(ALICE, AUDITOR));
 			assert_eq!(
-				Providers::audited_hardware(&ALICE, epoch_start(2)),
-				AuditedHardware { gpus: hashes.to_vec(), storage_gib: 100 }
+				vouched(&ALICE, epoch_start(2)),
+				AuditedHardware { gpus: hashes.to_vec(), storage_gib: 100, audits_read: 0 }
 			);
 		});
 	}
@@ -829,19 +836,19 @@ mod audit_ownership {
 			System::set_block_number(epoch_start(2) + 3);
 			// Epoch 2 began with both GPUs; the auditor now vouches for one only, then withdraws.
 			assert_ok!(audit(AUDITOR, &hashes[..1], 50));
-			assert_eq!(Providers::audited_hardware(&ALICE, epoch_start(2)).gpus, hashes.to_vec());
-			assert_eq!(Providers::audited_hardware(&ALICE, epoch_start(1)).gpus, hashes.to_vec());
-			assert_eq!(Providers::audited_hardware(&ALICE, epoch_start(3)).gpus, hashes[..1].to_vec());
+			assert_eq!(vouched(&ALICE, epoch_start(2)).gpus, hashes.to_vec());
+			assert_eq!(vouched(&ALICE, epoch_start(1)).gpus, hashes.to_vec());
+			assert_eq!(vouched(&ALICE, epoch_start(3)).gpus, hashes[..1].to_vec());
 			System::set_block_number(epoch_start(3) + 1);
 			assert_ok!(audit(AUDITOR, &[], 0));
 			// Epoch 2 (still reportable) and epoch 3 (under way) keep what they began with.
-			assert_eq!(Providers::audited_hardware(&ALICE, epoch_start(2)).gpus, hashes.to_vec());
-			assert_eq!(Providers::audited_hardware(&ALICE, epoch_start(3)).gpus, hashes[..1].to_vec());
-			assert_eq!(Providers::audited_hardware(&ALICE, epoch_start(4)), AuditedHardware::default());
+			assert_eq!(vouched(&ALICE, epoch_start(2)).gpus, hashes.to_vec());
+			assert_eq!(vouched(&ALICE, epoch_start(3)).gpus, hashes[..1].to_vec());
+			assert_eq!(vouched(&ALICE, epoch_start(4)), AuditedHardware::default());
 			// Two re-audits within an epoch: only the last takes effect next epoch.
 			assert_ok!(audit(AUDITOR, &hashes, 100));
 			assert_ok!(audit(AUDITOR, &hashes[1..], 100));
-			assert_eq!(Providers::audited_hardware(&ALICE, epoch_start(4)).gpus, hashes[1..].to_vec());
+			assert_eq!(vouched(&ALICE, epoch_start(4)).gpus, hashes[1..].to_vec());
 			let versions = HardwareAudits::<Test>::get(ALICE, AUDITOR).unwrap().versions;
 			assert!(versions.len() <= MAX_AUDIT_VERSIONS as usize);
 			// Versions no reportable epoch can use any more are dropped.
