@@ -159,20 +159,19 @@ pub fn providers(start_after: Option<AccountId>, count: u32) -> Vec<ProviderView
 	keys.iter().filter_map(provider).collect()
 }
 
-/// `account`'s last `epochs` (at most `MAX_HISTORY_EPOCHS`) ended epochs, oldest first: two
-/// reads an epoch, whoever asks.
+/// `account`'s last `epochs` (at most `MAX_HISTORY_EPOCHS`) ended epochs, oldest first: one
+/// read (its liveness record), whoever asks.
 pub fn provider_history(account: &AccountId, epochs: u32) -> Vec<ProviderEpoch<Balance>> {
 	let current = pallet_economics::Pallet::<Runtime>::current_epoch();
 	let first = current.saturating_sub(epochs.min(MAX_HISTORY_EPOCHS));
+	let liveness = pallet_attestation::ProviderLiveness::<Runtime>::get(account);
 	(first..current)
-		.map(|epoch| match pallet_attestation::Reports::<Runtime>::get(account, epoch) {
-			Some(report) =>
+		.map(|epoch| match liveness.outcome(epoch) {
+			Some(pallet_attestation::EpochOutcome::Reported(report)) =>
 				ProviderEpoch { epoch, record: EpochRecord::Reported, leases: report.leases, charged: report.charged },
-			None => {
-				let missed = pallet_attestation::Misses::<Runtime>::contains_key(account, epoch);
-				let record = if missed { EpochRecord::Missed } else { EpochRecord::None };
-				ProviderEpoch { epoch, record, leases: 0, charged: 0 }
-			},
+			Some(pallet_attestation::EpochOutcome::Missed) =>
+				ProviderEpoch { epoch, record: EpochRecord::Missed, leases: 0, charged: 0 },
+			None => ProviderEpoch { epoch, record: EpochRecord::None, leases: 0, charged: 0 },
 		})
 		.collect()
 }
@@ -276,12 +275,15 @@ mod tests {
 			let length = pallet_attestation::Pallet::<Runtime>::clock().length();
 			// In epoch 5: epochs 0..=4 have ended.
 			System::set_block_number(5 * length + 1);
-			pallet_attestation::Reports::<Runtime>::insert(
+			let report = pallet_attestation::ReportRecord { leases: 3, charged: 7 * DPN };
+			let recorded = vec![
+				(2, pallet_attestation::EpochOutcome::Reported(report)),
+				(3, pallet_attestation::EpochOutcome::Missed),
+			];
+			pallet_attestation::ProviderLiveness::<Runtime>::insert(
 				&who,
-				2,
-				pallet_attestation::ReportRecord { leases: 3, charged: 7 * DPN },
+				pallet_attestation::Liveness { recorded: recorded.try_into().expect("two records"), ..Default::default() },
 			);
-			pallet_attestation::Misses::<Runtime>::insert(&who, 3, ());
 			let history = provider_history(&who, 4);
 			let records: Vec<_> = history.iter().map(|e| (e.epoch, e.record, e.leases, e.charged)).collect();
 			assert_eq!(

@@ -14,6 +14,7 @@ pub type Migrations = (
 	pallet_leases::migrations::v3::MigrateV2ToV3<crate::Runtime>,
 	AddGpuAttestation,
 	pallet_attestation::migrations::v2::MigrateV1ToV2<crate::Runtime>,
+	pallet_attestation::migrations::v3::MigrateV2ToV3<crate::Runtime>,
 );
 
 /// The GPU attestation pallet arrives on a running chain by this upgrade: from then on it trusts
@@ -100,7 +101,7 @@ mod tests {
 			pallet_attestation::DisputedBeforeReport::<Runtime>::remove(Sr25519Keyring::Ferdie.to_account_id(), 0);
 			// A reported epoch and the provider's liveness as v1 stored it (no list of records).
 			let ferdie_key = pallet_attestation::ProviderLiveness::<Runtime>::hashed_key_for(Sr25519Keyring::Ferdie.to_account_id());
-			pallet_attestation::Reports::<Runtime>::insert(
+			pallet_attestation::migrations::v3::v2::Reports::<Runtime>::insert(
 				Sr25519Keyring::Ferdie.to_account_id(),
 				1,
 				pallet_attestation::ReportRecord { leases: 0, charged: 0 },
@@ -207,11 +208,13 @@ mod tests {
 			assert_eq!(Providers::on_chain_storage_version(), StorageVersion::new(3));
 			assert_eq!(Leases::on_chain_storage_version(), StorageVersion::new(3));
 			assert_eq!(crate::GpuAttestation::on_chain_storage_version(), StorageVersion::new(1));
-			assert_eq!(crate::Attestation::on_chain_storage_version(), StorageVersion::new(2));
+			assert_eq!(crate::Attestation::on_chain_storage_version(), StorageVersion::new(3));
 			let ferdie = Sr25519Keyring::Ferdie.to_account_id();
 			assert_eq!(pallet_attestation::DisputedBeforeReport::<Runtime>::get(&ferdie, 0).to_vec(), vec![0]);
 			let liveness = pallet_attestation::ProviderLiveness::<Runtime>::get(&ferdie);
-			assert_eq!((liveness.last_reported, liveness.reports, liveness.recorded.to_vec()), (Some(1), 1, vec![(1, true)]));
+			let reported = pallet_attestation::EpochOutcome::Reported(pallet_attestation::ReportRecord { leases: 0, charged: 0 });
+			assert_eq!((liveness.last_reported, liveness.reports, liveness.recorded.to_vec()), (Some(1), 1, vec![(1, reported)]));
+			assert_eq!(pallet_attestation::migrations::v3::v2::Reports::<Runtime>::iter().count(), 0, "the report map emptied");
 			crate::Attestation::do_try_state().expect("attestation invariants");
 			assert!(pallet_gpu_attestation::Roots::<Runtime>::contains_key(sp_core::H256(
 				crate::genesis_config_presets::NVIDIA_DEVICE_ROOT

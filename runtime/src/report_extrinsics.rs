@@ -43,7 +43,9 @@ fn bare(call: pallet_attestation::Call<Runtime>) -> UncheckedExtrinsic {
 }
 
 fn reports_of(provider: &AccountId) -> u32 {
-	pallet_attestation::Reports::<Runtime>::iter_prefix(provider).count() as u32
+	let liveness = pallet_attestation::ProviderLiveness::<Runtime>::get(provider);
+	liveness.recorded.iter().filter(|(_, outcome)| matches!(outcome, pallet_attestation::EpochOutcome::Reported(_))).count()
+		as u32
 }
 
 #[test]

@@ -56,16 +56,14 @@ fn recorded_epochs<T: Config>() -> core::ops::RangeInclusive<EpochIndex> {
 
 /// Reports of `recorded_epochs`, all of which a report of `epoch` prunes.
 fn fill_reports<T: Config>(provider: &T::AccountId, epoch: EpochIndex) {
-	for e in recorded_epochs::<T>() {
-		Reports::<T>::insert(provider, e, ReportRecord { leases: 0, charged: 0u32.into() });
-	}
 	let last = *recorded_epochs::<T>().end();
+	let report = || EpochOutcome::Reported(ReportRecord { leases: 0, charged: 0u32.into() });
 	ProviderLiveness::<T>::insert(
 		provider,
 		Liveness {
 			last_reported: Some(last.min(epoch.saturating_sub(1))),
 			reports: last.saturating_add(1),
-			recorded: BoundedVec::truncate_from(recorded_epochs::<T>().map(|e| (e, true)).collect()),
+			recorded: BoundedVec::truncate_from(recorded_epochs::<T>().map(|e| (e, report())).collect()),
 			..Default::default()
 		},
 	);
@@ -206,7 +204,7 @@ mod benchmarks {
 			call.dispatch_bypass_filter(RawOrigin::None.into()).map_err(|_| "dispatches")?;
 		}
 
-		assert_eq!(Reports::<T>::get(&provider, epoch).map(|r| r.leases), Some(l));
+		assert_eq!(ProviderLiveness::<T>::get(&provider).report(epoch).map(|r| r.leases), Some(l));
 		Ok(())
 	}
 
@@ -301,15 +299,12 @@ mod benchmarks {
 		}
 		go_to::<T>(epoch_start::<T>(epoch) + 1);
 		T::Leases::open_leases(&provider, 1);
-		for e in recorded_epochs::<T>() {
-			Misses::<T>::insert(&provider, e, ());
-		}
 		ProviderLiveness::<T>::insert(
 			&provider,
 			Liveness {
 				missed_in_a_row: T::MaxMissedEpochs::get().saturating_sub(1),
 				misses: T::MissLookback::get().saturating_add(1),
-				recorded: BoundedVec::truncate_from(recorded_epochs::<T>().map(|e| (e, false)).collect()),
+				recorded: BoundedVec::truncate_from(recorded_epochs::<T>().map(|e| (e, EpochOutcome::Missed)).collect()),
 				..Default::default()
 			},
 		);
@@ -370,21 +365,19 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// A removed provider's history at its longest: a report or a miss for every epoch a miss
-	/// may still be reported for.
+	/// A removed provider's history at its longest: a report for every epoch a miss may still
+	/// be reported for.
 	#[benchmark]
 	fn forget_provider() {
 		let (provider, _) = provider::<T>();
-		for epoch in 0..T::MissLookback::get().saturating_add(2) {
-			Reports::<T>::insert(&provider, epoch, ReportRecord { leases: 1, charged: 1u32.into() });
-			Misses::<T>::insert(&provider, epoch, ());
-		}
-		ProviderLiveness::<T>::insert(&provider, Liveness::default());
+		let report = |epoch| (epoch, EpochOutcome::Reported(ReportRecord { leases: 1, charged: 1u32.into() }));
+		let recorded = recorded_epochs::<T>().map(report).collect();
+		ProviderLiveness::<T>::insert(&provider, Liveness { recorded: BoundedVec::truncate_from(recorded), ..Default::default() });
 		#[block]
 		{
 			<Pallet<T> as depin_primitives::ProviderObserver<T::AccountId>>::provider_removed(&provider);
 		}
-		assert_eq!(Reports::<T>::iter_prefix(&provider).count(), 0);
+		assert!(!ProviderLiveness::<T>::contains_key(&provider));
 	}
 
 	/// `on_finalize` in the worst case: a full block of an open window, counted.

@@ -20,7 +20,7 @@ impl<T: Config> Pallet<T> {
 		let (clock, now) = (Self::clock(), Self::now());
 		ensure!(epoch <= clock.epoch_of(now), Error::<T>::FutureEpoch);
 		ensure!(!Disputes::<T>::contains_key(lease, epoch), Error::<T>::AlreadyDisputed);
-		let paid = if Reports::<T>::contains_key(&provider, epoch) {
+		let paid = if ProviderLiveness::<T>::get(&provider).has_reported(epoch) {
 			// After the report, with its figures in view (`LeaseSettled`): until the lease's
 			// next epoch is settled — about an epoch.
 			Some(T::Leases::take_paid_charge(lease, epoch).ok_or(Error::<T>::DisputeWindowClosed)?)

@@ -15,9 +15,9 @@ impl<T: Config> Pallet<T> {
 	/// 2. Each consumer's `DisputeDeposit` hold is exactly the deposits of its open disputes.
 	/// 3. A provider's liveness adds up: no more misses in a row than misses, and a last
 	///    reported epoch exactly when it has reports.
-	/// 4. No epoch of a provider is both reported and missed, no kept report is of an epoch
-	///    after the provider's last reported one, and a provider's `Liveness::recorded` lists
-	///    exactly the epochs it has a report or miss record of.
+	/// 4. A provider's records (`Liveness::recorded`) hold each epoch once (so none is both
+	///    reported and missed), and no report of an epoch after the provider's last reported
+	///    one.
 	/// 5. `DisputedBeforeReport` lists exactly the open disputes of the provider's leases with
 	///    nothing held or contested whose report has not landed: every one while its epoch may
 	///    still be reported, and nothing else ever.
@@ -66,27 +66,17 @@ impl<T: Config> Pallet<T> {
 
 	/// 4.
 	fn reports_and_misses_are_disjoint() -> Result<(), TryRuntimeError> {
-		let mut records: BTreeMap<T::AccountId, alloc::collections::BTreeSet<(EpochIndex, bool)>> = BTreeMap::new();
-		for (provider, epoch, _) in Reports::<T>::iter() {
-			ensure!(!Misses::<T>::contains_key(&provider, epoch), "an epoch both reported and missed");
-			ensure!(
-				ProviderLiveness::<T>::get(&provider).last_reported.is_some_and(|last| epoch <= last),
-				"a report after the provider's last report"
-			);
-			records.entry(provider).or_default().insert((epoch, true));
+		for (_, liveness) in ProviderLiveness::<T>::iter() {
+			let epochs: alloc::collections::BTreeSet<_> = liveness.recorded.iter().map(|(epoch, _)| *epoch).collect();
+			ensure!(epochs.len() == liveness.recorded.len(), "an epoch recorded twice for a provider");
+			for (epoch, outcome) in liveness.recorded.iter() {
+				ensure!(
+					!matches!(outcome, EpochOutcome::Reported(_)) ||
+						liveness.last_reported.is_some_and(|last| *epoch <= last),
+					"a report after the provider's last report"
+				);
+			}
 		}
-		for (provider, epoch, ()) in Misses::<T>::iter() {
-			records.entry(provider).or_default().insert((epoch, false));
-		}
-		for (provider, liveness) in ProviderLiveness::<T>::iter() {
-			let listed: alloc::collections::BTreeSet<_> = liveness.recorded.iter().copied().collect();
-			ensure!(listed.len() == liveness.recorded.len(), "an epoch listed twice in a provider's records");
-			ensure!(
-				records.remove(&provider).unwrap_or_default() == listed,
-				"a provider's listed records differ from its reports and misses"
-			);
-		}
-		ensure!(records.is_empty(), "records of a provider without liveness");
 		Ok(())
 	}
 
@@ -94,7 +84,10 @@ impl<T: Config> Pallet<T> {
 	fn disputes_before_report_are_indexed() -> Result<(), TryRuntimeError> {
 		for (provider, epoch, leases) in DisputedBeforeReport::<T>::iter() {
 			ensure!(!leases.is_empty(), "an empty list of disputes before report is stored");
-			ensure!(!Reports::<T>::contains_key(&provider, epoch), "disputes listed as before a report that landed");
+			ensure!(
+				!ProviderLiveness::<T>::get(&provider).has_reported(epoch),
+				"disputes listed as before a report that landed"
+			);
 			for lease in leases {
 				let dispute = Disputes::<T>::get(lease, epoch).ok_or("a listed dispute is not open")?;
 				ensure!(dispute.provider == provider, "a dispute listed under another provider");
@@ -108,7 +101,7 @@ impl<T: Config> Pallet<T> {
 				dispute.held.is_none() &&
 				dispute.paid.is_none() &&
 				clock.settleable(epoch, now) &&
-				!Reports::<T>::contains_key(&dispute.provider, epoch);
+				!ProviderLiveness::<T>::get(&dispute.provider).has_reported(epoch);
 			if waiting {
 				ensure!(
 					DisputedBeforeReport::<T>::get(&dispute.provider, epoch).contains(&lease),

@@ -85,9 +85,9 @@ pub mod pallet {
 	use sp_runtime::Perbill;
 
 	/// Storage layout version: 2 indexes disputes raised before their report
-	/// (`DisputedBeforeReport`) and lists each provider's recorded epochs in its liveness
-	/// (`migrations::v2`).
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	/// (`DisputedBeforeReport`, `migrations::v2`); 3 keeps a provider's report and miss records
+	/// in its liveness instead of maps of their own (`migrations::v3`).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -264,24 +264,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type EpochLength<T: Config> = StorageValue<_, u32, ValueQuery, DefaultEpochLength<T>>;
 
-	/// Accepted reports of the last `MissLookback` epochs.
+	/// Each provider's reporting record, with its accepted reports and recorded misses of the
+	/// last `MissLookback` epochs.
 	#[pallet::storage]
-	pub type Reports<T: Config> = StorageDoubleMap<
-		_,
-		Blake2_128Concat,
-		T::AccountId,
-		Twox64Concat,
-		EpochIndex,
-		ReportRecord<BalanceOf<T>>,
-	>;
-
-	/// Recorded misses of the last `MissLookback` epochs.
-	#[pallet::storage]
-	pub type Misses<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, EpochIndex, (), OptionQuery>;
-
-	#[pallet::storage]
-	pub type ProviderLiveness<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Liveness, ValueQuery>;
+	pub type ProviderLiveness<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, Liveness<BalanceOf<T>>, ValueQuery>;
 
 	/// Blocks of each epoch's report window that had no room left for the largest report, for
 	/// the last `MissLookback` epochs. They extend the window (up to `MaxWindowExtension`) and,
@@ -503,10 +490,10 @@ pub mod pallet {
 				"the largest report fits in a block"
 			);
 			assert!(T::MissLookback::get() > 0);
-			// A provider's records span at most `MissLookback` epochs and the current one, and one
-			// expired record may wait for the next to prune it.
+			// A provider's records span at most `MissLookback` epochs and the current one (a new
+			// record first drops the expired ones).
 			assert!(
-				T::MissLookback::get().saturating_add(2) <= crate::types::MAX_RECORDED_EPOCHS,
+				T::MissLookback::get().saturating_add(1) <= crate::types::MAX_RECORDED_EPOCHS,
 				"Liveness::recorded holds every epoch a provider may keep a record of"
 			);
 			assert!(T::MaxLeasesPerReport::get() > 0 && T::MaxGpusPerReport::get() > 0);

@@ -6,9 +6,6 @@ use sp_runtime::DispatchError;
 
 use crate::{pallet::*, types::*, Config};
 
-/// Expired records a new report or miss record drops at most.
-const PRUNED_PER_RECORD: u32 = 2;
-
 impl<T: Config> Pallet<T> {
 	/// Returns how many of the provider's leases were looked at, for the weight.
 	pub(crate) fn do_report_missed(
@@ -23,8 +20,9 @@ impl<T: Config> Pallet<T> {
 			epoch.saturating_add(T::MissLookback::get()) >= clock.epoch_of(now),
 			Error::<T>::MissTooOld
 		);
-		ensure!(!Reports::<T>::contains_key(&provider, epoch), Error::<T>::AlreadyReported);
-		ensure!(!Misses::<T>::contains_key(&provider, epoch), Error::<T>::MissAlreadyRecorded);
+		let recorded = ProviderLiveness::<T>::get(&provider);
+		ensure!(!recorded.has_reported(epoch), Error::<T>::AlreadyReported);
+		ensure!(!recorded.has_missed(epoch), Error::<T>::MissAlreadyRecorded);
 		// No slash or suspension if the chain had no room for the report in its window nor in
 		// the late window after it.
 		ensure!(
@@ -48,9 +46,9 @@ impl<T: Config> Pallet<T> {
 			});
 			return Ok(scanned);
 		}
-		Misses::<T>::insert(&provider, epoch, ());
+		// Read again: the slash may have changed the provider's records.
 		let mut liveness = ProviderLiveness::<T>::get(&provider);
-		Self::note_record(&provider, &mut liveness, epoch, false, clock.epoch_of(now));
+		Self::note_record(&mut liveness, epoch, EpochOutcome::Missed, clock.epoch_of(now));
 		liveness.misses = liveness.misses.saturating_add(1);
 		// Only misses after the last accepted report are in a row: old misses reported late
 		// must not suspend a provider that is reporting now.
@@ -80,55 +78,32 @@ impl<T: Config> Pallet<T> {
 		Ok(scanned)
 	}
 
-	/// Notes in `liveness` that `provider` now has a report (`reported`) or miss record of
-	/// `epoch`, and drops up to `PRUNED_PER_RECORD` of its records older than `MissLookback`
-	/// epochs before `current`, the oldest first: they can no longer matter. Records are only
-	/// made within that span (a report of a settleable epoch, a miss within `MissLookback`), and
-	/// each new one drops up to two expired ones, so a provider back from a long silence sheds
-	/// its old records over its next reports at a bounded cost each, and the list never holds
-	/// more than `MissLookback` + 2.
+	/// Notes in `liveness` what `epoch` left on record (`outcome`), after dropping the records
+	/// older than `MissLookback` epochs before `current`: they can no longer matter. Records
+	/// are only made within that span (a report of a settleable epoch, a miss within
+	/// `MissLookback`), so the list never holds more than `MissLookback` + 1 epochs.
 	pub(crate) fn note_record(
-		provider: &T::AccountId,
-		liveness: &mut Liveness,
+		liveness: &mut Liveness<BalanceOf<T>>,
 		epoch: EpochIndex,
-		reported: bool,
+		outcome: EpochOutcome<BalanceOf<T>>,
 		current: EpochIndex,
 	) {
 		let oldest_kept = current.saturating_sub(T::MissLookback::get());
-		for _ in 0..PRUNED_PER_RECORD {
-			let Some(oldest) = liveness.recorded.iter().map(|(e, _)| *e).filter(|e| *e < oldest_kept).min() else {
-				break;
-			};
-			liveness.recorded.retain(|(e, was_report)| {
-				if *e != oldest {
-					return true;
-				}
-				if *was_report {
-					Reports::<T>::remove(provider, e);
-				} else {
-					Misses::<T>::remove(provider, e);
-				}
-				false
-			});
-		}
+		liveness.recorded.retain(|(recorded, _)| *recorded >= oldest_kept);
 		// Cannot fail: at most `MissLookback` + 1 epochs remain (`integrity_test`); were it full,
-		// the oldest would go unlisted (and be removed with the provider's record).
+		// the oldest record would go.
 		if liveness.recorded.is_full() {
 			liveness.recorded.remove(0);
 		}
-		let _ = liveness.recorded.try_push((epoch, reported));
+		let _ = liveness.recorded.try_push((epoch, outcome));
 	}
 }
 
-/// A provider's record is gone: so are its liveness (a suspension for misses never carries over
-/// to a later registration of the account) and its report and miss history. Both hold at most
-/// `MissLookback` + 1 epochs per provider (`prune_records`), so this is bounded.
+/// A provider's record is gone: so is its liveness, with its report and miss history (a
+/// suspension for misses never carries over to a later registration of the account).
 impl<T: Config> depin_primitives::ProviderObserver<T::AccountId> for Pallet<T> {
 	fn provider_removed(provider: &T::AccountId) {
 		ProviderLiveness::<T>::remove(provider);
-		let limit = T::MissLookback::get().saturating_add(2);
-		let _ = Reports::<T>::clear_prefix(provider, limit, None);
-		let _ = Misses::<T>::clear_prefix(provider, limit, None);
 		// `DisputedBeforeReport` stays: its disputes are the consumers', open until they end,
 		// and each list goes with its last dispute.
 	}

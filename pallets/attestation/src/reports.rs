@@ -37,9 +37,9 @@ impl<T: Config> Pallet<T> {
 		}
 
 		let leases = report.leases.len() as u32;
-		Reports::<T>::insert(&provider, epoch, ReportRecord { leases, charged });
 		let mut liveness = ProviderLiveness::<T>::get(&provider);
-		Self::note_record(&provider, &mut liveness, epoch, true, Self::clock().epoch_of(Self::now()));
+		let record = EpochOutcome::Reported(ReportRecord { leases, charged });
+		Self::note_record(&mut liveness, epoch, record, Self::clock().epoch_of(Self::now()));
 
 		// A late epoch's report may land after the next epoch's: the last reported epoch never
 		// moves back.

@@ -454,7 +454,7 @@ mod differential {
 		let (clock, now) = (clock(), now());
 		let current = clock.epoch_of(now);
 		(current.saturating_sub(3)..current)
-			.find(|epoch| clock.is_settleable_report(*epoch, now) && !Reports::<Test>::contains_key(provider, epoch))
+			.find(|epoch| clock.is_settleable_report(*epoch, now) && !ProviderLiveness::<Test>::get(provider).has_reported(*epoch))
 	}
 
 	fn report_for(provider: AccountId, epoch: EpochIndex, covered: &[(LeaseId, u32)]) -> UsageReport<Test> {
@@ -623,7 +623,7 @@ mod differential {
 						let provider = PROVIDERS[usize::from(provider)];
 						let current = clock.epoch_of(now);
 						let Some(epoch) = (current.saturating_sub(3)..current)
-							.find(|e| !clock.settleable(*e, now) && !Reports::<Test>::contains_key(provider, e))
+							.find(|e| !clock.settleable(*e, now) && !ProviderLiveness::<Test>::get(provider).has_reported(*e))
 						else {
 							continue;
 						};

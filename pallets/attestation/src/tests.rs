@@ -107,6 +107,12 @@ fn submit(report: UsageReport<Test>, signature: sr25519::Signature) -> Result<()
 	call.dispatch_bypass_filter(frame_system::RawOrigin::None.into()).map(|_| ()).map_err(|e| e.error)
 }
 
+/// How many reports (`reports`) or misses of `who` are on record.
+fn recorded(who: AccountId, reports: bool) -> u32 {
+	let liveness = ProviderLiveness::<Test>::get(who);
+	liveness.recorded.iter().filter(|(_, outcome)| matches!(outcome, EpochOutcome::Reported(_)) == reports).count() as u32
+}
+
 /// The weight a report is charged up front: what its pool priority is per unit of.
 fn declared_weight(report: &UsageReport<Test>) -> frame_support::weights::Weight {
 	Attestation::declared_report_weight(report.leases.len() as u32, report.devices.gpus.len() as u32)
@@ -241,7 +247,7 @@ mod reports {
 				attested_blocks: 7,
 				charged,
 			}));
-			assert_eq!(Reports::<Test>::get(PROVIDER, 0), Some(ReportRecord { leases: 1, charged }));
+			assert_eq!(ProviderLiveness::<Test>::get(PROVIDER).report(0), Some(&ReportRecord { leases: 1, charged }));
 			let liveness = ProviderLiveness::<Test>::get(PROVIDER);
 			assert_eq!((liveness.last_reported, liveness.reports), (Some(0), 1));
 		});
@@ -647,7 +653,7 @@ mod misses {
 				last_event(),
 				Event::ReportMissed { provider: PROVIDER, epoch: 0, reporter: STRANGER, slashed: MISS_SLASH, bounty }.into()
 			);
-			assert!(Misses::<Test>::contains_key(PROVIDER, 0));
+			assert!(ProviderLiveness::<Test>::get(PROVIDER).has_missed(0));
 			assert_noop!(
 				Attestation::report_missed(RuntimeOrigin::signed(STRANGER), PROVIDER, 0),
 				Error::<Test>::MissAlreadyRecorded
@@ -743,7 +749,7 @@ mod misses {
 				assert_ok!(Attestation::report_missed(RuntimeOrigin::signed(STRANGER), PROVIDER, epoch));
 			}
 			assert_eq!(ProviderLiveness::<Test>::get(PROVIDER).missed_in_a_row, MAX_MISSED - 1);
-			assert!(Reports::<Test>::iter_prefix(PROVIDER).count() > 0 && Misses::<Test>::iter_prefix(PROVIDER).count() > 0);
+			assert!(recorded(PROVIDER, true) > 0 && recorded(PROVIDER, false) > 0);
 
 			// The consumer leaves; once nothing is retained, the provider deregisters and withdraws.
 			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), 0));
@@ -754,8 +760,6 @@ mod misses {
 			assert_ok!(Providers::withdraw_unbonded(RuntimeOrigin::signed(PROVIDER)));
 			assert!(pallet_providers::Providers::<Test>::get(PROVIDER).is_none());
 			assert!(!ProviderLiveness::<Test>::contains_key(PROVIDER));
-			assert_eq!(Reports::<Test>::iter_prefix(PROVIDER).count(), 0);
-			assert_eq!(Misses::<Test>::iter_prefix(PROVIDER).count(), 0);
 
 			// Registered again, one miss is one miss, not the last straw of the old registration.
 			provider(PROVIDER);
@@ -774,17 +778,16 @@ mod misses {
 			// Reports of epochs 0..=LOOKBACK+1, the last made in epoch LOOKBACK+2: only the
 			// epochs a miss could still be reported for are kept.
 			missing_from(LOOKBACK + 2);
-			assert!(Reports::<Test>::get(PROVIDER, 1).is_none());
-			assert!(Reports::<Test>::get(PROVIDER, 2).is_some());
-			assert_eq!(Reports::<Test>::iter_prefix(PROVIDER).count() as u32, LOOKBACK);
-			// After a gap all of them are too old: each new record drops the two oldest, a bounded
-			// cost per record, and the rest go with the records that follow.
+			let liveness = ProviderLiveness::<Test>::get(PROVIDER);
+			assert!(!liveness.has_reported(1));
+			assert!(liveness.has_reported(2));
+			assert_eq!(recorded(PROVIDER, true), LOOKBACK);
+			// After a gap all of them are too old: the next record drops them all, in memory (they
+			// live in the liveness record the miss writes anyway).
 			go_to(epoch_start(3 * LOOKBACK) + grace());
 			assert_ok!(Attestation::report_missed(RuntimeOrigin::signed(STRANGER), PROVIDER, 3 * LOOKBACK - 1));
-			assert!(Reports::<Test>::get(PROVIDER, 3).is_none());
-			assert!(Reports::<Test>::get(PROVIDER, 4).is_some());
-			assert_eq!(Reports::<Test>::iter_prefix(PROVIDER).count() as u32, LOOKBACK - 2);
-			assert_eq!(Misses::<Test>::iter_prefix(PROVIDER).count(), 1);
+			assert_eq!((recorded(PROVIDER, true), recorded(PROVIDER, false)), (0, 1));
+			assert!(ProviderLiveness::<Test>::get(PROVIDER).has_missed(3 * LOOKBACK - 1));
 		});
 	}
 }
@@ -831,7 +834,7 @@ mod congestion {
 			go_to(closes + extension - 1);
 			let report = report(0, &[(lease, 9)]);
 			assert_ok!(submit(report.clone(), sign(&key, &report)));
-			assert!(Reports::<Test>::contains_key(PROVIDER, 0));
+			assert!(ProviderLiveness::<Test>::get(PROVIDER).has_reported(0));
 		});
 	}
 
@@ -1816,7 +1819,7 @@ mod worker_tests {
 		h.ext.execute_with(|| {
 			go_to(n + 3);
 			assert_ok!(submit(report, signature));
-			assert!(Reports::<Test>::contains_key(PROVIDER, 0));
+			assert!(ProviderLiveness::<Test>::get(PROVIDER).has_reported(0));
 		});
 	}
 }

@@ -91,15 +91,15 @@ impl<T: Config> UsageReport<T> {
 	}
 }
 
-/// Most epochs a provider keeps a report or miss record of: `MissLookback` and the current
-/// one, and one expired record still to prune, fit (`integrity_test`).
+/// Most epochs a provider keeps a record of: `MissLookback` and the current one fit
+/// (`integrity_test`).
 pub const MAX_RECORDED_EPOCHS: u32 = 64;
 
-/// A provider's reporting record.
+/// A provider's reporting record: its counters and what its recent epochs left on record.
 #[derive(
 	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug, Default,
 )]
-pub struct Liveness {
+pub struct Liveness<Balance> {
 	pub last_reported: Option<EpochIndex>,
 	/// Misses recorded since the last accepted report.
 	pub missed_in_a_row: u32,
@@ -107,10 +107,42 @@ pub struct Liveness {
 	pub misses: u32,
 	/// This pallet suspended the provider for missing reports (and lifts it on the next report).
 	pub suspended_for_misses: bool,
-	/// The epochs the provider has a record of in `Reports` (`true`) or `Misses` (`false`):
-	/// pruning reads this list, which every report and miss reads anyway, instead of scanning
-	/// both maps.
-	pub recorded: BoundedVec<(EpochIndex, bool), frame_support::traits::ConstU32<MAX_RECORDED_EPOCHS>>,
+	/// The provider's accepted reports and recorded misses of the last `MissLookback` epochs,
+	/// in the order they were recorded. Kept in this record, which every report and miss reads
+	/// and writes anyway, so recording and pruning them take no storage access of their own.
+	pub recorded: BoundedVec<(EpochIndex, EpochOutcome<Balance>), frame_support::traits::ConstU32<MAX_RECORDED_EPOCHS>>,
+}
+
+impl<Balance> Liveness<Balance> {
+	/// What `epoch` left on record, if anything.
+	pub fn outcome(&self, epoch: EpochIndex) -> Option<&EpochOutcome<Balance>> {
+		self.recorded.iter().find(|(recorded, _)| *recorded == epoch).map(|(_, outcome)| outcome)
+	}
+
+	/// The accepted report of `epoch`, if any.
+	pub fn report(&self, epoch: EpochIndex) -> Option<&ReportRecord<Balance>> {
+		match self.outcome(epoch) {
+			Some(EpochOutcome::Reported(report)) => Some(report),
+			_ => None,
+		}
+	}
+
+	pub fn has_reported(&self, epoch: EpochIndex) -> bool {
+		self.report(epoch).is_some()
+	}
+
+	pub fn has_missed(&self, epoch: EpochIndex) -> bool {
+		matches!(self.outcome(epoch), Some(EpochOutcome::Missed))
+	}
+}
+
+/// What one epoch of a provider left on record.
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub enum EpochOutcome<Balance> {
+	/// Its report was accepted.
+	Reported(ReportRecord<Balance>),
+	/// A miss was recorded: the provider had a lease running and did not report.
+	Missed,
 }
 
 /// What an accepted report settled, kept for the report window of later epochs' checks.

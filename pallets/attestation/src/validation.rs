@@ -51,7 +51,7 @@ impl<T: Config> Pallet<T> {
 		// Until its window closes, or, for an epoch whose window closed congested, until the
 		// next one's does (late settlement).
 		ensure!(clock.settleable(report.epoch, now), Error::<T>::StaleEpoch);
-		ensure!(!Reports::<T>::contains_key(&report.provider, report.epoch), Error::<T>::AlreadyReported);
+		ensure!(!ProviderLiveness::<T>::get(&report.provider).has_reported(report.epoch), Error::<T>::AlreadyReported);
 
 		let key = T::Providers::reporting_key(&report.provider).ok_or(Error::<T>::UnknownReportingKey)?;
 		if let Some(signature) = signature {

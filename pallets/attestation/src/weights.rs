@@ -58,8 +58,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::FullWindowBlocks` (r:2 w:0)
 	/// Proof: `Attestation::FullWindowBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
-	/// Storage: `Attestation::Reports` (r:1 w:3)
-	/// Proof: `Attestation::Reports` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::ProviderLiveness` (r:1 w:1)
+	/// Proof: `Attestation::ProviderLiveness` (`max_values`: None, `max_size`: Some(1668), added: 4143, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Providers` (r:1 w:0)
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
@@ -86,22 +86,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Providers::HardwareAudits` (`max_values`: None, `max_size`: Some(8353), added: 10828, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Auditors` (r:1 w:0)
 	/// Proof: `Providers::Auditors` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
-	/// Storage: `Attestation::ProviderLiveness` (r:1 w:1)
-	/// Proof: `Attestation::ProviderLiveness` (`max_values`: None, `max_size`: Some(388), added: 2863, mode: `MaxEncodedLen`)
 	/// Storage: `Economics::CapacityWork` (r:1 w:1)
 	/// Proof: `Economics::CapacityWork` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[0, 256]`.
 	fn submit_report(l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2089 + l * (373 ±0)`
-		//  Estimated: `22646 + l * (3264 ±1)`
-		// Minimum execution time: 219_206_000 picoseconds.
-		Weight::from_parts(236_743_736, 22646)
-			// Standard Error: 208_782
-			.saturating_add(Weight::from_parts(81_519_505, 0).saturating_mul(l.into()))
-			.saturating_add(T::DbWeight::get().reads(20_u64))
+		//  Measured:  `2052 + l * (373 ±0)`
+		//  Estimated: `22646 + l * (3264 ±0)`
+		// Minimum execution time: 208_691_000 picoseconds.
+		Weight::from_parts(149_739_573, 22646)
+			// Standard Error: 515_095
+			.saturating_add(Weight::from_parts(85_307_421, 0).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(19_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(l.into())))
-			.saturating_add(T::DbWeight::get().writes(11_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(l.into())))
 			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(l.into()))
 	}
@@ -120,12 +118,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `g` is `[0, 64]`.
 	fn check_gpus(g: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `879 + g * (215 ±0)`
+		//  Measured:  `846 + g * (215 ±0)`
 		//  Estimated: `22646 + g * (2555 ±0)`
-		// Minimum execution time: 47_160_000 picoseconds.
-		Weight::from_parts(51_703_282, 22646)
-			// Standard Error: 13_539
-			.saturating_add(Weight::from_parts(8_494_402, 0).saturating_mul(g.into()))
+		// Minimum execution time: 45_888_000 picoseconds.
+		Weight::from_parts(51_490_472, 22646)
+			// Standard Error: 9_550
+			.saturating_add(Weight::from_parts(8_260_975, 0).saturating_mul(g.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(g.into())))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(g.into()))
@@ -141,10 +139,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `464 + a * (176 ±0)`
 		//  Estimated: `11818 + a * (10828 ±0)`
-		// Minimum execution time: 14_852_000 picoseconds.
-		Weight::from_parts(20_411_881, 11818)
-			// Standard Error: 39_908
-			.saturating_add(Weight::from_parts(10_050_120, 0).saturating_mul(a.into()))
+		// Minimum execution time: 14_091_000 picoseconds.
+		Weight::from_parts(19_436_563, 11818)
+			// Standard Error: 34_405
+			.saturating_add(Weight::from_parts(9_998_955, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 10828).saturating_mul(a.into()))
@@ -157,8 +155,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `414`
 		//  Estimated: `9173`
-		// Minimum execution time: 19_318_000 picoseconds.
-		Weight::from_parts(21_663_000, 9173)
+		// Minimum execution time: 19_219_000 picoseconds.
+		Weight::from_parts(22_353_000, 9173)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -189,12 +187,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `d` is `[0, 256]`.
 	fn hold_disputed(d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `745 + d * (516 ±0)`
+		//  Measured:  `712 + d * (516 ±0)`
 		//  Estimated: `5972 + d * (3264 ±0)`
-		// Minimum execution time: 19_409_000 picoseconds.
-		Weight::from_parts(20_120_000, 5972)
-			// Standard Error: 761_147
-			.saturating_add(Weight::from_parts(148_418_745, 0).saturating_mul(d.into()))
+		// Minimum execution time: 19_118_000 picoseconds.
+		Weight::from_parts(326_804_168, 5972)
+			// Standard Error: 1_184_222
+			.saturating_add(Weight::from_parts(139_468_354, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -205,10 +203,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::FullWindowBlocks` (r:1 w:0)
 	/// Proof: `Attestation::FullWindowBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
-	/// Storage: `Attestation::Reports` (r:1 w:0)
-	/// Proof: `Attestation::Reports` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `Attestation::Misses` (r:1 w:3)
-	/// Proof: `Attestation::Misses` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::ProviderLiveness` (r:1 w:1)
+	/// Proof: `Attestation::ProviderLiveness` (`max_values`: None, `max_size`: Some(1668), added: 4143, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Providers` (r:1 w:1)
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::ProviderLeases` (r:1 w:0)
@@ -223,20 +219,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Providers::Totals` (`max_values`: Some(1), `max_size`: Some(24), added: 519, mode: `MaxEncodedLen`)
 	/// Storage: `Economics::Ledgers` (r:1 w:1)
 	/// Proof: `Economics::Ledgers` (`max_values`: None, `max_size`: Some(294), added: 2769, mode: `MaxEncodedLen`)
-	/// Storage: `Attestation::ProviderLiveness` (r:1 w:1)
-	/// Proof: `Attestation::ProviderLiveness` (`max_values`: None, `max_size`: Some(388), added: 2863, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 256]`.
 	fn report_missed(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2348 + n * (233 ±0)`
+		//  Measured:  `1928 + n * (233 ±0)`
 		//  Estimated: `9173 + n * (3264 ±0)`
-		// Minimum execution time: 233_548_000 picoseconds.
-		Weight::from_parts(274_265_163, 9173)
-			// Standard Error: 54_053
-			.saturating_add(Weight::from_parts(9_227_833, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(12_u64))
+		// Minimum execution time: 206_497_000 picoseconds.
+		Weight::from_parts(207_009_029, 9173)
+			// Standard Error: 32_217
+			.saturating_add(Weight::from_parts(8_931_669, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(n.into()))
 	}
 	/// Storage: `Leases::Leases` (r:1 w:1)
@@ -247,8 +241,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attestation::FullWindowBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::Disputes` (r:1 w:1)
 	/// Proof: `Attestation::Disputes` (`max_values`: None, `max_size`: Some(146), added: 2621, mode: `MaxEncodedLen`)
-	/// Storage: `Attestation::Reports` (r:1 w:0)
-	/// Proof: `Attestation::Reports` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::ProviderLiveness` (r:1 w:0)
+	/// Proof: `Attestation::ProviderLiveness` (`max_values`: None, `max_size`: Some(1668), added: 4143, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::LockedEarnings` (r:1 w:1)
 	/// Proof: `Leases::LockedEarnings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -259,10 +253,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Leases::ContestedEarnings` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
 	fn dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1712`
+		//  Measured:  `1221`
 		//  Estimated: `5972`
-		// Minimum execution time: 108_992_000 picoseconds.
-		Weight::from_parts(117_474_000, 5972)
+		// Minimum execution time: 105_687_000 picoseconds.
+		Weight::from_parts(110_775_000, 5972)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -296,10 +290,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attestation::FullWindowBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	fn resolve_dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2517`
+		//  Measured:  `2484`
 		//  Estimated: `9173`
-		// Minimum execution time: 220_378_000 picoseconds.
-		Weight::from_parts(231_725_000, 9173)
+		// Minimum execution time: 221_449_000 picoseconds.
+		Weight::from_parts(228_860_000, 9173)
 			.saturating_add(T::DbWeight::get().reads(18_u64))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
@@ -327,27 +321,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Economics::UsageTake` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	fn release_dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2159`
+		//  Measured:  `2126`
 		//  Estimated: `8799`
-		// Minimum execution time: 177_955_000 picoseconds.
-		Weight::from_parts(189_632_000, 8799)
+		// Minimum execution time: 176_793_000 picoseconds.
+		Weight::from_parts(182_201_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
-	/// Storage: `Attestation::Reports` (r:26 w:26)
-	/// Proof: `Attestation::Reports` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `Attestation::Misses` (r:26 w:26)
-	/// Proof: `Attestation::Misses` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::ProviderLiveness` (r:0 w:1)
-	/// Proof: `Attestation::ProviderLiveness` (`max_values`: None, `max_size`: Some(388), added: 2863, mode: `MaxEncodedLen`)
+	/// Proof: `Attestation::ProviderLiveness` (`max_values`: None, `max_size`: Some(1668), added: 4143, mode: `MaxEncodedLen`)
 	fn forget_provider() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1612`
-		//  Estimated: `67420`
-		// Minimum execution time: 51_887_000 picoseconds.
-		Weight::from_parts(55_913_000, 67420)
-			.saturating_add(T::DbWeight::get().reads(52_u64))
-			.saturating_add(T::DbWeight::get().writes(53_u64))
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 2_063_000 picoseconds.
+		Weight::from_parts(2_684_000, 0)
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -357,8 +346,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `105`
 		//  Estimated: `3481`
-		// Minimum execution time: 13_160_000 picoseconds.
-		Weight::from_parts(14_432_000, 3481)
+		// Minimum execution time: 12_979_000 picoseconds.
+		Weight::from_parts(14_422_000, 3481)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -370,8 +359,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `103`
 		//  Estimated: `1489`
-		// Minimum execution time: 5_968_000 picoseconds.
-		Weight::from_parts(6_670_000, 1489)
+		// Minimum execution time: 5_889_000 picoseconds.
+		Weight::from_parts(6_590_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -380,36 +369,36 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn submit_report(l: u32, ) -> Weight {
-		Weight::from_parts(236_743_736, 22646)
-			.saturating_add(Weight::from_parts(81_519_505, 0).saturating_mul(l.into()))
-			.saturating_add(RocksDbWeight::get().reads(20_u64))
+		Weight::from_parts(149_739_573, 22646)
+			.saturating_add(Weight::from_parts(85_307_421, 0).saturating_mul(l.into()))
+			.saturating_add(RocksDbWeight::get().reads(19_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(l.into())))
-			.saturating_add(RocksDbWeight::get().writes(11_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(l.into())))
 			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(l.into()))
 	}
 	fn check_gpus(g: u32, ) -> Weight {
-		Weight::from_parts(51_703_282, 22646)
-			.saturating_add(Weight::from_parts(8_494_402, 0).saturating_mul(g.into()))
+		Weight::from_parts(51_490_472, 22646)
+			.saturating_add(Weight::from_parts(8_260_975, 0).saturating_mul(g.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(g.into())))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(g.into()))
 	}
 	fn read_audits(a: u32, ) -> Weight {
-		Weight::from_parts(20_411_881, 11818)
-			.saturating_add(Weight::from_parts(10_050_120, 0).saturating_mul(a.into()))
+		Weight::from_parts(19_436_563, 11818)
+			.saturating_add(Weight::from_parts(9_998_955, 0).saturating_mul(a.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 10828).saturating_mul(a.into()))
 	}
 	fn lift_suspension() -> Weight {
-		Weight::from_parts(21_663_000, 9173)
+		Weight::from_parts(22_353_000, 9173)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn hold_disputed(d: u32, ) -> Weight {
-		Weight::from_parts(20_120_000, 5972)
-			.saturating_add(Weight::from_parts(148_418_745, 0).saturating_mul(d.into()))
+		Weight::from_parts(326_804_168, 5972)
+			.saturating_add(Weight::from_parts(139_468_354, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(d.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -417,40 +406,39 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(d.into()))
 	}
 	fn report_missed(n: u32, ) -> Weight {
-		Weight::from_parts(274_265_163, 9173)
-			.saturating_add(Weight::from_parts(9_227_833, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(12_u64))
+		Weight::from_parts(207_009_029, 9173)
+			.saturating_add(Weight::from_parts(8_931_669, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(10_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
 			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(n.into()))
 	}
 	fn dispute() -> Weight {
-		Weight::from_parts(117_474_000, 5972)
+		Weight::from_parts(110_775_000, 5972)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn resolve_dispute() -> Weight {
-		Weight::from_parts(231_725_000, 9173)
+		Weight::from_parts(228_860_000, 9173)
 			.saturating_add(RocksDbWeight::get().reads(18_u64))
 			.saturating_add(RocksDbWeight::get().writes(13_u64))
 	}
 	fn release_dispute() -> Weight {
-		Weight::from_parts(189_632_000, 8799)
+		Weight::from_parts(182_201_000, 8799)
 			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(12_u64))
 	}
 	fn forget_provider() -> Weight {
-		Weight::from_parts(55_913_000, 67420)
-			.saturating_add(RocksDbWeight::get().reads(52_u64))
-			.saturating_add(RocksDbWeight::get().writes(53_u64))
+		Weight::from_parts(2_684_000, 0)
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn note_congestion() -> Weight {
-		Weight::from_parts(14_432_000, 3481)
+		Weight::from_parts(14_422_000, 3481)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn forget_congestion() -> Weight {
-		Weight::from_parts(6_670_000, 1489)
+		Weight::from_parts(6_590_000, 1489)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}

@@ -214,7 +214,7 @@ pub fn run<T: Config>(block: BlockNumberFor<T>) {
 
 /// Reports `epoch` for `provider` unless it is on chain or was submitted recently.
 fn report_epoch<T: Config>(key: sr25519::Public, provider: &T::AccountId, epoch: EpochIndex, block: BlockNumberFor<T>) {
-	if Reports::<T>::contains_key(provider, epoch) {
+	if ProviderLiveness::<T>::get(provider).has_reported(epoch) {
 		return;
 	}
 	let Ok(Some(tally)) = StorageValueRef::persistent(&tally_key(epoch)).get::<EpochTally>() else {

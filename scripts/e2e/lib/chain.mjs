@@ -110,6 +110,16 @@ export function sendAndFinalize(api, tx, signer, { timeoutMs = 120_000 } = {}) {
 }
 
 /** Free balance of `address` at `blockHash` (or at the best block). */
+/**
+ * What `epoch` left on record for `provider` in its liveness (`Attestation.ProviderLiveness`):
+ * the `EpochOutcome` (`isReported` with `asReported`, or `isMissed`), or undefined.
+ */
+export async function epochOutcome(api, provider, epoch) {
+  const liveness = await api.query.attestation.providerLiveness(provider);
+  const record = liveness.recorded.find(([recorded]) => recorded.toNumber() === epoch);
+  return record?.[1];
+}
+
 export async function freeBalance(api, address, blockHash) {
   const at = blockHash ? await api.at(blockHash) : api;
   return (await at.query.system.account(address)).data.free.toBigInt();

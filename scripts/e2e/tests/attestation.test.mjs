@@ -11,7 +11,7 @@ import { u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
 
 import { startNode, rpc, rpcCall, waitFor } from '../lib/node.mjs';
-import { connect, devKeyring, reportingKeyProof, sendAndFinalize } from '../lib/chain.mjs';
+import { connect, devKeyring, epochOutcome, reportingKeyProof, sendAndFinalize } from '../lib/chain.mjs';
 import { fakeExporter, fixture } from '../lib/exporter.mjs';
 
 const DPN = 10n ** 12n;
@@ -170,7 +170,7 @@ describe('usage attestation', { timeout: 900_000 }, () => {
     const escrowAt = async (n) => (await (await api.at(await api.rpc.chain.getBlockHash(n))).query.leases.leases(leaseId)).unwrap().escrow.toBigInt();
     assert.equal(await escrowAt(darkWindowClosed), await escrowAt(dark * epochLength + grace),
       'the escrow did not move while nothing was attested');
-    assert.ok((await api.query.attestation.reports(provider.address, dark)).isNone);
+    assert.ok(!(await epochOutcome(api, provider.address, dark))?.isReported, `no report of epoch ${dark} on record`);
     const log = readFileSync(node.logFile, 'utf8');
     assert.match(log, /metrics source did not answer/);
 
