@@ -119,8 +119,8 @@ fn a_report_pays_a_hardware_lookup_per_gpu_it_lists() {
 		let lookup = <crate::GpuAttestation as HardwareAttestations<AccountId>>::lookup_weight();
 		// Up front: every lease disputed, the most audit records to read, a suspension to lift, and
 		// a hardware lookup per GPU listed.
-		let expected = pallet_attestation::Pallet::<Runtime>::declared_report_weight(leases, gpus);
-		let without_gpus = pallet_attestation::Pallet::<Runtime>::declared_report_weight(leases, 0);
+		let expected = pallet_attestation::Pallet::<Runtime>::declared_submit_report_weight(leases, gpus);
+		let without_gpus = pallet_attestation::Pallet::<Runtime>::declared_submit_report_weight(leases, 0);
 		assert!(expected.saturating_sub(without_gpus).all_gte(lookup.saturating_mul(gpus.into())));
 		assert_eq!(call.get_dispatch_info().call_weight, expected);
 		let selection = <crate::GpuAttestation as HardwareAttestations<AccountId>>::selection_weight();

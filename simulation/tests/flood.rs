@@ -147,8 +147,13 @@ fn landed_after() -> Option<u32> {
 	LANDED_AFTER.with(|after| after.get())
 }
 
+/// `who`'s report of `epoch` is on record (call inside the market's externalities).
+fn has_reported(who: &AccountId, epoch: u32) -> bool {
+	pallet_attestation::ProviderLiveness::<Runtime>::get(who).has_reported(epoch)
+}
+
 fn honest_reported(market: &mut Market, honest: &Honest) -> bool {
-	market.ext.execute_with(|| pallet_attestation::Reports::<Runtime>::contains_key(&honest.provider, 1))
+	market.ext.execute_with(|| has_reported(&honest.provider, 1))
 }
 
 /// Epoch 1's report window is open at block `n` (the clock as of the block before).
@@ -224,8 +229,7 @@ fn empty_and_zero_uptime_sybil_reports_cannot_delay_an_honest_report() {
 	let after = run_blocks(&mut market, &honest, &mut pool, opens, |_, _| false, |_, n| n < opens + 3);
 	market.run_to(after);
 	let landed_at = market.ext.execute_with(|| {
-		pallet_attestation::Reports::<Runtime>::contains_key(&honest.provider, 1) &&
-			sybils.iter().all(|s| !pallet_attestation::Reports::<Runtime>::contains_key(s, 1))
+		has_reported(&honest.provider, 1) && sybils.iter().all(|s| !has_reported(s, 1))
 	});
 	assert!(landed_at, "the honest report landed, no Sybil's did");
 	// Sent when the window's first block was imported, it landed in the next one.
@@ -269,7 +273,7 @@ fn outranking_the_honest_report_costs_the_flooder_every_epoch() {
 	// leaves room for): it lands in the next one with room.
 	assert!(landed_after().is_some_and(|after| (1..=3).contains(&after)), "{:?}", landed_after());
 	let sybils_reported = market.ext.execute_with(|| {
-		attacker.iter().step_by(2).filter(|s| pallet_attestation::Reports::<Runtime>::contains_key(*s, 1)).count()
+		attacker.iter().step_by(2).filter(|s| has_reported(s, 1)).count()
 	});
 	assert_eq!(sybils_reported as u32, SYBILS);
 	// What the flood cost its accounts together in this epoch: at least the take (5%) on every

@@ -227,16 +227,20 @@ mod benchmarks {
 	}
 
 	/// Finding the audited hardware of a provider with `a` audit records, each keeping every
-	/// version (what a report reads to count audited capacity).
+	/// version and vouching for every GPU the report lists (the most a provider may list): what
+	/// a report reads to count audited capacity. The listed GPUs' owners are read first, as the
+	/// report's checks do, so each record costs its own read and the look-ups of its GPUs.
 	#[benchmark]
 	fn read_audits(a: Linear<0, { <T as Config>::Providers::max_audits() }>) -> Result<(), BenchmarkError> {
-		let (report, _) = signed_report::<T>(1, 0, 0, a, false);
+		let (report, _) = signed_report::<T>(1, 0, max_gpus::<T>(), a, false);
 		let at = Pallet::<T>::clock().first_block(report.epoch);
+		let listed: Vec<H256> = report.devices.gpus.iter().map(|gpu| gpu.uuid_hash).collect();
 		let audited;
 
 		#[block]
 		{
-			audited = <T as Config>::Providers::audited_hardware(&report.provider, at, &[]);
+			Pallet::<T>::check_devices(&report, &[]).map_err(|_| "the provider's GPUs")?;
+			audited = <T as Config>::Providers::audited_hardware(&report.provider, at, &listed);
 		}
 
 		assert_eq!(audited.audits_read, a);
@@ -304,7 +308,14 @@ mod benchmarks {
 			Liveness {
 				missed_in_a_row: T::MaxMissedEpochs::get().saturating_sub(1),
 				misses: T::MissLookback::get().saturating_add(1),
-				recorded: BoundedVec::truncate_from(recorded_epochs::<T>().map(|e| (e, EpochOutcome::Missed)).collect()),
+				last_reported: Some(*recorded_epochs::<T>().end()),
+				reports: T::MissLookback::get().saturating_add(1),
+				// Reports' records, the larger kind, to decode, prune and keep.
+				recorded: BoundedVec::truncate_from(
+					recorded_epochs::<T>()
+						.map(|e| (e, EpochOutcome::Reported(ReportRecord { leases: 1, charged: 1u32.into() })))
+						.collect(),
+				),
 				..Default::default()
 			},
 		);

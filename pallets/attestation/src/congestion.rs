@@ -73,7 +73,7 @@ impl<T: Config> Pallet<T> {
 
 	/// What the largest report is charged up front.
 	pub(crate) fn largest_report_weight() -> Weight {
-		Self::declared_report_weight(T::MaxLeasesPerReport::get(), T::MaxGpusPerReport::get())
+		Self::declared_submit_report_weight(T::MaxLeasesPerReport::get(), T::MaxGpusPerReport::get())
 	}
 
 	/// The largest report extrinsic's length: the report, its signature and the extrinsic's

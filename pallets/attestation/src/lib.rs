@@ -489,7 +489,9 @@ pub mod pallet {
 				normal.max_total.unwrap_or(weights.max_block).all_gte(Self::largest_report_weight()),
 				"the largest report fits in a block"
 			);
-			assert!(T::MissLookback::get() > 0);
+			// An epoch settled late is reported up to two epochs after it: its record must outlive
+			// that, or the epoch could be reported twice.
+			assert!(T::MissLookback::get() >= 2);
 			// A provider's records span at most `MissLookback` epochs and the current one (a new
 			// record first drops the expired ones).
 			assert!(
@@ -517,7 +519,7 @@ pub mod pallet {
 		// audit records, a suspension to lift); `submit_report` is benchmarked as a block
 		// applies the report, `pre_dispatch`'s checks (signature included) then dispatch.
 		// Refunded to the work the report actually met.
-		#[pallet::weight(Pallet::<T>::declared_report_weight(report.leases.len() as u32, report.devices.gpus.len() as u32))]
+		#[pallet::weight(Pallet::<T>::declared_submit_report_weight(report.leases.len() as u32, report.devices.gpus.len() as u32))]
 		pub fn submit_report(
 			origin: OriginFor<T>,
 			report: UsageReport<T>,

@@ -56,6 +56,10 @@ pub mod v2 {
 /// `Misses` maps into its liveness (`Liveness::recorded`), which every report and miss reads
 /// and writes anyway: recording one and pruning the expired take no storage access of their
 /// own.
+///
+/// One block: it reads and writes every record once, at most `MissLookback` + 1 per provider
+/// (25 on this runtime). The chains running v2 (development and test networks) have a few
+/// dozen providers; a chain with thousands would need this as a multi-block migration.
 pub mod v3 {
 	use alloc::{collections::BTreeMap, vec::Vec};
 	use frame_support::{migrations::VersionedMigration, pallet_prelude::*, traits::UncheckedOnRuntimeUpgrade};

@@ -46,8 +46,8 @@ impl<T: Config> Pallet<T> {
 			});
 			return Ok(scanned);
 		}
-		// Read again: the slash may have changed the provider's records.
-		let mut liveness = ProviderLiveness::<T>::get(&provider);
+		// The slash left the provider's records as they were (a removal returned above).
+		let mut liveness = recorded;
 		Self::note_record(&mut liveness, epoch, EpochOutcome::Missed, clock.epoch_of(now));
 		liveness.misses = liveness.misses.saturating_add(1);
 		// Only misses after the last accepted report are in a row: old misses reported late

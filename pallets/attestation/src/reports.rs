@@ -11,7 +11,9 @@ use crate::{pallet::*, types::*, Config};
 impl<T: Config> Pallet<T> {
 	/// Returns the work it met beyond its leases and GPUs, what its weight is refunded to.
 	pub(crate) fn do_submit_report(report: UsageReport<T>) -> Result<ReportWork, DispatchError> {
-		let covered = Self::check_report(&report, None)?.leases;
+		let checked = Self::check_report(&report, None)?;
+		let capacity_only = checked.capacity.is_some();
+		let covered = checked.leases;
 		let (provider, epoch) = (report.provider.clone(), report.epoch);
 
 		// Disputes raised from now on come after the report.
@@ -22,7 +24,7 @@ impl<T: Config> Pallet<T> {
 		let mut charged = BalanceOf::<T>::zero();
 		let mut attested_blocks = 0u32;
 		let mut disputed = 0u32;
-		let (mut usage, audits_read) = Self::device_usage(&report);
+		let (mut usage, audits_read) = checked.capacity.unwrap_or_else(|| Self::device_usage(&report));
 		for ((entry, lease), (charge, settlement)) in
 			report.leases.iter().zip(covered.iter()).zip(charges.iter().zip(settlements.iter()))
 		{
@@ -63,7 +65,7 @@ impl<T: Config> Pallet<T> {
 		if reinstate && T::Providers::resume(&provider).is_ok() {
 			Self::deposit_event(Event::ReinstatedByReport { provider });
 		}
-		Ok(ReportWork { disputed, audits_read, reinstated: reinstate })
+		Ok(ReportWork { disputed, audits_read, reinstated: reinstate, capacity_only })
 	}
 }
 

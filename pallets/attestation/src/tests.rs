@@ -115,7 +115,7 @@ fn recorded(who: AccountId, reports: bool) -> u32 {
 
 /// The weight a report is charged up front: what its pool priority is per unit of.
 fn declared_weight(report: &UsageReport<Test>) -> frame_support::weights::Weight {
-	Attestation::declared_report_weight(report.leases.len() as u32, report.devices.gpus.len() as u32)
+	Attestation::declared_submit_report_weight(report.leases.len() as u32, report.devices.gpus.len() as u32)
 }
 
 /// What `who` has earned and not yet had unlocked (its `ProviderEarnings` hold).
@@ -993,10 +993,10 @@ mod disputes {
 			let gpus = report.devices.gpus.len() as u32;
 			let call = call(report.clone(), sign(&key, &report));
 			let weights = |disputed, audits_read, reinstated| {
-				Attestation::report_weight(2, gpus, &ReportWork { disputed, audits_read, reinstated })
+				Attestation::report_weight(2, gpus, &ReportWork { disputed, audits_read, reinstated, capacity_only: false })
 			};
 			let max_audits = <Providers as ProviderRegistry<_, _>>::max_audits();
-			let worst = weights(2, max_audits, true);
+			let worst = Attestation::declared_submit_report_weight(2, gpus);
 			assert_eq!(call.get_dispatch_info().call_weight, worst);
 			let post = call.dispatch_bypass_filter(frame_system::RawOrigin::None.into()).unwrap();
 			assert_eq!(post.actual_weight, Some(weights(1, 1, false)));
@@ -1005,6 +1005,27 @@ mod disputes {
 			let met = weights(1, 1, false).ref_time();
 			assert!(weights(2, 1, false).ref_time() > met && weights(1, max_audits, false).ref_time() > met);
 			assert!(weights(1, 1, true).ref_time() > met);
+		});
+	}
+
+	/// A report that charges nothing is valid for the audited capacity it attests, which
+	/// `pre_dispatch` finds as well as dispatch: it pays for finding it twice (and dispatch
+	/// reuses what its own checks found rather than reading the audits a third time).
+	#[test]
+	fn a_report_of_audited_capacity_alone_pays_for_checking_it_twice() {
+		run_test(|| {
+			let key = provider(PROVIDER);
+			assert_ok!(Providers::add_auditor(RuntimeOrigin::root(), AUDITOR));
+			assert_ok!(Providers::audit_hardware(RuntimeOrigin::signed(AUDITOR), PROVIDER, bounded(&[gpu_id(PROVIDER, 0)]), 0));
+			go_to(epoch_start(2) + 1);
+			let report = report(1, &[]);
+			let gpus = report.devices.gpus.len() as u32;
+			let post = call(report.clone(), sign(&key, &report))
+				.dispatch_bypass_filter(frame_system::RawOrigin::None.into())
+				.unwrap();
+			let work = |capacity_only| ReportWork { disputed: 0, audits_read: 1, reinstated: false, capacity_only };
+			assert_eq!(post.actual_weight, Some(Attestation::report_weight(0, gpus, &work(true))));
+			assert!(Attestation::report_weight(0, gpus, &work(true)).ref_time() > Attestation::report_weight(0, gpus, &work(false)).ref_time());
 		});
 	}
 
@@ -1023,7 +1044,7 @@ mod disputes {
 				.dispatch_bypass_filter(frame_system::RawOrigin::None.into())
 				.unwrap();
 			assert!(has_event(Event::ReinstatedByReport { provider: PROVIDER }));
-			let work = |reinstated| ReportWork { disputed: 0, audits_read: 0, reinstated };
+			let work = |reinstated| ReportWork { disputed: 0, audits_read: 0, reinstated, capacity_only: false };
 			assert_eq!(post.actual_weight, Some(Attestation::report_weight(1, gpus, &work(true))));
 			let lift = <Test as Config>::WeightInfo::lift_suspension();
 			assert_eq!(Attestation::report_weight(1, gpus, &work(true)), Attestation::report_weight(1, gpus, &work(false)) + lift);
@@ -1832,4 +1853,46 @@ fn the_epoch_clock_comes_from_genesis_and_is_shared_with_leases() {
 		assert_eq!((leases_clock.length(), leases_clock.grace()), (EPOCH, 5));
 	});
 	sp_io::TestExternalities::new_empty().execute_with(|| assert_eq!(Attestation::clock().length(), 600));
+}
+
+mod migration {
+	use super::*;
+	use crate::migrations::{v2::LivenessV1, v3};
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+
+	/// v2 kept a provider's records in two maps and listed their epochs in its liveness, after
+	/// v1's fields; v3 folds the maps into the liveness (the list rebuilt from the records).
+	#[test]
+	fn v3_folds_the_report_and_miss_maps_into_each_liveness() {
+		run_test(|| {
+			let v1 = LivenessV1 { last_reported: Some(3), missed_in_a_row: 1, reports: 2, misses: 1, suspended_for_misses: true };
+			let listed: Vec<(EpochIndex, bool)> = vec![(2, true), (3, true), (4, false)];
+			frame_support::storage::unhashed::put_raw(
+				&ProviderLiveness::<Test>::hashed_key_for(PROVIDER),
+				&codec::Encode::encode(&(v1, listed)),
+			);
+			v3::v2::Reports::<Test>::insert(PROVIDER, 3, ReportRecord { leases: 2, charged: 50 });
+			v3::v2::Reports::<Test>::insert(PROVIDER, 2, ReportRecord { leases: 1, charged: 20 });
+			v3::v2::Misses::<Test>::insert(PROVIDER, 4, ());
+			StorageVersion::new(2).put::<Attestation>();
+
+			v3::MigrateV2ToV3::<Test>::on_runtime_upgrade();
+
+			let liveness = ProviderLiveness::<Test>::get(PROVIDER);
+			assert_eq!(
+				(liveness.last_reported, liveness.missed_in_a_row, liveness.reports, liveness.misses, liveness.suspended_for_misses),
+				(Some(3), 1, 2, 1, true)
+			);
+			assert_eq!(
+				liveness.recorded.to_vec(),
+				vec![
+					(2, EpochOutcome::Reported(ReportRecord { leases: 1, charged: 20 })),
+					(3, EpochOutcome::Reported(ReportRecord { leases: 2, charged: 50 })),
+					(4, EpochOutcome::Missed),
+				]
+			);
+			assert_eq!(v3::v2::Reports::<Test>::iter().count() + v3::v2::Misses::<Test>::iter().count(), 0);
+			assert_eq!(Attestation::on_chain_storage_version(), StorageVersion::new(3));
+		});
+	}
 }

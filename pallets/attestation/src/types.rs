@@ -108,7 +108,7 @@ pub struct Liveness<Balance> {
 	/// This pallet suspended the provider for missing reports (and lifts it on the next report).
 	pub suspended_for_misses: bool,
 	/// The provider's accepted reports and recorded misses of the last `MissLookback` epochs,
-	/// in the order they were recorded. Kept in this record, which every report and miss reads
+	/// each epoch once, in the order they were recorded (by epoch for those migrated to v3). Kept in this record, which every report and miss reads
 	/// and writes anyway, so recording and pruning them take no storage access of their own.
 	pub recorded: BoundedVec<(EpochIndex, EpochOutcome<Balance>), frame_support::traits::ConstU32<MAX_RECORDED_EPOCHS>>,
 }
@@ -181,4 +181,7 @@ pub struct ReportWork {
 	pub audits_read: u32,
 	/// The report lifted the provider's suspension for misses.
 	pub reinstated: bool,
+	/// The report charged nothing: its audited capacity made it valid, found in `pre_dispatch`
+	/// as well as in dispatch.
+	pub capacity_only: bool,
 }

@@ -18,6 +18,9 @@ use crate::{pallet::*, types::*, weights::WeightInfo, Config};
 pub(crate) struct CheckedReport<T: Config> {
 	pub leases: Vec<ChargeableLease<T::AccountId, BalanceOf<T>>>,
 	pub value: BalanceOf<T>,
+	/// For a report that charges nothing: the capacity it attests (and the audit records read
+	/// to find it), which made it valid.
+	pub capacity: Option<(AttestedUsage, u32)>,
 }
 
 impl<T: Config> Pallet<T> {
@@ -73,8 +76,12 @@ impl<T: Config> Pallet<T> {
 		let value = Self::check_uptime(report, &leases)?;
 		// A report must pay for service or attest audited hardware: one that does neither
 		// earns nothing and would only take block space from reports that settle something.
-		ensure!(!value.is_zero() || Self::device_usage(report).0.has_audited_capacity(), Error::<T>::NothingToSettle);
-		Ok(CheckedReport { leases, value })
+		let capacity = value.is_zero().then(|| Self::device_usage(report));
+		ensure!(
+			capacity.as_ref().is_none_or(|(usage, _)| usage.has_audited_capacity()),
+			Error::<T>::NothingToSettle
+		);
+		Ok(CheckedReport { leases, value, capacity })
 	}
 
 	/// The leases the report covers, each the provider's, chargeable for the epoch, once.
@@ -166,11 +173,21 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn report_weight(leases: u32, gpus: u32, work: &ReportWork) -> Weight {
 		type W<T> = <T as Config>::WeightInfo;
 		let lift = if work.reinstated { W::<T>::lift_suspension() } else { Weight::zero() };
+		// A report that charges nothing is valid for its audited capacity: `pre_dispatch` found
+		// that too (dispatch reuses its own finding).
+		let capacity_checked = if work.capacity_only {
+			W::<T>::read_audits(work.audits_read)
+				.saturating_sub(W::<T>::read_audits(0))
+				.saturating_add(W::<T>::check_gpus(gpus).saturating_sub(W::<T>::check_gpus(0)))
+		} else {
+			Weight::zero()
+		};
 		W::<T>::submit_report(leases)
 			.saturating_add(W::<T>::check_gpus(gpus).saturating_sub(W::<T>::check_gpus(0)))
 			.saturating_add(W::<T>::read_audits(work.audits_read).saturating_sub(W::<T>::read_audits(1)))
 			.saturating_add(W::<T>::hold_disputed(work.disputed).saturating_sub(W::<T>::hold_disputed(0)))
 			.saturating_add(lift)
+			.saturating_add(capacity_checked)
 			// Each GPU of the summary may be looked up for its attestation (capacity emission).
 			.saturating_add(
 				<T::Hardware as depin_primitives::HardwareAttestations<T::AccountId>>::lookup_weight()
@@ -179,9 +196,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// What a report is charged up front: as if it met all the work it could (every lease
-	/// disputed, the most audit records, a suspension to lift); refunded to what it met.
-	pub fn declared_report_weight(leases: u32, gpus: u32) -> Weight {
-		let worst = ReportWork { disputed: leases, audits_read: T::Providers::max_audits(), reinstated: true };
+	/// disputed, the most audit records, a suspension to lift, its capacity checked before
+	/// dispatch too); refunded to what it met.
+	pub fn declared_submit_report_weight(leases: u32, gpus: u32) -> Weight {
+		let worst =
+			ReportWork { disputed: leases, audits_read: T::Providers::max_audits(), reinstated: true, capacity_only: true };
 		Self::report_weight(leases, gpus, &worst)
 	}
 
@@ -210,7 +229,7 @@ impl<T: Config> Pallet<T> {
 			.with_extension(report.epoch, T::MaxWindowExtension::get())
 			.report_window_closes(report.epoch)
 			.max(clock.settlement_closes(report.epoch));
-		let weight = Self::declared_report_weight(report.leases.len() as u32, report.devices.gpus.len() as u32);
+		let weight = Self::declared_submit_report_weight(report.leases.len() as u32, report.devices.gpus.len() as u32);
 		ValidTransaction::with_tag_prefix("DepinUsageReport")
 			.priority(Self::report_priority(checked.value, weight, clock.is_late(report.epoch, Self::now())))
 			.and_provides((report.provider.clone(), report.epoch))

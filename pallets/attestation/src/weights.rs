@@ -93,10 +93,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2052 + l * (373 ±0)`
 		//  Estimated: `22646 + l * (3264 ±0)`
-		// Minimum execution time: 208_691_000 picoseconds.
-		Weight::from_parts(149_739_573, 22646)
-			// Standard Error: 515_095
-			.saturating_add(Weight::from_parts(85_307_421, 0).saturating_mul(l.into()))
+		// Minimum execution time: 199_216_000 picoseconds.
+		Weight::from_parts(201_900_000, 22646)
+			// Standard Error: 1_548_752
+			.saturating_add(Weight::from_parts(102_622_554, 0).saturating_mul(l.into()))
 			.saturating_add(T::DbWeight::get().reads(19_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(l.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
@@ -120,14 +120,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `846 + g * (215 ±0)`
 		//  Estimated: `22646 + g * (2555 ±0)`
-		// Minimum execution time: 45_888_000 picoseconds.
-		Weight::from_parts(51_490_472, 22646)
-			// Standard Error: 9_550
-			.saturating_add(Weight::from_parts(8_260_975, 0).saturating_mul(g.into()))
+		// Minimum execution time: 49_173_000 picoseconds.
+		Weight::from_parts(69_837_148, 22646)
+			// Standard Error: 111_343
+			.saturating_add(Weight::from_parts(10_041_848, 0).saturating_mul(g.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(g.into())))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(g.into()))
 	}
+	/// Storage: `Attestation::EpochLength` (r:1 w:0)
+	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::FullWindowBlocks` (r:2 w:0)
+	/// Proof: `Attestation::FullWindowBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::GpuOwner` (r:64 w:0)
+	/// Proof: `Providers::GpuOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Providers` (r:1 w:0)
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::HardwareAudits` (r:9 w:0)
@@ -137,13 +143,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `a` is `[0, 8]`.
 	fn read_audits(a: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `464 + a * (176 ±0)`
-		//  Estimated: `11818 + a * (10828 ±0)`
-		// Minimum execution time: 14_091_000 picoseconds.
-		Weight::from_parts(19_436_563, 11818)
-			// Standard Error: 34_405
-			.saturating_add(Weight::from_parts(9_998_955, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		//  Measured:  `6244 + a * (8373 ±0)`
+		//  Estimated: `164510 + a * (10828 ±0)`
+		// Minimum execution time: 301_599_000 picoseconds.
+		Weight::from_parts(353_765_405, 164510)
+			// Standard Error: 924_734
+			.saturating_add(Weight::from_parts(143_341_362, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(69_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 10828).saturating_mul(a.into()))
 	}
@@ -155,8 +161,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `414`
 		//  Estimated: `9173`
-		// Minimum execution time: 19_219_000 picoseconds.
-		Weight::from_parts(22_353_000, 9173)
+		// Minimum execution time: 19_158_000 picoseconds.
+		Weight::from_parts(23_765_000, 9173)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -189,10 +195,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `712 + d * (516 ±0)`
 		//  Estimated: `5972 + d * (3264 ±0)`
-		// Minimum execution time: 19_118_000 picoseconds.
-		Weight::from_parts(326_804_168, 5972)
-			// Standard Error: 1_184_222
-			.saturating_add(Weight::from_parts(139_468_354, 0).saturating_mul(d.into()))
+		// Minimum execution time: 20_741_000 picoseconds.
+		Weight::from_parts(21_392_000, 5972)
+			// Standard Error: 2_025_447
+			.saturating_add(Weight::from_parts(167_647_850, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -222,12 +228,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 256]`.
 	fn report_missed(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1928 + n * (233 ±0)`
+		//  Measured:  `2432 + n * (233 ±0)`
 		//  Estimated: `9173 + n * (3264 ±0)`
-		// Minimum execution time: 206_497_000 picoseconds.
-		Weight::from_parts(207_009_029, 9173)
-			// Standard Error: 32_217
-			.saturating_add(Weight::from_parts(8_931_669, 0).saturating_mul(n.into()))
+		// Minimum execution time: 207_669_000 picoseconds.
+		Weight::from_parts(252_466_231, 9173)
+			// Standard Error: 136_526
+			.saturating_add(Weight::from_parts(9_673_616, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
@@ -255,8 +261,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1221`
 		//  Estimated: `5972`
-		// Minimum execution time: 105_687_000 picoseconds.
-		Weight::from_parts(110_775_000, 5972)
+		// Minimum execution time: 106_448_000 picoseconds.
+		Weight::from_parts(146_238_000, 5972)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -292,8 +298,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2484`
 		//  Estimated: `9173`
-		// Minimum execution time: 221_449_000 picoseconds.
-		Weight::from_parts(228_860_000, 9173)
+		// Minimum execution time: 237_584_000 picoseconds.
+		Weight::from_parts(349_009_000, 9173)
 			.saturating_add(T::DbWeight::get().reads(18_u64))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
@@ -323,8 +329,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2126`
 		//  Estimated: `8799`
-		// Minimum execution time: 176_793_000 picoseconds.
-		Weight::from_parts(182_201_000, 8799)
+		// Minimum execution time: 179_857_000 picoseconds.
+		Weight::from_parts(238_975_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
@@ -334,8 +340,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_063_000 picoseconds.
-		Weight::from_parts(2_684_000, 0)
+		// Minimum execution time: 2_133_000 picoseconds.
+		Weight::from_parts(3_025_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
@@ -346,8 +352,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `105`
 		//  Estimated: `3481`
-		// Minimum execution time: 12_979_000 picoseconds.
-		Weight::from_parts(14_422_000, 3481)
+		// Minimum execution time: 12_859_000 picoseconds.
+		Weight::from_parts(14_992_000, 3481)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -359,8 +365,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `103`
 		//  Estimated: `1489`
-		// Minimum execution time: 5_889_000 picoseconds.
-		Weight::from_parts(6_590_000, 1489)
+		// Minimum execution time: 5_839_000 picoseconds.
+		Weight::from_parts(6_670_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -369,8 +375,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn submit_report(l: u32, ) -> Weight {
-		Weight::from_parts(149_739_573, 22646)
-			.saturating_add(Weight::from_parts(85_307_421, 0).saturating_mul(l.into()))
+		Weight::from_parts(201_900_000, 22646)
+			.saturating_add(Weight::from_parts(102_622_554, 0).saturating_mul(l.into()))
 			.saturating_add(RocksDbWeight::get().reads(19_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(l.into())))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
@@ -378,27 +384,27 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(l.into()))
 	}
 	fn check_gpus(g: u32, ) -> Weight {
-		Weight::from_parts(51_490_472, 22646)
-			.saturating_add(Weight::from_parts(8_260_975, 0).saturating_mul(g.into()))
+		Weight::from_parts(69_837_148, 22646)
+			.saturating_add(Weight::from_parts(10_041_848, 0).saturating_mul(g.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(g.into())))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(g.into()))
 	}
 	fn read_audits(a: u32, ) -> Weight {
-		Weight::from_parts(19_436_563, 11818)
-			.saturating_add(Weight::from_parts(9_998_955, 0).saturating_mul(a.into()))
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
+		Weight::from_parts(353_765_405, 164510)
+			.saturating_add(Weight::from_parts(143_341_362, 0).saturating_mul(a.into()))
+			.saturating_add(RocksDbWeight::get().reads(69_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 10828).saturating_mul(a.into()))
 	}
 	fn lift_suspension() -> Weight {
-		Weight::from_parts(22_353_000, 9173)
+		Weight::from_parts(23_765_000, 9173)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn hold_disputed(d: u32, ) -> Weight {
-		Weight::from_parts(326_804_168, 5972)
-			.saturating_add(Weight::from_parts(139_468_354, 0).saturating_mul(d.into()))
+		Weight::from_parts(21_392_000, 5972)
+			.saturating_add(Weight::from_parts(167_647_850, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(d.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -406,39 +412,39 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(d.into()))
 	}
 	fn report_missed(n: u32, ) -> Weight {
-		Weight::from_parts(207_009_029, 9173)
-			.saturating_add(Weight::from_parts(8_931_669, 0).saturating_mul(n.into()))
+		Weight::from_parts(252_466_231, 9173)
+			.saturating_add(Weight::from_parts(9_673_616, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(n.into()))
 	}
 	fn dispute() -> Weight {
-		Weight::from_parts(110_775_000, 5972)
+		Weight::from_parts(146_238_000, 5972)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn resolve_dispute() -> Weight {
-		Weight::from_parts(228_860_000, 9173)
+		Weight::from_parts(349_009_000, 9173)
 			.saturating_add(RocksDbWeight::get().reads(18_u64))
 			.saturating_add(RocksDbWeight::get().writes(13_u64))
 	}
 	fn release_dispute() -> Weight {
-		Weight::from_parts(182_201_000, 8799)
+		Weight::from_parts(238_975_000, 8799)
 			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(12_u64))
 	}
 	fn forget_provider() -> Weight {
-		Weight::from_parts(2_684_000, 0)
+		Weight::from_parts(3_025_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn note_congestion() -> Weight {
-		Weight::from_parts(14_422_000, 3481)
+		Weight::from_parts(14_992_000, 3481)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn forget_congestion() -> Weight {
-		Weight::from_parts(6_590_000, 1489)
+		Weight::from_parts(6_670_000, 1489)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}

@@ -109,7 +109,6 @@ export function sendAndFinalize(api, tx, signer, { timeoutMs = 120_000 } = {}) {
     }));
 }
 
-/** Free balance of `address` at `blockHash` (or at the best block). */
 /**
  * What `epoch` left on record for `provider` in its liveness (`Attestation.ProviderLiveness`):
  * the `EpochOutcome` (`isReported` with `asReported`, or `isMissed`), or undefined.
@@ -120,6 +119,7 @@ export async function epochOutcome(api, provider, epoch) {
   return record?.[1];
 }
 
+/** Free balance of `address` at `blockHash` (or at the best block). */
 export async function freeBalance(api, address, blockHash) {
   const at = blockHash ? await api.at(blockHash) : api;
   return (await at.query.system.account(address)).data.free.toBigInt();
