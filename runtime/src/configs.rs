@@ -571,7 +571,8 @@ impl pallet_gpu_attestation::Config for Runtime {
 	/// ~86,000 GPUs renewing daily. Aethir's 435,000 would need five-day validity or a P-384 host
 	/// function (docs/performance.md).
 	type MaxAttestationsPerBlock = ConstU32<6>;
-	type MaxGpusPerProvider = ConstU32<64>;
+	// The registry's bound, so checking every GPU a provider lists is weighed for what it can list.
+	type MaxGpusPerProvider = <Runtime as pallet_providers::Config>::MaxGpusPerProvider;
 	/// As a usage report's base priority: reports that settle more outbid both.
 	type AttestationPriority = ReportPriority;
 	type WeightInfo = pallet_gpu_attestation::weights::SubstrateWeight<Runtime>;

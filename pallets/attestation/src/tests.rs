@@ -975,6 +975,39 @@ mod disputes {
 		lease
 	}
 
+	/// A report either charges something (and may hold disputes) or charges nothing (and has its
+	/// capacity checked twice): it is charged up front for the dearer path, not for both at once.
+	#[test]
+	fn a_report_is_charged_up_front_for_its_dearer_path_not_both() {
+		run_test(|| {
+			let max_audits = <Providers as ProviderRegistry<_, _>>::max_audits();
+			for (leases, gpus) in [(0, 0), (1, 1), (4, 8), (16, 2)] {
+				let charging = Attestation::report_weight(
+					leases,
+					gpus,
+					&ReportWork { disputed: leases, audits_read: max_audits, reinstated: true, capacity_only: false },
+				);
+				let capacity_only = Attestation::report_weight(
+					leases,
+					gpus,
+					&ReportWork { disputed: 0, audits_read: max_audits, reinstated: true, capacity_only: true },
+				);
+				let both = Attestation::report_weight(
+					leases,
+					gpus,
+					&ReportWork { disputed: leases, audits_read: max_audits, reinstated: true, capacity_only: true },
+				);
+				let declared = Attestation::declared_submit_report_weight(leases, gpus);
+				assert_eq!(declared, charging.max(capacity_only));
+				assert!(declared.all_gte(charging) && declared.all_gte(capacity_only));
+				// Both paths' extras are worth something, so summing them would over-charge.
+				if leases > 0 {
+					assert!(both.ref_time() > declared.ref_time(), "{leases} leases, {gpus} GPUs");
+				}
+			}
+		});
+	}
+
 	/// A report is charged up front for the dearest work it could meet — every lease disputed,
 	/// the most audit records to read, a suspension to lift — and refunded to what it met: here
 	/// one dispute, one audit record, no suspension.

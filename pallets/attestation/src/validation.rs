@@ -173,17 +173,16 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn report_weight(leases: u32, gpus: u32, work: &ReportWork) -> Weight {
 		type W<T> = <T as Config>::WeightInfo;
 		let lift = if work.reinstated { W::<T>::lift_suspension() } else { Weight::zero() };
+		let gpu_checks = W::<T>::check_gpus(gpus).saturating_sub(W::<T>::check_gpus(0));
 		// A report that charges nothing is valid for its audited capacity: `pre_dispatch` found
 		// that too (dispatch reuses its own finding).
 		let capacity_checked = if work.capacity_only {
-			W::<T>::read_audits(work.audits_read)
-				.saturating_sub(W::<T>::read_audits(0))
-				.saturating_add(W::<T>::check_gpus(gpus).saturating_sub(W::<T>::check_gpus(0)))
+			W::<T>::read_audits(work.audits_read).saturating_sub(W::<T>::read_audits(0)).saturating_add(gpu_checks)
 		} else {
 			Weight::zero()
 		};
 		W::<T>::submit_report(leases)
-			.saturating_add(W::<T>::check_gpus(gpus).saturating_sub(W::<T>::check_gpus(0)))
+			.saturating_add(gpu_checks)
 			.saturating_add(W::<T>::read_audits(work.audits_read).saturating_sub(W::<T>::read_audits(1)))
 			.saturating_add(W::<T>::hold_disputed(work.disputed).saturating_sub(W::<T>::hold_disputed(0)))
 			.saturating_add(lift)
@@ -195,13 +194,16 @@ impl<T: Config> Pallet<T> {
 			)
 	}
 
-	/// What a report is charged up front: as if it met all the work it could (every lease
-	/// disputed, the most audit records, a suspension to lift, its capacity checked before
-	/// dispatch too); refunded to what it met.
+	/// What a report is charged up front: the dearer of the two paths it can take, each with
+	/// all the work it could meet (the most audit records, a suspension to lift) — a report that
+	/// charges something, every lease of it disputed, or one that charges nothing and so has its
+	/// capacity checked before dispatch too (a charge-free report holds no dispute: the two never
+	/// meet). Refunded to what it met.
 	pub fn declared_submit_report_weight(leases: u32, gpus: u32) -> Weight {
-		let worst =
-			ReportWork { disputed: leases, audits_read: T::Providers::max_audits(), reinstated: true, capacity_only: true };
-		Self::report_weight(leases, gpus, &worst)
+		let audits_read = T::Providers::max_audits();
+		let charging = ReportWork { disputed: leases, audits_read, reinstated: true, capacity_only: false };
+		let capacity_only = ReportWork { disputed: 0, audits_read, reinstated: true, capacity_only: true };
+		Self::report_weight(leases, gpus, &charging).max(Self::report_weight(leases, gpus, &capacity_only))
 	}
 
 	/// `validate_unsigned` of `submit_report`: the checks, as pool validity.

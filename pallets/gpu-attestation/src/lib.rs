@@ -42,6 +42,9 @@ mod attest;
 mod benchmarking;
 mod governance;
 mod invariants;
+// A stand-in CA and chips for tests, benchmarks and the node's `synthetic:` source; never in
+// the on-chain runtime.
+#[cfg(any(feature = "std", feature = "runtime-benchmarks"))]
 pub mod synthetic;
 pub mod types;
 pub mod verify;
