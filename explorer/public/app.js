@@ -720,7 +720,7 @@ class ProviderView {
 function leaseTable(leases, account) {
   return table('leases-table', [
     { label: 'Lease', num: true }, { label: 'Role' }, { label: 'Counterparty' }, { label: 'Status' },
-    { label: 'GPUs', num: true }, { label: 'Price / hour', num: true }, { label: 'Escrow', num: true }, { label: 'Paid', num: true },
+    { label: 'GPUs', num: true }, { label: 'Price / hour', num: true }, { label: 'Escrow', num: true }, { label: 'Charged', num: true },
   ], leases.map((l) => {
     const asProvider = l.provider === account;
     return h('tr', { testid: 'lease-row', raw: l.id },
@@ -732,7 +732,7 @@ function leaseTable(leases, account) {
       h('td', { class: 'num' }, dpn('lease-row-price-per-hour', l.pricePerHour)),
       h('td', { class: 'num' }, dpn('lease-row-escrow', l.escrow)),
       h('td', { class: 'num' }, dpn('lease-row-paid', l.paid)));
-  }), 'No open leases, nor any holding escrow.');
+  }), 'No open leases, nor any holding escrow or booked charges.');
 }
 
 class LeaseView {
@@ -781,7 +781,7 @@ class LeaseView {
           h('dl', { class: 'details' },
             detail('Deposited', dpn('lease-deposited', l.deposited)),
             detail('Escrow', figure('lease-escrow-detail', l.escrow, formatDpn(l.escrow))),
-            detail('Paid to the provider', dpn('lease-paid', l.paid)),
+            detail('Charged to the provider (booked or paid)', dpn('lease-paid', l.paid)),
             detail('Take (protocol)', dpn('lease-take', l.take)),
             detail('Refunded', dpn('lease-refunded', l.refunded)),
             detail('Disputed', dpn('lease-disputed', l.disputed)))),

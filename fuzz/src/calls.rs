@@ -89,7 +89,7 @@ pub fn compose(r: &mut Input, signer: u8, depth: u8) -> RuntimeCall {
 	use pallet_leases::Call as L;
 	use pallet_providers::Call as P;
 	use pallet_validator_manager::Call as V;
-	match r.u8() % 48 {
+	match r.u8() % 49 {
 		0 => P::register { bond: r.amount(), region: bytes(r), metadata: bytes(r) }.into(),
 		1 => P::set_metadata { region: bytes(r), metadata: bytes(r) }.into(),
 		2 => P::bond_extra { amount: r.amount() }.into(),
@@ -196,6 +196,7 @@ pub fn compose(r: &mut Input, signer: u8, depth: u8) -> RuntimeCall {
 		44 => B::transfer_allow_death { dest: who(r).into(), value: r.amount() }.into(),
 		45 => B::transfer_keep_alive { dest: who(r).into(), value: r.amount() }.into(),
 		46 => B::transfer_all { dest: who(r).into(), keep_alive: r.bool() }.into(),
+		47 => L::claim_earnings { provider: who(r) }.into(),
 		_ if depth > 0 => pallet_utility::Call::batch_all {
 			calls: (0..r.u8() % 3 + 1).map(|_| compose(r, signer, depth - 1)).collect(),
 		}

@@ -66,7 +66,7 @@ pub enum Verdict {
 /// Where a settlement's charge goes.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Payee {
-	/// To the provider (less the protocol take) at once.
+	/// To the provider (less the protocol take): booked now, paid by a claim.
 	Provider,
 	/// Nowhere yet: the epoch is disputed, so the charge is held until the dispute is resolved.
 	HeldForDispute,
@@ -135,9 +135,9 @@ pub struct ChargeableLease<AccountId, Balance> {
 /// Settles attested usage. Implemented by the leases pallet, called by the attestation pallet.
 pub trait LeaseSettlement<AccountId, Balance> {
 	/// Charges each lease of `provider` in `charges` for its attested blocks of service in the
-	/// finished `epoch`, while the epoch is reportable, and pays the provider and the protocol
-	/// take once for all of them. Atomic: on error nothing changed. Results are in `charges`'
-	/// order.
+	/// finished `epoch`, while the epoch is reportable: books each charge on its lease, to be
+	/// paid by a claim once nobody can contest it. Atomic: on error nothing changed. Results are
+	/// in `charges`' order.
 	///
 	/// With [`Payee::HeldForDispute`] a charge leaves the escrow but stays held on the consumer
 	/// until [`Self::resolve_held`] pays or refunds it.
@@ -164,15 +164,15 @@ pub trait LeaseSettlement<AccountId, Balance> {
 	/// refunded to the consumer. Returns the amount that was held.
 	fn resolve_held(lease: LeaseId, epoch: EpochIndex, verdict: Verdict) -> Result<Balance, DispatchError>;
 
-	/// What `epoch`'s report charged `lease`, while the provider's share of it is still locked
-	/// (until the provider's next report, at most until the next epoch can no longer be
-	/// settled): the share stays locked for the dispute raised over it, until
-	/// [`Self::resolve_paid`]. `None` if nothing was charged, the share was released, or it is
-	/// contested already: one dispute per charge.
+	/// What `epoch`'s report charged `lease`, while the charge is still contestable (an epoch
+	/// after the report landed; for charges from before claims, while the provider's share is
+	/// still locked): its provider share is kept for the dispute raised over it, until
+	/// [`Self::resolve_paid`]. `None` if nothing was charged, it is no longer contestable, or it
+	/// is contested already: one dispute per charge.
 	fn take_paid_charge(lease: LeaseId, epoch: EpochIndex) -> Option<Balance>;
 
-	/// Ends the lock on a contested paid charge's provider share as `verdict` says: released to
-	/// the provider, or paid back to the consumer. Returns the share that was locked.
+	/// Ends a contested charge as `verdict` says: its provider share paid (or released) to the
+	/// provider, or returned to the consumer. Returns the share that was kept.
 	fn resolve_paid(lease: LeaseId, epoch: EpochIndex, verdict: Verdict) -> Result<Balance, DispatchError>;
 
 	/// What charging `lease` for `attested_blocks` would take from its escrow now.
@@ -191,7 +191,8 @@ pub trait LeaseSettlement<AccountId, Balance> {
 	fn chargeable(provider: &AccountId, lease: LeaseId, epoch: EpochIndex)
 		-> Option<ChargeableLease<AccountId, Balance>>;
 
-	/// How many leases `provider` has listed (open, or closed with escrow retained).
+	/// How many leases `provider` has listed (open, or closed with escrow retained or charges
+	/// booked and not claimed yet).
 	fn lease_count(provider: &AccountId) -> u32;
 
 	/// The most leases a provider can have listed.
@@ -211,6 +212,10 @@ pub trait LeaseObserver<AccountId, Balance> {
 	/// A held charge's dispute ended: paid to the provider (its reserved emission is the
 	/// provider's, even if the epoch has closed since) or refunded (the reservation lapses).
 	fn held_charge_ended(epoch: EpochIndex, provider: &AccountId, take: Balance, paid: bool);
+	/// A payment for `epoch` burned `amount` booked earlier (the take's beneficiary could not
+	/// receive it, nor the provider its share): the burn is on the record from the block the
+	/// funds went. `epoch` is the claim's, or a resolved dispute's (maybe archived by then).
+	fn take_burned(epoch: EpochIndex, amount: Balance);
 }
 
 impl<AccountId, Balance> LeaseObserver<AccountId, Balance> for () {
@@ -219,4 +224,5 @@ impl<AccountId, Balance> LeaseObserver<AccountId, Balance> for () {
 	fn settled(_: EpochIndex, _: &AccountId, _: &Payment<Balance>) {}
 	fn charge_held(_: EpochIndex, _: &AccountId, _: Balance) {}
 	fn held_charge_ended(_: EpochIndex, _: &AccountId, _: Balance, _: bool) {}
+	fn take_burned(_: EpochIndex, _: Balance) {}
 }

@@ -12,6 +12,7 @@ pub type Migrations = (
 	pallet_providers::migrations::v3::MigrateV2ToV3<crate::Runtime>,
 	pallet_leases::migrations::v2::MigrateV1ToV2<crate::Runtime>,
 	pallet_leases::migrations::v3::MigrateV2ToV3<crate::Runtime>,
+	pallet_leases::migrations::v4::MigrateV3ToV4<crate::Runtime>,
 	AddGpuAttestation,
 	pallet_attestation::migrations::v2::MigrateV1ToV2<crate::Runtime>,
 	pallet_attestation::migrations::v3::MigrateV2ToV3<crate::Runtime>,
@@ -201,12 +202,14 @@ mod tests {
 
 			WidenStorageTotal::<Runtime>::after(before).expect("post-upgrade check");
 			pallet_providers::migrations::v3::KeyAuditsByAuditor::<Runtime>::after(audits).expect("audits re-keyed");
-			pallet_leases::migrations::v2::RememberPaidCharges::<Runtime>::after(leases).expect("leases re-encoded");
+			// Each lease as v2 left it, then as v4 does.
+			let as_v3: Vec<_> = leases.into_iter().map(|(id, lease)| (id, lease.upgraded())).collect();
+			pallet_leases::migrations::v4::BookCharges::<Runtime>::after(as_v3).expect("leases re-encoded");
 			pallet_leases::migrations::v3::RequestAttestedGpus::<Runtime>::after(orders).expect("orders re-encoded");
 			let order = pallet_leases::Orders::<Runtime>::get(0).expect("still open");
 			assert_eq!((order.request.gpus, order.request.min_vram_mib, order.request.attested_gpus), (2, 40_000, false));
 			assert_eq!(Providers::on_chain_storage_version(), StorageVersion::new(3));
-			assert_eq!(Leases::on_chain_storage_version(), StorageVersion::new(3));
+			assert_eq!(Leases::on_chain_storage_version(), StorageVersion::new(4));
 			assert_eq!(crate::GpuAttestation::on_chain_storage_version(), StorageVersion::new(1));
 			assert_eq!(crate::Attestation::on_chain_storage_version(), StorageVersion::new(3));
 			let ferdie = Sr25519Keyring::Ferdie.to_account_id();
@@ -221,6 +224,7 @@ mod tests {
 			)));
 			let lease = pallet_leases::Leases::<Runtime>::get(0).expect("still there");
 			assert_eq!(lease.paid_charges.to_vec(), vec![(0, 7)]);
+			assert_eq!((lease.unclaimed, lease.contestable.len()), (Default::default(), 0));
 			assert!(
 				!pallet_leases::ConsumerOrders::<Runtime>::contains_key(Sr25519Keyring::Dave.to_account_id()),
 				"the empty list went"
@@ -252,7 +256,7 @@ mod tests {
 				.expect("pre-upgrade, post-upgrade and try_state checks pass");
 			assert!(weight.ref_time() > 0);
 			assert_eq!(Providers::on_chain_storage_version(), StorageVersion::new(3));
-			assert_eq!(Leases::on_chain_storage_version(), StorageVersion::new(3));
+			assert_eq!(Leases::on_chain_storage_version(), StorageVersion::new(4));
 		});
 	}
 }

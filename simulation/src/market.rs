@@ -233,7 +233,8 @@ impl Market {
 		});
 	}
 
-	/// `who` claims its emission of closed `epoch`, if it has any due (paying the fee).
+	/// `who` claims its emission of closed `epoch`, if it has any due, and the fees its reports
+	/// booked that nobody can contest any more (paying the fees of both).
 	pub fn claim(&mut self, who: &AccountId, epoch: u32) {
 		self.ext.execute_with(|| {
 			let due = pallet_economics::UsageTake::<Runtime>::contains_key(epoch, who) ||
@@ -243,11 +244,38 @@ impl Market {
 				assert!(signed(who, pallet_economics::Call::claim_rewards { epochs }.into()), "claims");
 			}
 		});
+		self.claim_earnings(who);
 	}
 
-	/// Free plus held balance of each of `accounts`, summed.
+	/// `who` claims the fees its reports booked that nobody can contest any more, if any
+	/// (paying the fee).
+	pub fn claim_earnings(&mut self, who: &AccountId) {
+		self.ext.execute_with(|| {
+			let claimable = pallet_leases::Pallet::<Runtime>::claimable(who);
+			if claimable.share + claimable.take > 0 {
+				let call = pallet_leases::Call::claim_earnings { provider: who.clone() };
+				assert!(signed(who, call.into()), "claims its earnings");
+			}
+		});
+	}
+
+	/// What `accounts` own together: free plus held balance, with charges reports booked and no
+	/// claim has paid yet counted where they go (a booked charge can only ever be paid to its
+	/// provider and the treasury: it is the consumer's no longer).
 	pub fn holdings(&mut self, accounts: &[AccountId]) -> Balance {
-		self.ext.execute_with(|| accounts.iter().map(Balances::total_balance).sum())
+		self.ext.execute_with(|| {
+			let held: Balance = accounts.iter().map(Balances::total_balance).sum();
+			let (mut owed, mut owed_to) = (0, 0);
+			for lease in pallet_leases::Leases::<Runtime>::iter_values() {
+				if accounts.contains(&lease.consumer) {
+					owed += lease.booked();
+				}
+				if accounts.contains(&lease.provider) {
+					owed_to += lease.contestable.iter().map(|charge| charge.share).sum::<Balance>() + lease.unclaimed.share;
+				}
+			}
+			held - owed + owed_to
+		})
 	}
 
 	/// The ledger of `epoch`.

@@ -1,7 +1,8 @@
 //! Escrow as a state machine, on the real runtime: random sequences of open, top-up, report,
 //! miss, dispute, resolve, release, close and expire over several leases of two consumers with
 //! one provider. After every step, for every lease: `paid + take + refunded + held = deposited`
-//! exactly, where held is its escrow plus its disputed payments, `deposited` is what the test
+//! exactly, where held is its escrow plus its disputed payments (booked charges count in `paid`
+//! and `take` and stay on the escrow hold until claimed), `deposited` is what the test
 //! itself put in (deposit and accepted top-ups), and the consumers' holds are exactly their
 //! leases' held money. Every lease is then driven to its end: each `LeaseFinished` accounts for
 //! all it was given, and nothing stays held.
@@ -241,15 +242,17 @@ impl World {
 		self.market.ext.execute_with(|| call.dispatch_bypass_filter(RuntimeOrigin::root()).is_ok())
 	}
 
-	/// Anyone closes every stale lease and releases every retained escrow.
+	/// Anyone closes every stale lease, releases every retained escrow and claims the provider's
+	/// booked charges.
 	fn sweep(&mut self) {
-		let (watcher, leases) = (self.watcher.clone(), self.model.leases.clone());
+		let (watcher, leases, provider) = (self.watcher.clone(), self.model.leases.clone(), self.provider.clone());
 		self.market.ext.execute_with(|| {
+			let signed = || RuntimeOrigin::signed(watcher.clone());
 			for lease in leases {
-				let signed = || RuntimeOrigin::signed(watcher.clone());
 				let _ = pallet_leases::Call::<Runtime>::close_stale { lease }.dispatch_bypass_filter(signed());
 				let _ = pallet_leases::Call::<Runtime>::release_retained { lease }.dispatch_bypass_filter(signed());
 			}
+			let _ = pallet_leases::Call::<Runtime>::claim_earnings { provider }.dispatch_bypass_filter(signed());
 		});
 	}
 
@@ -293,6 +296,7 @@ impl World {
 					Some(lease) => {
 						prop_assert!(!model.finished.contains_key(&id), "lease {id} finished but still stored");
 						prop_assert_eq!(lease.deposited, deposited, "lease {} deposited", id);
+						// `paid` and `take` count booked charges, still held until claimed.
 						let held = lease.escrow + lease.disputed;
 						prop_assert_eq!(
 							lease.paid + lease.take + lease.refunded + held,
@@ -301,8 +305,9 @@ impl World {
 							id,
 							lease
 						);
+						let on_escrow_hold = lease.escrow + lease.booked();
 						let entry = held_of.entry(lease.consumer).or_default();
-						entry.0 += lease.escrow;
+						entry.0 += on_escrow_hold;
 						entry.1 += lease.disputed;
 					},
 					None => {

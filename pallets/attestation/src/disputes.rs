@@ -1,8 +1,8 @@
 //! Disputes over a lease's epoch: opened by the consumer before the report lands (its charge is
-//! then held) or after it (while the provider's share of the charge is still locked; a ruling
-//! for the consumer refunds that share and repays the take from the provider's bond), decided
-//! by governance, or ended by anyone
-//! once there is nothing to decide or `DisputeTimeout` passed.
+//! then held) or after it (while the booked charge is still contestable, an epoch after the
+//! report: its provider share is kept on the consumer's dispute hold; a ruling for the consumer
+//! refunds that share and repays the take from the provider's bond), decided by governance, or
+//! ended by anyone once there is nothing to decide or `DisputeTimeout` passed.
 
 use depin_primitives::LeaseSettlement;
 use frame_support::{ensure, traits::Get};
@@ -21,8 +21,8 @@ impl<T: Config> Pallet<T> {
 		ensure!(epoch <= clock.epoch_of(now), Error::<T>::FutureEpoch);
 		ensure!(!Disputes::<T>::contains_key(lease, epoch), Error::<T>::AlreadyDisputed);
 		let paid = if ProviderLiveness::<T>::get(&provider).has_reported(epoch) {
-			// After the report, with its figures in view (`LeaseSettled`): until the lease's
-			// next epoch is settled — about an epoch.
+			// After the report, with its figures in view (`LeaseSettled`): for an epoch after
+			// the report landed.
 			Some(T::Leases::take_paid_charge(lease, epoch).ok_or(Error::<T>::DisputeWindowClosed)?)
 		} else {
 			// Before the report: the charge will be held when it lands.
@@ -62,7 +62,7 @@ impl<T: Config> Pallet<T> {
 			Some(_) => T::Leases::resolve_held(lease, epoch, verdict)?,
 			None => Zero::zero(),
 		};
-		// A charge paid after the report: the provider's share of it is still locked.
+		// A charge contested after the report: its provider share is still kept for the ruling.
 		let returned_share = match dispute.paid {
 			Some(_) => T::Leases::resolve_paid(lease, epoch, verdict)?,
 			None => Zero::zero(),
@@ -71,10 +71,11 @@ impl<T: Config> Pallet<T> {
 			Verdict::Provider => Self::forfeit_dispute_deposit(&dispute.consumer, dispute.deposit)?,
 			Verdict::Consumer => {
 				Self::return_dispute_deposit(&dispute.consumer, dispute.deposit)?;
-				// The provider signed a false report: the penalty, and the part of a paid charge
-				// that was not locked on it (the protocol's take), come from its bond.
-				let unlocked = dispute.paid.unwrap_or_default().saturating_sub(returned_share);
-				let owed = dispute.deposit.saturating_add(unlocked);
+				// The provider signed a false report: the penalty, and the part of a contested
+				// charge the consumer did not get back from the hold (the protocol's take), come
+				// from its bond.
+				let not_returned = dispute.paid.unwrap_or_default().saturating_sub(returned_share);
+				let owed = dispute.deposit.saturating_add(not_returned);
 				Self::slash_for_dispute(&dispute.provider, owed, &dispute.consumer)
 			},
 		};

@@ -356,7 +356,7 @@ pub mod pallet {
 		DisputeLapsed { lease: LeaseId, epoch: EpochIndex, refunded: BalanceOf<T> },
 		/// Nobody decided the dispute within `DisputeTimeout`: the signed report stands, so what
 		/// the dispute held back, `paid`, goes to the provider (a held charge less the take, or
-		/// the locked share of a paid one), and the consumer's deposit, `forfeited`, goes to
+		/// the kept share of a booked one), and the consumer's deposit, `forfeited`, goes to
 		/// `SlashBeneficiary`.
 		DisputeTimedOut { lease: LeaseId, epoch: EpochIndex, paid: BalanceOf<T>, forfeited: BalanceOf<T> },
 		/// The dispute over `epoch` of `lease` was decided for `verdict`'s side.

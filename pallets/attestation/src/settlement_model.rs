@@ -30,12 +30,13 @@ pub struct ModelLease {
 	pub take: u128,
 	pub refunded: u128,
 	pub disputed: u128,
-	/// The latest charges paid to the provider (not held), by epoch, oldest first: what a
-	/// dispute after the report may contest while the provider's share is locked.
-	pub paid_charges: Vec<(EpochIndex, u128)>,
+	/// Charges booked and still contestable, oldest first: (epoch, share, take, claimable from).
+	pub contestable: Vec<(EpochIndex, u128, u128, BlockIndex)>,
+	/// Charges booked, past their contest window and not claimed yet: (share, take).
+	pub unclaimed: (u128, u128),
 }
 
-/// Charges a lease remembers for disputes after the report.
+/// Charges a lease keeps contestable at once.
 const CONTESTABLE_CHARGES: usize = 3;
 
 /// What a dispute holds back or contests.
@@ -43,7 +44,7 @@ const CONTESTABLE_CHARGES: usize = 3;
 pub enum Contest {
 	/// Raised before the report: the report's charge will be (or was) held.
 	Held(Option<u128>),
-	/// Raised after the report: the provider's share of what it charged.
+	/// Raised after the report: the provider's share of what it booked.
 	Paid { share: u128 },
 }
 
@@ -60,9 +61,10 @@ pub struct Model {
 	pub disputes: BTreeMap<(LeaseId, EpochIndex), Contest>,
 	/// When each open dispute was raised.
 	pub opened: BTreeMap<(LeaseId, EpochIndex), BlockIndex>,
-	/// Each provider's reported epochs: until when their paid shares stay locked, and how much of
-	/// them is locked still (less what disputes after the report took into contest).
-	pub reported: BTreeMap<(u64, EpochIndex), (BlockIndex, u128)>,
+	/// Each provider's reported epochs.
+	pub reported: alloc::collections::BTreeSet<(u64, EpochIndex)>,
+	/// What each provider was paid: claims, and rulings on disputed charges.
+	pub earned: BTreeMap<u64, u128>,
 }
 
 fn charge(price_per_hour: u128, blocks: u32, terms: &Terms) -> u128 {
@@ -83,9 +85,30 @@ impl ModelLease {
 		self.closed_at.is_none()
 	}
 
+	/// Booked and not claimed yet: still on the consumer's escrow hold.
+	pub fn booked(&self) -> u128 {
+		self.unclaimed.0 + self.unclaimed.1 + self.contestable.iter().map(|(_, share, take, _)| share + take).sum::<u128>()
+	}
+
+	/// On its parties' lists: open, or money on the escrow hold.
+	pub fn is_listed(&self) -> bool {
+		self.is_open() || self.escrow + self.booked() > 0
+	}
+
 	/// Nothing can happen to it any more: the pallet forgets it.
 	pub fn is_finished(&self) -> bool {
-		!self.is_open() && self.escrow == 0 && self.disputed == 0
+		!self.is_listed() && self.disputed == 0
+	}
+
+	/// Charges whose contest window passed become claimable.
+	fn mature(&mut self, now: BlockIndex) {
+		let (matured, contestable): (Vec<_>, Vec<_>) =
+			self.contestable.drain(..).partition(|(_, _, _, claimable_at)| *claimable_at <= now);
+		self.contestable = contestable;
+		for (_, share, take, _) in matured {
+			self.unclaimed.0 += share;
+			self.unclaimed.1 += take;
+		}
 	}
 
 	/// Blocks of `epoch` the lease ran, up to its service end.
@@ -178,7 +201,6 @@ impl Model {
 		now: BlockIndex,
 		terms: &Terms,
 	) {
-		let mut locked = 0;
 		for (id, uptime) in uptimes {
 			let held = self.disputes.get(&(*id, epoch)).is_some_and(|d| matches!(d, Contest::Held(_)));
 			let lease = self.leases.get_mut(id).expect("reported a known lease");
@@ -193,12 +215,14 @@ impl Model {
 				let (share, take) = split(charged, terms);
 				lease.paid += share;
 				lease.take += take;
-				locked += share;
+				lease.mature(now);
 				if charged > 0 {
-					if lease.paid_charges.len() == CONTESTABLE_CHARGES {
-						lease.paid_charges.remove(0);
+					if lease.contestable.len() == CONTESTABLE_CHARGES {
+						let (_, share, take, _) = lease.contestable.remove(0);
+						lease.unclaimed.0 += share;
+						lease.unclaimed.1 += take;
 					}
-					lease.paid_charges.push((epoch, charged));
+					lease.contestable.push((epoch, share, take, now + clock.length()));
 				}
 			}
 			if lease.is_open() {
@@ -212,24 +236,20 @@ impl Model {
 				lease.escrow -= excess;
 			}
 		}
-		// Paid shares stay locked for an epoch after the report.
-		self.reported.insert((provider, epoch), (now + clock.length(), locked));
+		self.reported.insert((provider, epoch));
 	}
 
 	/// Whether the consumer may dispute `epoch` of lease `id` now: before the report while the
-	/// epoch may still be reported; after it while the charge's share is locked.
-	pub fn dispute_accepted(&self, id: LeaseId, epoch: EpochIndex, clock: &EpochClock, now: BlockIndex, terms: &Terms) -> bool {
+	/// epoch may still be reported; after it while its booked charge is contestable.
+	pub fn dispute_accepted(&self, id: LeaseId, epoch: EpochIndex, clock: &EpochClock, now: BlockIndex) -> bool {
 		let Some(lease) = self.leases.get(&id).filter(|l| !l.is_finished()) else { return false };
 		if epoch > clock.epoch_of(now) || self.disputes.contains_key(&(id, epoch)) {
 			return false;
 		}
-		match self.reported.get(&(lease.provider, epoch)) {
-			Some((unlock_at, locked)) => lease
-				.paid_charges
-				.iter()
-				.find(|(e, charged)| *e == epoch && *charged > 0)
-				.is_some_and(|(_, charged)| now < *unlock_at && *locked >= split(*charged, terms).0),
-			None => clock.settleable(epoch, now),
+		if self.reported.contains(&(lease.provider, epoch)) {
+			lease.contestable.iter().any(|(e, _, _, claimable_at)| *e == epoch && now < *claimable_at)
+		} else {
+			clock.settleable(epoch, now)
 		}
 	}
 
@@ -254,22 +274,50 @@ impl Model {
 	}
 
 	/// The consumer disputes `epoch`: before its report, the charge will be held; after it, the
-	/// charge's share leaves the provider's locked earnings for the dispute. Returns what a
-	/// dispute after the report contests.
-	pub fn dispute(&mut self, id: LeaseId, epoch: EpochIndex, now: BlockIndex, terms: &Terms) -> Option<u128> {
+	/// booked charge's share waits on the consumer's dispute hold for the ruling and its take
+	/// stays booked. Returns what a dispute after the report contests.
+	pub fn dispute(&mut self, id: LeaseId, epoch: EpochIndex, now: BlockIndex) -> Option<u128> {
 		self.opened.insert((id, epoch), now);
 		let provider = self.leases[&id].provider;
-		let Some((_, locked)) = self.reported.get_mut(&(provider, epoch)) else {
+		if !self.reported.contains(&(provider, epoch)) {
 			self.disputes.insert((id, epoch), Contest::Held(None));
 			return None;
-		};
+		}
 		let lease = self.leases.get_mut(&id).expect("disputed a known lease");
-		let position = lease.paid_charges.iter().position(|(e, charged)| *e == epoch && *charged > 0)?;
-		let (_, charged) = lease.paid_charges.remove(position);
-		let share = split(charged, terms).0;
-		*locked -= share;
+		let position = lease.contestable.iter().position(|(e, _, _, claimable_at)| *e == epoch && now < *claimable_at)?;
+		let (_, share, take, _) = lease.contestable.remove(position);
+		lease.unclaimed.1 += take;
+		lease.paid -= share;
+		lease.disputed += share;
 		self.disputes.insert((id, epoch), Contest::Paid { share });
-		Some(charged)
+		Some(share + take)
+	}
+
+	/// What a claim for `provider` would move now: (shares, take).
+	pub fn claimable(&self, provider: u64, now: BlockIndex) -> (u128, u128) {
+		self.leases
+			.values()
+			.filter(|lease| lease.provider == provider && lease.is_listed())
+			.map(|lease| {
+				let mut lease = lease.clone();
+				lease.mature(now);
+				lease.unclaimed
+			})
+			.fold((0, 0), |(shares, takes), (share, take)| (shares + share, takes + take))
+	}
+
+	/// `provider` claims: every charge past its contest window is paid. Returns the shares and
+	/// the take it pays.
+	pub fn claim(&mut self, provider: u64, now: BlockIndex) -> (u128, u128) {
+		let (mut shares, mut takes) = (0, 0);
+		for lease in self.leases.values_mut().filter(|lease| lease.provider == provider && lease.is_listed()) {
+			lease.mature(now);
+			let (share, take) = core::mem::take(&mut lease.unclaimed);
+			shares += share;
+			takes += take;
+		}
+		*self.earned.entry(provider).or_default() += shares;
+		(shares, takes)
 	}
 
 	/// A ruling (or the timeout's default, for the provider) ends a dispute.
@@ -283,16 +331,22 @@ impl Model {
 				lease.disputed -= amount;
 				lease.paid += share;
 				lease.take += take;
+				*self.earned.entry(lease.provider).or_default() += share;
 			},
 			(Contest::Held(Some(amount)), false) => {
 				lease.disputed -= amount;
 				lease.refunded += amount;
 			},
+			(Contest::Paid { share }, true) => {
+				lease.disputed -= share;
+				lease.paid += share;
+				*self.earned.entry(lease.provider).or_default() += share;
+			},
 			(Contest::Paid { share }, false) => {
-				lease.paid -= share;
+				lease.disputed -= share;
 				lease.refunded += share;
 			},
-			(Contest::Held(None), _) | (Contest::Paid { .. }, true) => {},
+			(Contest::Held(None), _) => {},
 		}
 	}
 
@@ -308,12 +362,12 @@ impl Model {
 		lease.escrow = 0;
 	}
 
-	/// What `consumer` must have on hold as escrow and for disputes.
+	/// What `consumer` must have on hold as escrow (with booked charges) and for disputes.
 	pub fn holds_of(&self, consumer: u64) -> (u128, u128) {
 		self.leases
 			.values()
 			.filter(|lease| lease.consumer == consumer)
-			.fold((0, 0), |(escrow, disputed), lease| (escrow + lease.escrow, disputed + lease.disputed))
+			.fold((0, 0), |(escrow, disputed), lease| (escrow + lease.escrow + lease.booked(), disputed + lease.disputed))
 	}
 
 	/// Every lease's deposits are accounted for.
@@ -331,7 +385,7 @@ mod differential {
 	use super::*;
 	use crate::{mock::*, pallet::*, types::*};
 	use depin_primitives::{ProviderRegistry, ProviderStatus};
-	use frame_support::traits::{fungible::InspectHold, Get};
+	use frame_support::traits::{fungible::{Inspect, InspectHold}, Get};
 	use pallet_leases::ResourceRequest;
 	use proptest::{prelude::*, strategy::ValueTree};
 
@@ -361,6 +415,8 @@ mod differential {
 		Resolve { dispute: u8, for_provider: bool },
 		ReleaseDispute { dispute: u8 },
 		ReleaseRetained { lease: u8 },
+		/// Anyone claims a provider's booked charges that nobody can contest any more.
+		Claim { provider: bool },
 	}
 
 	fn step() -> impl Strategy<Value = Step> {
@@ -382,7 +438,7 @@ mod differential {
 			2 => any::<u8>().prop_map(|lease| Step::CloseStale { lease }),
 			2 => any::<bool>().prop_map(|provider| Step::ReportMissed { provider }),
 			1 => any::<bool>().prop_map(|provider| Step::Deregister { provider }),
-			1 => any::<bool>().prop_map(|provider| Step::Withdraw { provider }),
+			2 => any::<bool>().prop_map(|provider| Step::Withdraw { provider }),
 			5 => (1u32..=9).prop_map(|blocks| Step::Advance { blocks, full: false }),
 			1 => (1u32..=6).prop_map(|blocks| Step::Advance { blocks, full: true }),
 			4 => (any::<bool>(), any::<u8>(), any::<[u8; 4]>())
@@ -391,6 +447,7 @@ mod differential {
 			2 => (any::<u8>(), any::<bool>()).prop_map(|(dispute, for_provider)| Step::Resolve { dispute, for_provider }),
 			1 => any::<u8>().prop_map(|dispute| Step::ReleaseDispute { dispute }),
 			1 => any::<u8>().prop_map(|lease| Step::ReleaseRetained { lease }),
+			2 => any::<bool>().prop_map(|provider| Step::Claim { provider }),
 		]
 	}
 
@@ -516,10 +573,20 @@ mod differential {
 		for (id, expected) in &model.leases {
 			match pallet_leases::Leases::<Test>::get(id) {
 				Some(lease) => {
-					let books = (lease.escrow, lease.paid, lease.take, lease.refunded, lease.disputed, lease.deposited);
-					let model_books =
-						(expected.escrow, expected.paid, expected.take, expected.refunded, expected.disputed, expected.deposited);
-					assert_eq!(books, model_books, "lease {id}: (escrow, paid, take, refunded, disputed, deposited)");
+					let books =
+						(lease.escrow, lease.paid, lease.take, lease.refunded, lease.disputed, lease.deposited, lease.booked());
+					let model_books = (
+						expected.escrow,
+						expected.paid,
+						expected.take,
+						expected.refunded,
+						expected.disputed,
+						expected.deposited,
+						expected.booked(),
+					);
+					assert_eq!(books, model_books, "lease {id}: (escrow, paid, take, refunded, disputed, deposited, booked)");
+					assert_eq!((lease.unclaimed.share, lease.unclaimed.take), expected.unclaimed, "lease {id}: unclaimed");
+					assert!(!expected.is_finished(), "lease {id} is stored though settled up");
 					assert_eq!(lease.is_open(), expected.is_open(), "lease {id}: open");
 					assert_eq!(lease.settled_epoch, expected.settled_epoch, "lease {id}: settled epoch");
 				},
@@ -533,6 +600,14 @@ mod differential {
 				model.holds_of(consumer),
 				"consumer {consumer}: (escrow, dispute) holds"
 			);
+		}
+		for provider in PROVIDERS {
+			let claimable = Leases::claimable(&provider);
+			assert_eq!((claimable.share, claimable.take), model.claimable(provider, now()), "provider {provider}: claimable");
+			let listed = pallet_leases::ProviderLeases::<Test>::get(provider);
+			for (id, lease) in model.leases.iter().filter(|(_, l)| l.provider == provider) {
+				assert_eq!(listed.contains(id), lease.is_listed(), "lease {id}: listed");
+			}
 		}
 	}
 
@@ -692,13 +767,13 @@ mod differential {
 						let Some(id) = pick(&opened, lease) else { continue };
 						let Some(epoch) = clock.epoch_of(now).checked_sub(epochs_back) else { continue };
 						let consumer = model.leases[&id].consumer;
-						let expected = model.dispute_accepted(id, epoch, &clock, now, &terms);
+						let expected = model.dispute_accepted(id, epoch, &clock, now);
 						let accepted = Attestation::dispute(RuntimeOrigin::signed(consumer), id, epoch).is_ok();
 						assert_eq!(accepted, expected, "dispute of lease {id}'s epoch {epoch}");
 						if accepted {
 							let dispute = Disputes::<Test>::get(id, epoch).expect("dispute recorded");
 							took(if dispute.paid.is_some() { "dispute after the report" } else { "dispute before the report" });
-							assert_eq!(model.dispute(id, epoch, now, &terms), dispute.paid, "contested charge");
+							assert_eq!(model.dispute(id, epoch, now), dispute.paid, "contested charge");
 						}
 					},
 					Step::Resolve { dispute, for_provider } => {
@@ -732,6 +807,19 @@ mod differential {
 							model.resolve(id, epoch, true, &terms);
 						}
 					},
+					Step::Claim { provider } => {
+						let provider = PROVIDERS[usize::from(provider)];
+						let mut after = model.clone();
+						let (shares, takes) = after.claim(provider, now);
+						let before = Balances::total_balance(&provider);
+						let accepted = Leases::claim_earnings(RuntimeOrigin::signed(STRANGER), provider).is_ok();
+						assert_eq!(accepted, shares + takes > 0, "claim of {provider}");
+						if accepted {
+							took("claim");
+							assert_eq!(Balances::total_balance(&provider), before + shares, "provider {provider} paid its shares");
+							model = after;
+						}
+					},
 					Step::ReleaseRetained { lease } => {
 						let Some(id) = pick(&opened, lease) else { continue };
 						let accepted = Leases::release_retained(RuntimeOrigin::signed(STRANGER), id).is_ok();
@@ -754,7 +842,7 @@ mod differential {
 	fn the_histories_reach_every_settlement_path() {
 		let mut runner = proptest::test_runner::TestRunner::deterministic();
 		let histories = proptest::collection::vec(step(), 60..120);
-		for _ in 0..200 {
+		for _ in 0..300 {
 			run(histories.new_tree(&mut runner).expect("a history").current());
 		}
 		let reached = PATHS.with(|paths| paths.borrow().clone());
@@ -782,6 +870,7 @@ mod differential {
 			"closed: escrow ran low",
 			"closed: provider suspended or gone",
 			"miss recorded",
+			"claim",
 		];
 		let missed: Vec<_> = all.iter().filter(|path| !reached.contains(*path)).collect();
 		assert!(missed.is_empty(), "no history took {missed:?}");

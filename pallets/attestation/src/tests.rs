@@ -118,11 +118,6 @@ fn declared_weight(report: &UsageReport<Test>) -> frame_support::weights::Weight
 	Attestation::declared_submit_report_weight(report.leases.len() as u32, report.devices.gpus.len() as u32)
 }
 
-/// What `who` has earned and not yet had unlocked (its `ProviderEarnings` hold).
-fn earnings_locked(who: AccountId) -> Balance {
-	Balances::balance_on_hold(&RuntimeHoldReason::Leases(pallet_leases::HoldReason::ProviderEarnings), &who)
-}
-
 fn last_event() -> RuntimeEvent {
 	System::events().pop().expect("an event").event
 }
@@ -235,10 +230,13 @@ mod reports {
 
 			let charged = H100_PRICE * 7 / 600;
 			let take = charged * 5 / 100;
-			// Paid, and locked while the consumer may still contest it.
+			// Booked while the consumer may still contest it, then the provider's to claim.
+			assert_eq!(Balances::total_balance(&PROVIDER), provider_before);
+			assert_eq!(pallet_leases::Leases::<Test>::get(lease).unwrap().booked(), charged);
+			go_to(epoch_start(2) + 1);
+			assert_eq!(pallet_leases::Pallet::<Test>::claimable(&PROVIDER).share, charged - take);
+			assert_ok!(Leases::claim_earnings(RuntimeOrigin::signed(PROVIDER), PROVIDER));
 			assert_eq!(Balances::total_balance(&PROVIDER), provider_before + charged - take);
-			assert_eq!(earnings_locked(PROVIDER), charged - take);
-			assert_eq!(pallet_leases::LockedEarnings::<Test>::get(PROVIDER, 0).map(|l| l.amount), Some(charged - take));
 			assert!(has_event(Event::ReportAccepted {
 				provider: PROVIDER,
 				epoch: 0,
@@ -1225,9 +1223,10 @@ mod disputes {
 	}
 
 	/// Disputes used to be blind: raised before the report, without its figures. After the
-	/// report lands the consumer may still dispute, until the provider's next report: the
-	/// provider's share of the charge is still locked, and a ruling for the consumer returns it
-	/// from there; only the take (paid out to the protocol) and the penalty come from the bond.
+	/// report lands the consumer may still dispute, for an epoch: the charge is booked, not
+	/// paid, so the provider's share waits on the consumer's dispute hold and a ruling for the
+	/// consumer returns it from there; only the take (booked to the protocol) and the penalty
+	/// come from the bond.
 	#[test]
 	fn a_consumer_disputes_after_the_report_with_its_figures_in_view() {
 		run_test(|| {
@@ -1236,7 +1235,8 @@ mod disputes {
 			go_to(epoch_start(1) + 1);
 			let report_0 = report(0, &[(lease, 9)]);
 			assert_ok!(submit(report_0.clone(), sign(&key, &report_0)));
-			assert_eq!(pallet_leases::Leases::<Test>::get(lease).unwrap().paid_charges.to_vec(), alloc::vec![(0, 90)]);
+			let booked = pallet_leases::Leases::<Test>::get(lease).unwrap().contestable;
+			assert_eq!(booked.iter().map(|c| (c.epoch, c.share + c.take)).collect::<Vec<_>>(), alloc::vec![(0, 90)]);
 			let bond_before = bond_of(PROVIDER);
 
 			let consumer_before = Balances::balance(&CONSUMER);
@@ -1248,17 +1248,14 @@ mod disputes {
 				deposit: DISPUTE_DEPOSIT,
 				paid: Some(90)
 			}));
-			// Contested: the lease's share stays locked whatever else is released.
-			assert_eq!(
-				pallet_leases::ContestedEarnings::<Test>::get(lease, 0).map(|c| c.share),
-				Some(90 - 90 / 20)
-			);
+			// Contested: the lease's share waits on the consumer's dispute hold for the ruling.
+			assert_eq!(pallet_leases::ContestedCharges::<Test>::get(lease, 0), Some(90 - 90 / 20));
 			assert_ok!(Attestation::resolve_dispute(RuntimeOrigin::root(), lease, 0, Verdict::Consumer));
-			// The charge back (the share from the lock, the take from the bond) and the
+			// The charge back (the share from the dispute hold, the take from the bond) and the
 			// provider's penalty; the deposit returned.
 			assert_eq!(Balances::balance(&CONSUMER), consumer_before + 90 + DISPUTE_DEPOSIT);
 			assert_eq!(bond_of(PROVIDER), bond_before - 90 / 20 - DISPUTE_DEPOSIT);
-			assert_eq!(earnings_locked(PROVIDER), 0);
+			assert!(!pallet_leases::ContestedCharges::<Test>::contains_key(lease, 0));
 			// One dispute per charge: decided, it cannot be raised again for a second refund.
 			assert_noop!(
 				Attestation::dispute(RuntimeOrigin::signed(CONSUMER), lease, 0),
@@ -1278,8 +1275,8 @@ mod disputes {
 				Error::<Test>::DisputeWindowClosed
 			);
 
-			// Undecided, a dispute after the report times out: the report stands, so the locked
-			// share goes free to the provider, and the consumer forfeits its deposit.
+			// Undecided, a dispute after the report times out: the report stands, so the held
+			// share goes to the provider, and the consumer forfeits its deposit.
 			assert_ok!(Attestation::dispute(RuntimeOrigin::signed(CONSUMER), lease, 2));
 			let opened_at = Disputes::<Test>::get(lease, 2).unwrap().opened_at;
 			let timeout = <<Test as Config>::DisputeTimeout as frame_support::traits::Get<u64>>::get();
@@ -1287,7 +1284,7 @@ mod disputes {
 			let (provider_before, consumer_before) = (Balances::balance(&PROVIDER), Balances::total_balance(&CONSUMER));
 			assert_ok!(Attestation::release_dispute(RuntimeOrigin::signed(STRANGER), lease, 2));
 			assert_eq!(Balances::balance(&PROVIDER), provider_before + 100 - 100 / 20);
-			assert_eq!(Balances::total_balance(&CONSUMER), consumer_before - DISPUTE_DEPOSIT);
+			assert_eq!(Balances::total_balance(&CONSUMER), consumer_before - (100 - 100 / 20) - DISPUTE_DEPOSIT);
 			assert!(has_event(Event::DisputeTimedOut { lease, epoch: 2, paid: 100 - 100 / 20, forfeited: DISPUTE_DEPOSIT }));
 		});
 	}
@@ -1624,6 +1621,9 @@ mod worker_tests {
 			assert_ok!(validate(&report, signature));
 			assert_ok!(submit(report, signature));
 			let charged = H100_PRICE * 9 / 600;
+			assert_eq!(pallet_leases::Leases::<Test>::get(lease).unwrap().booked(), charged);
+			go_to(epoch_start(2) + 1);
+			assert_ok!(Leases::claim_earnings(RuntimeOrigin::signed(PROVIDER), PROVIDER));
 			assert_eq!(Balances::total_balance(&PROVIDER), provider_before + charged - charged * 5 / 100);
 			check_invariants(issuance);
 		});

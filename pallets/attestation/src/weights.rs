@@ -65,15 +65,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Leases` (r:256 w:256)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(789), added: 3264, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(942), added: 3417, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::DisputedBeforeReport` (r:1 w:0)
 	/// Proof: `Attestation::DisputedBeforeReport` (`max_values`: None, `max_size`: Some(2110), added: 4585, mode: `MaxEncodedLen`)
-	/// Storage: `Leases::LockedEarnings` (r:2 w:1)
-	/// Proof: `Leases::LockedEarnings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:257 w:257)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:258 w:258)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Economics::ProviderEarnings` (r:1 w:1)
 	/// Proof: `Economics::ProviderEarnings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Economics::ArchivedBefore` (r:1 w:0)
@@ -91,17 +85,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `l` is `[0, 256]`.
 	fn submit_report(l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2052 + l * (373 ±0)`
-		//  Estimated: `22646 + l * (3264 ±0)`
-		// Minimum execution time: 199_216_000 picoseconds.
-		Weight::from_parts(201_900_000, 22646)
-			// Standard Error: 1_548_752
-			.saturating_add(Weight::from_parts(102_622_554, 0).saturating_mul(l.into()))
-			.saturating_add(T::DbWeight::get().reads(19_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(l.into())))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(l.into())))
-			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(l.into()))
+		//  Measured:  `1792 + l * (248 ±0)`
+		//  Estimated: `22646 + l * (3417 ±0)`
+		// Minimum execution time: 184_153_000 picoseconds.
+		Weight::from_parts(331_816_174, 22646)
+			// Standard Error: 400_490
+			.saturating_add(Weight::from_parts(60_320_167, 0).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(14_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(l.into())))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(l.into())))
+			.saturating_add(Weight::from_parts(0, 3417).saturating_mul(l.into()))
 	}
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -120,10 +114,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `846 + g * (215 ±0)`
 		//  Estimated: `22646 + g * (2555 ±0)`
-		// Minimum execution time: 49_173_000 picoseconds.
-		Weight::from_parts(69_837_148, 22646)
-			// Standard Error: 111_343
-			.saturating_add(Weight::from_parts(10_041_848, 0).saturating_mul(g.into()))
+		// Minimum execution time: 47_760_000 picoseconds.
+		Weight::from_parts(60_111_744, 22646)
+			// Standard Error: 36_531
+			.saturating_add(Weight::from_parts(8_801_625, 0).saturating_mul(g.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(g.into())))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(g.into()))
@@ -145,10 +139,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6244 + a * (8373 ±0)`
 		//  Estimated: `164510 + a * (10828 ±0)`
-		// Minimum execution time: 301_599_000 picoseconds.
-		Weight::from_parts(353_765_405, 164510)
-			// Standard Error: 924_734
-			.saturating_add(Weight::from_parts(143_341_362, 0).saturating_mul(a.into()))
+		// Minimum execution time: 300_635_000 picoseconds.
+		Weight::from_parts(412_091_623, 164510)
+			// Standard Error: 1_407_847
+			.saturating_add(Weight::from_parts(130_978_164, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(69_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 10828).saturating_mul(a.into()))
@@ -161,17 +155,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `414`
 		//  Estimated: `9173`
-		// Minimum execution time: 19_158_000 picoseconds.
-		Weight::from_parts(23_765_000, 9173)
+		// Minimum execution time: 19_148_000 picoseconds.
+		Weight::from_parts(22_413_000, 9173)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Attestation::DisputedBeforeReport` (r:1 w:1)
 	/// Proof: `Attestation::DisputedBeforeReport` (`max_values`: None, `max_size`: Some(2110), added: 4585, mode: `MaxEncodedLen`)
-	/// Storage: `Leases::LockedEarnings` (r:1 w:0)
-	/// Proof: `Leases::LockedEarnings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Leases` (r:256 w:256)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(789), added: 3264, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(942), added: 3417, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::FullWindowBlocks` (r:2 w:0)
@@ -193,17 +185,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `d` is `[0, 256]`.
 	fn hold_disputed(d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `712 + d * (516 ±0)`
-		//  Estimated: `5972 + d * (3264 ±0)`
-		// Minimum execution time: 20_741_000 picoseconds.
-		Weight::from_parts(21_392_000, 5972)
-			// Standard Error: 2_025_447
-			.saturating_add(Weight::from_parts(167_647_850, 0).saturating_mul(d.into()))
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		//  Measured:  `712 + d * (549 ±0)`
+		//  Estimated: `5972 + d * (3417 ±0)`
+		// Minimum execution time: 25_708_000 picoseconds.
+		Weight::from_parts(2_239_596_471, 5972)
+			// Standard Error: 3_523_256
+			.saturating_add(Weight::from_parts(144_139_024, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(d.into())))
-			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(0, 3417).saturating_mul(d.into()))
 	}
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -216,7 +208,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Leases::ProviderLeases` (r:1 w:0)
 	/// Proof: `Leases::ProviderLeases` (`max_values`: None, `max_size`: Some(2098), added: 4573, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Leases` (r:256 w:0)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(789), added: 3264, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(942), added: 3417, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
@@ -228,19 +220,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 256]`.
 	fn report_missed(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2432 + n * (233 ±0)`
-		//  Estimated: `9173 + n * (3264 ±0)`
-		// Minimum execution time: 207_669_000 picoseconds.
-		Weight::from_parts(252_466_231, 9173)
-			// Standard Error: 136_526
-			.saturating_add(Weight::from_parts(9_673_616, 0).saturating_mul(n.into()))
+		//  Measured:  `2432 + n * (266 ±0)`
+		//  Estimated: `9173 + n * (3417 ±0)`
+		// Minimum execution time: 204_573_000 picoseconds.
+		Weight::from_parts(181_208_691, 9173)
+			// Standard Error: 327_512
+			.saturating_add(Weight::from_parts(13_564_597, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
-			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 3417).saturating_mul(n.into()))
 	}
 	/// Storage: `Leases::Leases` (r:1 w:1)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(789), added: 3264, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(942), added: 3417, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::FullWindowBlocks` (r:2 w:0)
@@ -249,22 +241,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attestation::Disputes` (`max_values`: None, `max_size`: Some(146), added: 2621, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::ProviderLiveness` (r:1 w:0)
 	/// Proof: `Attestation::ProviderLiveness` (`max_values`: None, `max_size`: Some(1668), added: 4143, mode: `MaxEncodedLen`)
-	/// Storage: `Leases::LockedEarnings` (r:1 w:1)
-	/// Proof: `Leases::LockedEarnings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
-	/// Storage: `Leases::ContestedEarnings` (r:0 w:1)
-	/// Proof: `Leases::ContestedEarnings` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
+	/// Storage: `Leases::ContestedCharges` (r:0 w:1)
+	/// Proof: `Leases::ContestedCharges` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1221`
+		//  Measured:  `1172`
 		//  Estimated: `5972`
-		// Minimum execution time: 106_448_000 picoseconds.
-		Weight::from_parts(146_238_000, 5972)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Minimum execution time: 183_882_000 picoseconds.
+		Weight::from_parts(240_616_000, 5972)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Attestation::Disputes` (r:1 w:1)
 	/// Proof: `Attestation::Disputes` (`max_values`: None, `max_size`: Some(146), added: 2621, mode: `MaxEncodedLen`)
@@ -273,7 +263,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Leases::HeldPayments` (r:1 w:1)
 	/// Proof: `Leases::HeldPayments` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Leases` (r:1 w:1)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(789), added: 3264, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(942), added: 3417, mode: `MaxEncodedLen`)
 	/// Storage: `Economics::ArchivedBefore` (r:1 w:0)
 	/// Proof: `Economics::ArchivedBefore` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Economics::HeldTake` (r:1 w:1)
@@ -296,10 +286,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Attestation::FullWindowBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	fn resolve_dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2484`
+		//  Measured:  `2517`
 		//  Estimated: `9173`
-		// Minimum execution time: 237_584_000 picoseconds.
-		Weight::from_parts(349_009_000, 9173)
+		// Minimum execution time: 228_479_000 picoseconds.
+		Weight::from_parts(302_879_000, 9173)
 			.saturating_add(T::DbWeight::get().reads(18_u64))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
@@ -308,7 +298,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Leases::HeldPayments` (r:1 w:1)
 	/// Proof: `Leases::HeldPayments` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Leases` (r:1 w:1)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(789), added: 3264, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(942), added: 3417, mode: `MaxEncodedLen`)
 	/// Storage: `Economics::ArchivedBefore` (r:1 w:0)
 	/// Proof: `Economics::ArchivedBefore` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Economics::HeldTake` (r:1 w:1)
@@ -327,10 +317,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Economics::UsageTake` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	fn release_dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2126`
+		//  Measured:  `2159`
 		//  Estimated: `8799`
-		// Minimum execution time: 179_857_000 picoseconds.
-		Weight::from_parts(238_975_000, 8799)
+		// Minimum execution time: 183_312_000 picoseconds.
+		Weight::from_parts(207_737_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
@@ -340,8 +330,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 2_133_000 picoseconds.
-		Weight::from_parts(3_025_000, 0)
+		// Minimum execution time: 2_083_000 picoseconds.
+		Weight::from_parts(3_385_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
@@ -352,8 +342,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `105`
 		//  Estimated: `3481`
-		// Minimum execution time: 12_859_000 picoseconds.
-		Weight::from_parts(14_992_000, 3481)
+		// Minimum execution time: 13_230_000 picoseconds.
+		Weight::from_parts(20_180_000, 3481)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -365,8 +355,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `103`
 		//  Estimated: `1489`
-		// Minimum execution time: 5_839_000 picoseconds.
-		Weight::from_parts(6_670_000, 1489)
+		// Minimum execution time: 6_089_000 picoseconds.
+		Weight::from_parts(8_252_000, 1489)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -375,76 +365,76 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn submit_report(l: u32, ) -> Weight {
-		Weight::from_parts(201_900_000, 22646)
-			.saturating_add(Weight::from_parts(102_622_554, 0).saturating_mul(l.into()))
-			.saturating_add(RocksDbWeight::get().reads(19_u64))
-			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(l.into())))
-			.saturating_add(RocksDbWeight::get().writes(8_u64))
-			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(l.into())))
-			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(l.into()))
+		Weight::from_parts(331_816_174, 22646)
+			.saturating_add(Weight::from_parts(60_320_167, 0).saturating_mul(l.into()))
+			.saturating_add(RocksDbWeight::get().reads(14_u64))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(l.into())))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(l.into())))
+			.saturating_add(Weight::from_parts(0, 3417).saturating_mul(l.into()))
 	}
 	fn check_gpus(g: u32, ) -> Weight {
-		Weight::from_parts(69_837_148, 22646)
-			.saturating_add(Weight::from_parts(10_041_848, 0).saturating_mul(g.into()))
+		Weight::from_parts(60_111_744, 22646)
+			.saturating_add(Weight::from_parts(8_801_625, 0).saturating_mul(g.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(g.into())))
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(g.into()))
 	}
 	fn read_audits(a: u32, ) -> Weight {
-		Weight::from_parts(353_765_405, 164510)
-			.saturating_add(Weight::from_parts(143_341_362, 0).saturating_mul(a.into()))
+		Weight::from_parts(412_091_623, 164510)
+			.saturating_add(Weight::from_parts(130_978_164, 0).saturating_mul(a.into()))
 			.saturating_add(RocksDbWeight::get().reads(69_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 10828).saturating_mul(a.into()))
 	}
 	fn lift_suspension() -> Weight {
-		Weight::from_parts(23_765_000, 9173)
+		Weight::from_parts(22_413_000, 9173)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn hold_disputed(d: u32, ) -> Weight {
-		Weight::from_parts(21_392_000, 5972)
-			.saturating_add(Weight::from_parts(167_647_850, 0).saturating_mul(d.into()))
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
+		Weight::from_parts(2_239_596_471, 5972)
+			.saturating_add(Weight::from_parts(144_139_024, 0).saturating_mul(d.into()))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(d.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(RocksDbWeight::get().writes((5_u64).saturating_mul(d.into())))
-			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(0, 3417).saturating_mul(d.into()))
 	}
 	fn report_missed(n: u32, ) -> Weight {
-		Weight::from_parts(252_466_231, 9173)
-			.saturating_add(Weight::from_parts(9_673_616, 0).saturating_mul(n.into()))
+		Weight::from_parts(181_208_691, 9173)
+			.saturating_add(Weight::from_parts(13_564_597, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
-			.saturating_add(Weight::from_parts(0, 3264).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 3417).saturating_mul(n.into()))
 	}
 	fn dispute() -> Weight {
-		Weight::from_parts(146_238_000, 5972)
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		Weight::from_parts(240_616_000, 5972)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn resolve_dispute() -> Weight {
-		Weight::from_parts(349_009_000, 9173)
+		Weight::from_parts(302_879_000, 9173)
 			.saturating_add(RocksDbWeight::get().reads(18_u64))
 			.saturating_add(RocksDbWeight::get().writes(13_u64))
 	}
 	fn release_dispute() -> Weight {
-		Weight::from_parts(238_975_000, 8799)
+		Weight::from_parts(207_737_000, 8799)
 			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(12_u64))
 	}
 	fn forget_provider() -> Weight {
-		Weight::from_parts(3_025_000, 0)
+		Weight::from_parts(3_385_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn note_congestion() -> Weight {
-		Weight::from_parts(14_992_000, 3481)
+		Weight::from_parts(20_180_000, 3481)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn forget_congestion() -> Weight {
-		Weight::from_parts(6_670_000, 1489)
+		Weight::from_parts(8_252_000, 1489)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}

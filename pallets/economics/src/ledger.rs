@@ -132,6 +132,19 @@ impl<T: Config> LeaseObserver<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		}
 	}
 
+	fn take_burned(epoch: EpochIndex, amount: BalanceOf<T>) {
+		if amount.is_zero() {
+			return;
+		}
+		// A dispute ended long after its epoch: that ledger is archived, the burn still counts.
+		if epoch < ArchivedBefore::<T>::get() {
+			Archived::<T>::mutate(|(_, burned)| *burned = burned.saturating_add(amount));
+			TotalBurned::<T>::mutate(|total| *total = total.saturating_add(amount));
+			return;
+		}
+		Self::record_burn(epoch, amount);
+	}
+
 	fn charge_held(epoch: EpochIndex, provider: &T::AccountId, take: BalanceOf<T>) {
 		// A charge held after the close (a late report) reserves nothing: the emission is fixed.
 		if take.is_zero() || Ledgers::<T>::get(epoch).closed {

@@ -405,6 +405,27 @@ fn burns_and_slashes_are_recorded_and_issuance_is_accounted_for() {
 	});
 }
 
+/// A take booked at the report and burned at the provider's claim (the treasury could not
+/// receive it) is recorded when the funds go, in the claim's epoch; a burn for an epoch whose
+/// ledger is archived (a dispute resolved long after) goes to the archived totals.
+#[test]
+fn a_take_burned_at_the_claim_is_recorded_then() {
+	run_test(|| {
+		settled(0, PROVIDER, 1_000, 50, TakeDestination::Beneficiary);
+		Economics::do_try_state().expect("nothing burned yet");
+		assert_ok!(Balances::burn_from(&CONSUMER, 50, Preservation::Preserve, Precision::Exact, Fortitude::Polite));
+		<Economics as LeaseObserver<_, _>>::take_burned(2, 50);
+		assert_eq!((Ledgers::<Test>::get(2).burned, TotalBurned::<Test>::get()), (50, 50));
+		Economics::do_try_state().expect("issuance = genesis + minted - burned");
+		ArchivedBefore::<Test>::put(1);
+		Ledgers::<Test>::remove(0);
+		assert_ok!(Balances::burn_from(&CONSUMER, 7, Preservation::Preserve, Precision::Exact, Fortitude::Polite));
+		<Economics as LeaseObserver<_, _>>::take_burned(0, 7);
+		assert!(!Ledgers::<Test>::contains_key(0), "no ledger of an archived epoch comes back");
+		assert_eq!((Archived::<Test>::get().1, TotalBurned::<Test>::get()), (7, 57));
+	});
+}
+
 #[test]
 fn governance_sets_the_parameters_within_bounds() {
 	run_test(|| {

@@ -231,12 +231,11 @@ mod benchmarks {
 	fn release_earnings() {
 		let who = consumer::<T>(0);
 		let seller = provider::<T>(0, 0);
-		fill_leases::<T>(&who, &seller, 1);
+		// Earnings a report paid and locked before claims existed (storage v3).
+		let amount = deposit::<T>();
+		T::Currency::set_balance(&seller, T::Currency::balance(&seller).saturating_add(amount.saturating_mul(2u32.into())));
+		Pallet::<T>::lock_earnings(&seller, 0, amount).expect("locks");
 		let clock = Pallet::<T>::clock();
-		go_to::<T>(clock.report_window_opens(0));
-		let charge = LeaseCharge { lease: 0, attested_blocks: clock.length(), payee: Payee::Provider };
-		Pallet::<T>::do_settle_epoch(&seller, 0, &[charge]).expect("settles");
-		assert!(LockedEarnings::<T>::contains_key(&seller, 0));
 		go_to::<T>(clock.report_window_closes(1));
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), seller.clone(), 0);
@@ -244,8 +243,7 @@ mod benchmarks {
 	}
 
 	/// Settling one lease's epoch, in the worst case closing it for lack of funds (freeing `g`
-	/// GPUs) and unlocking the provider's earnings of the epoch before. (A report's settlement
-	/// is benchmarked as a whole by the attestation pallet.)
+	/// GPUs). (A report's settlement is benchmarked as a whole by the attestation pallet.)
 	#[benchmark]
 	fn settle(g: Linear<0, { T::MaxGpusPerLease::get() }>) {
 		let who = consumer::<T>(0);
@@ -253,7 +251,7 @@ mod benchmarks {
 		let id = NextLeaseId::<T>::get();
 		Pallet::<T>::do_rent(who, seller.clone(), gpus_request(g), deposit::<T>()).expect("rents");
 		let clock = Pallet::<T>::clock();
-		// Epoch 0 settled: its earnings locked, to be unlocked by this settlement.
+		// Epoch 0 settled: its charge booked, to mature in this settlement.
 		go_to::<T>(clock.report_window_opens(0));
 		let first = LeaseCharge { lease: id, attested_blocks: clock.length(), payee: Payee::Provider };
 		Pallet::<T>::do_settle_epoch(&seller, 0, &[first]).expect("settles epoch 0");
@@ -267,14 +265,44 @@ mod benchmarks {
 			lease.escrow = lease.escrow.saturating_sub(excess);
 			lease.refunded = lease.refunded.saturating_add(excess);
 		});
-		go_to::<T>(clock.report_window_opens(1));
+		go_to::<T>(clock.report_window_opens(1).max(clock.report_window_opens(0) + clock.length()));
 		#[block]
 		{
 			let charge = LeaseCharge { lease: id, attested_blocks: clock.length(), payee: Payee::Provider };
 			Pallet::<T>::do_settle_epoch(&seller, 1, &[charge]).expect("settles");
 		}
-		assert!(Leases::<T>::get(id).is_none_or(|lease| !lease.is_open()));
-		assert!(!LockedEarnings::<T>::contains_key(&seller, 0), "epoch 0's earnings unlocked");
+		let lease = Leases::<T>::get(id).expect("booked charges keep it");
+		assert!(!lease.is_open());
+		assert!(!lease.unclaimed.share.is_zero(), "epoch 0's charge matured");
+	}
+
+	/// A provider claims the booked charges of `l` leases, each of another consumer.
+	#[benchmark]
+	fn claim_earnings(l: Linear<1, { T::MaxLeasesPerProvider::get() }>) {
+		let seller = provider::<T>(0, 0);
+		let clock = Pallet::<T>::clock();
+		let charges: Vec<LeaseCharge> = (0..l)
+			.map(|index| {
+				let id = NextLeaseId::<T>::get();
+				let request = ResourceRequest { cpu_cores: 1, ..Default::default() };
+				// Funded for its deposit only: `consumer`'s balance for each would overflow the
+				// issuance.
+				let who: T::AccountId = account("consumer", index, 0);
+				let funds = deposit::<T>().saturating_mul(2u32.into()).saturating_add(T::Currency::minimum_balance());
+				T::Currency::set_balance(&who, funds);
+				Pallet::<T>::do_rent(who, seller.clone(), request, deposit::<T>()).expect("rents");
+				LeaseCharge { lease: id, attested_blocks: clock.length(), payee: Payee::Provider }
+			})
+			.collect();
+		go_to::<T>(clock.report_window_opens(0));
+		Pallet::<T>::do_settle_epoch(&seller, 0, &charges).expect("settles");
+		go_to::<T>(clock.report_window_opens(0) + clock.length());
+		assert!(!Pallet::<T>::claimable(&seller).share.is_zero());
+		let before = T::Currency::balance(&seller);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(seller.clone()), seller.clone());
+		assert!(Pallet::<T>::claimable(&seller) == Default::default());
+		assert!(T::Currency::balance(&seller) > before);
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -1,19 +1,18 @@
-//! Providers' earnings locked while consumers may still contest them.
+//! Providers' earnings paid and locked before claims (storage v4): drained by the paths that
+//! made them.
 //!
-//! A report's charges are paid at once — the take to the protocol, the provider's share to the
-//! provider — but the share stays on hold (`ProviderEarnings`) for an epoch after the report
-//! landed (`LockedShare::unlock_at`), however soon the provider's next report follows (a late
-//! report and the next epoch's may land in one block). Until then a consumer may dispute the
-//! charge with the report's figures in view; the disputed lease's share then stays locked until
-//! the dispute ends (`ContestedEarnings`). So what a provider can charge and spend before a
-//! ruling is only what nobody contested: a ruling for the consumer is paid from the locked
-//! share, not from a bond that may be far smaller than the charges.
+//! Until v4 a report's charges were paid at once and the provider's share stayed on hold
+//! (`ProviderEarnings`) for an epoch after the report landed (`LockedShare::unlock_at`); a
+//! consumer contesting a charge in that time kept the disputed lease's share locked until the
+//! ruling (`ContestedEarnings`). Reports now book charges instead (`claims`), and these locks
+//! only end: released by anyone's `release_earnings` or by a claim for the provider, or decided
+//! by the ruling.
 
 use frame_support::{
 	ensure,
 	traits::{
-		fungible::{Inspect, MutateHold},
-		tokens::{Fortitude, Precision, Preservation, Restriction},
+		fungible::MutateHold,
+		tokens::{Fortitude, Precision, Restriction},
 		Get,
 	},
 };
@@ -26,26 +25,24 @@ use depin_primitives::Verdict;
 
 use crate::{money, pallet::*, types::*, Config};
 
-/// Whether a payment to a provider stays locked while it can be contested.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Lock {
-	/// Paid free: a decided dispute's charge, nothing left to contest.
-	No,
-	/// Locked for an epoch after the report.
-	UntilContestable,
-}
-
 impl<T: Config> Pallet<T> {
 	fn earnings_reason() -> T::RuntimeHoldReason {
 		HoldReason::ProviderEarnings.into()
 	}
 
-	/// Holds `amount` just paid to `provider` for `epoch`, for an epoch from now. An account that
-	/// cannot hold all of it (one that left and was reaped, now holding only this payment) keeps
-	/// the existential deposit's worth free.
+	/// Holds `amount` just paid to `provider` for `epoch`, for an epoch from now, as reports did
+	/// before v4: the legacy state tests and benchmarks start from. An account that cannot hold
+	/// all of it (one that left and was reaped, now holding only this payment) keeps the
+	/// existential deposit's worth free.
+	#[cfg(any(test, feature = "runtime-benchmarks"))]
 	pub(crate) fn lock_earnings(provider: &T::AccountId, epoch: EpochIndex, amount: BalanceOf<T>) -> DispatchResult {
 		let lockable =
-			T::Currency::reducible_balance(provider, Preservation::Protect, Fortitude::Polite).min(amount);
+			<T::Currency as frame_support::traits::fungible::Inspect<_>>::reducible_balance(
+				provider,
+				frame_support::traits::tokens::Preservation::Protect,
+				Fortitude::Polite,
+			)
+			.min(amount);
 		if lockable.is_zero() {
 			return Ok(());
 		}
@@ -60,18 +57,18 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Unlocks what `provider` earned that nobody can contest any more (settlement does this for
-	/// the provider's earlier epochs: at most the few whose report landed within an epoch).
-	pub(crate) fn release_unlocked_earnings(provider: &T::AccountId) -> DispatchResult {
+	/// Unlocks what `provider` earned before claims existed that nobody can contest any more (a
+	/// claim does this); returns how many epochs' earnings it unlocked.
+	pub(crate) fn release_unlocked_earnings(provider: &T::AccountId) -> Result<u32, DispatchError> {
 		let now = Self::now();
 		let due: alloc::vec::Vec<EpochIndex> = LockedEarnings::<T>::iter_prefix(provider)
 			.filter(|(_, locked)| locked.unlock_at <= now)
 			.map(|(epoch, _)| epoch)
 			.collect();
-		for epoch in due {
-			Self::unlock_earnings(provider, epoch)?;
+		for epoch in &due {
+			Self::unlock_earnings(provider, *epoch)?;
 		}
-		Ok(())
+		Ok(due.len() as u32)
 	}
 
 	fn unlock_earnings(provider: &T::AccountId, epoch: EpochIndex) -> DispatchResult {
@@ -88,22 +85,14 @@ impl<T: Config> Pallet<T> {
 		Self::unlock_earnings(&provider, epoch)
 	}
 
-	/// Remembers what `epoch`'s report charged lease `lease`, for a dispute raised after it.
-	pub(crate) fn remember_paid_charge(lease: &mut Lease<T>, epoch: EpochIndex, charged: BalanceOf<T>) {
-		if charged.is_zero() {
-			return;
-		}
-		if lease.paid_charges.is_full() {
-			lease.paid_charges.remove(0);
-		}
-		// Cannot fail: room was just made.
-		let _ = lease.paid_charges.try_push((epoch, charged));
-	}
-
 	/// A consumer contests the charge `epoch`'s report made on lease `id`: while the provider's
 	/// share of it is still locked, it moves to `ContestedEarnings` and stays locked until the
 	/// dispute ends. Returns what was charged.
 	pub(crate) fn contest_paid_charge(id: LeaseId, epoch: EpochIndex) -> Option<BalanceOf<T>> {
+		if let Some(charged) = Self::contest_booked_charge(id, epoch) {
+			return Some(charged);
+		}
+		// A charge paid and locked before claims existed.
 		let mut lease = Leases::<T>::get(id)?;
 		let position = lease.paid_charges.iter().position(|(e, charged)| *e == epoch && !charged.is_zero())?;
 		let charged = lease.paid_charges[position].1;
@@ -137,6 +126,9 @@ impl<T: Config> Pallet<T> {
 		epoch: EpochIndex,
 		verdict: Verdict,
 	) -> Result<BalanceOf<T>, DispatchError> {
+		if let Some(resolved) = Self::resolve_contested_charge(id, epoch, verdict) {
+			return resolved;
+		}
 		let Some(contested) = ContestedEarnings::<T>::take(id, epoch) else { return Ok(Zero::zero()) };
 		match verdict {
 			Verdict::Provider => {

@@ -11,7 +11,7 @@ use frame_support::{
 };
 use sp_runtime::{traits::Zero, DispatchError, DispatchResult, Saturating};
 
-use crate::{earnings::Lock, pallet::*, types::*, Config};
+use crate::{pallet::*, types::*, Config};
 
 impl<T: Config> Pallet<T> {
 	fn escrow_reason() -> T::RuntimeHoldReason {
@@ -66,7 +66,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Takes `amount` off what `consumer` has on hold for `reason`, as a credit to be paid out
-	/// with other leases' charges by [`Self::pay_out`].
+	/// with other leases' charges by [`Self::pay_out_claim`].
 	///
 	/// A hold slash ignores freezes: escrow was committed when it was held, so freezes the
 	/// consumer adds later (vesting, votes) must not block paying for attested service.
@@ -84,38 +84,47 @@ impl<T: Config> Pallet<T> {
 		Ok(credit)
 	}
 
-	/// Pays `paid` out: `take` of it to the protocol (`TakeBeneficiary`, or burned if there is
-	/// none or it cannot receive it, e.g. a missing account and less than the existential
-	/// deposit), the rest to `provider`, for its service in `epoch` — locked on the provider
-	/// while consumers may still contest it, if `lock` says so. Returns where the take went.
-	pub(crate) fn pay_out(
+	/// Pays `paid` out for `provider`'s service in `epoch`: `take` of it to the protocol
+	/// (`TakeBeneficiary`, or burned if there is none or it cannot receive it, e.g. a missing
+	/// account and less than the existential deposit), the rest to `provider`. Never fails for
+	/// the provider's account: a share it cannot receive (it was reaped, and the share is below
+	/// the existential deposit) goes to the protocol with the take, so no consumer's hold, lease
+	/// slot or dispute is stuck on a provider that left. Returns where the protocol's part went
+	/// and how much of it was the unpayable share.
+	pub(crate) fn pay_out_claim(
 		provider: &T::AccountId,
 		epoch: EpochIndex,
 		paid: CreditOf<T>,
 		take: BalanceOf<T>,
-		lock: Lock,
-	) -> Result<TakeDestination, DispatchError> {
-		let (take, share) = paid.split(take);
-		let share_amount = share.peek();
-		if !share_amount.is_zero() {
-			T::Currency::resolve(provider, share).map_err(|_| Error::<T>::PayoutFailed)?;
-			if lock == Lock::UntilContestable {
-				Self::lock_earnings(provider, epoch, share_amount)?;
+	) -> (TakeDestination, BalanceOf<T>) {
+		let (mut protocol, share) = paid.split(take);
+		let mut unpayable = Zero::zero();
+		if !share.peek().is_zero() {
+			if let Err(share) = T::Currency::resolve(provider, share) {
+				unpayable = share.peek();
+				protocol.subsume(share);
+				Self::deposit_event(Event::ShareUnpayable { provider: provider.clone(), amount: unpayable });
 			}
 		}
+		(Self::pay_protocol(provider, epoch, protocol), unpayable)
+	}
+
+	/// Pays the protocol's part of `provider`'s payment for `epoch` to `TakeBeneficiary`, or
+	/// burns it (recorded) if there is none or it cannot receive it.
+	fn pay_protocol(provider: &T::AccountId, epoch: EpochIndex, take: CreditOf<T>) -> TakeDestination {
 		if take.peek().is_zero() {
-			return Ok(TakeDestination::Beneficiary);
+			return TakeDestination::Beneficiary;
 		}
 		let unsent = match T::TakeBeneficiary::get() {
 			Some(beneficiary) => T::Currency::resolve(&beneficiary, take).err(),
 			None => Some(take),
 		};
-		let Some(burn) = unsent else { return Ok(TakeDestination::Beneficiary) };
+		let Some(burn) = unsent else { return TakeDestination::Beneficiary };
 		let amount = burn.peek();
 		// Dropping a credit reduces the total issuance: the burn, on the record.
 		drop(burn);
 		TotalBurned::<T>::mutate(|burned| *burned = burned.saturating_add(amount));
 		Self::deposit_event(Event::TakeBurned { provider: provider.clone(), epoch, amount });
-		Ok(TakeDestination::Burned)
+		TakeDestination::Burned
 	}
 }

@@ -22,13 +22,16 @@ fn add_to<K: Ord, B: Saturating + Zero + Copy>(sums: &mut BTreeMap<K, B>, who: K
 impl<T: Config> Pallet<T> {
 	/// Checks, over every lease, order and provider:
 	///
-	/// 1. Every lease's money adds up: `paid + take + refunded + escrow + disputed = deposited`.
-	/// 2. A lease's `disputed` amount is the sum of its `HeldPayments`, and each consumer's
-	///    `LeaseDispute` hold is the sum of its leases' held payments; no held payment belongs
-	///    to an unknown lease.
-	/// 3. Each consumer's `LeaseEscrow` hold is exactly the escrow of its leases plus the
-	///    deposits of its orders.
-	/// 4. A lease is listed on both its parties' lists exactly while it is open or holds escrow.
+	/// 1. Every lease's money adds up: `paid + take + refunded + escrow + disputed = deposited`
+	///    (`paid` and `take` include what is booked and not claimed yet); no booked charge is
+	///    zero.
+	/// 2. A lease's `disputed` amount is the sum of its `HeldPayments` and `ContestedCharges`,
+	///    and each consumer's `LeaseDispute` hold is the sum of its leases' disputed amounts; no
+	///    held payment or contested charge belongs to an unknown lease.
+	/// 3. Each consumer's `LeaseEscrow` hold is exactly the escrow and the booked, unclaimed
+	///    charges of its leases plus the deposits of its orders.
+	/// 4. A lease is listed on both its parties' lists exactly while it is open or has money on
+	///    the escrow hold (escrow or booked charges).
 	/// 5. `LeasedGpu` marks exactly the GPUs of open leases, each owned by the lease's provider.
 	/// 6. Every order is listed for its consumer and counts its bids correctly; no bid is from a
 	///    bidder the order rejected; each provider's `BidDeposit` hold is `BidDeposit` per
@@ -97,6 +100,11 @@ impl<T: Config> Pallet<T> {
 				accounted == lease.deposited,
 				"a lease's paid + take + refunded + escrow + disputed differs from its deposits"
 			);
+			ensure!(
+				lease.contestable.iter().all(|charge| !charge.share.saturating_add(charge.take).is_zero()),
+				"a zero booked charge"
+			);
+			ensure!(lease.booked() <= lease.paid.saturating_add(lease.take), "more booked than charged");
 		}
 		Ok(())
 	}
@@ -106,6 +114,7 @@ impl<T: Config> Pallet<T> {
 		let mut disputed_of: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		for (id, lease) in Leases::<T>::iter() {
 			let held = HeldPayments::<T>::iter_prefix_values(id)
+				.chain(ContestedCharges::<T>::iter_prefix_values(id))
 				.fold(BalanceOf::<T>::zero(), |sum, amount| sum.saturating_add(amount));
 			ensure!(held == lease.disputed, "a lease's disputed amount differs from its held payments");
 			add_to(&mut disputed_of, lease.consumer, held);
@@ -121,6 +130,10 @@ impl<T: Config> Pallet<T> {
 			HeldPayments::<T>::iter_keys().all(|(id, _)| Leases::<T>::contains_key(id)),
 			"a held payment of an unknown lease"
 		);
+		ensure!(
+			ContestedCharges::<T>::iter().all(|(id, _, share)| !share.is_zero() && Leases::<T>::contains_key(id)),
+			"a zero contested charge, or one of an unknown lease"
+		);
 		Ok(())
 	}
 
@@ -128,8 +141,9 @@ impl<T: Config> Pallet<T> {
 	fn escrow_matches_holds() -> Result<(), TryRuntimeError> {
 		let mut escrow_of: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		for (_, lease) in Leases::<T>::iter() {
-			if lease.is_open() || !lease.escrow.is_zero() {
-				add_to(&mut escrow_of, lease.consumer, lease.escrow);
+			if lease.stays_listed() {
+				let held = lease.on_escrow_hold();
+				add_to(&mut escrow_of, lease.consumer, held);
 			}
 		}
 		for (_, order) in Orders::<T>::iter() {
@@ -144,7 +158,7 @@ impl<T: Config> Pallet<T> {
 			let expected = escrow_of.get(&consumer).copied().unwrap_or_else(Zero::zero);
 			ensure!(
 				T::Currency::balance_on_hold(&reason, &consumer) == expected,
-				"a consumer's LeaseEscrow hold differs from the escrow of its orders and leases"
+				"a consumer's LeaseEscrow hold differs from the escrow and booked charges of its orders and leases"
 			);
 		}
 		Ok(())
@@ -155,7 +169,7 @@ impl<T: Config> Pallet<T> {
 		for (id, lease) in Leases::<T>::iter() {
 			let by_provider = ProviderLeases::<T>::get(&lease.provider).contains(&id);
 			let by_consumer = ConsumerLeases::<T>::get(&lease.consumer).contains(&id);
-			if lease.is_open() || !lease.escrow.is_zero() {
+			if lease.stays_listed() {
 				ensure!(by_provider && by_consumer, "a lease holding escrow is missing from its parties' lists");
 			} else {
 				ensure!(!by_provider && !by_consumer, "a settled-up closed lease is still listed");
@@ -203,8 +217,7 @@ impl<T: Config> Pallet<T> {
 			ensure!(held == T::BidDeposit::get().saturating_mul(bids.into()), "a bidder's deposit hold is off");
 		}
 		ensure!(
-			Leases::<T>::iter_values()
-				.all(|lease| lease.is_open() || !lease.escrow.is_zero() || !lease.disputed.is_zero()),
+			Leases::<T>::iter_values().all(|lease| !lease.is_settled_up()),
 			"a closed lease holding no money is stored"
 		);
 		Ok(())

@@ -177,6 +177,8 @@ impl<T: Config> Pallet<T> {
 				refunded: Zero::zero(),
 				disputed: Zero::zero(),
 				paid_charges: Default::default(),
+				unclaimed: Default::default(),
+				contestable: Default::default(),
 			},
 		);
 		T::Observer::lease_opened(&provider);
@@ -308,7 +310,7 @@ impl<T: Config> Pallet<T> {
 		lease.escrow = retained;
 		lease.status = LeaseStatus::Closed { reason, at: now };
 		T::Observer::lease_closed(&lease.provider);
-		if retained.is_zero() {
+		if !lease.stays_listed() {
 			Self::unlist(id, &lease);
 		}
 		Self::store(id, lease);
@@ -327,11 +329,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Writes a lease back, or removes its record once nothing can happen to it any more: closed,
-	/// no escrow retained and no payment held for a dispute. Storage then holds only leases that
+	/// no escrow retained, no charge booked and unclaimed, no payment held for a dispute. Storage then holds only leases that
 	/// are open or still hold money; a past lease lives on in its events, from `LeaseOpened`
 	/// (parties, resources, price, deposit) to `LeaseFinished` (its final totals).
 	pub(crate) fn store(id: LeaseId, lease: Lease<T>) {
-		if lease.is_open() || !lease.escrow.is_zero() || !lease.disputed.is_zero() {
+		if !lease.is_settled_up() {
 			Leases::<T>::insert(id, lease);
 			return;
 		}
@@ -384,7 +386,9 @@ impl<T: Config> Pallet<T> {
 		Self::release_escrow(&lease.consumer, refunded)?;
 		lease.refunded = lease.refunded.saturating_add(refunded);
 		lease.escrow = Zero::zero();
-		Self::unlist(id, lease);
+		if !lease.stays_listed() {
+			Self::unlist(id, lease);
+		}
 		Self::deposit_event(Event::RetainedReleased { lease: id, refunded });
 		Ok(())
 	}

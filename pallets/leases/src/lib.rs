@@ -11,14 +11,15 @@
 //! The deposit is held on the consumer (`LeaseEscrow`) and must cover `MinLeaseEpochs` epochs;
 //! `top_up` adds to it. A provider never leases more GPUs, storage or cores than it has.
 //!
-//! **Payment only for attested usage.** A lease's price accrues per block, but money leaves the
-//! escrow only when the attestation pallet settles an epoch the provider attested
-//! (`LeaseSettlement::settle_epoch`, once per report: each lease's charge leaves its
-//! consumer's escrow, and the provider and the take are paid once); unattested epochs cost
-//! nothing. `TakeRate` of each payment is the protocol's, sent to `TakeBeneficiary` or burned
-//! (and recorded in `TotalBurned`). The provider's share is locked on its account for an epoch
-//! after the report (`earnings`): a consumer disputing the charge in that time has it kept for
-//! the ruling, so no provider spends contested charges before one.
+//! **Payment only for attested usage.** A lease's price accrues per block, but a charge is made
+//! only when the attestation pallet settles an epoch the provider attested
+//! (`LeaseSettlement::settle_epoch`, once per report). The report moves no money: it books each
+//! lease's charge on the lease (still on the consumer's escrow hold), contestable for an epoch;
+//! then `claim_earnings` (anyone's, for the provider) pays every matured charge of the
+//! provider's leases at once (`claims`). Unattested epochs cost nothing. `TakeRate` of each
+//! charge is the protocol's, sent to `TakeBeneficiary` or burned (and recorded in
+//! `TotalBurned`). A consumer disputing a charge within its window has its share kept on the
+//! consumer's dispute hold for the ruling, so no provider spends contested charges before one.
 //!
 //! **Closing**, with a [`CloseReason`]: by the consumer or the provider (`close_lease`), and by
 //! anyone (`close_stale`) when the escrow cannot cover what is accrued plus the next epoch, or the
@@ -47,6 +48,7 @@ pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod claims;
 mod commitments;
 mod earnings;
 mod escrow;
@@ -79,8 +81,9 @@ pub mod pallet {
 	use sp_runtime::Perbill;
 
 	/// Storage layout version. 2: leases remember their recent paid charges (`paid_charges`)
-	/// and no empty list or commitment is stored (migrations::v2).
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
+	/// and no empty list or commitment is stored (migrations::v2). 4: reports book charges on
+	/// the lease (`unclaimed`, `contestable`), claims pay them (migrations::v4).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(4);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -138,8 +141,8 @@ pub mod pallet {
 			+ Mutate<Self::AccountId>
 			+ InspectHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
 			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
-			// Settlement takes each lease's charge off its consumer's hold as a credit and pays
-			// the provider and the take once per report.
+			// A claim takes each lease's charges off its consumer's hold as a credit and pays
+			// the provider and the take once per claim.
 			+ Balanced<Self::AccountId>
 			+ BalancedHold<Self::AccountId>;
 
@@ -234,7 +237,8 @@ pub mod pallet {
 		LeaseDispute,
 		/// A provider's deposit for each bid it has standing.
 		BidDeposit,
-		/// A provider's share of recent charges, locked while consumers may still contest them.
+		/// A provider's share of charges paid before storage v4, locked while consumers may still
+		/// contest them (draining: charges are booked and claimed since).
 		ProviderEarnings,
 	}
 
@@ -248,13 +252,14 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Leases<T: Config> = StorageMap<_, Twox64Concat, LeaseId, Lease<T>>;
 
-	/// Leases of each provider that can still be charged: open, or closed with escrow retained
-	/// for a last epoch.
+	/// Leases of each provider that can still be charged or claimed: open, or closed with escrow
+	/// retained for a last epoch or charges booked and not claimed yet.
 	#[pallet::storage]
 	pub type ProviderLeases<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, BoundedVec<LeaseId, T::MaxLeasesPerProvider>, ValueQuery>;
 
-	/// Leases of each consumer that hold escrow (open, or closed with escrow retained).
+	/// Leases of each consumer that hold escrow (open, or closed with escrow retained or charges
+	/// booked and not claimed yet).
 	#[pallet::storage]
 	pub type ConsumerLeases<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, BoundedVec<LeaseId, T::MaxLeasesPerConsumer>, ValueQuery>;
@@ -288,8 +293,9 @@ pub mod pallet {
 	pub type HeldPayments<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, LeaseId, Twox64Concat, EpochIndex, BalanceOf<T>>;
 
-	/// Each provider's share of its charges for an epoch, locked (`ProviderEarnings`) for an
-	/// epoch after the report landed: until then consumers may contest them.
+	/// Each provider's share of its charges for an epoch paid before storage v4, locked
+	/// (`ProviderEarnings`) for an epoch after the report landed: until then consumers may
+	/// contest them. Draining: reports book charges since.
 	#[pallet::storage]
 	pub type LockedEarnings<T: Config> = StorageDoubleMap<
 		_,
@@ -299,6 +305,12 @@ pub mod pallet {
 		EpochIndex,
 		LockedShare<BalanceOf<T>, BlockNumberFor<T>>,
 	>;
+
+	/// The provider's share of a booked charge its consumer contested within the contest window,
+	/// by lease and epoch: held on the consumer (`LeaseDispute`) until the ruling.
+	#[pallet::storage]
+	pub type ContestedCharges<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, LeaseId, Twox64Concat, EpochIndex, BalanceOf<T>>;
 
 	/// A lease's share of an epoch's earnings that its consumer contested: locked on the
 	/// provider until the dispute ends.
@@ -377,6 +389,13 @@ pub mod pallet {
 			take: BalanceOf<T>,
 			refunded: BalanceOf<T>,
 		},
+		/// `provider` was paid the charges of `leases` leases nobody can contest any more: `share`
+		/// to it, `take` to the protocol. (New variants go last: explorers decode old blocks by
+		/// index.)
+		EarningsClaimed { provider: T::AccountId, leases: u32, share: BalanceOf<T>, take: BalanceOf<T> },
+		/// A claim's share `provider`'s account could not receive (reaped, and the share below
+		/// the existential deposit) went to the protocol with the take.
+		ShareUnpayable { provider: T::AccountId, amount: BalanceOf<T> },
 	}
 
 	#[pallet::error]
@@ -462,12 +481,15 @@ pub mod pallet {
 		NothingHeld,
 		/// The consumer's hold does not cover the charge (an escrow invariant is broken).
 		EscrowShort,
-		/// The provider's account cannot receive its payment.
+		/// The provider's account cannot receive its payment. (Not returned since storage v4: a
+		/// share it cannot receive goes to the protocol; kept so later indices stay put.)
 		PayoutFailed,
 		/// No earnings are locked for this provider and epoch (or lease and epoch).
 		NothingLocked,
 		/// Consumers may still contest these earnings: their report landed less than an epoch ago.
 		StillContestable,
+		/// None of the provider's leases has a charge past its contest window to claim.
+		NothingToClaim,
 	}
 
 	#[pallet::hooks]
@@ -602,14 +624,26 @@ pub mod pallet {
 			Self::do_reject_bid(who, order, provider)
 		}
 
-		/// Anyone may unlock `provider`'s earnings of `epoch` once no consumer can contest them:
-		/// an epoch after its report landed. (The provider's next report unlocks them too, once
-		/// that time has come.)
+		/// Anyone may unlock `provider`'s earnings of `epoch` locked before storage v4 once no
+		/// consumer can contest them: an epoch after its report landed. (A claim for the
+		/// provider unlocks them too.)
 		#[pallet::call_index(12)]
 		#[pallet::weight(T::WeightInfo::release_earnings())]
 		pub fn release_earnings(origin: OriginFor<T>, provider: T::AccountId, epoch: EpochIndex) -> DispatchResult {
 			ensure_signed(origin)?;
 			Self::do_release_earnings(provider, epoch)
+		}
+
+		/// Pays `provider` what its reports booked on its leases and nobody can contest any more
+		/// (an epoch after each report landed): the shares to `provider`, the take to the
+		/// protocol, off the consumers' escrow holds. Anyone may call it; the money only goes to
+		/// the provider. Charged for the most leases a provider can have, refunded to its own.
+		#[pallet::call_index(13)]
+		#[pallet::weight(T::WeightInfo::claim_earnings(T::MaxLeasesPerProvider::get()))]
+		pub fn claim_earnings(origin: OriginFor<T>, provider: T::AccountId) -> DispatchResultWithPostInfo {
+			ensure_signed(origin)?;
+			let leases = Self::do_claim_earnings(&provider)?;
+			Ok(Some(T::WeightInfo::claim_earnings(leases)).into())
 		}
 	}
 }

@@ -12,6 +12,7 @@ pub mod v2 {
 	};
 	use sp_runtime::traits::Zero;
 
+	use super::v4::{v3::Leases as LeasesV3, LeaseV3};
 	use crate::{pallet::*, types::*, Config};
 
 	/// A lease as v1 stored it.
@@ -37,12 +38,12 @@ pub mod v2 {
 	}
 
 	impl<T: Config> LeaseV1<T> {
-		fn upgraded(self) -> Lease<T> {
+		pub fn upgraded(self) -> LeaseV3<T> {
 			let paid_charges = match (self.settled_epoch, self.last_paid_charge.is_zero()) {
 				(Some(epoch), false) => BoundedVec::truncate_from(alloc::vec![(epoch, self.last_paid_charge)]),
 				_ => BoundedVec::default(),
 			};
-			Lease {
+			LeaseV3 {
 				consumer: self.consumer,
 				provider: self.provider,
 				gpus: self.gpus,
@@ -79,7 +80,7 @@ pub mod v2 {
 			let old: Vec<(LeaseId, LeaseV1<T>)> = v1::Leases::<T>::iter().collect();
 			let leases = old.len() as u64;
 			for (id, lease) in old {
-				Leases::<T>::insert(id, lease.upgraded());
+				LeasesV3::<T>::insert(id, lease.upgraded());
 			}
 			let mut removed = 0u64;
 			let empty_providers: Vec<T::AccountId> =
@@ -132,11 +133,11 @@ pub mod v2 {
 		}
 
 		/// Every lease decodes as v2 with the same figures and its last paid charge remembered;
-		/// no empty entry is left.
+		/// no empty entry is left. (Before v4's migration: it reads the v2/v3 layout.)
 		pub fn after(before: Vec<(LeaseId, LeaseV1<T>)>) -> Result<(), sp_runtime::TryRuntimeError> {
-			ensure!(Leases::<T>::iter().count() == before.len(), "lease count changed");
+			ensure!(LeasesV3::<T>::iter().count() == before.len(), "lease count changed");
 			for (id, old) in before {
-				let new = Leases::<T>::get(id).ok_or("a lease was lost")?;
+				let new = LeasesV3::<T>::get(id).ok_or("a lease was lost")?;
 				ensure!(new == old.upgraded(), "a lease changed in the migration");
 			}
 			ensure!(ProviderLeases::<T>::iter_values().all(|ids| !ids.is_empty()), "an empty provider list");
@@ -261,4 +262,125 @@ pub mod v3 {
 	/// Runs [`RequestAttestedGpus`] once, on a chain whose leases storage is at version 2.
 	pub type MigrateV2ToV3<T> =
 		VersionedMigration<2, 3, RequestAttestedGpus<T>, Pallet<T>, <T as frame_system::Config>::DbWeight>;
+}
+
+/// v3 → v4: reports book charges on the lease and claims pay them, so a lease carries its
+/// `unclaimed` charges and its `contestable` ones (both empty after the upgrade: every charge
+/// before it was paid at once, its share locked on the provider, and drains by the old paths).
+///
+/// One block: every lease is read and written once. The leases a chain can hold are bounded by
+/// its providers' `MaxLeasesPerProvider`; at today's scale (hundreds) that is a few
+/// milliseconds. A chain with hundreds of thousands of leases must run this as a multi-block
+/// migration (`pallet-migrations`) instead.
+pub mod v4 {
+	use alloc::vec::Vec;
+	use frame_support::{
+		migrations::VersionedMigration, pallet_prelude::*, traits::UncheckedOnRuntimeUpgrade, BoundedVec,
+		CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+	};
+
+	use crate::{pallet::*, types::*, Config};
+
+	/// A lease as v2 and v3 stored it.
+	#[derive(Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo)]
+	#[scale_info(skip_type_params(T))]
+	pub struct LeaseV3<T: Config> {
+		pub consumer: AccountIdOf<T>,
+		pub provider: AccountIdOf<T>,
+		pub gpus: BoundedVec<sp_core::H256, T::MaxGpusPerLease>,
+		pub storage_gib: u32,
+		pub cpu_cores: u32,
+		pub price_per_hour: BalanceOf<T>,
+		pub opened_at: BlockNumberOf<T>,
+		pub status: LeaseStatus<BlockNumberOf<T>>,
+		pub settled_epoch: Option<EpochIndex>,
+		pub deposited: BalanceOf<T>,
+		pub escrow: BalanceOf<T>,
+		pub paid: BalanceOf<T>,
+		pub take: BalanceOf<T>,
+		pub refunded: BalanceOf<T>,
+		pub disputed: BalanceOf<T>,
+		pub paid_charges: BoundedVec<(EpochIndex, BalanceOf<T>), ConstU32<MAX_CONTESTABLE_CHARGES>>,
+	}
+
+	impl<T: Config> LeaseV3<T> {
+		pub fn upgraded(self) -> Lease<T> {
+			Lease {
+				consumer: self.consumer,
+				provider: self.provider,
+				gpus: self.gpus,
+				storage_gib: self.storage_gib,
+				cpu_cores: self.cpu_cores,
+				price_per_hour: self.price_per_hour,
+				opened_at: self.opened_at,
+				status: self.status,
+				settled_epoch: self.settled_epoch,
+				deposited: self.deposited,
+				escrow: self.escrow,
+				paid: self.paid,
+				take: self.take,
+				refunded: self.refunded,
+				disputed: self.disputed,
+				paid_charges: self.paid_charges,
+				unclaimed: Default::default(),
+				contestable: Default::default(),
+			}
+		}
+	}
+
+	/// The v3 layout under the same storage name.
+	pub mod v3 {
+		use super::*;
+
+		#[frame_support::storage_alias]
+		pub type Leases<T: Config> = StorageMap<Pallet<T>, Twox64Concat, LeaseId, LeaseV3<T>>;
+	}
+
+	/// Re-encodes every lease with nothing booked.
+	pub struct BookCharges<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for BookCharges<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let old: Vec<(LeaseId, LeaseV3<T>)> = v3::Leases::<T>::iter().collect();
+			let leases = old.len() as u64;
+			for (id, lease) in old {
+				Leases::<T>::insert(id, lease.upgraded());
+			}
+			log::info!(target: "runtime::leases", "{leases} leases re-encoded (v4)");
+			T::DbWeight::get().reads_writes(leases.saturating_add(1), leases.saturating_add(1))
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
+			Ok(Self::before().encode())
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			let before = Vec::<(LeaseId, LeaseV3<T>)>::decode(&mut &state[..])
+				.map_err(|_| sp_runtime::TryRuntimeError::Other("pre-upgrade state undecodable"))?;
+			Self::after(before)
+		}
+	}
+
+	impl<T: Config> BookCharges<T> {
+		/// Every v3 lease.
+		pub fn before() -> Vec<(LeaseId, LeaseV3<T>)> {
+			v3::Leases::<T>::iter().collect()
+		}
+
+		/// Every lease decodes as v4 with the same figures and nothing booked.
+		pub fn after(before: Vec<(LeaseId, LeaseV3<T>)>) -> Result<(), sp_runtime::TryRuntimeError> {
+			ensure!(Leases::<T>::iter().count() == before.len(), "lease count changed");
+			for (id, old) in before {
+				let new = Leases::<T>::get(id).ok_or("a lease was lost")?;
+				ensure!(new == old.upgraded(), "a lease changed in the migration");
+			}
+			Ok(())
+		}
+	}
+
+	/// Runs [`BookCharges`] once, on a chain whose leases storage is at version 3.
+	pub type MigrateV3ToV4<T> =
+		VersionedMigration<3, 4, BookCharges<T>, Pallet<T>, <T as frame_system::Config>::DbWeight>;
 }

@@ -1,20 +1,18 @@
-//! Settlement of attested usage: the only way money reaches a provider.
+//! Settlement of attested usage: reports book charges on leases (`claims` pays them), and
+//! charges held for a dispute end as the ruling says.
 
 use alloc::vec::Vec;
 use depin_primitives::{
-	ChargeableLease, LeaseCharge, LeaseObserver, LeaseSettlement, Payee, Payment, Settlement, Verdict,
+	ChargeableLease, LeaseCharge, LeaseObserver, LeaseSettlement, Payee, Payment, Settlement, TakeDestination,
+	Verdict,
 };
-use frame_support::{
-	ensure,
-	storage::with_storage_layer,
-	traits::{tokens::imbalance::Imbalance, Get},
-};
+use frame_support::{ensure, storage::with_storage_layer, traits::Get};
 use sp_runtime::{
 	traits::{Saturating, UniqueSaturatedInto, Zero},
 	DispatchError,
 };
 
-use crate::{earnings::Lock, money, pallet::*, types::*, Config};
+use crate::{money, pallet::*, types::*, Config};
 
 impl<T: Config> Pallet<T> {
 	/// An epoch `lease` may be charged for now: finished, unsettled, inside its report window,
@@ -41,38 +39,34 @@ impl<T: Config> Pallet<T> {
 	) -> Result<Vec<Settlement<BalanceOf<T>>>, DispatchError> {
 		// All or nothing, even for callers that keep going after an error.
 		with_storage_layer(|| {
-			// What the provider earned earlier and nobody can contest any more is its own now.
-			Self::release_unlocked_earnings(provider)?;
 			let now = Self::now();
-			let mut paid = CreditOf::<T>::zero();
 			let (mut charged, mut provider_share, mut take) = (Zero::zero(), Zero::zero(), Zero::zero());
 			let mut settlements = Vec::with_capacity(charges.len());
 			for charge in charges {
-				let (settlement, credit) = Self::settle_lease(provider, epoch, charge, now)?;
+				let settlement = Self::settle_lease(provider, epoch, charge, now)?;
 				if charge.payee == Payee::Provider {
-					paid.subsume(credit);
 					charged = settlement.charged.saturating_add(charged);
 					provider_share = settlement.provider_share.saturating_add(provider_share);
 					take = settlement.take.saturating_add(take);
 				}
 				settlements.push(settlement);
 			}
-			// One payment to the provider and one to the protocol per report, not per lease.
-			if !paid.peek().is_zero() {
-				let take_destination = Self::pay_out(provider, epoch, paid, take, Lock::UntilContestable)?;
+			// The epoch's revenue is on the ledger now; the money moves when the provider claims.
+			if !charged.is_zero() {
+				let take_destination = TakeDestination::Beneficiary;
 				T::Observer::settled(epoch, provider, &Payment { charged, provider_share, take, take_destination });
 			}
 			Ok(settlements)
 		})
 	}
 
-	/// Charges one lease; returns what it did and, if paid to the provider, the funds taken.
+	/// Charges one lease: books its charge, or holds it for a dispute.
 	fn settle_lease(
 		provider: &T::AccountId,
 		epoch: EpochIndex,
 		charge: &LeaseCharge,
 		now: BlockNumberOf<T>,
-	) -> Result<(Settlement<BalanceOf<T>>, CreditOf<T>), DispatchError> {
+	) -> Result<Settlement<BalanceOf<T>>, DispatchError> {
 		let id = charge.lease;
 		let mut lease = Leases::<T>::get(id).ok_or(Error::<T>::UnknownLease)?;
 		ensure!(lease.provider == *provider, Error::<T>::WrongProvider);
@@ -82,18 +76,15 @@ impl<T: Config> Pallet<T> {
 		let due = money::charge_for_blocks(lease.price_per_hour, blocks, T::BlocksPerHour::get())
 			.ok_or(Error::<T>::Overflow)?;
 		let charged = due.min(lease.escrow);
-		let (provider_share, take, credit) = match charge.payee {
+		let (provider_share, take) = match charge.payee {
 			Payee::Provider => {
 				let (provider_share, take) = money::split_take(charged, T::TakeRate::get());
-				let credit = Self::take_from_hold(HoldReason::LeaseEscrow, &lease.consumer, charged)?;
-				lease.paid = lease.paid.saturating_add(provider_share);
-				lease.take = lease.take.saturating_add(take);
+				Self::book_charge(&mut lease, epoch, provider_share, take, now);
 				Self::deposit_event(Event::LeaseSettled { lease: id, epoch, charged, provider_share, take });
-				Self::remember_paid_charge(&mut lease, epoch, charged);
-				(provider_share, take, credit)
+				(provider_share, take)
 			},
 			// Nothing charged, nothing to hold: a zero held payment would outlive its lease.
-			Payee::HeldForDispute if charged.is_zero() => (Zero::zero(), Zero::zero(), CreditOf::<T>::zero()),
+			Payee::HeldForDispute if charged.is_zero() => (Zero::zero(), Zero::zero()),
 			Payee::HeldForDispute => {
 				Self::move_to_dispute_hold(&lease.consumer, charged)?;
 				lease.disputed = lease.disputed.saturating_add(charged);
@@ -101,7 +92,7 @@ impl<T: Config> Pallet<T> {
 				let (_, take) = money::split_take(charged, T::TakeRate::get());
 				T::Observer::charge_held(epoch, provider, take);
 				Self::deposit_event(Event::PaymentHeld { lease: id, epoch, amount: charged });
-				(Zero::zero(), Zero::zero(), CreditOf::<T>::zero())
+				(Zero::zero(), Zero::zero())
 			},
 		};
 		lease.escrow = lease.escrow.saturating_sub(charged);
@@ -119,7 +110,7 @@ impl<T: Config> Pallet<T> {
 			Self::trim_retained(id, &mut lease)?;
 			Self::store(id, lease);
 		}
-		Ok((Settlement { charged, provider_share, take, closed }, credit))
+		Ok(Settlement { charged, provider_share, take, closed })
 	}
 
 	/// Ends the hold on a disputed epoch's payment as `verdict` says: pays it to the provider
@@ -144,8 +135,13 @@ impl<T: Config> Pallet<T> {
 				Verdict::Provider => {
 					let (provider_share, take) = money::split_take(amount, T::TakeRate::get());
 					let paid = Self::take_from_hold(HoldReason::LeaseDispute, &lease.consumer, amount)?;
-					// Decided (or timed out): nothing left to contest, so it is paid, not locked.
-					let take_destination = Self::pay_out(&lease.provider, epoch, paid, take, Lock::No)?;
+					// Decided (or timed out): nothing left to contest, so it is paid at once. A
+					// provider that left cannot keep the dispute from ending: a share its
+					// account cannot receive goes to the protocol (recorded if burned).
+					let (take_destination, unpayable) = Self::pay_out_claim(&lease.provider, epoch, paid, take);
+					if take_destination == TakeDestination::Burned && !unpayable.is_zero() {
+						T::Observer::take_burned(epoch, unpayable);
+					}
 					lease.paid = lease.paid.saturating_add(provider_share);
 					lease.take = lease.take.saturating_add(take);
 					Self::deposit_event(Event::LeaseSettled { lease: id, epoch, charged: amount, provider_share, take });

@@ -399,7 +399,7 @@ mod bounds {
 	}
 }
 
-/// A provider's share of its charges stays locked while consumers may contest them.
+/// Reports book charges; the provider claims them once nobody can contest them.
 mod earnings {
 	use super::*;
 
@@ -407,51 +407,77 @@ mod earnings {
 		Balances::balance_on_hold(&RuntimeHoldReason::Leases(HoldReason::ProviderEarnings), &who)
 	}
 
+	fn disputed(who: AccountId) -> Balance {
+		Balances::balance_on_hold(&RuntimeHoldReason::Leases(HoldReason::LeaseDispute), &who)
+	}
+
 	fn settle(id: LeaseId, epoch: u32) {
 		assert_ok!(<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, epoch, 10, Payee::Provider).map(|_| ()));
 	}
 
+	fn claim() -> frame_support::dispatch::DispatchResultWithPostInfo {
+		Leases::claim_earnings(RuntimeOrigin::signed(STRANGER), PROVIDER)
+	}
+
 	/// Attack: a provider charged 256 leases for three days while disputes waited for a ruling,
-	/// against a bond of 100 DPN. Its share of each charge is paid but locked for an epoch after
-	/// the report (its next report unlocks it once that time has come), and a disputed charge's
-	/// share stays locked until the ruling: what it can spend before a ruling is only what nobody
-	/// contested.
+	/// against a bond of 100 DPN. A report moves no money: each charge stays on its consumer's
+	/// escrow hold, contestable for an epoch after the report, and only then can the provider
+	/// claim it. What it can spend before a ruling is only what nobody contested.
 	#[test]
-	fn a_providers_share_is_locked_for_an_epoch_after_its_report() {
+	fn a_charge_is_claimable_an_epoch_after_its_report() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let deposit = 10 * epoch_cost(H100_PRICE);
+			let id = rent_h100(deposit);
+			let (provider_before, treasury_before) = (Balances::balance(&PROVIDER), Balances::balance(&TREASURY));
+			let reported_at = epoch_start(1);
+			go_to(reported_at);
+			settle(id, 0);
+			// Booked, not paid: the charge is still on the consumer's hold.
+			assert_eq!(Balances::balance(&PROVIDER), provider_before);
+			assert_eq!(escrow_held(CONSUMER), deposit);
+			let lease = pallet::Leases::<Test>::get(id).unwrap();
+			assert_eq!((lease.escrow, lease.paid, lease.take, lease.booked()), (deposit - 90, 86, 4, 90));
+			assert_eq!(Leases::claimable(&PROVIDER).share, 0);
+			assert_noop!(claim(), Error::<Test>::NothingToClaim);
+			// An epoch after the report, anyone may claim it for the provider.
+			go_to(reported_at + u64::from(clock().length()) - 1);
+			assert_noop!(claim(), Error::<Test>::NothingToClaim);
+			go_to(reported_at + u64::from(clock().length()));
+			assert_eq!(Leases::claimable(&PROVIDER).share, 86);
+			assert_ok!(claim());
+			assert_eq!(Balances::balance(&PROVIDER), provider_before + 86);
+			assert_eq!(Balances::balance(&TREASURY), treasury_before + 4);
+			assert_eq!(escrow_held(CONSUMER), deposit - 90);
+			assert!(has_event(Event::EarningsClaimed { provider: PROVIDER, leases: 1, share: 86, take: 4 }));
+			assert_eq!(pallet::Leases::<Test>::get(id).unwrap().booked(), 0);
+			assert_noop!(claim(), Error::<Test>::NothingToClaim);
+		});
+	}
+
+	/// Claiming late loses nothing: epochs booked while the provider did not claim are paid by
+	/// one claim, each epoch's take split as it was booked.
+	#[test]
+	fn one_claim_pays_every_epoch_that_waited() {
 		run_test(|| {
 			provider(PROVIDER, "eu");
 			let id = rent_h100(10 * epoch_cost(H100_PRICE));
-			let free_before = Balances::balance(&PROVIDER);
-			go_to(epoch_start(1));
-			settle(id, 0);
-			assert_eq!((Balances::balance(&PROVIDER), locked(PROVIDER)), (free_before, 86));
-			assert_eq!(LockedEarnings::<Test>::get(PROVIDER, 0).map(|l| l.amount), Some(86));
-			assert!(has_event(Event::EarningsLocked { provider: PROVIDER, epoch: 0, amount: 86 }));
-			// Nobody may unlock them while epoch 1 can still be settled.
-			assert_noop!(
-				Leases::release_earnings(RuntimeOrigin::signed(CONSUMER), PROVIDER, 0),
-				Error::<Test>::StillContestable
-			);
-			// The next report unlocks them (and locks its own).
-			go_to(epoch_start(2));
-			settle(id, 1);
-			assert_eq!(Balances::balance(&PROVIDER), free_before + 86);
-			assert_eq!(locked(PROVIDER), 95);
-			assert!(has_event(Event::EarningsReleased { provider: PROVIDER, epoch: 0, amount: 86 }));
-			// Without a next report, anyone unlocks them once the next epoch's window closed.
-			go_to(epoch_start(3) + u64::from(clock().grace()));
-			assert_ok!(Leases::release_earnings(RuntimeOrigin::signed(CONSUMER), PROVIDER, 1));
-			assert_eq!((Balances::balance(&PROVIDER), locked(PROVIDER)), (free_before + 86 + 95, 0));
-			assert_noop!(
-				Leases::release_earnings(RuntimeOrigin::signed(CONSUMER), PROVIDER, 1),
-				Error::<Test>::NothingLocked
-			);
+			let provider_before = Balances::balance(&PROVIDER);
+			for epoch in 0..5 {
+				go_to(epoch_start(epoch + 1));
+				settle(id, epoch);
+			}
+			go_to(epoch_start(7));
+			assert_eq!(Leases::claimable(&PROVIDER).share, 86 + 4 * 95);
+			assert_ok!(claim());
+			assert_eq!(Balances::balance(&PROVIDER), provider_before + 86 + 4 * 95);
+			assert!(has_event(Event::EarningsClaimed { provider: PROVIDER, leases: 1, share: 86 + 4 * 95, take: 4 + 4 * 5 }));
 		});
 	}
 
 	/// A late report and the next epoch's may land in one block: the next report must not cut
-	/// the late charges' time to be contested to nothing. Each report's charges stay locked, and
-	/// contestable, for an epoch after that report landed, whatever follows.
+	/// the late charges' time to be contested to nothing. Each report's charges stay
+	/// contestable for an epoch after that report landed, whatever follows.
 	#[test]
 	fn a_report_right_after_another_leaves_it_an_epoch_to_be_contested() {
 		run_test(|| {
@@ -466,53 +492,169 @@ mod earnings {
 				let charges = [a, b].map(|lease| LeaseCharge { lease, attested_blocks: 10, payee: Payee::Provider });
 				assert_ok!(<Leases as LeaseSettlement<_, _>>::settle_epoch(&PROVIDER, epoch, &charges).map(|_| ()));
 			}
-			assert_eq!(locked(PROVIDER), 2 * (86 + 95));
 			// Epoch 0's charge is still contestable after epoch 1's report.
 			assert_eq!(<Leases as LeaseSettlement<_, _>>::take_paid_charge(a, 0), Some(90));
 			assert_eq!(<Leases as LeaseSettlement<_, _>>::take_paid_charge(a, 1), Some(100));
-			// Lease b's shares stay locked until an epoch has passed since the reports.
+			// Lease b's charges wait until an epoch has passed since the reports.
 			go_to(reported_at + u64::from(clock().length()) - 1);
+			assert_eq!(Leases::claimable(&PROVIDER).share, 0);
+			go_to(reported_at + u64::from(clock().length()));
+			assert_eq!(<Leases as LeaseSettlement<_, _>>::take_paid_charge(b, 0), None, "too late now");
+			assert_eq!(Leases::claimable(&PROVIDER).share, 86 + 95, "lease b's shares; lease a's are contested");
+			assert_eq!(disputed(CONSUMER), 86 + 95);
+		});
+	}
+
+	/// A contested share waits on the consumer's dispute hold, through the provider's later
+	/// reports and claims, and a ruling pays it to the consumer or the provider; the take stays
+	/// booked either way.
+	#[test]
+	fn a_contested_share_is_held_until_the_ruling() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let deposit = 10 * epoch_cost(H100_PRICE);
+			let (a, b) = (rent_h100(deposit), rent_h100(deposit));
+			go_to(epoch_start(1));
+			settle(a, 0);
+			settle(b, 0);
+			assert_eq!(<Leases as LeaseSettlement<_, _>>::take_paid_charge(a, 0), Some(90));
+			assert_eq!(<Leases as LeaseSettlement<_, _>>::take_paid_charge(a, 0), None, "once");
+			assert_eq!((disputed(CONSUMER), escrow_held(CONSUMER)), (86, 2 * deposit - 86));
+			let lease = pallet::Leases::<Test>::get(a).unwrap();
+			assert_eq!((lease.paid, lease.take, lease.disputed, lease.unclaimed.take), (0, 4, 86, 4));
+			go_to(epoch_start(2));
+			settle(b, 1);
+			go_to(epoch_start(3));
+			// The claim pays lease b's two epochs and lease a's take; lease a's share waits.
+			let provider_before = Balances::balance(&PROVIDER);
+			assert_ok!(claim());
+			assert_eq!(Balances::balance(&PROVIDER), provider_before + 86 + 95);
+			assert!(has_event(Event::EarningsClaimed { provider: PROVIDER, leases: 2, share: 86 + 95, take: 4 + 4 + 5 }));
+			assert_eq!(disputed(CONSUMER), 86);
+			let consumer_before = Balances::balance(&CONSUMER);
+			assert_eq!(<Leases as LeaseSettlement<_, _>>::resolve_paid(a, 0, Verdict::Consumer), Ok(86));
+			assert_eq!((Balances::balance(&CONSUMER), disputed(CONSUMER)), (consumer_before + 86, 0));
+			assert!(has_event(Event::PaidChargeRefunded { lease: a, epoch: 0, amount: 86 }));
+			let lease = pallet::Leases::<Test>::get(a).unwrap();
+			assert_eq!((lease.paid, lease.take, lease.refunded, lease.disputed), (0, 4, 86, 0));
+			// Nothing is contested any more: a second ruling moves nothing.
+			assert_eq!(<Leases as LeaseSettlement<_, _>>::resolve_paid(a, 0, Verdict::Consumer), Ok(0));
+			assert_eq!(Balances::balance(&CONSUMER), consumer_before + 86);
+		});
+	}
+
+	#[test]
+	fn a_ruling_for_the_provider_pays_the_contested_share() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let a = rent_h100(10 * epoch_cost(H100_PRICE));
+			go_to(epoch_start(1));
+			settle(a, 0);
+			assert_eq!(<Leases as LeaseSettlement<_, _>>::take_paid_charge(a, 0), Some(90));
+			let provider_before = Balances::balance(&PROVIDER);
+			assert_eq!(<Leases as LeaseSettlement<_, _>>::resolve_paid(a, 0, Verdict::Provider), Ok(86));
+			assert_eq!((Balances::balance(&PROVIDER), disputed(CONSUMER)), (provider_before + 86, 0));
+			let lease = pallet::Leases::<Test>::get(a).unwrap();
+			assert_eq!((lease.paid, lease.take, lease.disputed, lease.booked()), (86, 4, 0, 4));
+		});
+	}
+
+	/// A closed lease whose charges are booked stays listed until they are claimed, and the
+	/// consumer, not only the provider, can end that: anyone may claim for the provider.
+	#[test]
+	fn a_closed_lease_stays_listed_until_its_charges_are_claimed() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let deposit = 10 * epoch_cost(H100_PRICE);
+			let id = rent_h100(deposit);
+			go_to(epoch_start(1));
+			settle(id, 0);
+			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), id));
+			assert!(ConsumerLeases::<Test>::get(CONSUMER).contains(&id));
+			assert!(ProviderLeases::<Test>::get(PROVIDER).contains(&id));
+			assert_eq!(escrow_held(CONSUMER), 90, "the booked charge; the rest refunded");
+			go_to(epoch_start(2));
+			assert_ok!(Leases::claim_earnings(RuntimeOrigin::signed(CONSUMER), PROVIDER));
+			assert!(!pallet::Leases::<Test>::contains_key(id), "settled up: forgotten");
+			assert!(!ConsumerLeases::<Test>::contains_key(CONSUMER) && !ProviderLeases::<Test>::contains_key(PROVIDER));
+			assert_eq!(escrow_held(CONSUMER), 0);
+			assert!(has_event(Event::LeaseFinished { lease: id, deposited: deposit, paid: 86, take: 4, refunded: deposit - 90 }));
+		});
+	}
+
+	/// Attack: a provider empties and reaps its account so that claims for it fail, leaving its
+	/// consumers' closed leases listed (their slots taken) and dust on their holds for good.
+	/// A share the account cannot receive goes to the protocol with the take instead.
+	#[test]
+	fn a_share_a_reaped_account_cannot_receive_does_not_block_the_claim() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let id = NextLeaseId::<Test>::get();
+			let a100 = ResourceRequest { gpus: 1, gpu_model: Some(bounded(b"A100")), ..Default::default() };
+			assert_ok!(Leases::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, a100, 10 * epoch_cost(A100_PRICE)));
+			go_to(epoch_start(1));
+			// One attested block: 5 planck, below the existential deposit of 10; no take.
+			assert_ok!(<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 1, Payee::Provider).map(|_| ()));
+			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), id));
+			// The provider leaves: deregisters, withdraws its bond and sends every planck away.
+			assert_ok!(Providers::deregister(RuntimeOrigin::signed(PROVIDER)));
+			go_to(epoch_start(1) + 1 + 100);
+			assert_ok!(Providers::withdraw_unbonded(RuntimeOrigin::signed(PROVIDER)));
+			assert_ok!(Balances::transfer_all(RuntimeOrigin::signed(PROVIDER), STRANGER, false));
+			assert!(!frame_system::Account::<Test>::contains_key(PROVIDER), "reaped");
+			let treasury_before = Balances::balance(&TREASURY);
+			assert_ok!(Leases::claim_earnings(RuntimeOrigin::signed(CONSUMER), PROVIDER));
+			assert!(has_event(Event::ShareUnpayable { provider: PROVIDER, amount: 5 }));
+			assert!(has_event(Event::EarningsClaimed { provider: PROVIDER, leases: 1, share: 0, take: 0 }));
+			assert_eq!(Balances::balance(&TREASURY), treasury_before + 5);
+			assert!(!pallet::Leases::<Test>::contains_key(id) && !ConsumerLeases::<Test>::contains_key(CONSUMER));
+			assert_eq!(escrow_held(CONSUMER), 0);
+		});
+	}
+
+	/// A contested charge with no take (under 20 planck at 5%) leaves a closed lease nothing on
+	/// the escrow hold: it leaves its parties' lists at once and ends with the ruling.
+	#[test]
+	fn a_contest_that_leaves_nothing_booked_unlists_the_closed_lease() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let id = NextLeaseId::<Test>::get();
+			let a100 = ResourceRequest { gpus: 1, gpu_model: Some(bounded(b"A100")), ..Default::default() };
+			assert_ok!(Leases::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, a100, 10 * epoch_cost(A100_PRICE)));
+			go_to(epoch_start(1));
+			assert_ok!(<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 1, Payee::Provider).map(|_| ()));
+			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), id));
+			assert_eq!(<Leases as LeaseSettlement<_, _>>::take_paid_charge(id, 0), Some(5));
+			assert!(!ConsumerLeases::<Test>::contains_key(CONSUMER) && !ProviderLeases::<Test>::contains_key(PROVIDER));
+			assert_eq!((escrow_held(CONSUMER), disputed(CONSUMER)), (0, 5));
+			assert_eq!(<Leases as LeaseSettlement<_, _>>::resolve_paid(id, 0, Verdict::Consumer), Ok(5));
+			assert!(!pallet::Leases::<Test>::contains_key(id));
+			assert_eq!(disputed(CONSUMER), 0);
+		});
+	}
+
+	/// Earnings a report paid and locked before claims existed (storage v3) go free by the old
+	/// rule: `release_earnings` once nobody can contest them, or the provider's claim.
+	#[test]
+	fn earnings_locked_before_claims_drain_by_the_old_paths() {
+		run_test(|| {
+			provider(PROVIDER, "eu");
+			let free_before = Balances::balance(&PROVIDER);
+			go_to(epoch_start(1));
+			assert_ok!(Leases::lock_earnings(&PROVIDER, 0, 86));
+			assert_eq!(locked(PROVIDER), 86);
 			assert_noop!(
 				Leases::release_earnings(RuntimeOrigin::signed(CONSUMER), PROVIDER, 0),
 				Error::<Test>::StillContestable
 			);
-			go_to(reported_at + u64::from(clock().length()));
-			assert_eq!(<Leases as LeaseSettlement<_, _>>::take_paid_charge(b, 0), None, "too late now");
-			assert_ok!(Leases::release_earnings(RuntimeOrigin::signed(CONSUMER), PROVIDER, 0));
-			assert_ok!(Leases::release_earnings(RuntimeOrigin::signed(CONSUMER), PROVIDER, 1));
-			assert_eq!(locked(PROVIDER), 86 + 95, "lease a's contested shares");
-		});
-	}
-
-	/// A contested share stays locked through the provider's later reports, and a ruling for
-	/// the consumer pays it back from there; for the provider, it goes free.
-	#[test]
-	fn a_contested_share_stays_locked_until_the_ruling() {
-		run_test(|| {
-			provider(PROVIDER, "eu");
-			let (a, b) = (rent_h100(10 * epoch_cost(H100_PRICE)), rent_h100(10 * epoch_cost(H100_PRICE)));
-			go_to(epoch_start(1));
-			settle(a, 0);
-			settle(b, 0);
-			assert_eq!(locked(PROVIDER), 2 * 86);
-			assert_eq!(<Leases as LeaseSettlement<_, _>>::take_paid_charge(a, 0), Some(90));
-			assert_eq!(<Leases as LeaseSettlement<_, _>>::take_paid_charge(a, 0), None, "once");
-			assert_eq!(LockedEarnings::<Test>::get(PROVIDER, 0).map(|l| l.amount), Some(86));
 			go_to(epoch_start(2));
-			settle(b, 1);
-			// Lease b's epoch-0 share went free with the next report; lease a's stays locked.
-			assert_eq!(locked(PROVIDER), 86 + 95);
-			assert_eq!(<Leases as LeaseSettlement<_, _>>::take_paid_charge(b, 0), None, "too late");
-			let consumer_before = Balances::balance(&CONSUMER);
-			assert_eq!(<Leases as LeaseSettlement<_, _>>::resolve_paid(a, 0, Verdict::Consumer), Ok(86));
-			assert_eq!(Balances::balance(&CONSUMER), consumer_before + 86);
-			assert!(has_event(Event::PaidChargeRefunded { lease: a, epoch: 0, amount: 86 }));
-			let lease = pallet::Leases::<Test>::get(a).unwrap();
-			assert_eq!((lease.paid, lease.refunded), (0, 86));
-			// Nothing is contested any more: a second ruling moves nothing.
-			let consumer_after = Balances::balance(&CONSUMER);
-			assert_eq!(<Leases as LeaseSettlement<_, _>>::resolve_paid(a, 0, Verdict::Consumer), Ok(0));
-			assert_eq!(Balances::balance(&CONSUMER), consumer_after);
+			assert_ok!(Leases::release_earnings(RuntimeOrigin::signed(CONSUMER), PROVIDER, 0));
+			assert_eq!((Balances::balance(&PROVIDER), locked(PROVIDER)), (free_before, 0));
+			assert!(has_event(Event::EarningsReleased { provider: PROVIDER, epoch: 0, amount: 86 }));
+			assert_noop!(
+				Leases::release_earnings(RuntimeOrigin::signed(CONSUMER), PROVIDER, 0),
+				Error::<Test>::NothingLocked
+			);
 		});
 	}
 
@@ -567,20 +709,22 @@ mod settlement {
 			assert_eq!(settled.charged, 90);
 			assert_eq!((settled.provider_share, settled.take), (86, 4));
 			assert!(!settled.closed);
-			assert_eq!(Balances::total_balance(&PROVIDER), provider_before + 86);
-			assert_eq!(Balances::balance(&TREASURY), treasury_before + 4);
 			assert!(has_event(Event::LeaseSettled { lease: id, epoch: 0, charged: 90, provider_share: 86, take: 4 }));
-
 			let lease = pallet::Leases::<Test>::get(id).unwrap();
 			assert_eq!((lease.paid, lease.take, lease.escrow), (86, 4, lease.deposited - 90));
-			assert_eq!(escrow_held(CONSUMER), lease.deposited - 90);
 			// Each epoch once.
 			assert_noop!(<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10, Payee::Provider), Error::<Test>::EpochNotSettleable);
+			// Paid by the claim, once nobody can contest the charge.
+			go_to(epoch_start(2));
+			assert_ok!(Leases::claim_earnings(RuntimeOrigin::signed(PROVIDER), PROVIDER));
+			assert_eq!(Balances::total_balance(&PROVIDER), provider_before + 86);
+			assert_eq!(Balances::balance(&TREASURY), treasury_before + 4);
+			assert_eq!(escrow_held(CONSUMER), lease.deposited - 90);
 		});
 	}
 
 	#[test]
-	fn a_report_pays_the_provider_and_the_take_once_for_all_its_leases() {
+	fn a_claim_pays_the_provider_and_the_take_once_for_all_its_leases() {
 		run_test(|| {
 			provider(PROVIDER, "eu");
 			let (a, b) = (rent_h100(10 * epoch_cost(H100_PRICE)), rent_h100(10 * epoch_cost(H100_PRICE)));
@@ -595,6 +739,12 @@ mod settlement {
 			let settled = <Leases as LeaseSettlement<_, _>>::settle_epoch(&PROVIDER, 0, &charges).unwrap();
 			// 9 blocks ran (opened at block 1) and 5 were attested: 6000/h × blocks/600, 5% take.
 			assert_eq!(settled.iter().map(|s| (s.charged, s.provider_share, s.take)).collect::<Vec<_>>(), [(90, 86, 4), (50, 48, 2)]);
+			// A report moves no money.
+			assert_eq!(Balances::total_balance(&PROVIDER), provider_before);
+			assert_eq!(escrow_held(CONSUMER), 2 * 10 * epoch_cost(H100_PRICE));
+			go_to(epoch_start(2));
+			System::reset_events();
+			assert_ok!(Leases::claim_earnings(RuntimeOrigin::signed(PROVIDER), PROVIDER));
 			assert_eq!(Balances::total_balance(&PROVIDER), provider_before + 134);
 			assert_eq!(Balances::balance(&TREASURY), treasury_before + 6);
 			// One credit each to the provider and the treasury, whatever the number of leases.
@@ -718,9 +868,13 @@ mod settlement {
 			let issuance = Balances::total_issuance();
 			let settled = <Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 10, Payee::Provider).unwrap();
 			assert_eq!((settled.charged, settled.take), (100, 5));
+			// Booked: burned when it is claimed, and on the record then.
+			assert_eq!((TotalBurned::<Test>::get(), Balances::total_issuance()), (0, issuance));
+			go_to(epoch_start(3));
+			assert_ok!(Leases::claim_earnings(RuntimeOrigin::signed(PROVIDER), PROVIDER));
 			assert_eq!(TotalBurned::<Test>::get(), 5);
 			assert_eq!(Balances::total_issuance(), issuance - 5);
-			assert!(has_event(Event::TakeBurned { provider: PROVIDER, epoch: 1, amount: 5 }));
+			assert!(has_event(Event::TakeBurned { provider: PROVIDER, epoch: 3, amount: 5 }));
 		});
 	}
 
@@ -741,6 +895,9 @@ mod settlement {
 			let settled = <Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, MIN_EPOCHS, 10, Payee::Provider).unwrap();
 			assert!(settled.closed);
 			assert_eq!(close_reason(id), CloseReason::InsufficientFunds);
+			// Finished once the provider claims what was booked.
+			go_to(epoch_start(MIN_EPOCHS + 2));
+			assert_ok!(Leases::claim_earnings(RuntimeOrigin::signed(PROVIDER), PROVIDER));
 			let (deposited, paid, take, refunded) = finished(id);
 			assert_eq!(refunded, 30);
 			assert_eq!(paid + take + refunded, deposited);
@@ -777,6 +934,8 @@ mod settlement {
 			go_to(epoch_start(2));
 			let settled = <Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 10, Payee::Provider).unwrap();
 			assert_eq!(settled.take, 5);
+			go_to(epoch_start(3));
+			assert_ok!(Leases::claim_earnings(RuntimeOrigin::signed(PROVIDER), PROVIDER));
 			assert_eq!(TotalBurned::<Test>::get(), 5);
 			assert_eq!(Balances::total_balance(&777), 0);
 		});
@@ -831,6 +990,9 @@ mod closing {
 			go_to(epoch_start(2));
 			let settled = <Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 3, Payee::Provider).unwrap();
 			assert_eq!(settled.charged, 30);
+			// Finished once the provider claims what was booked.
+			go_to(epoch_start(3));
+			assert_ok!(Leases::claim_earnings(RuntimeOrigin::signed(PROVIDER), PROVIDER));
 			let (deposited, paid, take, refunded) = finished(id);
 			assert_eq!(refunded, deposit - 90 - 30);
 			assert_eq!(paid + take + refunded, deposited);
@@ -854,6 +1016,10 @@ mod closing {
 			let leases = <Leases as LeaseSettlement<_, _>>::chargeable_leases(&PROVIDER, 0);
 			assert_eq!(leases.iter().map(|l| l.id).collect::<Vec<_>>(), vec![id]);
 			assert_eq!(<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 10, Payee::Provider).unwrap().charged, 80);
+			// Booked: on the hold until the provider claims it.
+			assert_eq!(escrow_held(CONSUMER), 80);
+			go_to(epoch_start(2));
+			assert_ok!(Leases::claim_earnings(RuntimeOrigin::signed(PROVIDER), PROVIDER));
 			assert_eq!(escrow_held(CONSUMER), 0);
 		});
 	}
@@ -901,9 +1067,11 @@ mod closing {
 			);
 
 			assert_eq!(<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 9, Payee::Provider).unwrap().charged, 90);
-			assert_eq!(escrow_held(CONSUMER), 20);
+			assert_eq!(escrow_held(CONSUMER), 20 + 90, "retained, and booked");
 			go_to(epoch_start(2));
 			assert_eq!(<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 1, 10, Payee::Provider).unwrap().charged, 20);
+			go_to(epoch_start(3));
+			assert_ok!(Leases::claim_earnings(RuntimeOrigin::signed(PROVIDER), PROVIDER));
 			let (deposited, paid, take, refunded) = finished(id);
 			assert_eq!(deposited, deposit);
 			assert_eq!(paid + take + refunded, deposit);

@@ -2,8 +2,10 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{
-	traits::fungible::Inspect, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+	traits::{fungible::Inspect, ConstU32},
+	BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
+use sp_runtime::traits::{Saturating, Zero};
 use scale_info::TypeInfo;
 use sp_core::H256;
 
@@ -54,7 +56,9 @@ pub enum LeaseStatus<BlockNumber> {
 /// A lease: resources of one provider rented by one consumer against escrow.
 ///
 /// Money always adds up: `deposited = paid + take + refunded + escrow + disputed`, where `escrow`
-/// is still held on the consumer for this lease and `disputed` is held for disputed epochs.
+/// is still held on the consumer for this lease, `disputed` is held for disputed epochs, and
+/// `paid` and `take` include what reports booked and the provider has not claimed yet (still on
+/// the consumer's escrow hold: [`Lease::booked`]).
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
 #[scale_info(skip_type_params(T))]
 pub struct Lease<T: Config> {
@@ -84,6 +88,30 @@ pub struct Lease<T: Config> {
 	/// held for a dispute is not here): what a dispute raised after a report contests, while the
 	/// provider's share of it is still locked.
 	pub paid_charges: BoundedVec<(EpochIndex, BalanceOf<T>), frame_support::traits::ConstU32<MAX_CONTESTABLE_CHARGES>>,
+	/// Booked charges past their contest window, not claimed yet: the provider's share and the
+	/// protocol take, still on the consumer's escrow hold until the provider's claim.
+	pub unclaimed: Unclaimed<BalanceOf<T>>,
+	/// Charges booked by the latest reports that a dispute may still contest (newest last).
+	pub contestable: BoundedVec<BookedCharge<BalanceOf<T>, BlockNumberOf<T>>, ConstU32<MAX_CONTESTABLE_CHARGES>>,
+}
+
+/// Booked charges of a lease that nobody can contest any more, waiting for the provider's claim.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct Unclaimed<Balance> {
+	pub share: Balance,
+	pub take: Balance,
+}
+
+/// One epoch's charge of a lease as its report booked it: the consumer may contest it until
+/// `claimable_at`, an epoch after the report landed; then the provider may claim it.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
+pub struct BookedCharge<Balance, BlockNumber> {
+	pub epoch: EpochIndex,
+	/// The provider's part.
+	pub share: Balance,
+	/// The protocol's part.
+	pub take: Balance,
+	pub claimable_at: BlockNumber,
 }
 
 /// Paid charges a lease remembers for disputes raised after the report: a charge stays
@@ -103,6 +131,44 @@ pub struct LockedShare<Balance, BlockNumber> {
 impl<T: Config> Lease<T> {
 	pub fn is_open(&self) -> bool {
 		matches!(self.status, LeaseStatus::Open)
+	}
+
+	/// Booked and not claimed yet, contestable or not: still on the consumer's escrow hold.
+	pub fn booked(&self) -> BalanceOf<T> {
+		self.contestable
+			.iter()
+			.fold(self.unclaimed.share.saturating_add(self.unclaimed.take), |sum, charge| {
+				sum.saturating_add(charge.share).saturating_add(charge.take)
+			})
+	}
+
+	/// What the consumer has on its escrow hold for this lease.
+	pub fn on_escrow_hold(&self) -> BalanceOf<T> {
+		self.escrow.saturating_add(self.booked())
+	}
+
+	/// On its parties' lists (where claims and the consumer's limits find it): open, or money
+	/// of it still on the escrow hold.
+	pub fn stays_listed(&self) -> bool {
+		self.is_open() || !self.on_escrow_hold().is_zero()
+	}
+
+	/// Nothing can happen to it any more: closed, and no money of it held anywhere.
+	pub fn is_settled_up(&self) -> bool {
+		!self.is_open() && self.on_escrow_hold().is_zero() && self.disputed.is_zero()
+	}
+
+	/// Moves booked charges whose contest window passed by `now` to `unclaimed`.
+	pub fn mature_charges(&mut self, now: BlockNumberOf<T>) {
+		let unclaimed = &mut self.unclaimed;
+		self.contestable.retain(|charge| {
+			let matured = charge.claimable_at <= now;
+			if matured {
+				unclaimed.share = unclaimed.share.saturating_add(charge.share);
+				unclaimed.take = unclaimed.take.saturating_add(charge.take);
+			}
+			!matured
+		});
 	}
 }
 

@@ -49,6 +49,7 @@ pub trait WeightInfo {
 	fn release_retained() -> Weight;
 	fn release_earnings() -> Weight;
 	fn settle(g: u32, ) -> Weight;
+	fn claim_earnings(l: u32, ) -> Weight;
 }
 
 /// Weights measured on the reference machine, with the runtime's database weights.
@@ -65,18 +66,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Orders` (r:0 w:1)
-	/// Proof: `Leases::Orders` (`max_values`: None, `max_size`: Some(1263), added: 3738, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Orders` (`max_values`: None, `max_size`: Some(1264), added: 3739, mode: `MaxEncodedLen`)
 	fn create_order() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `912`
 		//  Estimated: `4027`
-		// Minimum execution time: 78_868_000 picoseconds.
-		Weight::from_parts(84_726_000, 4027)
+		// Minimum execution time: 81_961_000 picoseconds.
+		Weight::from_parts(93_358_000, 4027)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Leases::Orders` (r:1 w:1)
-	/// Proof: `Leases::Orders` (`max_values`: None, `max_size`: Some(1263), added: 3738, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Orders` (`max_values`: None, `max_size`: Some(1264), added: 3739, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:33 w:33)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:33 w:33)
@@ -88,12 +89,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `b` is `[0, 32]`.
 	fn cancel_order(b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `481 + b * (239 ±0)`
-		//  Estimated: `4728 + b * (2722 ±0)`
-		// Minimum execution time: 62_363_000 picoseconds.
-		Weight::from_parts(65_883_570, 4728)
-			// Standard Error: 113_315
-			.saturating_add(Weight::from_parts(51_917_730, 0).saturating_mul(b.into()))
+		//  Measured:  `482 + b * (239 ±0)`
+		//  Estimated: `4729 + b * (2722 ±0)`
+		// Minimum execution time: 63_735_000 picoseconds.
+		Weight::from_parts(109_093_442, 4729)
+			// Standard Error: 444_068
+			.saturating_add(Weight::from_parts(54_793_060, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(b.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -101,7 +102,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(0, 2722).saturating_mul(b.into()))
 	}
 	/// Storage: `Leases::Orders` (r:1 w:1)
-	/// Proof: `Leases::Orders` (`max_values`: None, `max_size`: Some(1263), added: 3738, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Orders` (`max_values`: None, `max_size`: Some(1264), added: 3739, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Providers` (r:1 w:0)
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
@@ -122,15 +123,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn bid() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5813`
+		//  Measured:  `5814`
 		//  Estimated: `41486`
-		// Minimum execution time: 180_789_000 picoseconds.
-		Weight::from_parts(206_067_000, 41486)
+		// Minimum execution time: 189_470_000 picoseconds.
+		Weight::from_parts(234_277_000, 41486)
 			.saturating_add(T::DbWeight::get().reads(25_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Leases::Orders` (r:1 w:1)
-	/// Proof: `Leases::Orders` (`max_values`: None, `max_size`: Some(1263), added: 3738, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Orders` (`max_values`: None, `max_size`: Some(1264), added: 3739, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Bids` (r:1 w:1)
 	/// Proof: `Leases::Bids` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -139,15 +140,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn withdraw_bid() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `592`
-		//  Estimated: `4728`
-		// Minimum execution time: 65_637_000 picoseconds.
-		Weight::from_parts(69_724_000, 4728)
+		//  Measured:  `593`
+		//  Estimated: `4729`
+		// Minimum execution time: 66_578_000 picoseconds.
+		Weight::from_parts(92_728_000, 4729)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Leases::Orders` (r:1 w:1)
-	/// Proof: `Leases::Orders` (`max_values`: None, `max_size`: Some(1263), added: 3738, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Orders` (`max_values`: None, `max_size`: Some(1264), added: 3739, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Bids` (r:1 w:1)
 	/// Proof: `Leases::Bids` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -156,15 +157,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn reject_bid() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2155`
+		//  Measured:  `2156`
 		//  Estimated: `6196`
-		// Minimum execution time: 99_147_000 picoseconds.
-		Weight::from_parts(116_083_000, 6196)
+		// Minimum execution time: 110_033_000 picoseconds.
+		Weight::from_parts(153_297_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Leases::Orders` (r:1 w:1)
-	/// Proof: `Leases::Orders` (`max_values`: None, `max_size`: Some(1263), added: 3738, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Orders` (`max_values`: None, `max_size`: Some(1264), added: 3739, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Bids` (r:33 w:32)
 	/// Proof: `Leases::Bids` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Providers` (r:1 w:0)
@@ -194,19 +195,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Leases::ConsumerOrders` (r:1 w:1)
 	/// Proof: `Leases::ConsumerOrders` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Leases` (r:0 w:1)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(789), added: 3264, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(942), added: 3417, mode: `MaxEncodedLen`)
 	/// The range of component `g` is `[0, 16]`.
 	/// The range of component `b` is `[1, 32]`.
 	fn accept_bid(g: u32, b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3664 + b * (272 ±0)`
+		//  Measured:  `3665 + b * (272 ±0)`
 		//  Estimated: `10043 + b * (2722 ±0) + g * (2531 ±0)`
-		// Minimum execution time: 219_346_000 picoseconds.
-		Weight::from_parts(225_976_000, 10043)
-			// Standard Error: 1_466_451
-			.saturating_add(Weight::from_parts(1_656_985, 0).saturating_mul(g.into()))
-			// Standard Error: 727_262
-			.saturating_add(Weight::from_parts(53_955_143, 0).saturating_mul(b.into()))
+		// Minimum execution time: 232_144_000 picoseconds.
+		Weight::from_parts(41_432_907, 10043)
+			// Standard Error: 1_304_107
+			.saturating_add(Weight::from_parts(9_073_349, 0).saturating_mul(g.into()))
+			// Standard Error: 688_803
+			.saturating_add(Weight::from_parts(64_290_856, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(g.into())))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(b.into())))
@@ -218,14 +219,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `Providers::Providers` (r:1 w:0)
 	/// Proof: `Providers::Providers` (`max_values`: None, `max_size`: Some(5708), added: 8183, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::EpochLength` (r:1 w:0)
+	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Gpus` (r:1 w:0)
 	/// Proof: `Providers::Gpus` (`max_values`: None, `max_size`: Some(6578), added: 9053, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::LeasedGpu` (r:16 w:16)
 	/// Proof: `Leases::LeasedGpu` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Committed` (r:1 w:1)
 	/// Proof: `Leases::Committed` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `Attestation::EpochLength` (r:1 w:0)
-	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::MinLeaseCharge` (r:1 w:0)
 	/// Proof: `Providers::MinLeaseCharge` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::NextLeaseId` (r:1 w:1)
@@ -241,16 +242,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Economics::OpenLeases` (r:1 w:1)
 	/// Proof: `Economics::OpenLeases` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Leases` (r:0 w:1)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(789), added: 3264, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(942), added: 3417, mode: `MaxEncodedLen`)
 	/// The range of component `g` is `[0, 16]`.
 	fn rent(g: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `3646`
 		//  Estimated: `10043 + g * (2531 ±0)`
-		// Minimum execution time: 125_377_000 picoseconds.
-		Weight::from_parts(133_485_991, 10043)
-			// Standard Error: 9_487
-			.saturating_add(Weight::from_parts(6_269_869, 0).saturating_mul(g.into()))
+		// Minimum execution time: 136_582_000 picoseconds.
+		Weight::from_parts(162_715_620, 10043)
+			// Standard Error: 126_159
+			.saturating_add(Weight::from_parts(8_562_499, 0).saturating_mul(g.into()))
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(g.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
@@ -258,22 +259,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(0, 2531).saturating_mul(g.into()))
 	}
 	/// Storage: `Leases::Leases` (r:1 w:1)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(789), added: 3264, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(942), added: 3417, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn top_up() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `570`
-		//  Estimated: `4254`
-		// Minimum execution time: 63_544_000 picoseconds.
-		Weight::from_parts(66_028_000, 4254)
+		//  Measured:  `603`
+		//  Estimated: `4407`
+		// Minimum execution time: 65_537_000 picoseconds.
+		Weight::from_parts(72_738_000, 4407)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Leases::Leases` (r:1 w:1)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(789), added: 3264, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(942), added: 3417, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Committed` (r:1 w:1)
 	/// Proof: `Leases::Committed` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
@@ -291,18 +292,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `g` is `[0, 16]`.
 	fn close_lease(g: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1344 + g * (32 ±0)`
-		//  Estimated: `4254`
-		// Minimum execution time: 96_013_000 picoseconds.
-		Weight::from_parts(105_105_740, 4254)
-			// Standard Error: 51_167
-			.saturating_add(Weight::from_parts(2_638_124, 0).saturating_mul(g.into()))
+		//  Measured:  `1377 + g * (32 ±0)`
+		//  Estimated: `4407`
+		// Minimum execution time: 106_117_000 picoseconds.
+		Weight::from_parts(127_916_162, 4407)
+			// Standard Error: 43_828
+			.saturating_add(Weight::from_parts(1_811_645, 0).saturating_mul(g.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(g.into())))
 	}
 	/// Storage: `Leases::Leases` (r:1 w:1)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(789), added: 3264, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(942), added: 3417, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::FullWindowBlocks` (r:2 w:0)
@@ -317,10 +318,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Leases::ConsumerLeases` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	fn release_retained() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `732`
+		//  Measured:  `765`
 		//  Estimated: `5972`
-		// Minimum execution time: 82_433_000 picoseconds.
-		Weight::from_parts(85_808_000, 5972)
+		// Minimum execution time: 81_842_000 picoseconds.
+		Weight::from_parts(89_373_000, 5972)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -332,33 +333,27 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn release_earnings() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `563`
+		//  Measured:  `396`
 		//  Estimated: `3712`
-		// Minimum execution time: 58_858_000 picoseconds.
-		Weight::from_parts(62_112_000, 3712)
+		// Minimum execution time: 59_037_000 picoseconds.
+		Weight::from_parts(68_121_000, 3712)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
-	/// Storage: `Leases::LockedEarnings` (r:3 w:2)
-	/// Proof: `Leases::LockedEarnings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:3 w:3)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Leases` (r:1 w:1)
-	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(789), added: 3264, mode: `MaxEncodedLen`)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(942), added: 3417, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::EpochLength` (r:1 w:0)
 	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Attestation::FullWindowBlocks` (r:2 w:0)
 	/// Proof: `Attestation::FullWindowBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
 	/// Storage: `Leases::Committed` (r:1 w:1)
 	/// Proof: `Leases::Committed` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `Economics::OpenLeases` (r:1 w:1)
 	/// Proof: `Economics::OpenLeases` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Leases::ProviderLeases` (r:1 w:1)
-	/// Proof: `Leases::ProviderLeases` (`max_values`: None, `max_size`: Some(2098), added: 4573, mode: `MaxEncodedLen`)
-	/// Storage: `Leases::ConsumerLeases` (r:1 w:1)
-	/// Proof: `Leases::ConsumerLeases` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	/// Storage: `Economics::ProviderEarnings` (r:1 w:1)
 	/// Proof: `Economics::ProviderEarnings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Economics::ArchivedBefore` (r:1 w:0)
@@ -372,28 +367,57 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `g` is `[0, 16]`.
 	fn settle(g: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1724 + g * (32 ±0)`
-		//  Estimated: `8799`
-		// Minimum execution time: 309_270_000 picoseconds.
-		Weight::from_parts(314_878_276, 8799)
-			// Standard Error: 8_329
-			.saturating_add(Weight::from_parts(1_915_763, 0).saturating_mul(g.into()))
-			.saturating_add(T::DbWeight::get().reads(20_u64))
-			.saturating_add(T::DbWeight::get().writes(15_u64))
+		//  Measured:  `1181 + g * (32 ±0)`
+		//  Estimated: `5972`
+		// Minimum execution time: 138_465_000 picoseconds.
+		Weight::from_parts(179_370_778, 5972)
+			// Standard Error: 136_275
+			.saturating_add(Weight::from_parts(1_080_008, 0).saturating_mul(g.into()))
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(g.into())))
+	}
+	/// Storage: `Leases::LockedEarnings` (r:1 w:0)
+	/// Proof: `Leases::LockedEarnings` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Leases::ProviderLeases` (r:1 w:0)
+	/// Proof: `Leases::ProviderLeases` (`max_values`: None, `max_size`: Some(2098), added: 4573, mode: `MaxEncodedLen`)
+	/// Storage: `Leases::Leases` (r:256 w:256)
+	/// Proof: `Leases::Leases` (`max_values`: None, `max_size`: Some(942), added: 3417, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:256 w:256)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:258 w:258)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::EpochLength` (r:1 w:0)
+	/// Proof: `Attestation::EpochLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Attestation::FullWindowBlocks` (r:2 w:0)
+	/// Proof: `Attestation::FullWindowBlocks` (`max_values`: None, `max_size`: Some(16), added: 2491, mode: `MaxEncodedLen`)
+	/// The range of component `l` is `[1, 256]`.
+	fn claim_earnings(l: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `475 + l * (458 ±0)`
+		//  Estimated: `6196 + l * (3417 ±0)`
+		// Minimum execution time: 112_227_000 picoseconds.
+		Weight::from_parts(879_610_855, 6196)
+			// Standard Error: 646_520
+			.saturating_add(Weight::from_parts(34_492_103, 0).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(l.into())))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(l.into())))
+			.saturating_add(Weight::from_parts(0, 3417).saturating_mul(l.into()))
 	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn create_order() -> Weight {
-		Weight::from_parts(84_726_000, 4027)
+		Weight::from_parts(93_358_000, 4027)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn cancel_order(b: u32, ) -> Weight {
-		Weight::from_parts(65_883_570, 4728)
-			.saturating_add(Weight::from_parts(51_917_730, 0).saturating_mul(b.into()))
+		Weight::from_parts(109_093_442, 4729)
+			.saturating_add(Weight::from_parts(54_793_060, 0).saturating_mul(b.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(b.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
@@ -401,24 +425,24 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2722).saturating_mul(b.into()))
 	}
 	fn bid() -> Weight {
-		Weight::from_parts(206_067_000, 41486)
+		Weight::from_parts(234_277_000, 41486)
 			.saturating_add(RocksDbWeight::get().reads(25_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn withdraw_bid() -> Weight {
-		Weight::from_parts(69_724_000, 4728)
+		Weight::from_parts(92_728_000, 4729)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn reject_bid() -> Weight {
-		Weight::from_parts(116_083_000, 6196)
+		Weight::from_parts(153_297_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn accept_bid(g: u32, b: u32, ) -> Weight {
-		Weight::from_parts(225_976_000, 10043)
-			.saturating_add(Weight::from_parts(1_656_985, 0).saturating_mul(g.into()))
-			.saturating_add(Weight::from_parts(53_955_143, 0).saturating_mul(b.into()))
+		Weight::from_parts(41_432_907, 10043)
+			.saturating_add(Weight::from_parts(9_073_349, 0).saturating_mul(g.into()))
+			.saturating_add(Weight::from_parts(64_290_856, 0).saturating_mul(b.into()))
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(g.into())))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(b.into())))
@@ -429,8 +453,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2531).saturating_mul(g.into()))
 	}
 	fn rent(g: u32, ) -> Weight {
-		Weight::from_parts(133_485_991, 10043)
-			.saturating_add(Weight::from_parts(6_269_869, 0).saturating_mul(g.into()))
+		Weight::from_parts(162_715_620, 10043)
+			.saturating_add(Weight::from_parts(8_562_499, 0).saturating_mul(g.into()))
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(g.into())))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
@@ -438,32 +462,41 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2531).saturating_mul(g.into()))
 	}
 	fn top_up() -> Weight {
-		Weight::from_parts(66_028_000, 4254)
+		Weight::from_parts(72_738_000, 4407)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn close_lease(g: u32, ) -> Weight {
-		Weight::from_parts(105_105_740, 4254)
-			.saturating_add(Weight::from_parts(2_638_124, 0).saturating_mul(g.into()))
+		Weight::from_parts(127_916_162, 4407)
+			.saturating_add(Weight::from_parts(1_811_645, 0).saturating_mul(g.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(g.into())))
 	}
 	fn release_retained() -> Weight {
-		Weight::from_parts(85_808_000, 5972)
+		Weight::from_parts(89_373_000, 5972)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn release_earnings() -> Weight {
-		Weight::from_parts(62_112_000, 3712)
+		Weight::from_parts(68_121_000, 3712)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn settle(g: u32, ) -> Weight {
-		Weight::from_parts(314_878_276, 8799)
-			.saturating_add(Weight::from_parts(1_915_763, 0).saturating_mul(g.into()))
-			.saturating_add(RocksDbWeight::get().reads(20_u64))
-			.saturating_add(RocksDbWeight::get().writes(15_u64))
+		Weight::from_parts(179_370_778, 5972)
+			.saturating_add(Weight::from_parts(1_080_008, 0).saturating_mul(g.into()))
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(g.into())))
+	}
+	fn claim_earnings(l: u32, ) -> Weight {
+		Weight::from_parts(879_610_855, 6196)
+			.saturating_add(Weight::from_parts(34_492_103, 0).saturating_mul(l.into()))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(l.into())))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(l.into())))
+			.saturating_add(Weight::from_parts(0, 3417).saturating_mul(l.into()))
 	}
 }

@@ -1,9 +1,10 @@
 // Usage attestation on a real dev node (10-block epochs) with polkadot.js: a stand-in exporter
 // serves dcgm-exporter/node_exporter text for eight H100s and two disks; the provider's
 // reporting key goes into the node's keystore; the provider registers those GPUs and a consumer
-// rents two. The node's off-chain worker then reports every epoch and the provider is paid
-// exactly price × attested blocks minus the take. With the exporter stopped there are no
-// reports and the consumer pays nothing; started again, reports resume.
+// rents two. The node's off-chain worker then reports every epoch, each report books exactly
+// price × attested blocks minus the take, and a claim an epoch later pays the provider. With
+// the exporter stopped there are no reports and the consumer pays nothing; started again,
+// reports resume.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -142,22 +143,50 @@ describe('usage attestation', { timeout: 900_000 }, () => {
       assert.equal(settled.event.data.take.toBigInt(), take);
       providerPaid.push({ block: report.block, amount: due - take });
     }
-    // The provider sends no transactions meanwhile (reports are feeless): its balance (free and
-    // held) moved by exactly what it was paid. Each epoch's share is locked on it for an epoch
-    // after its report (consumers may still contest it), then unlocked.
+    // Reports move no money: each charge is booked on the lease, still on the consumer's escrow
+    // hold, contestable for an epoch after its report; then anyone may claim it for the
+    // provider. The provider sends no transactions (reports are feeless), so its balance (free
+    // and held) moves only by the claim.
     Object.assign(flow, { provider, leaseId, firstEpoch, epochLength });
     const [a, b] = providerPaid;
     const accountAt = async (n) => (await (await api.at(await api.rpc.chain.getBlockHash(n))).query.system.account(provider.address)).data;
     const totalAt = async (n) => { const d = await accountAt(n); return d.free.toBigInt() + d.reserved.toBigInt(); };
-    assert.equal(await totalAt(b.block) - await totalAt(a.block - 1), a.amount + b.amount);
-    const lockedAt = async (n, epoch) => {
-      const locked = await (await api.at(await api.rpc.chain.getBlockHash(n))).query.leases.lockedEarnings(provider.address, epoch);
-      return locked.isSome ? locked.unwrap().amount.toBigInt() : 0n;
+    assert.equal(await totalAt(b.block), await totalAt(a.block - 1), 'the reports paid nothing yet');
+    // The provider's shares booked on the lease: still contestable, or past their window and
+    // unclaimed (the first may have matured when the second was booked, an epoch later).
+    const bookedSharesAt = async (n) => {
+      const lease = (await (await api.at(await api.rpc.chain.getBlockHash(n))).query.leases.leases(leaseId)).unwrap();
+      return lease.contestable.reduce((acc, c) => acc + c.share.toBigInt(), lease.unclaimed.share.toBigInt());
     };
-    assert.equal(await lockedAt(b.block, firstEpoch + 1), b.amount, 'the share of the last epoch is locked');
-    // An epoch after its report, the provider's next report unlocks it: free to spend.
-    await waitFor('the share of the last epoch unlocked', async () =>
-      (await api.query.leases.lockedEarnings(provider.address, firstEpoch + 1)).isNone, { timeoutMs: 240_000 });
+    assert.equal(await bookedSharesAt(a.block), a.amount, 'the first charge booked');
+    assert.equal(await bookedSharesAt(b.block), a.amount + b.amount, 'both charges booked');
+    // An epoch after the second report, both are claimable: Alice claims them for the provider.
+    await waitFor(`block ${b.block + epochLength}`, () => lastScanned >= b.block + epochLength, { timeoutMs: 240_000 });
+    const claimed = await sendAndFinalize(api, api.tx.leases.claimEarnings(provider.address), keys.alice);
+    const claimedEvent = claimed.events.find(({ event }) => api.events.leases.EarningsClaimed.is(event)).event.data;
+    const claimBlock = (await api.rpc.chain.getHeader(claimed.blockHash)).number.toNumber();
+    // Exactly what the provider's leases had booked at least an epoch before the claim (this
+    // lease's two charges, and any later report's that matured by then), read off the state
+    // the claim ran on; what is younger stays booked and contestable.
+    const parent = await api.at(await api.rpc.chain.getBlockHash(claimBlock - 1));
+    const due = { share: 0n, take: 0n };
+    for (const id of await parent.query.leases.providerLeases(provider.address)) {
+      const lease = (await parent.query.leases.leases(id)).unwrap();
+      due.share += lease.unclaimed.share.toBigInt();
+      due.take += lease.unclaimed.take.toBigInt();
+      for (const c of lease.contestable.filter((c) => c.claimableAt.toNumber() <= claimBlock)) {
+        due.share += c.share.toBigInt();
+        due.take += c.take.toBigInt();
+      }
+    }
+    assert.equal(claimedEvent.share.toBigInt(), due.share, 'the claim paid the matured shares');
+    assert.equal(claimedEvent.take.toBigInt(), due.take, 'and their take');
+    assert.ok(due.share >= a.amount + b.amount, 'both charges of the lease among them');
+    const after = (await (await api.at(claimed.blockHash)).query.leases.leases(leaseId)).unwrap();
+    assert.equal(after.unclaimed.share.toBigInt(), 0n);
+    assert.ok(after.contestable.every((c) => c.claimableAt.toNumber() > claimBlock), 'only younger charges stay booked');
+    assert.equal(await totalAt(claimBlock) - await totalAt(claimBlock - 1), claimedEvent.share.toBigInt(),
+      'the provider got its shares');
 
     // Stop the exporter: the next epoch it misses entirely gets no report and costs nothing.
     await exporter.stop();
@@ -228,7 +257,7 @@ describe('usage attestation', { timeout: 900_000 }, () => {
     // the emission (less the claim's fee, which goes to the treasury).
     const before = await api.rpc.chain.getFinalizedHead();
     const issuanceBefore = (await (await api.at(before)).query.balances.totalIssuance()).toBigInt();
-    // Free and held together: shares settled meanwhile are locked, earlier ones unlock.
+    // Free and held together. Reports landing meanwhile book charges and pay nothing.
     const balanceOf = async (at) => { const d = (await at.query.system.account(provider.address)).data; return d.free.toBigInt() + d.reserved.toBigInt(); };
     const balanceBefore = await balanceOf(await api.at(before));
     const claim = await sendAndFinalize(api, api.tx.economics.claimRewards([epoch]), provider);
@@ -236,16 +265,7 @@ describe('usage attestation', { timeout: 900_000 }, () => {
     const balanceAfter = await balanceOf(at);
     const claimedEvent = claim.events.find(({ event }) => api.events.economics.RewardsClaimed.is(event)).event.data;
     assert.equal(claimedEvent.amount.toBigInt(), emission);
-    // Reports keep landing meanwhile: the provider's fee income between the two blocks counts too.
-    const shareBetween = await (async () => {
-      const from = (await api.rpc.chain.getHeader(before)).number.toNumber();
-      const to = (await api.rpc.chain.getHeader(claim.blockHash)).number.toNumber();
-      await waitFor('events scanned', () => lastScanned >= to);
-      return events('leases', 'LeaseSettled', () => true)
-        .filter(({ block }) => block > from && block <= to)
-        .reduce((acc, { event }) => acc + event.data.providerShare.toBigInt(), 0n);
-    })();
-    assert.equal(balanceAfter - balanceBefore, emission - claim.fee + shareBetween);
+    assert.equal(balanceAfter - balanceBefore, emission - claim.fee);
     assert.equal((await at.query.balances.totalIssuance()).toBigInt() - issuanceBefore, emission);
     const after = (await api.rpc.depin.epochLedger(epoch, claim.blockHash)).toJSON();
     assert.equal(BigInt(after.emissionClaimed), emission);
