@@ -43,8 +43,7 @@ impl<T: Config> Pallet<T> {
 		// one's and the one after); should a fourth come, the oldest stops being contestable.
 		if lease.contestable.is_full() {
 			let oldest = lease.contestable.remove(0);
-			lease.unclaimed.share = lease.unclaimed.share.saturating_add(oldest.share);
-			lease.unclaimed.take = lease.unclaimed.take.saturating_add(oldest.take);
+			lease.unclaimed.add(oldest.share, oldest.take);
 		}
 		let claimable_at = now.saturating_add(Self::clock().length().into());
 		// Cannot fail: room was just made.
@@ -73,9 +72,7 @@ impl<T: Config> Pallet<T> {
 				share = share.saturating_add(unclaimed.share);
 				take = take.saturating_add(unclaimed.take);
 				leases = leases.saturating_add(1);
-				if !lease.stays_listed() {
-					Self::unlist(id, &lease);
-				}
+				Self::unlist_once_unheld(id, &lease);
 				Self::store(id, lease);
 			}
 			ensure!(!paid.peek().is_zero() || released > 0, Error::<T>::NothingToClaim);
@@ -89,7 +86,7 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
-	/// [`Self::pay_out_claim`], with a burn of the protocol's part told to the ledger. Returns
+	/// [`Self::pay_out`], with a burn of the protocol's part told to the ledger. Returns
 	/// the share the provider could not receive.
 	pub(crate) fn pay_out_recorded(
 		provider: &T::AccountId,
@@ -97,7 +94,7 @@ impl<T: Config> Pallet<T> {
 		paid: CreditOf<T>,
 		take: BalanceOf<T>,
 	) -> BalanceOf<T> {
-		let (destination, unpayable) = Self::pay_out_claim(provider, epoch, paid, take);
+		let (destination, unpayable) = Self::pay_out(provider, epoch, paid, take);
 		if destination == TakeDestination::Burned {
 			T::Observer::take_burned(epoch, take.saturating_add(unpayable));
 		}
@@ -108,16 +105,12 @@ impl<T: Config> Pallet<T> {
 	/// charges nobody can contest any more.
 	pub fn claimable(provider: &T::AccountId) -> Unclaimed<BalanceOf<T>> {
 		let now = Self::now();
-		ProviderLeases::<T>::get(provider).into_iter().filter_map(Leases::<T>::get).fold(
-			Unclaimed::default(),
-			|sum, mut lease| {
-				lease.mature_charges(now);
-				Unclaimed {
-					share: sum.share.saturating_add(lease.unclaimed.share),
-					take: sum.take.saturating_add(lease.unclaimed.take),
-				}
-			},
-		)
+		let mut sum = Unclaimed::default();
+		for mut lease in ProviderLeases::<T>::get(provider).into_iter().filter_map(Leases::<T>::get) {
+			lease.mature_charges(now);
+			sum.add(lease.unclaimed.share, lease.unclaimed.take);
+		}
+		sum
 	}
 
 	/// A consumer contests the charge `epoch`'s report booked on lease `id`, while it is still
@@ -139,10 +132,7 @@ impl<T: Config> Pallet<T> {
 			lease.disputed = lease.disputed.saturating_add(charge.share);
 			ContestedCharges::<T>::insert(id, epoch, charge.share);
 		}
-		// A closed lease with nothing else on the escrow hold leaves its parties' lists.
-		if !lease.stays_listed() {
-			Self::unlist(id, &lease);
-		}
+		Self::unlist_once_unheld(id, &lease);
 		Self::store(id, lease);
 		Some(charge.share.saturating_add(charge.take))
 	}

@@ -66,7 +66,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Takes `amount` off what `consumer` has on hold for `reason`, as a credit to be paid out
-	/// with other leases' charges by [`Self::pay_out_claim`].
+	/// with other leases' charges by [`Self::pay_out`].
 	///
 	/// A hold slash ignores freezes: escrow was committed when it was held, so freezes the
 	/// consumer adds later (vesting, votes) must not block paying for attested service.
@@ -91,7 +91,7 @@ impl<T: Config> Pallet<T> {
 	/// the existential deposit) goes to the protocol with the take, so no consumer's hold, lease
 	/// slot or dispute is stuck on a provider that left. Returns where the protocol's part went
 	/// and how much of it was the unpayable share.
-	pub(crate) fn pay_out_claim(
+	pub(crate) fn pay_out(
 		provider: &T::AccountId,
 		epoch: EpochIndex,
 		paid: CreditOf<T>,

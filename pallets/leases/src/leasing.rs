@@ -310,9 +310,7 @@ impl<T: Config> Pallet<T> {
 		lease.escrow = retained;
 		lease.status = LeaseStatus::Closed { reason, at: now };
 		T::Observer::lease_closed(&lease.provider);
-		if !lease.stays_listed() {
-			Self::unlist(id, &lease);
-		}
+		Self::unlist_once_unheld(id, &lease);
 		Self::store(id, lease);
 		Self::deposit_event(Event::LeaseClosed { lease: id, reason, refunded, retained });
 		Ok(())
@@ -329,9 +327,10 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Writes a lease back, or removes its record once nothing can happen to it any more: closed,
-	/// no escrow retained, no charge booked and unclaimed, no payment held for a dispute. Storage then holds only leases that
-	/// are open or still hold money; a past lease lives on in its events, from `LeaseOpened`
-	/// (parties, resources, price, deposit) to `LeaseFinished` (its final totals).
+	/// no escrow retained, no charge booked and unclaimed, no payment held for a dispute. Storage
+	/// then holds only leases that are open or still hold money; a past lease lives on in its
+	/// events, from `LeaseOpened` (parties, resources, price, deposit) to `LeaseFinished` (its
+	/// final totals).
 	pub(crate) fn store(id: LeaseId, lease: Lease<T>) {
 		if !lease.is_settled_up() {
 			Leases::<T>::insert(id, lease);
@@ -346,6 +345,14 @@ impl<T: Config> Pallet<T> {
 			take: lease.take,
 			refunded: lease.refunded,
 		});
+	}
+
+	/// Takes `lease` off its parties' lists once it is closed and has nothing left on the escrow
+	/// hold (booked charges keep it listed, where claims find it).
+	pub(crate) fn unlist_once_unheld(id: LeaseId, lease: &Lease<T>) {
+		if !lease.stays_listed() {
+			Self::unlist(id, lease);
+		}
 	}
 
 	/// Takes a lease that holds no more escrow off its parties' lists (an emptied list goes).
@@ -386,9 +393,7 @@ impl<T: Config> Pallet<T> {
 		Self::release_escrow(&lease.consumer, refunded)?;
 		lease.refunded = lease.refunded.saturating_add(refunded);
 		lease.escrow = Zero::zero();
-		if !lease.stays_listed() {
-			Self::unlist(id, lease);
-		}
+		Self::unlist_once_unheld(id, lease);
 		Self::deposit_event(Event::RetainedReleased { lease: id, refunded });
 		Ok(())
 	}

@@ -138,7 +138,7 @@ impl<T: Config> Pallet<T> {
 					// Decided (or timed out): nothing left to contest, so it is paid at once. A
 					// provider that left cannot keep the dispute from ending: a share its
 					// account cannot receive goes to the protocol (recorded if burned).
-					let (take_destination, unpayable) = Self::pay_out_claim(&lease.provider, epoch, paid, take);
+					let (take_destination, unpayable) = Self::pay_out(&lease.provider, epoch, paid, take);
 					if take_destination == TakeDestination::Burned && !unpayable.is_zero() {
 						T::Observer::take_burned(epoch, unpayable);
 					}

@@ -582,20 +582,26 @@ mod earnings {
 		});
 	}
 
+	/// An A100 lease charged one attested block of epoch 0 (5 planck: below the existential
+	/// deposit of 10, no take), then closed by its consumer.
+	fn closed_with_a_dust_charge() -> LeaseId {
+		provider(PROVIDER, "eu");
+		let id = NextLeaseId::<Test>::get();
+		let a100 = ResourceRequest { gpus: 1, gpu_model: Some(bounded(b"A100")), ..Default::default() };
+		assert_ok!(Leases::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, a100, 10 * epoch_cost(A100_PRICE)));
+		go_to(epoch_start(1));
+		assert_ok!(<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 1, Payee::Provider).map(|_| ()));
+		assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), id));
+		id
+	}
+
 	/// Attack: a provider empties and reaps its account so that claims for it fail, leaving its
 	/// consumers' closed leases listed (their slots taken) and dust on their holds for good.
 	/// A share the account cannot receive goes to the protocol with the take instead.
 	#[test]
 	fn a_share_a_reaped_account_cannot_receive_does_not_block_the_claim() {
 		run_test(|| {
-			provider(PROVIDER, "eu");
-			let id = NextLeaseId::<Test>::get();
-			let a100 = ResourceRequest { gpus: 1, gpu_model: Some(bounded(b"A100")), ..Default::default() };
-			assert_ok!(Leases::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, a100, 10 * epoch_cost(A100_PRICE)));
-			go_to(epoch_start(1));
-			// One attested block: 5 planck, below the existential deposit of 10; no take.
-			assert_ok!(<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 1, Payee::Provider).map(|_| ()));
-			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), id));
+			let id = closed_with_a_dust_charge();
 			// The provider leaves: deregisters, withdraws its bond and sends every planck away.
 			assert_ok!(Providers::deregister(RuntimeOrigin::signed(PROVIDER)));
 			go_to(epoch_start(1) + 1 + 100);
@@ -617,13 +623,7 @@ mod earnings {
 	#[test]
 	fn a_contest_that_leaves_nothing_booked_unlists_the_closed_lease() {
 		run_test(|| {
-			provider(PROVIDER, "eu");
-			let id = NextLeaseId::<Test>::get();
-			let a100 = ResourceRequest { gpus: 1, gpu_model: Some(bounded(b"A100")), ..Default::default() };
-			assert_ok!(Leases::rent(RuntimeOrigin::signed(CONSUMER), PROVIDER, a100, 10 * epoch_cost(A100_PRICE)));
-			go_to(epoch_start(1));
-			assert_ok!(<Leases as LeaseSettlement<_, _>>::settle(&PROVIDER, id, 0, 1, Payee::Provider).map(|_| ()));
-			assert_ok!(Leases::close_lease(RuntimeOrigin::signed(CONSUMER), id));
+			let id = closed_with_a_dust_charge();
 			assert_eq!(<Leases as LeaseSettlement<_, _>>::take_paid_charge(id, 0), Some(5));
 			assert!(!ConsumerLeases::<Test>::contains_key(CONSUMER) && !ProviderLeases::<Test>::contains_key(PROVIDER));
 			assert_eq!((escrow_held(CONSUMER), disputed(CONSUMER)), (0, 5));

@@ -102,6 +102,13 @@ pub struct Unclaimed<Balance> {
 	pub take: Balance,
 }
 
+impl<Balance: Saturating + Copy> Unclaimed<Balance> {
+	pub fn add(&mut self, share: Balance, take: Balance) {
+		self.share = self.share.saturating_add(share);
+		self.take = self.take.saturating_add(take);
+	}
+}
+
 /// One epoch's charge of a lease as its report booked it: the consumer may contest it until
 /// `claimable_at`, an epoch after the report landed; then the provider may claim it.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
@@ -164,8 +171,7 @@ impl<T: Config> Lease<T> {
 		self.contestable.retain(|charge| {
 			let matured = charge.claimable_at <= now;
 			if matured {
-				unclaimed.share = unclaimed.share.saturating_add(charge.share);
-				unclaimed.take = unclaimed.take.saturating_add(charge.take);
+				unclaimed.add(charge.share, charge.take);
 			}
 			!matured
 		});
